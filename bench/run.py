@@ -1,0 +1,109 @@
+"""`make bench`: times `briefing check` on a generated 100+ MB corpus against grep (does I/O)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus  # noqa: E402
+
+from briefing.config import DEFAULT_SETTINGS  # noqa: E402
+from briefing.nearest import nearest_passage  # noqa: E402
+from briefing.normalise import normalise  # noqa: E402
+
+NEAREST_SAMPLES = 300
+
+
+def _ensure_corpus(plan: corpus.Plan) -> None:
+    try:
+        if json.loads(plan.truth.read_text())["seed"] == corpus.SEED:
+            return
+    except (OSError, ValueError, KeyError):
+        pass
+    shutil.rmtree(plan.root, ignore_errors=True)
+    started = time.perf_counter()
+    corpus.generate(plan)
+    print(f"generated corpus in {time.perf_counter() - started:.1f} s")
+
+
+def _timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int, bytes]:
+    """Wall time, peak RSS (KiB) of the child, and its stdout."""
+    started = time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.PIPE, env=env, check=False)
+    wall = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{command[0]} exited {done.returncode}")
+    return wall, peak, done.stdout
+
+
+def _bench_check(plan: corpus.Plan, megabytes: float) -> float:
+    briefing = str(Path(sys.executable).with_name("briefing"))
+    wall, peak_kib, out = _timed([briefing, "check", str(plan.root), "--format", "json"])
+    report = json.loads(out)
+    truth = {c["id"]: c for c in json.loads(plan.truth.read_text())["claims"]}
+    wrong = [c["id"] for c in report["claims"] if c["ok"] == truth[c["id"]]["changed"]]
+    summary = report["summary"]
+    print(f"briefing check: {wall:.2f} s wall, peak memory {peak_kib / 1024:.0f} MB, "
+          f"{megabytes / wall:.0f} MB/s over {megabytes:.0f} MB")
+    print(f"  {summary['claims']} claims: {summary['verified']} verified, {summary['failed']} failed "
+          f"{ {k: v for k, v in summary['by_status'].items() if v} }; "
+          f"{len(wrong)} verdicts disagree with the corpus's truth")
+    return wall
+
+
+def _bench_grep(plan: corpus.Plan) -> float:
+    env = dict(os.environ, LC_ALL="C")
+    wall, _, _ = _timed(["grep", "-c", "-r", "-F", "-f", str(plan.quotes), str(plan.sources)], env)
+    print(f"LC_ALL=C grep -c -F -f quotes.txt: {wall:.2f} s wall")
+    return wall
+
+
+def _bench_nearest(plan: corpus.Plan) -> None:
+    """Single-edit quotes from one 10 MB source: time to the nearest passage, and whether it is right."""
+    text = (plan.sources / "doc0000.txt").read_text(encoding="utf-8")
+    folded = normalise(text)
+    rng = random.Random(corpus.SEED + 1)
+    timings, right = [], 0
+    for _ in range(NEAREST_SAMPLES):
+        start, end = corpus.quote_at(rng, text)
+        quote = corpus.mutate(rng, " ".join(text[start:end].split()))
+        began = time.perf_counter()
+        found = nearest_passage(quote, folded, DEFAULT_SETTINGS)
+        timings.append(time.perf_counter() - began)
+        if found is not None:
+            overlap = min(end, found.span.end) - max(start, found.span.start)
+            right += overlap >= 0.8 * (end - start)
+    timings.sort()
+    p95 = timings[int(0.95 * (len(timings) - 1))]
+    print(f"nearest passage in a {len(text) / 2**20:.0f} MB source: median "
+          f"{statistics.median(timings) * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms, "
+          f"right passage {right}/{len(timings)} ({right / len(timings):.1%})")
+
+
+def main() -> None:
+    root = Path(sys.argv[1] if len(sys.argv) > 1 else "build/bench")
+    plan = corpus.Plan(root)
+    _ensure_corpus(plan)
+    files = list(plan.sources.iterdir())
+    megabytes = sum(f.stat().st_size for f in files) / 2**20
+    print(f"corpus: {len(files)} sources, {megabytes:.0f} MB, "
+          f"{len(json.loads(plan.truth.read_text())['claims'])} claims (half changed by one figure or word)")
+    check = _bench_check(plan, megabytes)
+    grep = _bench_grep(plan)
+    print(f"ratio check/grep: {check / grep:.2f} (target <= 1.0)")
+    _bench_nearest(plan)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,22 @@
+"""Settings: the one place defaults live (no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Elided parts of a quote ("a ... b") must sit within this many characters of each
+    # other in the source (folded text): about half a page of prose.
+    elision_max_gap: int = 1500
+    # A failed quote counts as "misquoted" when its nearest passage is at least this
+    # similar (1 - edit distance / quote length); below it the quote is "not_found".
+    misquote_min_similarity: float = 0.6
+    # Nearest-passage search: windows found by exact anchors are trusted when at least
+    # this similar; otherwise the whole document is aligned.
+    nearest_window_min_similarity: float = 0.75
+    claims_max_bytes: int = 50 * 1024 * 1024
+
+
+DEFAULT_SETTINGS = Settings()

@@ -1,0 +1,220 @@
+"""Dataclasses and enums shared by every stage; imports nothing from briefing, does no I/O."""
+
+from __future__ import annotations
+
+import bisect
+import enum
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a file, 1-based line and column, as editors show them."""
+
+    path: str
+    line: int
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem found while loading or checking; never raised, always collected."""
+
+    code: str  # stable identifier, e.g. "claims.duplicate-id"
+    message: str
+    location: Location | None = None
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+
+# --- claims -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    quote: str
+    line: int  # line of the `quote:` value in claims.yaml
+    col: int = 1
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    text: str
+    citations: tuple[Citation, ...]
+    line: int  # line of the claim's first key in claims.yaml
+    col: int = 1
+    exempt_figures: tuple[str, ...] = ()  # figures the author states on their own authority
+    text_line: int = 0  # line of the `text:` value (0 when unknown)
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    claims: tuple[Claim, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Briefing:
+    path: str
+    title: str
+    sections: tuple[Section, ...]
+    subtitle: str = ""
+    author: str = ""
+    date: str = ""
+    summary: str = ""
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        return tuple(c for s in self.sections for c in s.claims)
+
+
+# --- sources ----------------------------------------------------------------
+
+META_FIELDS = ("title", "publisher", "author", "date", "url", "accessed")
+
+
+@dataclass(frozen=True)
+class SourceMeta:
+    title: str = ""
+    publisher: str = ""
+    author: str = ""
+    date: str = ""
+    url: str = ""
+    accessed: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source's extracted text; `first_line` is the file line where `text` begins."""
+
+    id: str
+    path: str
+    kind: str  # "text", later "html", "pdf", "docx"
+    text: str
+    meta: SourceMeta = field(default_factory=SourceMeta)
+    first_line: int = 1
+    sha256: str = ""
+
+    def line_of(self, offset: int) -> int:
+        """File line (1-based) of a character offset into `text`."""
+        return self.first_line + self.text.count("\n", 0, max(0, offset))
+
+
+# --- results ----------------------------------------------------------------
+
+
+class Status(str, enum.Enum):
+    VERIFIED = "verified"
+    MISQUOTED = "misquoted"
+    NOT_FOUND = "not_found"
+    UNKNOWN_SOURCE = "unknown_source"
+    FIGURE_MISMATCH = "figure_mismatch"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Half-open character range [start, end) in a source's original text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class WordChange:
+    """One word-level difference between a quote and the passage nearest to it."""
+
+    kind: str  # "replace", "delete" (in quote, not source), "insert" (in source, not quote)
+    quote: str  # the quote's words ("" for insert)
+    source: str  # the source's words ("" for delete)
+    notes: tuple[str, ...] = ()  # e.g. "quote has U+0430 CYRILLIC SMALL LETTER A where source has U+0061 ..."
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """The passage of a source closest to a failed quote: an explanation, never a pass."""
+
+    span: Span
+    passage: str  # original text of the passage
+    distance: int  # edit distance between folded quote and folded passage
+    similarity: float  # 1 - distance / len(folded quote), clamped to [0, 1]
+    changes: tuple[WordChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number stated in text, as a typed value (never compared as a string)."""
+
+    text: str  # as written, e.g. "1,275", "twenty-five", "20 per cent"
+    value: str  # canonical decimal string, e.g. "1275", "25", "20", "0.5"
+    unit: str  # "" or "percent"
+    start: int
+    end: int
+    ordinal: bool = False
+
+
+@dataclass(frozen=True)
+class CitationResult:
+    citation: Citation
+    status: Status
+    spans: tuple[Span, ...] = ()  # where the quote (each elided part) sits in the source
+    lines: tuple[int, ...] = ()  # file line of each span's start
+    folds: tuple[str, ...] = ()  # folds the match needed
+    occurrences: int = 0
+    nearest: Nearest | None = None
+    nearest_line: int = 0
+    found_in: tuple[str, ...] = ()  # other sources holding the exact quote
+    problem: str = ""  # why a source could not be checked, when it could not
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    claim: Claim
+    status: Status
+    citations: tuple[CitationResult, ...]
+    unbacked_figures: tuple[Figure, ...] = ()
+    exempted_figures: tuple[str, ...] = ()
+    unused_exemptions: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.VERIFIED
+
+
+@dataclass(frozen=True)
+class Report:
+    claims_path: str
+    sources_dir: str
+    claims: tuple[ClaimResult, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()  # warnings (unused source, repeated quote, ...)
+    sources: tuple[Source, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.claims)
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets where each line begins; with `line_at` turns offsets into lines quickly."""
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i != -1:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return starts
+
+
+def line_at(starts: list[int], offset: int) -> int:
+    """1-based line holding `offset`, given `line_starts` of the text."""
+    return bisect.bisect_right(starts, offset)

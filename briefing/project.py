@@ -1,0 +1,51 @@
+"""Loads a briefing project from disk: claims file plus sources folder (the I/O edge)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from briefing.claims import load_claims
+from briefing.config import DEFAULT_SETTINGS, Settings
+from briefing.ingest import load_source, scan_sources
+from briefing.models import Briefing, Diagnostic, Report, Severity, Source
+from briefing.verify import verify
+
+
+@dataclass(frozen=True)
+class Project:
+    briefing: Briefing | None
+    sources: dict[str, Source]
+    diagnostics: tuple[Diagnostic, ...]
+    claims_path: Path
+    sources_dir: Path
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity is Severity.WARNING)
+
+
+def load_project(claims_path: Path, sources_dir: Path,
+                 settings: Settings = DEFAULT_SETTINGS) -> Project:
+    """Read everything once; every problem is collected, none is raised."""
+    briefing, claim_diagnostics = load_claims(claims_path, settings)
+    listing = scan_sources(sources_dir)
+    diagnostics = [*claim_diagnostics, *listing.diagnostics]
+    sources: dict[str, Source] = {}
+    for source_id, file in listing.files.items():
+        source, problems = load_source(file)
+        diagnostics.extend(problems)
+        if source is not None:
+            sources[source_id] = source
+    return Project(briefing, sources, tuple(diagnostics), claims_path, sources_dir)
+
+
+def check_project(project: Project, settings: Settings = DEFAULT_SETTINGS) -> Report:
+    """Verify a loaded project whose claims parsed; loading warnings join the report's."""
+    assert project.briefing is not None, "check_project needs claims that parsed"
+    report = verify(project.briefing, project.sources, str(project.sources_dir), settings)
+    return replace(report, diagnostics=project.warnings + report.diagnostics)

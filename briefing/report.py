@@ -1,0 +1,252 @@
+"""Formats a Report as text or JSON (pure: returns strings, prints nothing)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+
+from briefing import __version__
+from briefing.models import (
+    CitationResult,
+    ClaimResult,
+    Diagnostic,
+    Report,
+    Severity,
+    Status,
+    WordChange,
+)
+
+JSON_SCHEMA_VERSION = 1
+
+_COLOURS = {"red": "31", "green": "32", "yellow": "33", "cyan": "36", "bold": "1", "dim": "2"}
+
+
+def _paint(text: str, colour: str, enabled: bool) -> str:
+    return f"\x1b[{_COLOURS[colour]}m{text}\x1b[0m" if enabled else text
+
+
+def _quoted(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return f"\u201c{text if len(text) <= limit else text[: limit - 1] + '…'}\u201d"
+
+
+# --- text -------------------------------------------------------------------
+
+
+def format_text(report: Report, *, colour: bool = False, verbose: bool = False) -> str:
+    """Failures first with what is needed to fix them, then warnings, then one summary line."""
+    blocks: list[str] = []
+    for result in report.claims:
+        if not result.ok:
+            blocks.append(_failure_block(report, result, colour))
+        elif verbose:
+            blocks.append(_verified_block(report, result, colour))
+    warnings = [d for d in report.diagnostics if d.severity is Severity.WARNING]
+    if warnings:
+        blocks.append("\n".join(format_diagnostic(d, colour) for d in warnings))
+    exemptions = [r for r in report.claims if r.exempted_figures]
+    if exemptions:
+        lines = ["figures stated on the author's own authority (exempt_figures):"]
+        lines += [f"  {r.claim.id}: {', '.join(_quoted(f) for f in r.exempted_figures)}" for r in exemptions]
+        blocks.append("\n".join(lines))
+    blocks.append(_summary_line(report, colour))
+    return "\n\n".join(blocks) + "\n"
+
+
+def format_diagnostic(d: Diagnostic, colour: bool = False) -> str:
+    where = f"{d.location.path}:{d.location.line}:{d.location.col}: " if d.location else ""
+    label = _paint(d.severity.value, "red" if d.severity is Severity.ERROR else "yellow", colour)
+    text = f"{where}{label}: {d.message}"
+    return text + (f"\n    hint: {d.hint}" if d.hint else "")
+
+
+def _failure_block(report: Report, result: ClaimResult, colour: bool) -> str:
+    claim = result.claim
+    lines: list[str] = []
+    failing = [c for c in result.citations if c.status is not Status.VERIFIED]
+    for item in failing:
+        cite = item.citation
+        head = (f"{report.claims_path}:{cite.line}:{cite.col}: {_paint('error', 'red', colour)}: "
+                f"claim '{claim.id}' {_paint(item.status.value, 'bold', colour)}: ")
+        lines.append(head + _citation_problem(item))
+        lines.extend(_citation_details(report, item, colour))
+    if result.unbacked_figures:
+        figures = ", ".join(_quoted(f.text) for f in result.unbacked_figures)
+        where = claim.text_line or claim.line
+        status = "figure_mismatch" if not failing else "also"
+        lines.append(f"{report.claims_path}:{where}:{claim.col}: {_paint('error', 'red', colour)}: "
+                     f"claim '{claim.id}' {_paint(status, 'bold', colour)}: "
+                     f"{figures} in the text {'is' if len(result.unbacked_figures) == 1 else 'are'} "
+                     f"not in any verified quote")
+        lines.append(f"    text     {_quoted(claim.text, 240)}")
+        lines.append("    hint: quote the passage that states it, fix the figure, or list it under "
+                     "exempt_figures if it is the author's own")
+    return "\n".join(lines)
+
+
+def _citation_problem(item: CitationResult) -> str:
+    source = item.citation.source
+    if item.status is Status.UNKNOWN_SOURCE:
+        return item.problem or f"no source '{source}'"
+    if item.status is Status.MISQUOTED:
+        return f"quote not found verbatim in '{source}'; a close passage exists"
+    return f"quote not found in '{source}'"
+
+
+def _citation_details(report: Report, item: CitationResult, colour: bool) -> list[str]:
+    lines = [f"    quote    {_quoted(item.citation.quote)}"]
+    near = item.nearest
+    if near is not None and item.status is Status.MISQUOTED:
+        path = _source_path(report, item.citation.source)
+        lines.append(f"    source   {path}:{item.nearest_line}: {_quoted(near.passage)} "
+                     f"({near.similarity:.0%} similar)")
+        for change in near.changes:
+            lines.append(f"    differs  {_change_text(change, colour)}")
+            lines.extend(f"             {note}" for note in change.notes)
+    for other in item.found_in:
+        lines.append(f"    note     the exact quote is in '{other}' ({_source_path(report, other)}); "
+                     f"is that the source you meant?")
+    return lines
+
+
+def _change_text(change: WordChange, colour: bool) -> str:
+    quote = _paint(_quoted(change.quote), "red", colour)
+    source = _paint(_quoted(change.source), "green", colour)
+    if change.kind == "delete":
+        return f"quote has {quote}, which the source does not"
+    if change.kind == "insert":
+        return f"source has {source}, which the quote leaves out"
+    return f"quote has {quote} where the source has {source}"
+
+
+def _verified_block(report: Report, result: ClaimResult, colour: bool) -> str:
+    lines = [f"{report.claims_path}:{result.claim.line}:{result.claim.col}: "
+             f"{_paint('verified', 'green', colour)}: claim '{result.claim.id}'"]
+    for item in result.citations:
+        where = ", ".join(f"{_source_path(report, item.citation.source)}:{n}" for n in item.lines)
+        folds = f" (folds: {', '.join(item.folds)})" if item.folds else ""
+        lines.append(f"    {where}{folds}")
+    return "\n".join(lines)
+
+
+def _source_path(report: Report, source_id: str) -> str:
+    return next((s.path for s in report.sources if s.id == source_id), source_id)
+
+
+def _summary_line(report: Report, colour: bool) -> str:
+    summary = summarise(report)
+    failed = summary["failed"]
+    statuses = ", ".join(f"{n} {status}" for status, n in summary["by_status"].items()
+                         if status != Status.VERIFIED.value and n)
+    verdict = (_paint(f"{summary['verified']} of {summary['claims']} claims verified", "green", colour)
+               if not failed else
+               _paint(f"{failed} of {summary['claims']} claims failed", "red", colour) + f" ({statuses})")
+    return (f"{verdict} · {summary['citations']} quotes · {summary['sources_cited']} of "
+            f"{summary['sources']} sources cited · {summary['warnings']} "
+            f"warning{'' if summary['warnings'] == 1 else 's'}")
+
+
+# --- json -------------------------------------------------------------------
+
+
+def summarise(report: Report) -> dict:
+    by_status = Counter(r.status.value for r in report.claims)
+    citations = [c for r in report.claims for c in r.citations]
+    return {
+        "claims": len(report.claims),
+        "verified": by_status.get(Status.VERIFIED.value, 0),
+        "failed": len(report.claims) - by_status.get(Status.VERIFIED.value, 0),
+        "by_status": {s.value: by_status.get(s.value, 0) for s in Status},
+        "citations": len(citations),
+        "citations_verified": sum(c.status is Status.VERIFIED for c in citations),
+        "sources": len(report.sources),
+        "sources_cited": len({c.citation.source for c in citations} & {s.id for s in report.sources}),
+        "exempted_figures": sum(len(r.exempted_figures) for r in report.claims),
+        "warnings": sum(d.severity is Severity.WARNING for d in report.diagnostics),
+    }
+
+
+def format_json(report: Report) -> str:
+    """The stable JSON report documented in the README (keys are only ever added)."""
+    document = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "briefing_version": __version__,
+        "ok": report.ok,
+        "claims_file": report.claims_path,
+        "sources_dir": report.sources_dir,
+        "claims": [_claim_json(report, r) for r in report.claims],
+        "diagnostics": [diagnostic_json(d) for d in report.diagnostics],
+        "summary": summarise(report),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def format_errors_json(diagnostics: Iterable[Diagnostic]) -> str:
+    """Unusable input (exit 2): no claims were checked, only the problems are listed."""
+    document = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "briefing_version": __version__,
+        "ok": False,
+        "claims": [],
+        "diagnostics": [diagnostic_json(d) for d in diagnostics],
+        "summary": None,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def diagnostic_json(d: Diagnostic) -> dict:
+    return {
+        "code": d.code,
+        "severity": d.severity.value,
+        "message": d.message,
+        "hint": d.hint,
+        "file": d.location.path if d.location else None,
+        "line": d.location.line if d.location else None,
+        "col": d.location.col if d.location else None,
+    }
+
+
+def _claim_json(report: Report, result: ClaimResult) -> dict:
+    claim = result.claim
+    return {
+        "id": claim.id,
+        "ok": result.ok,
+        "status": result.status.value,
+        "line": claim.line,
+        "col": claim.col,
+        "text": claim.text,
+        "citations": [_citation_json(report, c) for c in result.citations],
+        "figures": {
+            "unbacked": [{"text": f.text, "value": f.value, "unit": f.unit} for f in result.unbacked_figures],
+            "exempted": list(result.exempted_figures),
+        },
+    }
+
+
+def _citation_json(report: Report, item: CitationResult) -> dict:
+    near = item.nearest
+    return {
+        "source": item.citation.source,
+        "ok": item.status is Status.VERIFIED,
+        "status": item.status.value,
+        "quote": item.citation.quote,
+        "line": item.citation.line,
+        "col": item.citation.col,
+        "matches": [{"line": line, "start": span.start, "end": span.end}
+                    for span, line in zip(item.spans, item.lines)],
+        "folds": list(item.folds),
+        "occurrences": item.occurrences,
+        "nearest": None if near is None else {
+            "line": item.nearest_line,
+            "start": near.span.start,
+            "end": near.span.end,
+            "passage": near.passage,
+            "similarity": round(near.similarity, 4),
+            "distance": near.distance,
+            "diff": [{"kind": ch.kind, "quote": ch.quote, "source": ch.source, "notes": list(ch.notes)}
+                     for ch in near.changes],
+        },
+        "found_in": list(item.found_in),
+        "problem": item.problem or None,
+    }

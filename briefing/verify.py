@@ -1,0 +1,173 @@
+"""Checks every claim against its sources and returns a Report (pure: no I/O)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import ahocorasick_rs
+
+from briefing.config import DEFAULT_SETTINGS, Settings
+from briefing.figures import check_figures
+from briefing.match import find_quote, split_elisions
+from briefing.models import (
+    Briefing,
+    Citation,
+    CitationResult,
+    Claim,
+    ClaimResult,
+    Diagnostic,
+    Location,
+    Report,
+    Severity,
+    Source,
+    Status,
+    line_at,
+    line_starts,
+)
+from briefing.nearest import nearest_passage
+from briefing.normalise import NormalisedText, fold, normalise
+
+# When citations fail for different reasons, the claim shows the one hardest to fix.
+_FAILURE_ORDER = (Status.UNKNOWN_SOURCE, Status.NOT_FOUND, Status.MISQUOTED)
+
+
+@dataclass
+class SourceIndex:
+    """Each source folded once (shared by content hash) with its line table."""
+
+    sources: Mapping[str, Source]
+    _folded: dict[str, NormalisedText] = field(default_factory=dict)
+    _lines: dict[str, list[int]] = field(default_factory=dict)
+
+    def folded(self, source_id: str) -> NormalisedText:
+        source = self.sources[source_id]
+        key = source.sha256 or source_id
+        if key not in self._folded:
+            self._folded[key] = normalise(source.text)
+        return self._folded[key]
+
+    def line(self, source_id: str, offset: int) -> int:
+        source = self.sources[source_id]
+        starts = self._lines.get(source_id)
+        if starts is None:
+            starts = self._lines[source_id] = line_starts(source.text)
+        return source.first_line + line_at(starts, offset) - 1
+
+
+def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str = "",
+           settings: Settings = DEFAULT_SETTINGS) -> Report:
+    """Verify all claims; outcomes are data, never exceptions."""
+    index = SourceIndex(sources)
+    results = {
+        (claim.id, i): _match_citation(citation, index, settings)
+        for claim in briefing.claims
+        for i, citation in enumerate(claim.citations)
+    }
+    failed = {key: r for key, r in results.items() if r.status is not Status.VERIFIED
+              and r.status is not Status.UNKNOWN_SOURCE}
+    elsewhere = _find_elsewhere({k: r.citation for k, r in failed.items()}, index)
+    for key, result in failed.items():
+        results[key] = _explain_failure(result, index, settings, elsewhere.get(key, ()))
+    claims = tuple(
+        _judge_claim(claim, tuple(results[(claim.id, i)] for i in range(len(claim.citations))))
+        for claim in briefing.claims
+    )
+    diagnostics = _warnings(briefing, claims, sources)
+    return Report(briefing.path, sources_dir, claims, diagnostics, tuple(sources.values()))
+
+
+def _match_citation(citation: Citation, index: SourceIndex, settings: Settings) -> CitationResult:
+    if citation.source not in index.sources:
+        # Ids are looked up, never opened as paths: "../x" is simply unknown.
+        close = difflib.get_close_matches(citation.source, list(index.sources), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return CitationResult(citation, Status.UNKNOWN_SOURCE,
+                              problem=f"no source '{citation.source}' in the sources folder{hint}")
+    match = find_quote(citation.quote, index.folded(citation.source), settings.elision_max_gap)
+    if match is None:
+        return CitationResult(citation, Status.NOT_FOUND)
+    lines = tuple(index.line(citation.source, span.start) for span in match.spans)
+    return CitationResult(citation, Status.VERIFIED, match.spans, lines, match.folds, match.occurrences)
+
+
+def _explain_failure(result: CitationResult, index: SourceIndex, settings: Settings,
+                     found_in: tuple[str, ...]) -> CitationResult:
+    """Nearest passage and word diff: they explain a failure, they never pass a quote."""
+    source_id = result.citation.source
+    nearest = nearest_passage(result.citation.quote, index.folded(source_id), settings)
+    misquoted = nearest is not None and nearest.similarity >= settings.misquote_min_similarity
+    return CitationResult(
+        result.citation,
+        Status.MISQUOTED if misquoted else Status.NOT_FOUND,
+        nearest=nearest,
+        nearest_line=index.line(source_id, nearest.span.start) if nearest else 0,
+        found_in=found_in,
+    )
+
+
+def _find_elsewhere(failed: Mapping[tuple[str, int], Citation],
+                    index: SourceIndex) -> dict[tuple[str, int], tuple[str, ...]]:
+    """Which other sources hold each failed quote exactly: one pass over each source."""
+    if not failed:
+        return {}
+    keys = list(failed)
+    # Search the longest elided part; a hit there is confirmed with the full matcher.
+    needles = [max(split_elisions(fold(failed[k].quote).strip()) or [""], key=len) for k in keys]
+    wanted = [i for i, needle in enumerate(needles) if needle]
+    if not wanted:
+        return {}
+    automaton = ahocorasick_rs.AhoCorasick([needles[i] for i in wanted])
+    hits: dict[tuple[str, int], list[str]] = {}
+    for source_id in sorted(index.sources):
+        folded = index.folded(source_id)
+        seen = {wanted[p] for p, _, _ in automaton.find_matches_as_indexes(folded.text, overlapping=True)}
+        for i in sorted(seen):
+            citation = failed[keys[i]]
+            if source_id != citation.source and find_quote(citation.quote, folded, 10**9):
+                hits.setdefault(keys[i], []).append(source_id)
+    return {k: tuple(v) for k, v in hits.items()}
+
+
+def _judge_claim(claim: Claim, citations: tuple[CitationResult, ...]) -> ClaimResult:
+    verified_quotes = [r.citation.quote for r in citations if r.status is Status.VERIFIED]
+    figures = check_figures(claim.text, verified_quotes, claim.exempt_figures)
+    failing = {r.status for r in citations} - {Status.VERIFIED}
+    if failing:
+        status = next(s for s in _FAILURE_ORDER if s in failing)
+    elif figures.unbacked:
+        status = Status.FIGURE_MISMATCH
+    else:
+        status = Status.VERIFIED
+    return ClaimResult(claim, status, citations, figures.unbacked,
+                       tuple(f.text for f in figures.exempted), figures.unused_exemptions)
+
+
+def _warnings(briefing: Briefing, claims: tuple[ClaimResult, ...],
+              sources: Mapping[str, Source]) -> tuple[Diagnostic, ...]:
+    warnings: list[Diagnostic] = []
+    for result in claims:
+        for item in result.citations:
+            if item.occurrences > 1:
+                warnings.append(Diagnostic(
+                    "quote.repeated",
+                    f"claim '{result.claim.id}': the quote occurs {item.occurrences} times in "
+                    f"'{item.citation.source}' (first at line {item.lines[0]})",
+                    Location(briefing.path, item.citation.line, item.citation.col),
+                    "quote more words if the briefing means one particular passage",
+                    Severity.WARNING))
+        for exemption in result.unused_exemptions:
+            warnings.append(Diagnostic(
+                "figure.unused-exemption",
+                f"claim '{result.claim.id}': exempt figure '{exemption}' does not appear in its text",
+                Location(briefing.path, result.claim.line, result.claim.col),
+                "remove it from exempt_figures, or write it in the text as listed", Severity.WARNING))
+    cited = {c.source for claim in briefing.claims for c in claim.citations}
+    for source_id in sorted(set(sources) - cited):
+        warnings.append(Diagnostic(
+            "source.unused", f"source '{source_id}' is never cited",
+            Location(sources[source_id].path, 1), "cite it or move it out of the sources folder",
+            Severity.WARNING))
+    return tuple(warnings)
+

@@ -1,0 +1,202 @@
+"""CLI behaviour of `briefing check`: exit codes, exact messages, JSON shape."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from briefing.cli import main
+
+AZERNEWS = """\
+---
+title: "OIC Secretary General pays tribute"
+publisher: "Azernews"
+---
+As a result of the Khojaly genocide, 613 Azerbaijani civilians, including 63 children, 106 women,
+and 70 elderly people were killed. Simultaneously, 487 civilians were seriously injured.
+"""
+
+RAJABOVA = """\
+613 civilians, including 106 women, 70 elderlies, and 83 children, were killed in the massacre.
+"""
+
+
+def write_project(root: Path, claims: str, sources: dict[str, str] | None = None) -> Path:
+    (root / "sources").mkdir(parents=True, exist_ok=True)
+    for name, text in (sources if sources is not None else
+                       {"azernews-2023.md": AZERNEWS, "rajabova-2013.md": RAJABOVA}).items():
+        (root / "sources" / name).write_text(text, encoding="utf-8")
+    (root / "claims.yaml").write_text(textwrap.dedent(claims), encoding="utf-8")
+    return root
+
+
+def run(root: Path, *args: str) -> tuple[int, str, str]:
+    completed = subprocess.run(
+        [sys.executable, "-m", "briefing", "check", str(root), *args],
+        capture_output=True, text=True, cwd=root, check=False)
+    return completed.returncode, completed.stdout, completed.stderr
+
+
+GOOD = """\
+    title: "Test"
+    sections:
+      - heading: "Casualties"
+        claims:
+          - id: toll
+            text: "Azernews reports 613 civilians killed, 63 of them children."
+            source: azernews-2023
+            quote: "613 Azerbaijani civilians, including 63 children"
+          - id: children
+            text: "Another article gives 83 children."
+            source: rajabova-2013
+            quote: "and 83 children, were killed"
+    """
+
+
+def test_all_verified_exits_0_with_summary(tmp_path: Path) -> None:
+    code, out, err = run(write_project(tmp_path, GOOD))
+    assert code == 0, out + err
+    assert out.strip().splitlines()[-1].startswith("2 of 2 claims verified · 2 quotes · 2 of 2 sources cited")
+    assert err == ""
+
+
+def test_misquoted_figure_shows_nearest_passage_and_diff(tmp_path: Path) -> None:
+    claims = GOOD.replace("including 63 children", "including 83 children").replace("63 of them", "83 of them")
+    code, out, _ = run(write_project(tmp_path, claims))
+    assert code == 1
+    assert "claims.yaml:8:20: error: claim 'toll' misquoted: quote not found verbatim in 'azernews-2023'" in out
+    assert "sources/azernews-2023.md:5:" in out
+    assert "quote has \u201c83\u201d where the source has \u201c63\u201d" in out
+    assert "1 of 2 claims failed (1 misquoted)" in out
+
+
+def test_quote_in_another_source_is_named(tmp_path: Path) -> None:
+    claims = GOOD.replace("source: rajabova-2013", "source: azernews-2023")
+    code, out, _ = run(write_project(tmp_path, claims))
+    assert code == 1
+    assert "the exact quote is in 'rajabova-2013'" in out
+
+
+@pytest.mark.parametrize("source_id", ["../secret", "/etc/passwd", "sources/azernews-2023", "missing"])
+def test_path_like_source_ids_are_unknown(tmp_path: Path, source_id: str) -> None:
+    project = write_project(tmp_path / "p", GOOD.replace("source: rajabova-2013", f"source: '{source_id}'"))
+    (tmp_path / "secret.md").write_text("and 83 children, were killed", encoding="utf-8")
+    code, out, _ = run(project, "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    citation = report["claims"][1]["citations"][0]
+    assert (citation["status"], citation["ok"]) == ("unknown_source", False)
+    assert report["claims"][1]["status"] == "unknown_source"
+
+
+def test_unknown_source_suggests_close_id(tmp_path: Path) -> None:
+    code, out, _ = run(write_project(tmp_path, GOOD.replace("source: rajabova-2013", "source: rajabova-2031")))
+    assert code == 1
+    assert "no source 'rajabova-2031' in the sources folder; did you mean 'rajabova-2013'?" in out
+
+
+def test_figure_not_in_quote_is_figure_mismatch(tmp_path: Path) -> None:
+    claims = GOOD.replace("Azernews reports 613 civilians killed", "Azernews reports 600 civilians killed")
+    code, out, _ = run(write_project(tmp_path, claims), "--format", "json")
+    assert code == 1
+    claim = json.loads(out)["claims"][0]
+    assert claim["status"] == "figure_mismatch"
+    assert claim["citations"][0]["status"] == "verified"
+    assert [f["text"] for f in claim["figures"]["unbacked"]] == ["600"]
+
+
+def test_exempt_figures_pass_and_are_listed(tmp_path: Path) -> None:
+    claims = GOOD.replace('text: "Another article gives 83 children."',
+                          'text: "One of two articles gives 83 children."\n'
+                          '            exempt_figures: ["two"]')
+    code, out, _ = run(write_project(tmp_path, claims))
+    assert code == 0, out
+    assert "figures stated on the author's own authority (exempt_figures):\n  children: \u201ctwo\u201d" in out
+
+
+def test_broken_claims_file_exits_2_without_traceback(tmp_path: Path) -> None:
+    code, out, err = run(write_project(tmp_path, "title: [unclosed\nsections: []\n"))
+    assert code == 2
+    assert err.startswith("claims.yaml:")
+    assert "Traceback" not in err + out
+    assert err.strip().endswith("nothing was checked")
+
+
+def test_many_claim_problems_reported_in_one_run(tmp_path: Path) -> None:
+    claims = """\
+        title: "T"
+        sections:
+          - heading: "H"
+            claims:
+              - id: a
+                text: "x"
+                source: azernews-2023
+                quote: ""
+              - id: a
+                txt: "y"
+                source: azernews-2023
+                quote: "613"
+        """
+    code, _, err = run(write_project(tmp_path, claims))
+    assert code == 2
+    errors = [line for line in err.splitlines() if ": error: " in line]
+    assert len(errors) >= 3, err
+
+
+def test_json_report_shape(tmp_path: Path) -> None:
+    code, out, _ = run(write_project(tmp_path, GOOD), "--format", "json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["ok"] is True
+    assert report["summary"]["claims"] == 2
+    assert report["summary"]["by_status"]["verified"] == 2
+    claim = report["claims"][0]
+    assert {"id", "ok", "status", "line", "citations"} <= set(claim)
+    assert claim["line"] == 5
+    match = claim["citations"][0]["matches"][0]
+    assert match["line"] == 5
+    assert claim["citations"][0]["folds"] == ["whitespace"]
+
+
+def test_unsupported_source_kind_is_a_warning_not_a_failure(tmp_path: Path) -> None:
+    project = write_project(tmp_path, GOOD)
+    (project / "sources" / "report.pdf").write_bytes(b"%PDF-1.4")
+    code, out, _ = run(project)
+    assert code == 0
+    assert "sources/report.pdf:1:1: warning: .pdf: not supported yet; report.pdf was not checked" in out
+
+
+def test_unused_source_and_repeated_quote_warn(tmp_path: Path) -> None:
+    claims = """\
+        title: "T"
+        sections:
+          - heading: "H"
+            claims:
+              - id: a
+                text: "Killed."
+                source: rajabova-2013
+                quote: "were killed"
+        """
+    sources = {"rajabova-2013.md": RAJABOVA + "They were killed.\n", "azernews-2023.md": AZERNEWS}
+    code, out, _ = run(write_project(tmp_path, claims, sources))
+    assert code == 0
+    assert "claim 'a': the quote occurs 2 times in 'rajabova-2013' (first at line 1)" in out
+    assert "source 'azernews-2023' is never cited" in out
+
+
+def test_missing_sources_folder_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "claims.yaml").write_text(textwrap.dedent(GOOD), encoding="utf-8")
+    code, _, err = run(tmp_path)
+    assert code == 2
+    assert "sources folder not found" in err
+
+
+def test_main_is_callable_in_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(write_project(tmp_path, GOOD))]) == 0
+    assert "2 of 2 claims verified" in capsys.readouterr().out
+    assert main(["check", "--format", "yaml", str(tmp_path)]) == 2
