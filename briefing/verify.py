@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import ahocorasick_rs
 
 from briefing.config import DEFAULT_SETTINGS, Settings
 from briefing.figures import check_figures
-from briefing.match import find_quote, split_elisions
+from briefing.match import find_quote, find_quotes, prepare, split_elisions
 from briefing.models import (
     Briefing,
     Citation,
@@ -27,7 +27,7 @@ from briefing.models import (
     line_starts,
 )
 from briefing.nearest import nearest_passage
-from briefing.normalise import NormalisedText, fold, normalise
+from briefing.normalise import NormalisedText, normalise
 
 # When citations fail for different reasons, the claim shows the one hardest to fix.
 _FAILURE_ORDER = (Status.UNKNOWN_SOURCE, Status.NOT_FOUND, Status.MISQUOTED)
@@ -60,13 +60,10 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
            settings: Settings = DEFAULT_SETTINGS) -> Report:
     """Verify all claims; outcomes are data, never exceptions."""
     index = SourceIndex(sources)
-    results = {
-        (claim.id, i): _match_citation(citation, index, settings)
-        for claim in briefing.claims
-        for i, citation in enumerate(claim.citations)
-    }
-    failed = {key: r for key, r in results.items() if r.status is not Status.VERIFIED
-              and r.status is not Status.UNKNOWN_SOURCE}
+    keyed = {(claim.id, i): citation for claim in briefing.claims
+             for i, citation in enumerate(claim.citations)}
+    results = _match_all(keyed, index, settings)
+    failed = {key: r for key, r in results.items() if r.status is Status.NOT_FOUND}
     elsewhere = _find_elsewhere({k: r.citation for k, r in failed.items()}, index)
     for key, result in failed.items():
         results[key] = _explain_failure(result, index, settings, elsewhere.get(key, ()))
@@ -78,29 +75,55 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
     return Report(briefing.path, sources_dir, claims, diagnostics, tuple(sources.values()))
 
 
-def _match_citation(citation: Citation, index: SourceIndex, settings: Settings) -> CitationResult:
-    if citation.source not in index.sources:
-        # Ids are looked up, never opened as paths: "../x" is simply unknown.
-        close = difflib.get_close_matches(citation.source, list(index.sources), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return CitationResult(citation, Status.UNKNOWN_SOURCE,
-                              problem=f"no source '{citation.source}' in the sources folder{hint}")
-    match = find_quote(citation.quote, index.folded(citation.source), settings.elision_max_gap)
-    if match is None:
-        return CitationResult(citation, Status.NOT_FOUND)
-    lines = tuple(index.line(citation.source, span.start) for span in match.spans)
-    return CitationResult(citation, Status.VERIFIED, match.spans, lines, match.folds, match.occurrences)
+def _match_all(keyed: Mapping[tuple[str, int], Citation], index: SourceIndex,
+               settings: Settings) -> dict[tuple[str, int], CitationResult]:
+    """Each source is searched once for all the quotes that cite it."""
+    by_source: dict[str, list[tuple[str, int]]] = {}
+    results: dict[tuple[str, int], CitationResult] = {}
+    for key, citation in keyed.items():
+        if citation.source in index.sources:
+            by_source.setdefault(citation.source, []).append(key)
+        else:
+            results[key] = _unknown_source(citation, index)
+    for source_id, keys in by_source.items():
+        matches = find_quotes([keyed[k].quote for k in keys], index.folded(source_id),
+                              settings.elision_max_gap)
+        for key, match in zip(keys, matches):
+            citation = keyed[key]
+            if match is None:
+                results[key] = CitationResult(citation, Status.NOT_FOUND)
+            else:
+                lines = tuple(index.line(source_id, span.start) for span in match.spans)
+                results[key] = CitationResult(citation, Status.VERIFIED, match.spans, lines,
+                                              match.folds, match.occurrences)
+    return {key: results[key] for key in keyed}
+
+
+def _unknown_source(citation: Citation, index: SourceIndex) -> CitationResult:
+    # Ids are looked up, never opened as paths: "../x" is simply unknown.
+    close = difflib.get_close_matches(citation.source, list(index.sources), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return CitationResult(citation, Status.UNKNOWN_SOURCE,
+                          problem=f"no source '{citation.source}' in the sources folder{hint}")
 
 
 def _explain_failure(result: CitationResult, index: SourceIndex, settings: Settings,
                      found_in: tuple[str, ...]) -> CitationResult:
     """Nearest passage and word diff: they explain a failure, they never pass a quote."""
     source_id = result.citation.source
-    nearest = nearest_passage(result.citation.quote, index.folded(source_id), settings)
+    folded = index.folded(source_id)
+    parts = split_elisions(result.citation.quote)
+    # For an elided quote, explain the first part that is not in the source at all.
+    missing = [p for p in parts if find_quote(p, folded, settings.elision_max_gap) is None]
+    if len(parts) > 1 and not missing:
+        return replace(result, found_in=found_in, problem=(
+            f"each elided part occurs in '{source_id}', but not in this order within "
+            f"{settings.elision_max_gap} characters of each other"))
+    nearest = nearest_passage(missing[0] if missing else result.citation.quote, folded, settings)
     misquoted = nearest is not None and nearest.similarity >= settings.misquote_min_similarity
-    return CitationResult(
-        result.citation,
-        Status.MISQUOTED if misquoted else Status.NOT_FOUND,
+    return replace(
+        result,
+        status=Status.MISQUOTED if misquoted else Status.NOT_FOUND,
         nearest=nearest,
         nearest_line=index.line(source_id, nearest.span.start) if nearest else 0,
         found_in=found_in,
@@ -114,7 +137,7 @@ def _find_elsewhere(failed: Mapping[tuple[str, int], Citation],
         return {}
     keys = list(failed)
     # Search the longest elided part; a hit there is confirmed with the full matcher.
-    needles = [max(split_elisions(fold(failed[k].quote).strip()) or [""], key=len) for k in keys]
+    needles = [max(split_elisions(prepare(failed[k].quote)) or [""], key=len) for k in keys]
     wanted = [i for i, needle in enumerate(needles) if needle]
     if not wanted:
         return {}
