@@ -105,6 +105,7 @@ class Source:
     meta: SourceMeta = field(default_factory=SourceMeta)
     first_line: int = 1
     sha256: str = ""
+    page_starts: tuple[int, ...] = ()  # PDF: offset in `text` where each page begins (page 1 first)
 
     def line_of(self, offset: int) -> int:
         """File line (1-based) of a character offset into `text`."""

@@ -2,6 +2,7 @@
 
 A new kind of source is one module with `SUFFIXES` and a pure
 `parse(data, path, source_id) -> (Source | None, diagnostics)`; register it in READERS.
+A sidecar `<id>.yaml` beside any source gives its metadata (`sidecar.py`); it is not a source.
 """
 
 from __future__ import annotations
@@ -11,18 +12,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
-from briefing.ingest import text
+from briefing.ingest import docx, html, pdf, sidecar, text
 from briefing.models import Diagnostic, Location, Severity, Source
 
-READERS: tuple[ModuleType, ...] = (text,)
-# Kinds people keep in sources/ that a later release reads (issue 4); warned about, not errors.
-PLANNED_SUFFIXES = frozenset({".html", ".htm", ".pdf", ".docx"})
+READERS: tuple[ModuleType, ...] = (text, html, pdf, docx)
 
 
 @dataclass(frozen=True)
 class SourceFile:
     id: str
     path: Path
+    sidecar: Path | None = None  # sources/<id>.yaml, when there is one
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ def scan_sources(directory: Path) -> SourceSet:
             Location(str(directory), 1), "create it, or point --sources at the folder holding the sources"))
         return SourceSet(files, tuple(diagnostics))
     root = directory.resolve()
+    sidecars: dict[str, Path] = {}
     for path in sorted(directory.iterdir()):
         if path.name.startswith(".") or path.is_dir():
             continue
@@ -58,13 +59,20 @@ def scan_sources(directory: Path) -> SourceSet:
                 "sources.outside", f"{path.name} points outside the sources folder; ignored",
                 where, "copy the file into sources/ instead of linking to it", Severity.WARNING))
             continue
+        if path.suffix.lower() in sidecar.SUFFIXES:
+            if path.stem in sidecars:
+                diagnostics.append(Diagnostic(
+                    "sources.sidecar", f"two metadata files for '{path.stem}': "
+                    f"{sidecars[path.stem].name} and {path.name}; {path.name} ignored",
+                    where, "merge them into one", Severity.WARNING))
+            else:
+                sidecars[path.stem] = path
+            continue
         if reader_for(path) is None:
-            planned = path.suffix.lower() in PLANNED_SUFFIXES
+            known = ", ".join(sorted(s for r in READERS for s in r.SUFFIXES))
             diagnostics.append(Diagnostic(
-                "sources.unsupported",
-                f"{path.suffix or 'files without a suffix'}: not supported yet; {path.name} was not checked"
-                if planned else f"{path.name}: unknown kind of source; ignored",
-                where, "save the text as .md or .txt to cite it now", Severity.WARNING))
+                "sources.unsupported", f"{path.name}: unknown kind of source; ignored",
+                where, f"sources can be {known}", Severity.WARNING))
             continue
         source_id = path.stem
         if source_id in files:
@@ -74,6 +82,13 @@ def scan_sources(directory: Path) -> SourceSet:
                 where, "rename or remove one of them"))
             continue
         files[source_id] = SourceFile(source_id, path)
+    for source_id, path in sidecars.items():
+        if source_id in files:
+            files[source_id] = replace(files[source_id], sidecar=path)
+        else:
+            diagnostics.append(Diagnostic(
+                "sources.sidecar", f"{path.name}: metadata for a source '{source_id}' that is not there",
+                Location(str(path), 1), "rename it to match its source's file name", Severity.WARNING))
     return SourceSet(files, tuple(diagnostics))
 
 
@@ -90,4 +105,18 @@ def load_source(file: SourceFile) -> tuple[Source | None, tuple[Diagnostic, ...]
     source, diagnostics = reader.parse(data, str(file.path), file.id)
     if source is not None:
         source = replace(source, sha256=hashlib.sha256(data).hexdigest())
+        if file.sidecar is not None:
+            fields, problems = _load_sidecar(file.sidecar)
+            source = replace(source, meta=sidecar.apply_sidecar(source.meta, fields))
+            diagnostics = [*diagnostics, *problems]
     return source, tuple(diagnostics)
+
+
+def _load_sidecar(path: Path) -> tuple[dict[str, str], list[Diagnostic]]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return {}, [Diagnostic(
+            "sources.sidecar", f"cannot read {path.name}: {error.strerror or error}",
+            Location(str(path), 1), "check the file's permissions", Severity.WARNING)]
+    return sidecar.parse_sidecar(data, str(path))

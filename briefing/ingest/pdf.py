@@ -1,0 +1,121 @@
+"""Reads `.pdf` sources with pypdf: the text of each page and where each page starts (pure, no I/O).
+
+Text is kept as the PDF gives it: a line-end hyphen stays, followed by "\\n" ("man‐\\nagement",
+"well-\\nknown"), since only the matcher can tell which reading a quote needs (issue 4), and
+ligatures stay as their own characters for the matcher's folds. Pages are joined by
+PAGE_BREAK; `Source.page_starts[i]` is the offset where page i + 1 begins.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from pypdf import PasswordType, PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError
+
+from briefing.models import Diagnostic, Location, Severity, Source, SourceMeta
+
+SUFFIXES = frozenset({".pdf"})
+KIND = "pdf"
+# A form feed between blank lines: whitespace to the matcher, unmistakable to a person.
+PAGE_BREAK = "\n\f\n"
+
+
+def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[Diagnostic]]:
+    """Extract text page by page; a PDF that cannot be read yields None and one error, never a raise."""
+    where = Location(path, 1)
+    if b"%PDF-" not in data[:1024]:
+        return None, [_corrupt(source_id, where, "not a PDF file (no %PDF- header)")]
+    with _quiet_pypdf():
+        # pypdf raises many kinds of exception on damaged files (PdfReadError, ValueError,
+        # KeyError, RecursionError...); every one of them means the same thing here.
+        try:
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+                return None, [_encrypted(source_id, where)]
+            pages = [_page_text(page) for page in reader.pages]
+            title = _title(reader)
+        except (DependencyError, FileNotDecryptedError) as error:
+            return None, [_encrypted(source_id, where, str(error))]
+        except Exception as error:  # noqa: BLE001 - see above
+            return None, [_corrupt(source_id, where, _reason(error))]
+    texts = [text for text, _ in pages]
+    if not any(texts):
+        return None, [Diagnostic(
+            "sources.no-text",
+            f"{source_id}: no text layer on any of its {len(pages)} page(s) (a scan?)",
+            where, "run OCR on it (e.g. ocrmypdf) and save the result in its place")]
+    diagnostics: list[Diagnostic] = []
+    scanned = [str(n) for n, (text, has_images) in enumerate(pages, 1) if not text and has_images]
+    if scanned:
+        diagnostics.append(Diagnostic(
+            "sources.no-text-pages",
+            f"{source_id}: page(s) {', '.join(scanned)} have images but no text; "
+            "quotes from them cannot be checked",
+            where, "run OCR on it (e.g. ocrmypdf) and save the result in its place", Severity.WARNING))
+    starts: list[int] = []
+    offset = 0
+    for text in texts:
+        starts.append(offset)
+        offset += len(text) + len(PAGE_BREAK)
+    source = Source(source_id, path, KIND, PAGE_BREAK.join(texts), SourceMeta(title=title),
+                    page_starts=tuple(starts))
+    return source, diagnostics
+
+
+def _page_text(page: Any) -> tuple[str, bool]:
+    """One page's text (stripped, "\\n" line ends) and whether the page draws any images."""
+    text = page.extract_text() or ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    resources = page.get("/Resources")
+    has_images = bool(resources and "/XObject" in resources.get_object())
+    return text, has_images
+
+
+def _title(reader: PdfReader) -> str:
+    info = reader.metadata
+    title = info.title if info is not None else None
+    return " ".join(str(title).split()) if title else ""
+
+
+def _encrypted(source_id: str, where: Location, detail: str = "") -> Diagnostic:
+    needs_crypto = "cryptography" in detail or "AES" in detail
+    return Diagnostic(
+        "sources.encrypted",
+        f"{source_id}: encrypted PDF"
+        + ("; reading its AES encryption needs the 'cryptography' package" if needs_crypto
+           else "; it needs a password to open"),
+        where,
+        "pip install cryptography" if needs_crypto
+        else "save an unencrypted copy (open it with the password, then print to PDF)")
+
+
+def _corrupt(source_id: str, where: Location, reason: str) -> Diagnostic:
+    return Diagnostic("sources.corrupt", f"{source_id}: cannot read this PDF: {reason}", where,
+                      "download or export the file again")
+
+
+def _reason(error: Exception) -> str:
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__
+
+
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs and warns about every repair it makes; the run's output is our diagnostics."""
+    logger = logging.getLogger("pypdf")
+    propagate, level = logger.propagate, logger.level
+    logger.propagate = False
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.propagate = propagate
+        logger.setLevel(level)

@@ -1,0 +1,119 @@
+"""Render a checked briefing as PDF, DOCX or HTML, then read each file back (issue 3).
+
+`build` is the one entry point: pure document building (`document`), pandoc/WeasyPrint and
+atomic files (`write`, the only I/O), and the read-back proof (`readback`). A build writes
+every requested file or none: each is staged beside its target, read back from disk, and only
+when every file passes are they all moved into place. A failed build removes its staged files
+and leaves earlier outputs untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from briefing import __version__
+from briefing.models import Briefing, Diagnostic, Location, Report, Severity
+from briefing.render import readback, write
+from briefing.render.document import Document, build_document
+
+FORMATS = ("pdf", "docx", "html")
+DEFAULT_NAMES = {"pdf": "briefing.pdf", "docx": "briefing.docx", "html": "briefing.html"}
+
+__all__ = ["BuildResult", "DEFAULT_NAMES", "FORMATS", "build", "build_document"]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    written: tuple[Path, ...]  # files now in place (empty when the build failed)
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+def build(briefing: Briefing, report: Report, formats: Sequence[str],
+          outputs: Mapping[str, Path], *, templates_dir: Path | None = None,
+          draft: bool = False, now: datetime | None = None,
+          version: str = __version__) -> BuildResult:
+    """Render `formats` to `outputs[format]`; all are written, or none.
+
+    Refuses (writes nothing, one `build.unverified` error) when the report has a failed claim,
+    unless `draft`, which marks unverified claims and stamps every page DRAFT.
+    `templates_dir` is the project's templates/ folder: its files override the package's.
+    """
+    claims_path = report.claims_path or briefing.path
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format(s) {unknown}; choose from {', '.join(FORMATS)}")
+    missing = [f for f in formats if f not in outputs]
+    if missing:
+        raise ValueError(f"no output path for format(s) {missing}")
+    if not report.ok and not draft:
+        failed = sum(1 for c in report.claims if not c.ok)
+        return BuildResult((), (Diagnostic(
+            "build.unverified", f"{failed} of {len(report.claims)} claims failed the check; "
+            "nothing was built", Location(claims_path, 1),
+            "fix the claims (see `briefing check`), or build with --draft to mark them"),))
+
+    templates = write.Templates(templates_dir)
+    stamp = now or datetime.now(timezone.utc)
+    diagnostics: list[Diagnostic] = []
+    staged: dict[str, Path] = {}
+    try:
+        document = build_document(briefing, report, draft=draft, now=stamp, version=version,
+                                  api_version=write.pandoc_api_version())
+        for fmt in dict.fromkeys(formats):
+            target = Path(outputs[fmt])
+            data = _render(fmt, document, templates, version, diagnostics, target)
+            staged[fmt] = write.stage(target, data)
+            # Read back what is on disk, not what is in memory: that is the file people get.
+            diagnostics += readback.CHECKERS[fmt](
+                staged[fmt].read_bytes(), document.notes, draft=draft,
+                output=_display(target), claims_path=claims_path)
+    except write.RenderError as error:
+        diagnostics.append(Diagnostic("build.render-failed", str(error)))
+    except OSError as error:
+        diagnostics.append(Diagnostic("build.write-failed", f"{error.filename or ''}: {error.strerror}"))
+    except BaseException:
+        for path in staged.values():
+            write.discard(path)
+        raise
+    result = BuildResult((), tuple(diagnostics))
+    if not result.ok or len(staged) != len(dict.fromkeys(formats)):
+        for path in staged.values():
+            write.discard(path)
+        return result
+    written = []
+    for fmt, path in staged.items():
+        target = Path(outputs[fmt])
+        write.commit(path, target)
+        written.append(target)
+    return BuildResult(tuple(written), tuple(diagnostics))
+
+
+def _render(fmt: str, document: Document, templates: write.Templates, version: str,
+            diagnostics: list[Diagnostic], target: Path) -> bytes:
+    if fmt == "html":
+        return write.render_html(document, templates, version)
+    if fmt == "docx":
+        return write.render_docx(document, templates)
+    pdf = write.render_pdf(document, templates, version)
+    for url in dict.fromkeys(pdf.refused):
+        diagnostics.append(Diagnostic(
+            "build.fetch-refused", f"{_display(target)}: refused to load {url[:200]!r}",
+            hint="only files in the templates folders can be loaded", severity=Severity.WARNING))
+    for message in dict.fromkeys(pdf.messages):
+        # Refusals are reported above; the HarfBuzz-Subset notice is about the machine's
+        # libraries, not this document (see write._import_weasyprint).
+        if "briefing refuses to fetch" not in message and "HarfBuzz-Subset" not in message:
+            diagnostics.append(Diagnostic("build.layout", f"{_display(target)}: WeasyPrint: {message}",
+                                          severity=Severity.WARNING))
+    return pdf.data
+
+
+def _display(path: Path) -> str:
+    return str(path)

@@ -1,0 +1,278 @@
+"""Reads a built PDF, DOCX or HTML back and proves it prints what was verified (pure: bytes in).
+
+Issue 3, "Print what was verified, and prove it": every footnote present, each on the page of
+its call (a note that slipped to the next page is a warning, a missing one an error), and every
+printed quote equal to its verified quote under the checker's folds. The same pass also looks
+for anything a claim could have smuggled in: embedded files, images, scripts, non-web links.
+Findings are Diagnostics, never exceptions.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from html.parser import HTMLParser
+from xml.etree import ElementTree
+
+from briefing.models import Diagnostic, Location, Severity
+from briefing.normalise import fold
+from briefing.render.document import CLOSE_QUOTE, OPEN_QUOTE, NoteRecord, is_web_url
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+DRAFT_MARK = "DRAFT"
+
+# Where a PDF line may break without a space: after (or before) a dash or a slash. The
+# extracted text then has a line break there that the quote does not.
+_BREAKABLE = "-/"
+
+
+def _note_location(note: NoteRecord, claims_path: str) -> Location:
+    return Location(claims_path, note.citation.line, note.citation.col)
+
+
+def _describe(note: NoteRecord) -> str:
+    return f"footnote {note.number} (claim '{note.claim_id}', source '{note.citation.source}')"
+
+
+def quote_pattern(quote: str) -> re.Pattern[str]:
+    """The folded quote in its marks, tolerant only of line breaks the layout may add."""
+    folded = fold(OPEN_QUOTE + quote.strip() + CLOSE_QUOTE)
+    parts: list[str] = []
+    for char in folded:
+        if char == " ":
+            parts.append(r"\s+")
+        elif char in _BREAKABLE:
+            parts.append(r"\s?" + re.escape(char) + r"\s?")
+        else:
+            parts.append(re.escape(char))
+    return re.compile("".join(parts))
+
+
+def quote_printed(text: str, note: NoteRecord) -> bool:
+    return quote_pattern(note.citation.quote).search(fold(text)) is not None
+
+
+def _error(code: str, message: str, location: Location | None = None, hint: str = "") -> Diagnostic:
+    return Diagnostic(code, message, location, hint, Severity.ERROR)
+
+
+def _altered(note: NoteRecord, output: str, claims_path: str) -> Diagnostic:
+    return _error("build.quote-altered",
+                  f"{output}: {_describe(note)} does not print its quote as verified",
+                  _note_location(note, claims_path),
+                  "the quote must reach the page character for character (under the checker's "
+                  "folds); a template or filter is rewriting it")
+
+
+def _missing(note: NoteRecord, output: str, claims_path: str) -> Diagnostic:
+    return _error("build.footnote-missing", f"{output}: {_describe(note)} is missing",
+                  _note_location(note, claims_path))
+
+
+# --- PDF ------------------------------------------------------------------------
+
+
+def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: str,
+              claims_path: str) -> list[Diagnostic]:
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+        destinations = {str(name): reader.get_destination_page_number(dest)
+                        for name, dest in reader.named_destinations.items()}
+    except Exception as error:  # pypdf raises many kinds on a damaged file
+        return [_error("build.unreadable", f"{output}: cannot read the PDF back: {error}")]
+    findings: list[Diagnostic] = []
+    for note in notes:
+        note_page = destinations.get(f"fn-{note.number}")
+        call_page = destinations.get(f"fnref-{note.number}")
+        if note_page is None:
+            findings.append(_missing(note, output, claims_path))
+            continue
+        nearby = pages[note_page] + " " + (pages[note_page + 1] if note_page + 1 < len(pages) else "")
+        if not quote_printed(nearby, note):
+            findings.append(_altered(note, output, claims_path))
+        if call_page is not None and call_page != note_page:
+            findings.append(Diagnostic(
+                "build.footnote-moved",
+                f"{output}: {_describe(note)} is on page {note_page + 1}, its call on page "
+                f"{call_page + 1}", _note_location(note, claims_path),
+                "a very long note or many notes on one page; shorten the quote or split the claim",
+                Severity.WARNING))
+    extra = sum(1 for name in destinations if name.startswith("fn-")) - len(notes)
+    if extra > 0:
+        findings.append(_error("build.footnote-extra",
+                               f"{output}: {extra} more footnotes than citations"))
+    if draft:
+        unstamped = [i + 1 for i, text in enumerate(pages) if DRAFT_MARK not in text]
+        if unstamped:
+            findings.append(_error("build.draft-stamp-missing",
+                                   f"{output}: page(s) {_pages(unstamped)} lack the DRAFT stamp"))
+    findings += _pdf_smuggled(reader, output)
+    return findings
+
+
+def _pages(numbers: list[int]) -> str:
+    return ", ".join(map(str, numbers[:10])) + (", ..." if len(numbers) > 10 else "")
+
+
+def _pdf_smuggled(reader: object, output: str) -> list[Diagnostic]:
+    """Embedded files, images, and links that are not http(s): none may be in a briefing."""
+    findings: list[Diagnostic] = []
+    if reader.attachments:  # type: ignore[attr-defined]
+        findings.append(_error("build.unsafe-content",
+                               f"{output}: embeds files {sorted(reader.attachments)}"))  # type: ignore[attr-defined]
+    for number, page in enumerate(reader.pages, 1):  # type: ignore[attr-defined]
+        if page.images:
+            findings.append(_error("build.unsafe-content", f"{output}: page {number} has an image"))
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            subtype = annotation.get("/Subtype")
+            action = annotation.get("/A")
+            uri = action.get_object().get("/URI") if action is not None else None
+            if subtype == "/FileAttachment":
+                findings.append(_error("build.unsafe-content",
+                                       f"{output}: page {number} has a file attachment"))
+            elif uri is not None and not is_web_url(str(uri)):
+                findings.append(_error("build.unsafe-content",
+                                       f"{output}: page {number} links to {str(uri)!r}"))
+    return findings
+
+
+# --- DOCX -----------------------------------------------------------------------
+
+
+def _docx_text(element: ElementTree.Element) -> str:
+    parts: list[str] = []
+    for node in element.iter():
+        if node.tag == f"{W}t" and node.text:
+            parts.append(node.text)
+        elif node.tag in (f"{W}tab", f"{W}br", f"{W}cr"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def check_docx(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: str,
+               claims_path: str) -> list[Diagnostic]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as docx:
+            names = docx.namelist()
+            document = ElementTree.fromstring(docx.read("word/document.xml"))
+            footnotes_xml = docx.read("word/footnotes.xml") if "word/footnotes.xml" in names else b""
+            headers = [docx.read(n).decode("utf-8", "replace") for n in names
+                       if n.startswith("word/header")]
+            rels = docx.read("word/_rels/document.xml.rels").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as error:
+        return [_error("build.unreadable", f"{output}: cannot read the DOCX back: {error}")]
+    bodies: dict[str, str] = {}
+    if footnotes_xml:
+        for note in ElementTree.fromstring(footnotes_xml).iter(f"{W}footnote"):
+            if note.get(f"{W}type") in (None, "normal"):
+                bodies[note.get(f"{W}id", "")] = _docx_text(note)
+    calls = [ref.get(f"{W}id", "") for ref in document.iter(f"{W}footnoteReference")]
+    findings: list[Diagnostic] = []
+    for index, note in enumerate(notes):
+        body = bodies.get(calls[index]) if index < len(calls) else None
+        if body is None:
+            findings.append(_missing(note, output, claims_path))
+        elif not quote_printed(body, note):
+            findings.append(_altered(note, output, claims_path))
+    if len(calls) > len(notes):
+        findings.append(_error("build.footnote-extra",
+                               f"{output}: {len(calls) - len(notes)} more footnotes than citations"))
+    if draft and not any(DRAFT_MARK in header for header in headers):
+        findings.append(_error("build.draft-stamp-missing", f"{output}: no DRAFT page header"))
+    media = [n for n in names if n.startswith("word/media/") or n.startswith("word/embeddings/")]
+    if media:
+        findings.append(_error("build.unsafe-content", f"{output}: embeds {media}"))
+    for target in re.findall(r'Target="([^"]*)"[^>]*TargetMode="External"', rels):
+        if not is_web_url(target.replace("&amp;", "&")):
+            findings.append(_error("build.unsafe-content", f"{output}: links to {target!r}"))
+    return findings
+
+
+# --- HTML -----------------------------------------------------------------------
+
+# Elements that load or run something; none may appear in the body of a briefing.
+_ACTIVE = frozenset({"img", "script", "style", "link", "iframe", "object", "embed", "svg",
+                     "video", "audio", "source", "form", "input", "meta", "base", "picture"})
+
+
+class _Reader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.in_main = 0
+        self.notes: dict[str, list[str]] = {}
+        self.calls: list[str] = []
+        self.active: list[str] = []
+        self.links: list[str] = []
+        self.body_classes: list[str] = []
+        self._note: str | None = None
+        self._depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {k: v or "" for k, v in attrs}
+        if tag == "body":
+            self.body_classes = found.get("class", "").split()
+        if tag == "main":
+            self.in_main += 1
+        if not self.in_main:
+            return
+        if tag in _ACTIVE:
+            self.active.append(tag)
+        if any(k.startswith("on") for k in found) or "style" in found:
+            self.active.append(f"{tag}[{' '.join(k for k in found if k.startswith('on') or k == 'style')}]")
+        if tag == "a":
+            href = found.get("href", "")
+            if "footnote-ref" in found.get("class", "").split():
+                self.calls.append(href.removeprefix("#"))
+            elif not href.startswith("#") and not is_web_url(href):
+                self.links.append(href)
+        if self._note is not None:
+            self._depth += 1
+        elif tag == "li" and re.fullmatch(r"fn\d+", found.get("id", "")):
+            self._note, self._depth = found["id"], 1
+            self.notes[self._note] = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "main":
+            self.in_main -= 1
+        if self._note is not None:
+            self._depth -= 1
+            if self._depth == 0:
+                self._note = None
+
+    def handle_data(self, data: str) -> None:
+        if self._note is not None:
+            self.notes[self._note].append(data)
+
+
+def check_html(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: str,
+               claims_path: str) -> list[Diagnostic]:
+    reader = _Reader()
+    reader.feed(data.decode("utf-8", "replace"))
+    reader.close()
+    findings: list[Diagnostic] = []
+    for index, note in enumerate(notes):
+        target = reader.calls[index] if index < len(reader.calls) else None
+        body = reader.notes.get(target or "")
+        if body is None:
+            findings.append(_missing(note, output, claims_path))
+        elif not quote_printed("".join(body), note):
+            findings.append(_altered(note, output, claims_path))
+    if len(reader.calls) > len(notes):
+        findings.append(_error("build.footnote-extra",
+                               f"{output}: {len(reader.calls) - len(notes)} more footnotes than citations"))
+    if draft and "draft" not in reader.body_classes:
+        findings.append(_error("build.draft-stamp-missing", f"{output}: the page is not marked DRAFT"))
+    for tag in reader.active:
+        findings.append(_error("build.unsafe-content", f"{output}: the body has <{tag}>"))
+    for href in reader.links:
+        findings.append(_error("build.unsafe-content", f"{output}: the body links to {href!r}"))
+    return findings
+
+
+CHECKERS = {"pdf": check_pdf, "docx": check_docx, "html": check_html}

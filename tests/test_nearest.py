@@ -1,0 +1,171 @@
+"""The nearest passage to a failed quote: right place, right distance, readable changes."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefing.config import Settings
+from briefing.models import WordChange
+from briefing.nearest import nearest_passage
+from briefing.normalise import fold, normalise
+
+SOURCE = (
+    "Secretary General of the Organization of Islamic Cooperation (OIC) Hissein Brahim Taha has paid\n"
+    "tribute to the victims of the Khojaly massacre, committed 31 years ago.\n\n"
+    "As a result of the Khojaly genocide, 613 Azerbaijani civilians, including 63 children, 106 women,\n"
+    "and 70 elderly people were killed. Simultaneously, 487 civilians were seriously injured, and\n"
+    "1,275 people were kidnapped. The fate of 150 hostages remains unknown."
+)
+
+
+@pytest.mark.parametrize(
+    ("quote", "passage", "distance", "changes"),
+    [
+        pytest.param("613 Azerbaijani civilians, including 83 children, 106 women",
+                     "613 Azerbaijani civilians, including 63 children, 106 women", 1,
+                     (WordChange("replace", "83", "63"),), id="figure"),
+        pytest.param("the victims of the Khojali massacre, committed 31 years ago",
+                     "the victims of the Khojaly massacre, committed 31 years ago", 1,
+                     (WordChange("replace", "Khojali", "Khojaly"),), id="spelling"),
+        pytest.param("the victims of the Khojaly m\u0430ssacre",
+                     "the victims of the Khojaly massacre", 1,
+                     (WordChange("replace", "m\u0430ssacre", "massacre", (
+                         "quote has U+0430 CYRILLIC SMALL LETTER A where the source has U+0061 LATIN SMALL LETTER A",)),),
+                     id="cyrillic-lookalike"),
+        pytest.param("were seriously and badly injured, and 1,275 people",
+                     "were seriously injured, and\n1,275 people", 10,
+                     (WordChange("delete", "and badly", ""),), id="words-added-to-quote"),
+        pytest.param("487 civilians were injured, and 1,275 people were kidnapped",
+                     "487 civilians were seriously injured, and\n1,275 people were kidnapped", 10,
+                     (WordChange("insert", "", "seriously"),), id="word-left-out-of-quote"),
+        pytest.param("Secretary General of the Organisation of Islamic",
+                     "Secretary General of the Organization of Islamic", 1,
+                     (WordChange("replace", "Organisation", "Organization"),), id="very-start"),
+        pytest.param("The fate of 150 hostages remains known.",
+                     "The fate of 150 hostages remains unknown.", 2,
+                     (WordChange("replace", "known", "unknown"),), id="very-end"),
+        pytest.param("massacre, committed 31 years ago. As a result", "massacre, committed 31 years ago.\n\nAs a result", 0,
+                     (), id="across-paragraphs-folds-to-exact"),
+        pytest.param("Khojaly massac", "Khojaly massacre", 2,
+                     (WordChange("replace", "massac", "massacre"),), id="snapped-to-whole-word"),
+    ],
+)
+def test_nearest_passage(quote: str, passage: str, distance: int, changes: tuple[WordChange, ...]) -> None:
+    nearest = nearest_passage(quote, normalise(SOURCE))
+    assert nearest is not None
+    assert (nearest.passage, nearest.distance, nearest.changes) == (passage, distance, changes)
+    assert SOURCE[nearest.span.start:nearest.span.end] == passage
+    assert nearest.similarity == pytest.approx(max(0.0, 1 - distance / len(quote)))
+
+
+@pytest.mark.parametrize(
+    ("quote", "source"),
+    [
+        pytest.param("", SOURCE, id="empty-quote"),
+        pytest.param(" \n\t", SOURCE, id="blank-quote"),
+        pytest.param("some words", "", id="empty-source"),
+        pytest.param("some words", " \n ", id="blank-source"),
+    ],
+)
+def test_nothing_to_compare_gives_none(quote: str, source: str) -> None:
+    assert nearest_passage(quote, normalise(source)) is None
+
+
+def test_span_points_into_the_original_text() -> None:
+    source = "Intro.\r\n\u201cThe  \ufb01nal\u00a0communiqu\u00e9\u201d \u2014 adopted in 2013 by the summit."
+    nearest = nearest_passage('"The final communique" - adopted in 2014', normalise(source))
+    assert nearest is not None
+    assert nearest.passage == "\u201cThe  \ufb01nal\u00a0communiqu\u00e9\u201d \u2014 adopted in 2013"
+    assert nearest.distance == 2
+    assert nearest.changes == (WordChange("replace", "communique", "communiqu\u00e9", (
+        "quote has U+0065 LATIN SMALL LETTER E where the source has U+00E9 LATIN SMALL LETTER E WITH ACUTE",)),
+                               WordChange("replace", "2014", "2013"))
+
+
+def test_unrelated_quote_still_gets_a_passage_with_low_similarity() -> None:
+    nearest = nearest_passage("zebra quantum xylophone", normalise(SOURCE))
+    assert nearest is not None
+    assert nearest.similarity < Settings().misquote_min_similarity
+
+
+def test_more_than_256_distinct_characters() -> None:
+    source = "".join(chr(0x4E00 + i) for i in range(600))
+    quote = source[300:340].replace(source[320], "X")
+    nearest = nearest_passage(quote, normalise(source))
+    assert nearest is not None
+    assert (nearest.span.start, nearest.span.end, nearest.distance) == (300, 340, 1)
+
+
+def _words(rnd: random.Random, count: int) -> list[str]:
+    syllables = ["ka", "lo", "mi", "ne", "su", "ta", "ri", "vo", "dan", "sel", "mor", "quin", "bre", "th"]
+    return [
+        str(rnd.randint(1, 9999)) if rnd.random() < 0.08
+        else "".join(rnd.choice(syllables) for _ in range(rnd.randint(1, 4)))
+        + ("," if rnd.random() < 0.1 else ".\n" if rnd.random() < 0.05 else "")
+        for _ in range(count)
+    ]
+
+
+def _edit(rnd: random.Random, quote: str) -> str:
+    i = rnd.randrange(len(quote))
+    kind = rnd.choice(["substitute", "insert", "delete"])
+    if kind == "delete":
+        return quote[:i] + quote[i + 1:]
+    letter = rnd.choice([c for c in "abcdefghijklmnopqrstuvwxyz0123456789" if c != quote[i]])
+    return quote[:i] + letter + quote[i + (kind == "substitute"):]
+
+
+def test_single_edit_quotes_find_their_passage_in_a_large_source() -> None:
+    rnd = random.Random(20240601)
+    words = _words(rnd, 180_000)
+    source = " ".join(words)  # about 1 MB
+    assert len(source) > 900_000
+    folded = normalise(source)
+    trials, right = 300, 0
+    for _ in range(trials):
+        start = rnd.randrange(len(source) - 300)
+        start = source.index(" ", start) + 1  # quotes begin and end on whole words
+        end = source.rindex(" ", start, start + rnd.randint(60, 200))
+        quote = _edit(rnd, source[start:end].strip())
+        nearest = nearest_passage(quote, folded)
+        assert nearest is not None
+        if abs(nearest.span.start - start) <= 3 and abs(nearest.span.end - end) <= 3:
+            right += 1
+    assert right >= 0.99 * trials
+
+
+def test_quote_with_every_anchor_broken_falls_back_to_the_whole_text() -> None:
+    rnd = random.Random(7)
+    source = " ".join(_words(rnd, 20_000))
+    start = source.index(" ", 50_000) + 1
+    end = source.rindex(" ", start, start + 150)
+    original = source[start:end]
+    # A change every 10 characters breaks every exact piece the quick search looks for.
+    quote = "".join("#" if i % 10 == 5 else c for i, c in enumerate(original))
+    nearest = nearest_passage(quote, normalise(source))
+    assert nearest is not None
+    assert abs(nearest.span.start - start) <= 3 and abs(nearest.span.end - end) <= 3
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_any_slice_of_a_source_is_its_own_nearest_passage(data: st.DataObject) -> None:
+    source = data.draw(st.text(alphabet="ab \u00e9\u2019\n", min_size=1, max_size=200))
+    folded = normalise(source)
+    start = data.draw(st.integers(0, len(source) - 1))
+    end = data.draw(st.integers(start + 1, len(source)))
+    quote = source[start:end]
+    nearest = nearest_passage(quote, folded)
+    if not quote.strip():
+        assert nearest is None
+        return
+    assert nearest is not None
+    # The passage is the slice (or an equal one) widened to whole words.
+    assert fold(quote).strip() in fold(nearest.passage)
+    assert nearest.distance == len(fold(nearest.passage)) - len(fold(quote).strip())
+    assert 0 <= nearest.span.start <= nearest.span.end <= len(source)
+    assert source[nearest.span.start:nearest.span.end] == nearest.passage
