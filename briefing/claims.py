@@ -27,8 +27,9 @@ _NULL = "tag:yaml.org,2002:null"
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 # Characters YAML refuses (outside its printable set); found here so the position is exact.
 _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-# Anchors and aliases sit where a node starts: at a line's start or after an indicator.
-_MAYBE_ANCHOR = re.compile(r"(?:^|[:?,\[{-])[ \t]*[&*][^\s,\[\]{}]", re.MULTILINE)
+# Anchors and aliases sit where a node starts: at a line's start or after an indicator (and
+# perhaps a tag); only a file with such a spot pays for a second pass over the YAML events.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[:?,\[{-])[ \t]*(?:![^\s]*[ \t]+)?[&*][^\s,\[\]{}]", re.MULTILINE)
 _TOP = "the claims file"  # the owner of top-level keys, as messages name it
 _ALIAS_MESSAGE = "YAML aliases and anchors are not allowed in claims files"
 _MAX_REPEATS = 20  # anchors or control characters reported one by one (anchors then summed up)
@@ -364,7 +365,7 @@ class _Walker:
         exempt = self.exempt(fields, owner)
         if claim_id is None or text is None or citations is None or exempt is None:
             return None
-        where = self.location(node)
+        where = self.location(node.value[0][0])  # the first key, also inside a flow mapping's braces
         return Claim(claim_id, text, citations, where.line, where.col, exempt,
                      self.location(fields["text"][1]).line)
 

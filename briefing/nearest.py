@@ -1,12 +1,13 @@
 """The passage of a source most like a failed quote, to explain the failure (pure).
 
 Fuzzy matching only ever explains a failure; it never passes a quote (issue #2, "Results").
-A whole-document alignment of a 10 MB source takes about 0.1 s, so the search first looks for
-exact pieces of the quote ("anchors") with `str.find` and aligns the quote (edlib, infix mode)
-only on windows around their hits. The anchors are disjoint pieces of the quote, so a passage
-that holds none of the k anchors already searched needs at least k edits: once the best window
-is that close, no unsearched passage can beat it and the search stops, usually after one scan
-of the text. When the windows are poor the whole document is aligned instead.
+Aligning a quote on a whole 10 MB source takes 50-100 ms, so the search looks for exact
+pieces of the quote with `str.find` (a scan of 10 MB takes 2-5 ms) and aligns the quote
+(edlib, infix mode) only on windows around where they occur. The pieces are disjoint, so a
+passage holding none of k pieces already searched in full needs at least k edits: once the
+best window is that close, nothing unsearched can beat it and the search stops, for a quote
+with one changed word usually after one scan. When the windows stay poor (below
+`nearest_window_min_similarity`) the whole document is aligned instead.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from briefing.normalise import NormalisedText, fold
 
 ANCHOR_LENGTH = 16  # long enough to be rare in prose, short enough that most survive an edit
 MIN_ANCHOR_LENGTH = 6
-MAX_HITS = 16  # an anchor found more often than this is common: its hits are kept for last
-MAX_RARE_ANCHORS = 16  # each rare anchor costs one scan of the text (about 2 ms per 10 MB)
-PIGEONHOLES = (2, 3, 4, 6)  # how many parts to cut the quote into, in turn
-MAX_PIGEONHOLE_HITS = 64
+MAX_HITS = 16  # an anchor found more often is common: aligning on its first hits proves nothing
+QUICK_SCANS = 2  # rare anchors tried before the halves of the quote are
+MAX_SCANS = 16  # rare anchors tried in all; each costs one scan of the text
+PIGEONHOLES = (2, 3, 4, 6)  # how many parts to cut the quote into, in turn (2 first)
+MAX_PART_HITS = 1024  # every hit is aligned; one that cannot beat the best costs about 10 us
 SNAP_LIMIT = 32  # farthest a passage end moves to reach a word boundary
 
 Hit = tuple[int, int, int]  # (edit distance, folded start, folded end)
@@ -37,7 +39,7 @@ def nearest_passage(quote: str, folded: NormalisedText,
     q, text = fold(quote).strip(), folded.text
     if not q or not text.strip():
         return None
-    best = _search_windows(q, text)
+    best = _Search(q, text).run()
     if best is None or _similarity(best[0], len(q)) < settings.nearest_window_min_similarity:
         best = _search_everywhere(q, text, best)
     if best is None:
@@ -52,12 +54,6 @@ def nearest_passage(quote: str, folded: NormalisedText,
 
 def _similarity(distance: int, length: int) -> float:
     return max(0.0, 1.0 - distance / length)
-
-
-def _anchor_lengths(m: int) -> list[int]:
-    """Piece lengths to try, longest first: long pieces are rare, short ones survive edits."""
-    first = ANCHOR_LENGTH if m >= 3 * ANCHOR_LENGTH else max(MIN_ANCHOR_LENGTH, m // 3)
-    return list(dict.fromkeys([first, max(MIN_ANCHOR_LENGTH, first // 2)]))
 
 
 def _anchors(q: str, length: int) -> list[tuple[int, str]]:
@@ -94,6 +90,7 @@ def _disjoint(intervals: list[tuple[int, int]]) -> int:
 
 
 def _find_all(text: str, piece: str, limit: int) -> list[int]:
+    """Where piece occurs, stopping after limit + 1 hits (so more than limit means "common")."""
     hits: list[int] = []
     i = text.find(piece)
     while i != -1 and len(hits) <= limit:
@@ -102,32 +99,48 @@ def _find_all(text: str, piece: str, limit: int) -> list[int]:
     return hits
 
 
-class _Windows:
-    """Aligns the quote on windows of the text, each window once, keeping the best alignment."""
+class _Search:
+    """One quote's search: windows aligned so far, the best alignment, and what it proves."""
 
     def __init__(self, q: str, text: str) -> None:
         self.q, self.text = q, text
         self.pad = len(q) // 2 + 20
         self.done: set[int] = set()
         self.best: Hit | None = None
+        self.floor = 0  # edits any passage not yet aligned needs, at least
+        self.rare: list[tuple[int, int]] = []  # quote ranges whose every occurrence was aligned
+        self.found: list[tuple[int, int]] = []  # quote ranges that occur somewhere
+        self.scans = 0
         self._occurs: bool | None = None
+
+    def run(self) -> Hit | None:
+        m = len(self.q)
+        long, short = (ANCHOR_LENGTH, ANCHOR_LENGTH // 2) if m >= 3 * ANCHOR_LENGTH else (m // 3, m // 6)
+        # Cheapest first: a couple of rare anchors settle most quotes; the halves of the quote
+        # settle any quote with one edit; the rest is for quotes with several.
+        if not (self.anchors(long, QUICK_SCANS) or self.parts(2) or self.anchors(long, MAX_SCANS)
+                or self.anchors(short, MAX_SCANS)):
+            any(self.parts(k) for k in PIGEONHOLES[1:])
+        return self.best
 
     def visit(self, start: int) -> None:
         """Align on the window around a passage thought to begin at folded `start`."""
         bucket = start // (self.pad // 2)  # a window covers passages starting near its own
-        if bucket in self.done:
+        if bucket in self.done or self.best is not None and self.best[0] == 0:
             return
         self.done.add(bucket)
         lo = max(0, start - self.pad)
-        hit = _align(self.q, self.text[lo:start + len(self.q) + self.pad], lo)
-        if hit is not None and (self.best is None or hit[0] < self.best[0]):
+        # Only a better alignment matters; telling edlib so lets it give up early.
+        bound = self.best[0] - 1 if self.best is not None else -1
+        hit = _align(self.q, self.text[lo:start + len(self.q) + self.pad], lo, bound)
+        if hit is not None:
             self.best = hit
 
-    def settled(self, bound: int) -> bool:
-        """Whether no passage can beat the best one, given that unseen passages need `bound` edits."""
+    def settled(self) -> bool:
+        """Whether no passage can beat the best one."""
         if self.best is None:
             return False
-        if self.best[0] <= bound:
+        if self.best[0] <= self.floor:
             return True
         if self.best[0] == 1:  # a failed quote is nowhere verbatim; one scan makes sure
             if self._occurs is None:
@@ -135,60 +148,53 @@ class _Windows:
             return not self._occurs
         return False
 
-
-def _search_windows(q: str, text: str) -> Hit | None:
-    windows = _Windows(q, text)
-    if not _search_anchors(q, text, windows):
-        _search_pigeonholes(q, text, windows)
-    return windows.best
-
-
-def _search_anchors(q: str, text: str, windows: _Windows) -> bool:
-    """Align around the hits of rare pieces of the quote; True once nothing can beat the best."""
-    found: list[tuple[int, int]] = []  # pieces of the quote that occur: their parts do too
-    rare: list[tuple[int, int]] = []
-    for length in _anchor_lengths(len(q)):
-        for offset, piece in _anchors(q, length):
+    def anchors(self, length: int, max_scans: int) -> bool:
+        """Align around every hit of each rare piece of the quote; True once settled."""
+        if length < MIN_ANCHOR_LENGTH:
+            return False
+        for offset, piece in _anchors(self.q, length):
             end = offset + length
-            if any(a <= offset and end <= b for a, b in found):
-                continue  # no rarer than a longer piece around it, already searched
-            hits = _find_all(text, piece, MAX_HITS)
+            if any(a <= offset and end <= b for a, b in self.found + self.rare):
+                continue  # inside a piece that occurs (no rarer) or was searched in full
+            if self.scans >= max_scans:
+                return self.scans >= MAX_SCANS
+            hits = _find_all(self.text, piece, MAX_HITS)
             if hits:
-                found.append((offset, end))
+                self.found.append((offset, end))
             if len(hits) > MAX_HITS:
-                continue  # common: aligning around its first hits proves nothing
-            rare.append((offset, end))
+                continue
+            self.scans += 1
+            self.rare.append((offset, end))
             for i in hits:
-                windows.visit(i - offset)
-            # A passage not yet aligned holds none of the rare anchors, so it needs at least
+                self.visit(i - offset)
+            # A passage not yet aligned holds none of the rare pieces, so it needs at least
             # one edit for each of them that is disjoint from the others.
-            if windows.settled(_disjoint(rare)) or len(rare) >= MAX_RARE_ANCHORS:
+            self.floor = max(self.floor, _disjoint(self.rare))
+            if self.settled():
                 return True
-    return False
+        return False
 
+    def parts(self, k: int) -> bool:
+        """Cut the quote into k parts and align on every occurrence of each; True once settled.
 
-def _search_pigeonholes(q: str, text: str, windows: _Windows) -> None:
-    """Repetitive text: cut the quote into k parts; a passage within k - 1 edits holds one whole.
-
-    Long parts are rare even in boilerplate that repeats through a document, and every
-    occurrence of every part is aligned, so after k parts the best passage is the nearest
-    of all those within k - 1 edits.
-    """
-    m = len(q)
-    for k in PIGEONHOLES:
+        A passage within k - 1 edits holds one part whole. Long parts are rare even in
+        boilerplate that repeats through a document, where short anchors are all common.
+        """
+        m = len(self.q)
         if m // k < MIN_ANCHOR_LENGTH:
-            return
+            return False
         complete = True
         for n in range(k):
-            offset = n * m // k
-            hits = _find_all(text, q[offset:(n + 1) * m // k], MAX_PIGEONHOLE_HITS)
-            complete &= len(hits) <= MAX_PIGEONHOLE_HITS
-            for i in hits[:MAX_PIGEONHOLE_HITS]:
-                windows.visit(i - offset)
-            if windows.settled(0):
-                return
-        if complete and windows.settled(k):
-            return
+            offset, end = n * m // k, (n + 1) * m // k
+            if any(a <= offset and end <= b for a, b in self.rare):
+                continue  # already aligned on all its occurrences
+            hits = _find_all(self.text, self.q[offset:end], MAX_PART_HITS)
+            complete &= len(hits) <= MAX_PART_HITS
+            for i in hits[:MAX_PART_HITS]:
+                self.visit(i - offset)
+        if complete:
+            self.floor = max(self.floor, k)
+        return self.settled()
 
 
 def _search_everywhere(q: str, text: str, best: Hit | None) -> Hit | None:
@@ -229,11 +235,14 @@ def _edlib(q: str, target: str, mode: str, task: str, k: int = -1) -> dict:
                            mode=mode, task=task, k=k)
 
 
-def _align(q: str, window: str, base: int) -> Hit | None:
-    """Best infix alignment of q in window, as folded offsets; ties go to the passage of q's length."""
+def _align(q: str, window: str, base: int, bound: int = -1) -> Hit | None:
+    """Best infix alignment of q in window (None if over `bound` edits, unless that is -1).
+
+    Offsets are folded ones; among equally good passages the one nearest q's length wins.
+    """
     if not window:
         return None
-    result = _edlib(q, window, "HW", "locations")
+    result = _edlib(q, window, "HW", "locations", bound)
     if result["editDistance"] < 0 or not result["locations"]:
         return None
     start, end = min(result["locations"], key=lambda loc: abs(loc[1] + 1 - loc[0] - len(q)))

@@ -191,8 +191,8 @@ def _length_changes(text: str, work: str) -> list[Edit]:
 
 @functools.cache
 def _clusters() -> re.Pattern[str]:
-    """A non-space character followed by marks that may compose with it (or a soft hyphen)."""
-    marks = {SOFT_HYPHEN}
+    """A non-space character followed by marks that may compose with it, soft hyphens between."""
+    marks = set()
     for cp in range(0x300, 0x1F000):
         c = chr(cp)
         if unicodedata.combining(c):
@@ -201,7 +201,8 @@ def _clusters() -> re.Pattern[str]:
         if len(decomposition) == 2 and not decomposition[0].startswith("<"):
             marks.add(chr(int(decomposition[1], 16)))  # can compose backwards (e.g. Hangul jamo)
     cls = "".join(re.escape(c) for c in sorted(marks))
-    return re.compile(f"[^\\s{re.escape(SOFT_HYPHEN)}][{cls}]+")
+    soft = re.escape(SOFT_HYPHEN)
+    return re.compile(f"[^\\s{soft}](?:{soft}*[{cls}])+")
 
 
 def _apply(text: str, work: str, edits: list[Edit]) -> NormalisedText:
@@ -219,7 +220,8 @@ def _apply(text: str, work: str, edits: list[Edit]) -> NormalisedText:
             pieces.append(work[position:start])
             folded_len += start - position
         if replacement:  # a deletion needs no segment of its own
-            f_starts.append(folded_len), o_starts.append(start), linear.append(len(replacement) == end - start)
+            # Replaced text maps as a whole: a recomposed cluster may even reorder its marks.
+            f_starts.append(folded_len), o_starts.append(start), linear.append(False)
             pieces.append(replacement)
             folded_len += len(replacement)
         position = end

@@ -97,6 +97,7 @@ def test_scalars_are_read_as_raw_text(field: str, value: str, expected: str) -> 
 def test_date_is_kept_as_written() -> None:
     briefing, _ = parse("title: T\ndate: 2013-12-12\n" + ONE_CLAIM)
     assert briefing is not None and briefing.date == "2013-12-12"
+    assert (briefing.claims[0].line, briefing.claims[0].col) == (3, 35)  # first key, inside the braces
 
 
 def test_ampersands_and_asterisks_in_text_are_not_aliases() -> None:
@@ -155,6 +156,7 @@ ERRORS = [
     # --- anchors and aliases -------------------------------------------------
     case("anchor-and-alias", "title: &t T\nsummary: *t\n" + ONE_CLAIM,
          ("claims.alias", "1:8", ALIAS), ("claims.alias", "2:10", ALIAS)),
+    case("tagged-anchor", "title: !!str &t T\n" + ONE_CLAIM, ("claims.alias", "1:8", ALIAS)),
     case("undefined-alias", "title: *nowhere\n", ("claims.alias", "1:8", ALIAS)),
     # --- top-level schema ----------------------------------------------------
     case("no-title", "subtitle: S\n" + ONE_CLAIM,

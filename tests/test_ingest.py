@@ -8,6 +8,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from briefing.ingest import docx, html, load_source, pdf, reader_for, scan_sources, sidecar
 from briefing.models import Severity, Source, SourceMeta
@@ -268,11 +270,19 @@ def test_docx_that_is_an_old_doc_file() -> None:
     ("<noscript>open<p>never closed</body></html>", ""),
     ("<noscript>left open</noscript><p>seen", "seen"),
     ("<p>cell</p><table><tr><td>a<td>b</table>", "cell\n\na\n\nb"),
+    ("<p><![if !supportLists]>1.<![endif]> Word's list</p>", "1. Word's list"),
+    ("a<![CDATA[not shown]]>b<![odd[ x ]]>c", "abc"),
 ], ids=["inline-spaces", "inline-in-word", "blocks", "br", "pre", "hidden-kept", "entities", "svg",
-        "unclosed-noscript", "closed-noscript", "cells"])
+        "unclosed-noscript", "closed-noscript", "cells", "word-conditional", "marked-sections"])
 def test_html_text(markup: str, text: str) -> None:
     source, _ = html.parse(markup.encode(), "page.html", "page")
     assert (source.text if source else "") == text
+
+
+@given(st.text(alphabet="<>!/[]-'\"=?a &;#x\n", max_size=60))
+def test_html_never_raises_on_broken_markup(markup: str) -> None:
+    source, diagnostics = html.parse(markup.encode(), "page.html", "page")
+    assert (source is None) == bool(diagnostics)
 
 
 @pytest.mark.parametrize(("data", "text", "codes"), [

@@ -197,6 +197,14 @@ class _TextExtractor(HTMLParser):
         else:
             self._emit(_SPACE.sub(" ", data), collapse=True)
 
+    def parse_html_declaration(self, i: int) -> int:
+        # HTML5: outside SVG/MathML, `<![...` (CDATA, Word's `<![if !supportLists]>`) is a bogus
+        # comment ending at the next ">"; the stdlib's SGML-style scanner asserts on it instead.
+        if self.rawdata.startswith("<![", i):
+            end = self.rawdata.find(">", i + 3)
+            return end + 1 if end >= 0 else -1
+        return super().parse_html_declaration(i)
+
     # --- helpers -----------------------------------------------------------------------
 
     def _emit(self, chunk: str, collapse: bool) -> None:

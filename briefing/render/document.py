@@ -129,11 +129,11 @@ def _unverified_mark(status: Status | None) -> Node:
 
 
 def describe_source(source_id: str, meta: SourceMeta) -> Inlines:
-    """Title, publisher, author, date (those known), or the source id when none is."""
+    """Author, title, publisher, date (those known; the usual citation order), else the id."""
     parts: list[Inlines] = [
+        text(meta.author),
         [{"t": "Emph", "c": text(meta.title)}] if meta.title.strip() else [],
         text(meta.publisher),
-        text(meta.author),
         text(meta.date),
     ]
     described = _comma_list(parts)
@@ -182,7 +182,8 @@ def note_content(source_id: str, source: Source | None, quote: str,
         inlines += [{"t": "Space"}, *_url(source.meta.url.strip())]
     if draft and status is not Status.VERIFIED:
         inlines += [{"t": "Space"}, _unverified_mark(status)]
-    inlines += [{"t": "Space"}, *quoted(quote)]
+    # The quote starts its own line: after a URL, a following mark would read as part of it.
+    inlines += [{"t": "LineBreak"}, *quoted(quote)]
     return inlines
 
 
@@ -268,7 +269,7 @@ def _sources_list(notes: list[NoteRecord]) -> list[Node]:
             line += [{"t": "Space"}, *_url(source.meta.url.strip())]
         if source.meta.accessed.strip():
             line += [{"t": "Space"}, *_end_sentence(text(f"Accessed {source.meta.accessed}"))]
-        line += [{"t": "Space"}, _span([
+        line += [{"t": "LineBreak"}, _span([
             *text(f"File {PurePath(source.path).name or source_id}, SHA-256"), {"t": "Space"},
             {"t": "Code", "c": [_attr(), (source.sha256 or "unknown")[:SHORT_SHA]]},
         ], "fingerprint")]

@@ -26,6 +26,12 @@ function Note(note)
       inlines:extend(pandoc.utils.blocks_to_inlines({ block }))
     end
   end
+  -- pandoc writes a newline after each <br />, and WeasyPrint turns a newline inside a
+  -- footnote into one more break; this filter's own <br> has none. (Never claim text:
+  -- only the LineBreak nodes the document builder put there.)
+  inlines = inlines:walk {
+    LineBreak = function() return pandoc.RawInline('html', '<br>') end,
+  }
   return pandoc.Inlines {
     pandoc.Span({}, { id = 'fnref-' .. count, class = 'footnote-ref' }),
     pandoc.Span(inlines, { id = 'fn-' .. count, class = 'footnote' }),
