@@ -3,16 +3,19 @@
 Fuzzy matching only ever explains a failure; it never passes a quote (issue #2, "Results").
 Aligning a quote on a whole 10 MB source takes 50-100 ms, so the search looks for exact
 pieces of the quote with `str.find` (a scan of 10 MB takes 2-5 ms) and aligns the quote
-(edlib, infix mode) only on windows around where they occur. The pieces are disjoint, so a
-passage holding none of k pieces already searched in full needs at least k edits: once the
-best window is that close, nothing unsearched can beat it and the search stops, for a quote
-with one changed word usually after one scan. When the windows stay poor (below
-`nearest_window_min_similarity`) the whole document is aligned instead.
+(edlib, infix mode) only on windows around where they occur. Every occurrence of a rare piece
+is aligned, and the pieces are disjoint, so a passage holding none of k pieces searched so far
+needs at least k edits: once the best window is that close nothing unseen can beat it and the
+search stops, for a quote with one changed word usually after one scan. Boilerplate that
+repeats through a document makes every short piece common; then the quote is cut into halves,
+thirds, ... (a passage within k - 1 edits holds one of k parts whole). When the windows stay
+poor (below `nearest_window_min_similarity`) the whole document is aligned instead.
 """
 
 from __future__ import annotations
 
 import functools
+from typing import NamedTuple
 
 import edlib
 
@@ -24,13 +27,23 @@ from briefing.normalise import NormalisedText, fold
 ANCHOR_LENGTH = 16  # long enough to be rare in prose, short enough that most survive an edit
 MIN_ANCHOR_LENGTH = 6
 MAX_HITS = 16  # an anchor found more often is common: aligning on its first hits proves nothing
-QUICK_SCANS = 2  # rare anchors tried before the halves of the quote are
+QUICK_SCANS = 1  # rare anchors tried before the halves of the quote (measured best)
 MAX_SCANS = 16  # rare anchors tried in all; each costs one scan of the text
 PIGEONHOLES = (2, 3, 4, 6)  # how many parts to cut the quote into, in turn (2 first)
 MAX_PART_HITS = 1024  # every hit is aligned; one that cannot beat the best costs about 10 us
 SNAP_LIMIT = 32  # farthest a passage end moves to reach a word boundary
 
-Hit = tuple[int, int, int]  # (edit distance, folded start, folded end)
+
+class _Hit(NamedTuple):
+    """An alignment of the quote: folded [start, end), its edits, and its ends inside words."""
+
+    distance: int
+    misfit: int  # 0, 1 or 2 ends that cut a word: of equally close passages, whole words win
+    start: int
+    end: int
+
+    def better_than(self, other: _Hit | None) -> bool:
+        return other is None or (self.distance, self.misfit) < (other.distance, other.misfit)
 
 
 def nearest_passage(quote: str, folded: NormalisedText,
@@ -40,11 +53,11 @@ def nearest_passage(quote: str, folded: NormalisedText,
     if not q or not text.strip():
         return None
     best = _Search(q, text).run()
-    if best is None or _similarity(best[0], len(q)) < settings.nearest_window_min_similarity:
+    if best is None or _similarity(best.distance, len(q)) < settings.nearest_window_min_similarity:
         best = _search_everywhere(q, text, best)
     if best is None:
         return None
-    start, end = _snap(text, best[1], best[2])
+    start, end = _snap(text, q, best.start, best.end)
     distance = _distance(q, text[start:end])
     span = folded.original_span(start, end)
     passage = folded.original[span.start:span.end]
@@ -106,17 +119,20 @@ class _Search:
         self.q, self.text = q, text
         self.pad = len(q) // 2 + 20
         self.done: set[int] = set()
-        self.best: Hit | None = None
+        self.best: _Hit | None = None
         self.floor = 0  # edits any passage not yet aligned needs, at least
         self.rare: list[tuple[int, int]] = []  # quote ranges whose every occurrence was aligned
         self.found: list[tuple[int, int]] = []  # quote ranges that occur somewhere
         self.scans = 0
         self._occurs: bool | None = None
 
-    def run(self) -> Hit | None:
+    def run(self) -> _Hit | None:
         m = len(self.q)
         long, short = (ANCHOR_LENGTH, ANCHOR_LENGTH // 2) if m >= 3 * ANCHOR_LENGTH else (m // 3, m // 6)
-        # Cheapest first: a couple of rare anchors settle most quotes; the halves of the quote
+        if m < 2 * MIN_ANCHOR_LENGTH:
+            self.parts(1)  # too short to cut: its exact occurrences, then the whole text
+            return self.best
+        # Cheapest first: one rare anchor settles most quotes; the halves of the quote
         # settle any quote with one edit; the rest is for quotes with several.
         if not (self.anchors(long, QUICK_SCANS) or self.parts(2) or self.anchors(long, MAX_SCANS)
                 or self.anchors(short, MAX_SCANS)):
@@ -126,23 +142,23 @@ class _Search:
     def visit(self, start: int) -> None:
         """Align on the window around a passage thought to begin at folded `start`."""
         bucket = start // (self.pad // 2)  # a window covers passages starting near its own
-        if bucket in self.done or self.best is not None and self.best[0] == 0:
+        if bucket in self.done or self.best is not None and self.best.distance == self.best.misfit == 0:
             return
         self.done.add(bucket)
-        lo = max(0, start - self.pad)
         # Only a better alignment matters; telling edlib so lets it give up early.
-        bound = self.best[0] - 1 if self.best is not None else -1
-        hit = _align(self.q, self.text[lo:start + len(self.q) + self.pad], lo, bound)
-        if hit is not None:
+        bound = -1 if self.best is None else self.best.distance - (self.best.misfit == 0)
+        hit = _align(self.q, self.text, start - self.pad, start + len(self.q) + self.pad, bound)
+        if hit is not None and hit.better_than(self.best):
             self.best = hit
 
     def settled(self) -> bool:
-        """Whether no passage can beat the best one."""
-        if self.best is None:
+        """Whether no passage can beat the best one (closer, or as close and on word boundaries)."""
+        best = self.best
+        if best is None:
             return False
-        if self.best[0] <= self.floor:
+        if best.distance < self.floor or best.distance == self.floor and best.misfit == 0:
             return True
-        if self.best[0] == 1:  # a failed quote is nowhere verbatim; one scan makes sure
+        if best.distance == 1 and best.misfit == 0:  # a failed quote is nowhere verbatim; make sure
             if self._occurs is None:
                 self._occurs = self.q in self.text
             return not self._occurs
@@ -181,7 +197,7 @@ class _Search:
         boilerplate that repeats through a document, where short anchors are all common.
         """
         m = len(self.q)
-        if m // k < MIN_ANCHOR_LENGTH:
+        if k > 1 and m // k < MIN_ANCHOR_LENGTH:
             return False
         complete = True
         for n in range(k):
@@ -192,27 +208,26 @@ class _Search:
             complete &= len(hits) <= MAX_PART_HITS
             for i in hits[:MAX_PART_HITS]:
                 self.visit(i - offset)
+                if self.best is not None and self.best.distance <= 1 and self.settled():
+                    return True  # one edit away, in boilerplate that repeats: no need to see every copy
         if complete:
             self.floor = max(self.floor, k)
         return self.settled()
 
 
-def _search_everywhere(q: str, text: str, best: Hit | None) -> Hit | None:
-    """Align on the whole text, looking only for something better than `best`."""
-    k = best[0] - 1 if best is not None else -1
-    if k == -1 and best is not None:
+def _search_everywhere(q: str, text: str, best: _Hit | None) -> _Hit | None:
+    """Align on the whole text, looking only for something closer than `best`."""
+    if best is not None and best.distance == 0:
         return best
+    k = best.distance - 1 if best is not None else -1
     result = edlib.align(_project(q), _projected(text), mode="HW", task="locations", k=k)
     if result["editDistance"] < 0 or not result["locations"]:
         return best
     # The projection merges all non-ASCII characters; align the real text around its find.
-    start, end = result["locations"][0]
+    start, end = min(result["locations"], key=lambda loc: _misfit(text, loc[0], loc[1] + 1))
     pad = len(q) // 2 + 20
-    lo = max(0, start - pad)
-    hit = _align(q, text[lo:end + 1 + pad], lo)
-    if hit is None or best is not None and hit[0] >= best[0]:
-        return best
-    return hit
+    hit = _align(q, text, start - pad, end + 1 + pad)
+    return hit if hit is not None and hit.better_than(best) else best
 
 
 def _project(text: str) -> bytes:
@@ -235,20 +250,26 @@ def _edlib(q: str, target: str, mode: str, task: str, k: int = -1) -> dict:
                            mode=mode, task=task, k=k)
 
 
-def _align(q: str, window: str, base: int, bound: int = -1) -> Hit | None:
-    """Best infix alignment of q in window (None if over `bound` edits, unless that is -1).
+def _align(q: str, text: str, lo: int, hi: int, bound: int = -1) -> _Hit | None:
+    """Best infix alignment of q in text[lo:hi] (None if over `bound` edits, unless that is -1).
 
-    Offsets are folded ones; among equally good passages the one nearest q's length wins.
+    Of equally close passages, the one on word boundaries, then the one nearest q's length, wins.
     """
-    if not window:
+    lo, hi = max(0, lo), min(len(text), hi)
+    if lo >= hi:
         return None
-    result = _edlib(q, window, "HW", "locations", bound)
+    result = _edlib(q, text[lo:hi], "HW", "locations", bound)
     if result["editDistance"] < 0 or not result["locations"]:
         return None
-    start, end = min(result["locations"], key=lambda loc: abs(loc[1] + 1 - loc[0] - len(q)))
-    if start is None:  # edlib found only an end: the passage is empty (everything deleted)
+    locations = [(lo + s, lo + e + 1) for s, e in result["locations"] if s is not None]
+    if not locations:  # edlib found only ends: the passage is empty (everything deleted)
         return None
-    return result["editDistance"], base + start, base + end + 1
+    start, end = min(locations, key=lambda loc: (_misfit(text, *loc), abs(loc[1] - loc[0] - len(q))))
+    return _Hit(result["editDistance"], _misfit(text, start, end), start, end)
+
+
+def _misfit(text: str, start: int, end: int) -> int:
+    return _inside_word(text, start) + _inside_word(text, end)
 
 
 def _distance(q: str, passage: str) -> int:
@@ -261,21 +282,41 @@ def _is_word(c: str) -> bool:
     return c.isalnum() or c == "_"
 
 
-def _snap(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen [start, end) to whole words and trim spaces, so the passage reads naturally.
+def _inside_word(text: str, i: int) -> bool:
+    return 0 < i < len(text) and _is_word(text[i - 1]) and _is_word(text[i])
 
-    An end with no word boundary within SNAP_LIMIT (say, Chinese text) stays where it is.
+
+def _boundaries(text: str, i: int, low: int, high: int) -> list[int]:
+    """Word boundaries around offset i: the one before, then the one after (within SNAP_LIMIT)."""
+    if not _inside_word(text, i):
+        return [i]
+    found = []
+    before = i
+    while before > max(low, i - SNAP_LIMIT) and _inside_word(text, before):
+        before -= 1
+    if not _inside_word(text, before):
+        found.append(before)
+    after = i
+    while after < min(high, i + SNAP_LIMIT) and _inside_word(text, after):
+        after += 1
+    if not _inside_word(text, after):
+        found.append(after)
+    return found or [i]  # no boundary near (say, Chinese text): leave it
+
+
+def _snap(text: str, q: str, start: int, end: int) -> tuple[int, int]:
+    """Move each end of [start, end) to a word boundary, so the passage reads naturally.
+
+    Of the boundaries before and after each end, the pair that keeps the passage closest
+    to the quote wins (ties go to the wider passage): a quote that begins "nforces" is
+    nearest to "forces", not to the "Armenian forces" the alignment may have touched.
     """
-    s = start
-    while s > 0 and start - s < SNAP_LIMIT and s < len(text) and _is_word(text[s - 1]) and _is_word(text[s]):
-        s -= 1
-    if s == 0 or not (_is_word(text[s - 1]) and _is_word(text[s])):
-        start = s
-    e = end
-    while e < len(text) and e - end < SNAP_LIMIT and e > 0 and _is_word(text[e - 1]) and _is_word(text[e]):
-        e += 1
-    if e == len(text) or not (_is_word(text[e - 1]) and _is_word(text[e])):
-        end = e
+    pairs = [(s, e) for s in _boundaries(text, start, 0, end) for e in _boundaries(text, end, start, len(text))
+             if s < e]
+    if len(pairs) > 1:
+        start, end = min(pairs, key=lambda p: (_distance(q, text[p[0]:p[1]]), p[0] - p[1]))
+    elif pairs:
+        start, end = pairs[0]
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

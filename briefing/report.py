@@ -179,7 +179,7 @@ def format_json(report: Report) -> str:
         "diagnostics": [diagnostic_json(d) for d in report.diagnostics],
         "summary": summarise(report),
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(document, ensure_ascii=False) + "\n"
 
 
 def format_errors_json(diagnostics: Iterable[Diagnostic]) -> str:
@@ -192,7 +192,7 @@ def format_errors_json(diagnostics: Iterable[Diagnostic]) -> str:
         "diagnostics": [diagnostic_json(d) for d in diagnostics],
         "summary": None,
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(document, ensure_ascii=False) + "\n"
 
 
 def diagnostic_json(d: Diagnostic) -> dict:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import ahocorasick_rs
@@ -23,8 +23,6 @@ from briefing.models import (
     Severity,
     Source,
     Status,
-    line_at,
-    line_starts,
 )
 from briefing.nearest import nearest_passage
 from briefing.normalise import NormalisedText, normalise
@@ -35,11 +33,10 @@ _FAILURE_ORDER = (Status.UNKNOWN_SOURCE, Status.NOT_FOUND, Status.MISQUOTED)
 
 @dataclass
 class SourceIndex:
-    """Each source folded once (shared by content hash) with its line table."""
+    """Each source folded once (shared by content hash)."""
 
     sources: Mapping[str, Source]
     _folded: dict[str, NormalisedText] = field(default_factory=dict)
-    _lines: dict[str, list[int]] = field(default_factory=dict)
 
     def folded(self, source_id: str) -> NormalisedText:
         source = self.sources[source_id]
@@ -48,12 +45,15 @@ class SourceIndex:
             self._folded[key] = normalise(source.text)
         return self._folded[key]
 
-    def line(self, source_id: str, offset: int) -> int:
+    def lines(self, source_id: str, offsets: Sequence[int]) -> list[int]:
+        """File line of each offset: one counting pass over the text, in offset order."""
         source = self.sources[source_id]
-        starts = self._lines.get(source_id)
-        if starts is None:
-            starts = self._lines[source_id] = line_starts(source.text)
-        return source.first_line + line_at(starts, offset) - 1
+        found: dict[int, int] = {}
+        line, at = source.first_line, 0
+        for offset in sorted(set(offsets)):
+            line += source.text.count("\n", at, offset)
+            found[offset], at = line, offset
+        return [found[o] for o in offsets]
 
 
 def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str = "",
@@ -88,13 +88,14 @@ def _match_all(keyed: Mapping[tuple[str, int], Citation], index: SourceIndex,
     for source_id, keys in by_source.items():
         matches = find_quotes([keyed[k].quote for k in keys], index.folded(source_id),
                               settings.elision_max_gap)
+        lines = iter(index.lines(source_id, [s.start for m in matches if m for s in m.spans]))
         for key, match in zip(keys, matches):
             citation = keyed[key]
             if match is None:
                 results[key] = CitationResult(citation, Status.NOT_FOUND)
             else:
-                lines = tuple(index.line(source_id, span.start) for span in match.spans)
-                results[key] = CitationResult(citation, Status.VERIFIED, match.spans, lines,
+                results[key] = CitationResult(citation, Status.VERIFIED, match.spans,
+                                              tuple(next(lines) for _ in match.spans),
                                               match.folds, match.occurrences)
     return {key: results[key] for key in keyed}
 
@@ -114,7 +115,7 @@ def _explain_failure(result: CitationResult, index: SourceIndex, settings: Setti
     folded = index.folded(source_id)
     parts = split_elisions(result.citation.quote)
     # For an elided quote, explain the first part that is not in the source at all.
-    missing = [p for p in parts if find_quote(p, folded, settings.elision_max_gap) is None]
+    missing = [p for p in parts if len(parts) == 1 or find_quote(p, folded, settings.elision_max_gap) is None]
     if len(parts) > 1 and not missing:
         return replace(result, found_in=found_in, problem=(
             f"each elided part occurs in '{source_id}', but not in this order within "
@@ -125,7 +126,7 @@ def _explain_failure(result: CitationResult, index: SourceIndex, settings: Setti
         result,
         status=Status.MISQUOTED if misquoted else Status.NOT_FOUND,
         nearest=nearest,
-        nearest_line=index.line(source_id, nearest.span.start) if nearest else 0,
+        nearest_line=index.lines(source_id, [nearest.span.start])[0] if nearest else 0,
         found_in=found_in,
     )
 

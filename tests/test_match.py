@@ -74,11 +74,11 @@ def test_occurrences_counted() -> None:
 
 def test_batch_and_single_agree() -> None:
     source = normalise(SOURCE)
-    quotes = ["613 people", "63 children", "missing words", "the OIC said", "OIC", "Khojaly",
+    quotes = 8 * ["613 people", "63 children", "missing words", "the OIC said", "OIC", "Khojaly",
               "the Khojaly genocide ... 613 people", "including 63 children, 106 women", "O"]
     batch = find_quotes(quotes, source, 1500)
     assert batch == [find_quote(q, source, 1500) for q in quotes]
-    assert [m.occurrences if m else None for m in batch] == [1, 1, None, 1, 2, 2, 1, 1, 2]
+    assert [m.occurrences if m else None for m in batch[:9]] == [1, 1, None, 1, 2, 2, 1, 1, 2]
 
 
 @pytest.mark.parametrize(

@@ -69,6 +69,30 @@ def text(value: str) -> Inlines:
     return nodes
 
 
+_OPENS_AFTER = " \t\r\n([{\u2014\u2013/-"
+_DOUBLE = re.compile(r'"')
+_SINGLE = re.compile(r"'")
+
+
+def typographic(value: str) -> str:
+    """The author's own prose with curly quotes and apostrophes; nothing else changes.
+
+    Only for claim text, headings, title and summary: the author's words, which `check`
+    reads for figures only, and quote marks are equal under its folds. Verified quotes
+    and source metadata are never passed through this (they print as written).
+    """
+    def curl(match: re.Match[str], opening: str, closing: str) -> str:
+        start = match.start()
+        before = value[start - 1] if start else " "
+        after = value[start + 1:start + 2]
+        if closing == "\u2019" and after.isdigit():
+            return closing  # elision: ’90s
+        return opening if before in _OPENS_AFTER else closing
+
+    value = _DOUBLE.sub(lambda m: curl(m, "\u201c", "\u201d"), value)
+    return _SINGLE.sub(lambda m: curl(m, "\u2018", "\u2019"), value)
+
+
 def _attr(identifier: str = "", classes: Iterable[str] = ()) -> list[Any]:
     return [identifier, list(classes), []]
 
@@ -206,16 +230,16 @@ def build_document(briefing: Briefing, report: Report, *, draft: bool, now: date
     if briefing.summary.strip():
         paragraphs = [p for p in re.split(r"\n[ \t]*\n", briefing.summary) if p.strip()]
         blocks.append(_div([_header(2, "summary", text("Summary")),
-                            *(_para(text(p)) for p in paragraphs)], "summary"))
+                            *(_para(text(typographic(p))) for p in paragraphs)], "summary"))
 
     for number, section in enumerate(briefing.sections, 1):
-        blocks.append(_header(1, f"section-{number}", text(section.heading)))
+        blocks.append(_header(1, f"section-{number}", text(typographic(section.heading))))
         for claim in section.claims:
             result = results.get(claim.id)
             inlines: Inlines = []
             if draft and not _ok(result):
                 inlines += [_unverified_mark(result.status if result else None), {"t": "Space"}]
-            inlines += text(claim.text)
+            inlines += text(typographic(claim.text))
             for i, citation in enumerate(claim.citations):
                 status = _citation_status(result, i)
                 source = sources.get(citation.source)
@@ -229,13 +253,13 @@ def build_document(briefing: Briefing, report: Report, *, draft: bool, now: date
 
     blocks += _sources_list(notes)
     blocks += _verification(briefing, report, notes, draft, now, version)
-    meta = {key: {"t": "MetaInlines", "c": text(value)}
+    meta = {key: {"t": "MetaInlines", "c": text(typographic(value))}
             for key, value in (("title", briefing.title), ("subtitle", briefing.subtitle),
                                ("author", briefing.author), ("date", briefing.date))
             if value.strip()}
     meta["lang"] = {"t": "MetaString", "c": "en"}
     ast = {"pandoc-api-version": list(api_version), "meta": meta, "blocks": blocks}
-    return Document(ast, tuple(notes), briefing.title, draft)
+    return Document(ast, tuple(notes), typographic(briefing.title.strip()), draft)
 
 
 def _ok(result: ClaimResult | None) -> bool:

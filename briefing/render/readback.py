@@ -164,7 +164,9 @@ def check_docx(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output:
             footnotes_xml = docx.read("word/footnotes.xml") if "word/footnotes.xml" in names else b""
             headers = [docx.read(n).decode("utf-8", "replace") for n in names
                        if n.startswith("word/header")]
-            rels = docx.read("word/_rels/document.xml.rels").decode("utf-8", "replace")
+            # Links live in the relationships of each part (document, footnotes, ...).
+            rels = " ".join(docx.read(n).decode("utf-8", "replace") for n in names
+                            if n.endswith(".rels"))
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as error:
         return [_error("build.unreadable", f"{output}: cannot read the DOCX back: {error}")]
     bodies: dict[str, str] = {}
