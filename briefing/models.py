@@ -120,6 +120,7 @@ class Status(str, enum.Enum):
     MISQUOTED = "misquoted"
     NOT_FOUND = "not_found"
     UNKNOWN_SOURCE = "unknown_source"
+    UNREADABLE_SOURCE = "unreadable_source"  # the source file exists but its text could not be read
     FIGURE_MISMATCH = "figure_mismatch"
 
 
@@ -202,7 +203,9 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return all(c.ok for c in self.claims)
+        """Every claim verified, and no source left unreadable (even an uncited one)."""
+        return all(c.ok for c in self.claims) and not any(
+            d.severity is Severity.ERROR for d in self.diagnostics)
 
 
 def line_starts(text: str) -> list[int]:

@@ -15,7 +15,7 @@ poor (below `nearest_window_min_similarity`) the whole document is aligned inste
 from __future__ import annotations
 
 import functools
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import edlib
 
@@ -240,7 +240,7 @@ def _projected(text: str) -> bytes:
     return _project(text)
 
 
-def _edlib(q: str, target: str, mode: str, task: str, k: int = -1) -> dict:
+def _edlib(q: str, target: str, mode: str, task: str, k: int = -1) -> dict[str, Any]:
     try:
         return edlib.align(q, target, mode=mode, task=task, k=k)
     except ValueError:

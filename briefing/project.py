@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefing.claims import load_claims
@@ -19,6 +19,8 @@ class Project:
     diagnostics: tuple[Diagnostic, ...]
     claims_path: Path
     sources_dir: Path
+    # Source files whose text could not be read: their citations fail, the rest is checked.
+    unreadable: dict[str, Diagnostic] = field(default_factory=dict)
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -36,16 +38,23 @@ def load_project(claims_path: Path, sources_dir: Path,
     listing = scan_sources(sources_dir)
     diagnostics = [*claim_diagnostics, *listing.diagnostics]
     sources: dict[str, Source] = {}
+    unreadable: dict[str, Diagnostic] = {}
     for source_id, file in listing.files.items():
         source, problems = load_source(file)
-        diagnostics.extend(problems)
         if source is not None:
             sources[source_id] = source
-    return Project(briefing, sources, tuple(diagnostics), claims_path, sources_dir)
+            diagnostics.extend(problems)
+            continue
+        errors = [d for d in problems if d.severity is Severity.ERROR]
+        diagnostics.extend(d for d in problems if d.severity is not Severity.ERROR)
+        if errors:
+            unreadable[source_id] = errors[0]
+    return Project(briefing, sources, tuple(diagnostics), claims_path, sources_dir, unreadable)
 
 
 def check_project(project: Project, settings: Settings = DEFAULT_SETTINGS) -> Report:
     """Verify a loaded project whose claims parsed; loading warnings join the report's."""
     assert project.briefing is not None, "check_project needs claims that parsed"
-    report = verify(project.briefing, project.sources, str(project.sources_dir), settings)
-    return replace(report, diagnostics=project.warnings + report.diagnostics)
+    reasons = {source_id: d.message for source_id, d in project.unreadable.items()}
+    report = verify(project.briefing, project.sources, str(project.sources_dir), settings, reasons)
+    return replace(report, diagnostics=(*project.warnings, *project.unreadable.values(), *report.diagnostics))

@@ -42,9 +42,10 @@ def format_text(report: Report, *, colour: bool = False, verbose: bool = False) 
             blocks.append(_failure_block(report, result, colour))
         elif verbose:
             blocks.append(_verified_block(report, result, colour))
-    warnings = [d for d in report.diagnostics if d.severity is Severity.WARNING]
-    if warnings:
-        blocks.append("\n".join(format_diagnostic(d, colour) for d in warnings))
+    # Unreadable sources (errors) come before warnings; both keep their file:line.
+    ordered = sorted(report.diagnostics, key=lambda d: d.severity is Severity.WARNING)
+    if ordered:
+        blocks.append("\n".join(format_diagnostic(d, colour) for d in ordered))
     exemptions = [r for r in report.claims if r.exempted_figures]
     if exemptions:
         lines = ["figures stated on the author's own authority (exempt_figures):"]
@@ -87,8 +88,8 @@ def _failure_block(report: Report, result: ClaimResult, colour: bool) -> str:
 
 def _citation_problem(item: CitationResult) -> str:
     source = item.citation.source
-    if item.status is Status.UNKNOWN_SOURCE:
-        return item.problem or f"no source '{source}'"
+    if item.problem:
+        return item.problem
     if item.status is Status.MISQUOTED:
         return f"quote not found verbatim in '{source}'; a close passage exists"
     return f"quote not found in '{source}'"

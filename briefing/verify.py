@@ -28,7 +28,7 @@ from briefing.nearest import nearest_passage
 from briefing.normalise import NormalisedText, normalise
 
 # When citations fail for different reasons, the claim shows the one hardest to fix.
-_FAILURE_ORDER = (Status.UNKNOWN_SOURCE, Status.NOT_FOUND, Status.MISQUOTED)
+_FAILURE_ORDER = (Status.UNKNOWN_SOURCE, Status.UNREADABLE_SOURCE, Status.NOT_FOUND, Status.MISQUOTED)
 
 
 @dataclass
@@ -57,12 +57,16 @@ class SourceIndex:
 
 
 def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str = "",
-           settings: Settings = DEFAULT_SETTINGS) -> Report:
-    """Verify all claims; outcomes are data, never exceptions."""
+           settings: Settings = DEFAULT_SETTINGS, unreadable: Mapping[str, str] | None = None) -> Report:
+    """Verify all claims; outcomes are data, never exceptions.
+
+    `unreadable` maps the id of a source file whose text could not be read to the reason:
+    its citations fail as such, never as "not found".
+    """
     index = SourceIndex(sources)
     keyed = {(claim.id, i): citation for claim in briefing.claims
              for i, citation in enumerate(claim.citations)}
-    results = _match_all(keyed, index, settings)
+    results = _match_all(keyed, index, settings, unreadable or {})
     failed = {key: r for key, r in results.items() if r.status is Status.NOT_FOUND}
     elsewhere = _find_elsewhere({k: r.citation for k, r in failed.items()}, index)
     for key, result in failed.items():
@@ -76,13 +80,16 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
 
 
 def _match_all(keyed: Mapping[tuple[str, int], Citation], index: SourceIndex,
-               settings: Settings) -> dict[tuple[str, int], CitationResult]:
+               settings: Settings, unreadable: Mapping[str, str]) -> dict[tuple[str, int], CitationResult]:
     """Each source is searched once for all the quotes that cite it."""
     by_source: dict[str, list[tuple[str, int]]] = {}
     results: dict[tuple[str, int], CitationResult] = {}
     for key, citation in keyed.items():
         if citation.source in index.sources:
             by_source.setdefault(citation.source, []).append(key)
+        elif citation.source in unreadable:
+            results[key] = CitationResult(citation, Status.UNREADABLE_SOURCE, problem=(
+                f"source '{citation.source}' could not be read: {unreadable[citation.source]}"))
         else:
             results[key] = _unknown_source(citation, index)
     for source_id, keys in by_source.items():

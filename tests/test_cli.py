@@ -200,3 +200,20 @@ def test_main_is_callable_in_process(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["check", str(write_project(tmp_path, GOOD))]) == 0
     assert "2 of 2 claims verified" in capsys.readouterr().out
     assert main(["check", "--format", "yaml", str(tmp_path)]) == 2
+
+
+def test_unreadable_source_fails_its_claims_and_the_rest_is_checked(tmp_path: Path) -> None:
+    claims = GOOD.rstrip() + """
+          - id: from-pdf
+            text: "A report."
+            source: report
+            quote: "anything"
+    """
+    project = write_project(tmp_path, claims)
+    (project / "sources" / "report.pdf").write_bytes(b"%PDF-1.4\nthis is not a real pdf")
+    code, out, _ = run(project)
+    assert code == 1
+    assert "claim 'from-pdf' unreadable_source: source 'report' could not be read: " in out
+    assert "sources/report.pdf" in out and ": error: " in out
+    assert "1 of 3 claims failed (1 unreadable_source)" in out
+    assert "not found" not in out

@@ -11,7 +11,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -35,7 +35,7 @@ from briefing.render import BuildResult, build, readback, write
 from briefing.render.document import build_document, is_web_url, quoted
 from briefing.render.refdoc import a4_reference, with_draft_header
 
-NOW = datetime(2025, 11, 23, 11, 3, tzinfo=timezone.utc)
+NOW = datetime(2025, 11, 23, 11, 3, tzinfo=UTC)
 FORMATS = ("pdf", "docx", "html")
 
 AZERNEWS = Source(
@@ -71,8 +71,8 @@ def make(claims: list[tuple[str, str, list[tuple[str, str, Status]]]],
         statuses = [status for _, _, status in cites]
         failing = [s for s in statuses if s is not Status.VERIFIED]
         built.append(claim)
-        results.append(ClaimResult(claim, failing[0] if failing else Status.VERIFIED,
-                                   tuple(CitationResult(c, s) for c, s in zip(citations, statuses))))
+        checked = tuple(CitationResult(c, s) for c, s in zip(citations, statuses, strict=True))
+        results.append(ClaimResult(claim, failing[0] if failing else Status.VERIFIED, checked))
     sections = tuple(Section(f"Part {i // 40 + 1}", tuple(built[i:i + 40]))
                      for i in range(0, len(built), 40))
     briefing = Briefing("claims.yaml", title, sections, subtitle="A citation-checked briefing",
@@ -246,7 +246,8 @@ def test_quote_characters_survive_every_format(hostile: tuple[Path, BuildResult]
     want = "\u201c" + FIDELITY_QUOTE + "\u201d"
     pdf_text = " ".join(" ".join(t.split()) for t in pdf_pages(tmp / "build" / "briefing.pdf"))
     assert pdf_text.count(want) == len(ATTACKS)
-    assert sum(unescape(n).count(want) for n in docx_footnotes(tmp / "build" / "briefing.docx")) == len(ATTACKS)
+    notes = docx_footnotes(tmp / "build" / "briefing.docx")
+    assert sum(unescape(n).count(want) for n in notes) == len(ATTACKS)
     html = unescape((tmp / "build" / "briefing.html").read_text(encoding="utf-8"))
     assert html.count(want) == len(ATTACKS)
 
@@ -487,3 +488,14 @@ def test_author_prose_gets_curly_quotes_but_quotes_print_as_written() -> None:
     strings = [n["c"] for n in walk(document.ast["blocks"]) if n["t"] == "Str"]
     assert "OIC\u2019s" in strings and "\u201cfinal\u201d" in strings  # the claim
     assert "OIC's" in strings and '"final"' in strings  # the verified quote, untouched
+
+
+def test_broken_user_template_is_reported_not_raised(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "briefing.html.j2").write_text("<html>\n{% if %}\n</html>\n", encoding="utf-8")
+    briefing, report = make([("a", "Claim.", [("azernews-2023", "q", Status.VERIFIED)])])
+    result = run(tmp_path, briefing, report, formats=("html",), templates=templates)
+    assert [d.code for d in result.diagnostics] == ["build.render-failed"]
+    assert str(templates / "briefing.html.j2") + ":2: " in result.diagnostics[0].message
+    assert not (tmp_path / "build" / "briefing.html").exists()

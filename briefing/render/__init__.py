@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from briefing import __version__
@@ -60,7 +60,7 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
             "fix the claims (see `briefing check`), or build with --draft to mark them"),))
 
     templates = write.Templates(templates_dir)
-    stamp = now or datetime.now(timezone.utc)
+    stamp = now or datetime.now(UTC)
     diagnostics: list[Diagnostic] = []
     staged: dict[str, Path] = {}
     try:
@@ -73,7 +73,7 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
             # Read back what is on disk, not what is in memory: that is the file people get.
             diagnostics += readback.CHECKERS[fmt](
                 staged[fmt].read_bytes(), document.notes, draft=draft,
-                output=_display(target), claims_path=claims_path)
+                output=str(target), claims_path=claims_path)
     except write.RenderError as error:
         diagnostics.append(Diagnostic("build.render-failed", str(error)))
     except OSError as error:
@@ -104,16 +104,12 @@ def _render(fmt: str, document: Document, templates: write.Templates, version: s
     pdf = write.render_pdf(document, templates, version)
     for url in dict.fromkeys(pdf.refused):
         diagnostics.append(Diagnostic(
-            "build.fetch-refused", f"{_display(target)}: refused to load {url[:200]!r}",
+            "build.fetch-refused", f"{str(target)}: refused to load {url[:200]!r}",
             hint="only files in the templates folders can be loaded", severity=Severity.WARNING))
     for message in dict.fromkeys(pdf.messages):
         # Refusals are reported above; the HarfBuzz-Subset notice is about the machine's
         # libraries, not this document (see write._import_weasyprint).
         if "briefing refuses to fetch" not in message and "HarfBuzz-Subset" not in message:
-            diagnostics.append(Diagnostic("build.layout", f"{_display(target)}: WeasyPrint: {message}",
+            diagnostics.append(Diagnostic("build.layout", f"{str(target)}: WeasyPrint: {message}",
                                           severity=Severity.WARNING))
     return pdf.data
-
-
-def _display(path: Path) -> str:
-    return str(path)

@@ -113,10 +113,15 @@ def render_page(document: Document, body: str, css: str, templates: Templates,
         loader=jinja2.FileSystemLoader([str(r) for r in templates.roots]),
         autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     meta = document.ast["meta"]
-    return env.get_template(PAGE_TEMPLATE).render(
-        title=document.title, subtitle=_meta_text(meta, "subtitle"),
-        author=_meta_text(meta, "author"), date=_meta_text(meta, "date"),
-        draft=document.draft, body=body, css=css, version=version)
+    try:
+        return env.get_template(PAGE_TEMPLATE).render(
+            title=document.title, subtitle=_meta_text(meta, "subtitle"),
+            author=_meta_text(meta, "author"), date=_meta_text(meta, "date"),
+            draft=document.draft, body=body, css=css, version=version)
+    except jinja2.TemplateSyntaxError as error:
+        raise RenderError(f"{error.filename or PAGE_TEMPLATE}:{error.lineno}: {error.message}") from error
+    except jinja2.TemplateError as error:
+        raise RenderError(f"{templates.path(PAGE_TEMPLATE)}: {error}") from error
 
 
 def _meta_text(meta: dict[str, Any], key: str) -> str:
