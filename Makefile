@@ -10,10 +10,22 @@ STAMP  := $(VENV)/.installed
 all: check pdf
 
 # (Re)install whenever pyproject.toml changes; the stamp records the last good install.
+# WeasyPrint wants Debian's libharfbuzz-subset0 for font subsetting and warns without it (it
+# falls back to fontTools, and briefing silences that warning): install it when we can.
 $(STAMP): pyproject.toml
+	@if ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing libharfbuzz-subset0 for WeasyPrint"; \
+	    apt-get install -y -qq libharfbuzz-subset0 >/dev/null 2>&1 \
+	      || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq libharfbuzz-subset0 >/dev/null 2>&1; } \
+	      || echo "note: libharfbuzz-subset0 not installed; WeasyPrint uses fontTools instead"; \
+	  fi; \
+	fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# An editable install, so code changes need no reinstall; setuptools' notes about editable
+	@# installs are advice for package authors, not for someone running make.
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 venv: $(STAMP)

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 
-from briefing import __version__
+from briefing import __version__, render
 from briefing.models import Severity
 from briefing.project import check_project, load_project
+from briefing.render import DEFAULT_NAMES, FORMATS
 from briefing.report import format_diagnostic, format_errors_json, format_json, format_text
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -36,12 +37,29 @@ def cli() -> None:
     """Citation-checked briefings: every quote verbatim, every figure backed."""
 
 
+def _project_options(command):
+    """DIRECTORY, --claims and --sources, shared by every command that reads a project."""
+    command = click.option("--sources", "sources_dir", type=click.Path(file_okay=False, path_type=Path),
+                           help="Folder of sources.  [default: DIRECTORY/sources]")(command)
+    command = click.option("--claims", "claims_file", type=click.Path(dir_okay=False, path_type=Path),
+                           help="Claims file.  [default: DIRECTORY/claims.yaml]")(command)
+    return click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))(command)
+
+
+def _load_and_check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
+                    output_format: str = "text"):
+    """Load and verify a project, or report why it is unusable and exit 2."""
+    claims_path = Path(_display(claims_file or directory / "claims.yaml"))
+    sources_path = Path(_display(sources_dir or directory / "sources"))
+    project = load_project(claims_path, sources_path)
+    if project.briefing is None or project.errors:
+        _print_unusable(project.diagnostics, output_format)
+        raise SystemExit(EXIT_UNUSABLE)
+    return project, check_project(project)
+
+
 @cli.command()
-@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--claims", "claims_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Claims file.  [default: DIRECTORY/claims.yaml]")
-@click.option("--sources", "sources_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of sources.  [default: DIRECTORY/sources]")
+@_project_options
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Report format.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every verified claim and where it matched.")
@@ -51,18 +69,51 @@ def check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
 
     Exit status: 0 all claims verified, 1 a claim failed, 2 unusable input.
     """
-    claims_path = Path(_display(claims_file or directory / "claims.yaml"))
-    sources_path = Path(_display(sources_dir or directory / "sources"))
-    project = load_project(claims_path, sources_path)
-    if project.briefing is None or project.errors:
-        _print_unusable(project.diagnostics, output_format)
-        raise SystemExit(EXIT_UNUSABLE)
-    report = check_project(project)
+    _, report = _load_and_check(directory, claims_file, sources_dir, output_format)
     if output_format == "json":
         click.echo(format_json(report), nl=False)
     else:
         click.echo(format_text(report, colour=_use_colour(), verbose=verbose), nl=False)
     raise SystemExit(EXIT_OK if report.ok else EXIT_FAILED)
+
+
+@cli.command()
+@_project_options
+@click.option("--format", "formats", type=click.Choice(list(FORMATS)), multiple=True,
+              help="Output format; repeat for several.  [default: pdf]")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Output file (one format), or folder (several).  [default: DIRECTORY/build/]")
+@click.option("--draft", is_flag=True,
+              help="Build even when claims fail: mark them and stamp every page DRAFT.")
+def build(directory: Path, claims_file: Path | None, sources_dir: Path | None,
+          formats: tuple[str, ...], output: Path | None, draft: bool) -> None:
+    """Check the claims, then render the footnoted briefing.
+
+    Refuses (exit 1, failures shown) when a claim fails, unless --draft. Each file
+    is read back before it replaces the previous one: every footnote present and
+    every printed quote equal to the verified quote.
+
+    Exit status: 0 built, 1 refused or the read-back failed, 2 unusable input.
+    """
+    formats = tuple(dict.fromkeys(formats or ("pdf",)))
+    outputs = _output_paths(directory, formats, output)
+    project, report = _load_and_check(directory, claims_file, sources_dir)
+    if not report.ok:
+        click.echo(format_text(report, colour=_use_colour()), nl=False)
+    result = render.build(project.briefing, report, formats, outputs,
+                          templates_dir=directory / "templates", draft=draft)
+    for diagnostic in result.diagnostics:
+        click.echo(format_diagnostic(diagnostic, _use_colour()), err=True)
+    for path in result.written:
+        click.echo(f"wrote {_display(path)}")
+    raise SystemExit(EXIT_OK if result.ok else EXIT_FAILED)
+
+
+def _output_paths(directory: Path, formats: tuple[str, ...], output: Path | None) -> dict[str, Path]:
+    if output is not None and len(formats) == 1 and not output.is_dir():
+        return {formats[0]: output}
+    folder = output if output is not None else directory / "build"
+    return {fmt: folder / DEFAULT_NAMES[fmt] for fmt in formats}
 
 
 def _print_unusable(diagnostics, output_format: str) -> None:
