@@ -1,0 +1,54 @@
+"""CLI behaviour of `briefing build`: refusal, --draft, outputs, exit codes."""
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from briefing.cli import main
+from test_cli import GOOD, write_project
+
+
+def test_build_writes_the_requested_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = write_project(tmp_path, GOOD)
+    assert main(["build", str(project), "--format", "html", "--format", "docx"]) == 0
+    out = capsys.readouterr().out
+    assert (project / "build" / "briefing.html").is_file()
+    assert (project / "build" / "briefing.docx").is_file()
+    assert "wrote " in out and "briefing.html" in out
+
+
+def test_build_pdf_to_a_chosen_file(tmp_path: Path) -> None:
+    project = write_project(tmp_path, GOOD)
+    target = tmp_path / "out" / "note.pdf"
+    target.parent.mkdir()
+    assert main(["build", str(project), "-o", str(target)]) == 0
+    text = "".join(page.extract_text() for page in PdfReader(target).pages)
+    assert "613 Azerbaijani civilians, including 63 children" in " ".join(text.split())
+
+
+def test_build_refuses_when_a_claim_fails_and_keeps_the_last_good_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = write_project(tmp_path, GOOD)
+    assert main(["build", str(project), "--format", "html"]) == 0
+    good = (project / "build" / "briefing.html").read_bytes()
+    write_project(tmp_path, GOOD.replace("including 63 children", "including 83 children"))
+    capsys.readouterr()
+    assert main(["build", str(project), "--format", "html"]) == 1
+    captured = capsys.readouterr()
+    assert "claim 'toll' misquoted" in captured.out
+    assert "1 of 2 claims failed the check; nothing was built" in captured.err
+    assert (project / "build" / "briefing.html").read_bytes() == good
+
+
+def test_draft_builds_and_marks_failures(tmp_path: Path) -> None:
+    project = write_project(tmp_path, GOOD.replace("including 63 children", "including 83 children"))
+    assert main(["build", str(project), "--format", "html", "--draft"]) == 0
+    html = (project / "build" / "briefing.html").read_text(encoding="utf-8")
+    assert "DRAFT" in html and "misquoted" in html.lower()
+
+
+def test_build_on_unusable_claims_exits_2(tmp_path: Path) -> None:
+    project = write_project(tmp_path, "title: [unclosed\n")
+    assert main(["build", str(project), "--format", "html"]) == 2
+    assert not (project / "build").exists()
