@@ -1,4 +1,8 @@
-"""Parses claims.yaml into a Briefing with LINE:COL for every problem; only load_claims reads a file."""
+"""Parses claims.yaml into a Briefing with LINE:COL for every problem; only load_claims reads a file.
+
+Structure is checked against the claims JSON Schema (`briefing/schema.py`), the same file
+editors use; this module words each problem for people and builds the Briefing.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +16,18 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from briefing.config import DEFAULT_SETTINGS, Settings
 from briefing.models import Briefing, Citation, Claim, Diagnostic, Location, Section, line_at, line_starts
+from briefing.schema import Problem, claims_schema, entries, resolve, validate
 
 # Safe loading only: we compose the node tree (never construct Python objects) and read
 # each scalar's raw text, so `date: 2013-12-12`, `id: no` and `quote: 63` stay strings.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-TOP_KEYS = ("title", "subtitle", "author", "date", "summary", "sections")
-SECTION_KEYS = ("heading", "claims")
-CLAIM_KEYS = ("id", "text", "source", "quote", "citations", "exempt_figures")
-CITATION_KEYS = ("source", "quote")
-ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# The keys each mapping may have, as the schema lists them (and in its order).
+_SCHEMA = claims_schema()
+TOP_KEYS = tuple(_SCHEMA["properties"])
+SECTION_KEYS = tuple(_SCHEMA["definitions"]["section"]["properties"])
+CLAIM_KEYS = tuple(_SCHEMA["definitions"]["claim"]["properties"])
+CITATION_KEYS = tuple(_SCHEMA["definitions"]["citation"]["properties"])
 
 _NULL = "tag:yaml.org,2002:null"
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
@@ -109,13 +115,15 @@ def _parse_text(text: str, path: str) -> Result:
     if root is None or (isinstance(root, ScalarNode) and root.tag == _NULL and not root.value):
         return None, (Diagnostic("claims.empty", "claims file is empty", Location(path, 1, 1),
                                  "start with 'title:' and a 'sections:' list (see the README)"),)
-    walker = _Walker(path, text)
+    reader = _Reader(path, text)
     if _MAYBE_ANCHOR.search(text):
-        walker.anchors(text)
-    briefing = walker.briefing(root)
-    diagnostics = tuple(sorted(walker.diagnostics, key=lambda d: (d.location.line, d.location.col)
+        reader.anchors(text)
+    for problem in validate(root):
+        reader.word(problem)
+    reader.duplicate_ids(root)
+    diagnostics = tuple(sorted(reader.diagnostics, key=lambda d: (d.location.line, d.location.col)
                                if d.location else (0, 0)))
-    return (None if diagnostics else briefing), diagnostics
+    return (None if diagnostics else reader.briefing(root)), diagnostics
 
 
 def _too_large(size: int, limit: int, path: str) -> Diagnostic:
@@ -193,13 +201,6 @@ def _kind(node: Node) -> str:
     return "a mapping" if isinstance(node, MappingNode) else "a list"
 
 
-def _empty(node: Node) -> bool:
-    """A YAML null (`key:` with nothing after it, `~`) or an empty list."""
-    if isinstance(node, ScalarNode):
-        return node.tag == _NULL
-    return isinstance(node, SequenceNode) and not node.value
-
-
 def _peek(node: MappingNode, key: str) -> str:
     """A mapping's scalar value for `key` before validation, to name it in messages."""
     for key_node, value in node.value:
@@ -208,14 +209,55 @@ def _peek(node: MappingNode, key: str) -> str:
     return ""
 
 
-class _Walker:
-    """Walks the composed node tree once, collecting every problem with its position."""
+def _label(path: tuple[str | int, ...], nodes: tuple[Node, ...]) -> str:
+    """How messages name the mapping at `path`: the claims file, a section, a claim or a citation."""
+    label = _TOP
+    for depth in range(2, len(path) + 1, 2):
+        kind, number, node = path[depth - 2], int(path[depth - 1]) + 1, nodes[depth]
+        if kind == "sections":
+            peeked = _peek(node, "heading") if isinstance(node, MappingNode) else ""
+            label = f"section '{peeked}'" if peeked else f"section {number}"
+        elif kind == "claims":
+            peeked = _peek(node, "id") if isinstance(node, MappingNode) else ""
+            label = f"claim '{peeked}'" if peeked else f"claim {number} of {label}"
+        else:
+            label = f"citation {number} of {label}"
+    return label
+
+
+def _needs(schema: dict) -> str:
+    """The keys a mapping needs, for messages: its required keys, then the first form of a oneOf."""
+    keys = list(schema.get("required", ()))
+    for branch in schema.get("oneOf", ())[:1]:
+        keys += resolve(branch, _SCHEMA).get("required", [])
+    quoted = [f"'{key}'" for key in keys]
+    return ", ".join(quoted[:-1]) + f" and {quoted[-1]}" if len(quoted) > 1 else "".join(quoted)
+
+
+def _types(schema: dict) -> tuple[str, ...]:
+    expected = schema.get("type", ())
+    return (expected,) if isinstance(expected, str) else tuple(expected)
+
+
+def _blank(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and (node.tag == _NULL or not node.value.strip())
+
+
+def _fields(node: MappingNode) -> Fields:
+    return {key: (key_node, value) for key, key_node, value in entries(node)}
+
+
+def _text(node: Node) -> str:
+    # Only the newline a block scalar (| or >) ends with, and other trailing space, goes.
+    return "" if node.tag == _NULL else node.value.rstrip()
+
+
+class _Reader:
+    """Words schema problems with their positions, finds duplicate ids, and builds the Briefing."""
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.diagnostics: list[Diagnostic] = []
-        self.ids: dict[str, int] = {}
-        self.seen: set[int] = set()  # an alias is the same node object again: visit each once
         # YAML also breaks lines at U+0085/U+2028/U+2029; editors do not, so count "\n" only.
         self.starts = line_starts(text) if re.search("[\x85\u2028\u2029]", text) else None
 
@@ -248,190 +290,162 @@ class _Walker:
             hint = "remove every '&name' and '*name'"
             self.diagnostics.append(Diagnostic("claims.alias", message, rest, hint))
 
-    def fresh(self, node: Node) -> bool:
-        if id(node) in self.seen:
-            return False
-        self.seen.add(id(node))
-        return True
+    # --- wording each schema problem ------------------------------------------
 
-    def fields(self, node: MappingNode, allowed: tuple[str, ...], owner: str) -> Fields:
-        found: Fields = {}
-        where = "at the top level" if owner == _TOP else f"in {owner}"
-        for key_node, value in node.value:
-            key = key_node.value
-            if not isinstance(key_node, ScalarNode):
-                self.error("claims.type", f"keys must be text, not {_kind(key_node)}", key_node,
-                           "write each key as a plain word followed by ':'")
-            elif key in found:
-                first = self.location(found[key][0]).line
-                self.error("claims.duplicate-key", f"duplicate key '{key}' {where} (first used at line "
-                           f"{first})", key_node, f"remove one of the two '{key}' lines")
-            elif key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
-                self.error("claims.unknown-key", f"unknown key '{key}' {where}", key_node,
-                           f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}")
-            else:
-                found[key] = (key_node, value)
-        return found
-
-    def text(self, fields: Fields, key: str, owner: str, mapping: Node | None = None,
-             empty_code: str = "claims.empty-value") -> str | None:
-        """A string field's raw text; with `mapping` it is required (missing or empty is an error)."""
-        if key not in fields:
-            if mapping is not None:
-                self.error("claims.missing-key", f"{owner} has no '{key}'", mapping,
-                           _HINTS[key])
-            return None
-        value = fields[key][1]
-        if not isinstance(value, ScalarNode):
-            of = "" if owner == _TOP else f" of {owner}"
-            hint = (f"write {key}: \"...\" as one piece of text"
-                    if key != "quote" or isinstance(value, MappingNode)
-                    else "for several quotes use a 'citations' list of {source, quote} items")
-            self.error("claims.type", f"'{key}'{of} must be text, not {_kind(value)}", value, hint)
-            return None
-        # Only the newline a block scalar (| or >) ends with, and other trailing space, goes.
-        result = "" if value.tag == _NULL else value.value.rstrip()
-        if mapping is not None and not result:
-            self.error(empty_code, f"{owner} has an empty '{key}'", value,
-                       "copy the exact words from the source" if key == "quote" else f"fill in '{key}'")
-            return None
-        return result
-
-    def items(self, fields: Fields, key: str, owner: str, mapping: Node) -> list[Node] | None:
-        """A required non-empty list field's items."""
-        if key not in fields:
-            self.error("claims.missing-key", f"{owner} has no '{key}'", mapping, _HINTS[key])
-            return None
-        key_node, value = fields[key]
-        if _empty(value):
-            self.error("claims.empty-list", f"{owner} has an empty '{key}' list", key_node,
-                       _HINTS[key])
-            return None
-        if not isinstance(value, SequenceNode):
-            of = "" if owner == _TOP else f" of {owner}"
-            self.error("claims.type", f"'{key}'{of} must be a list, not {_kind(value)}", value,
-                       f"write each item of '{key}' on its own line starting with '- '")
-            return None
-        return value.value if self.fresh(value) else None
-
-    def mapping(self, node: Node, label: str, needs: str) -> bool:
-        if isinstance(node, MappingNode):
-            return self.fresh(node)
-        self.error("claims.type", f"{label} must be a mapping with {needs}, not {_kind(node)}", node,
-                   f"write {label} as 'key: value' lines with {needs}")
-        return False
-
-    def briefing(self, root: Node) -> Briefing | None:
-        if not isinstance(root, MappingNode):
-            self.error("claims.not-a-mapping",
-                       f"claims file must be a mapping with 'title' and 'sections', not {_kind(root)}", root,
+    def word(self, problem: Problem) -> None:
+        """One schema problem as a diagnostic (or several, for a oneOf)."""
+        if problem.keyword in ("key-type", "duplicate-key", "additionalProperties", "required", "oneOf"):
+            self.mapping_problem(problem, _label(problem.path, problem.nodes))
+        elif not problem.path:
+            self.error("claims.not-a-mapping", f"claims file must be a mapping with {_needs(problem.schema)}, "
+                       f"not {_kind(problem.node)}", problem.node,
                        "start the file with 'title: \"...\"' and a 'sections:' list, no '- ' before them")
-            return None
-        fields = self.fields(root, TOP_KEYS, _TOP)
-        title = self.text(fields, "title", _TOP, root)
-        optional = {key: self.text(fields, key, _TOP) or "" for key in TOP_KEYS[1:5]}
-        items = self.items(fields, "sections", _TOP, root)
-        sections = [self.section(node, n) for n, node in enumerate(items or (), 1)]
-        if title is None or items is None or None in sections:
-            return None
-        return Briefing(self.path, title, tuple(sections), **optional)  # type: ignore[arg-type]
+        elif isinstance(problem.path[-1], int):
+            self.item_problem(problem)
+        else:
+            self.field_problem(problem, _label(problem.path[:-1], problem.nodes[:-1]))
 
-    def section(self, node: Node, number: int) -> Section | None:
-        if not self.mapping(node, f"section {number}", "'heading' and 'claims'"):
-            return None
-        peeked = _peek(node, "heading")
-        owner = f"section '{peeked}'" if peeked else f"section {number}"
-        fields = self.fields(node, SECTION_KEYS, owner)
-        heading = self.text(fields, "heading", owner, node)
-        items = self.items(fields, "claims", owner, node)
-        claims = [self.claim(item, n, owner) for n, item in enumerate(items or (), 1)]
-        if heading is None or items is None or None in claims:
-            return None
-        line = self.location(fields["heading"][1]).line
-        return Section(heading, tuple(claims), line)  # type: ignore[arg-type]
+    def mapping_problem(self, problem: Problem, owner: str) -> None:
+        key, node = problem.key, problem.node
+        where = "at the top level" if owner == _TOP else f"in {owner}"
+        if problem.keyword == "key-type":
+            self.error("claims.type", f"keys must be text, not {_kind(problem.key_node)}", problem.key_node,
+                       "write each key as a plain word followed by ':'")
+        elif problem.keyword == "duplicate-key":
+            first = next(k for k, _ in node.value if isinstance(k, ScalarNode) and k.value == key)
+            self.error("claims.duplicate-key", f"duplicate key '{key}' {where} (first used at line "
+                       f"{self.location(first).line})", problem.key_node, f"remove one of the two '{key}' lines")
+        elif problem.keyword == "additionalProperties":
+            allowed = tuple(problem.schema.get("properties", ()))
+            close = difflib.get_close_matches(key, allowed, n=1)
+            self.error("claims.unknown-key", f"unknown key '{key}' {where}", problem.key_node,
+                       f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}")
+        elif problem.keyword == "required":
+            self.error("claims.missing-key", f"{owner} has no '{key}'", node, _HINTS.get(key, f"add '{key}'"))
+        else:
+            self.forms(problem, owner)
 
-    def claim(self, node: Node, number: int, section: str) -> Claim | None:
-        if not self.mapping(node, f"claim {number} of {section}", "'id', 'text', 'source' and 'quote'"):
-            return None
-        peeked = _peek(node, "id")
-        owner = f"claim '{peeked}'" if peeked else f"claim {number} of {section}"
-        fields = self.fields(node, CLAIM_KEYS, owner)
-        claim_id = self.text(fields, "id", owner, node)
-        if claim_id is not None:
-            self.check_id(claim_id, fields["id"][1])
-        text = self.text(fields, "text", owner, node)
-        citations = self.citations(fields, owner, node)
-        exempt = self.exempt(fields, owner)
-        if claim_id is None or text is None or citations is None or exempt is None:
-            return None
-        where = self.location(node.value[0][0])  # the first key, also inside a flow mapping's braces
-        return Claim(claim_id, text, citations, where.line, where.col, exempt,
-                     self.location(fields["text"][1]).line)
+    def forms(self, problem: Problem, owner: str) -> None:
+        """A oneOf of key sets (source and quote, or citations): neither, both, or one incomplete."""
+        node = problem.node
+        present = _fields(node)
+        needs = [list(resolve(b, _SCHEMA).get("required", ())) for b in problem.schema["oneOf"]]
+        applying = [keys for keys in needs if any(key in present for key in keys)]
+        named = [" and ".join(f"'{key}'" for key in keys) for keys in needs]
+        if not applying:
+            self.error("claims.missing-key", f"{owner} has no {named[0]}, nor {', nor '.join(named[1:])}", node,
+                       "add 'source: SOURCE-ID' and 'quote: \"exact words\"', or a 'citations' list")
+            return
+        if len(applying) > 1:
+            later = next(key for key in applying[-1] if key in present)
+            first = "/".join(f"'{key}'" for key in applying[0])
+            self.error("claims.both-forms", f"{owner} has both '{later}' and {first}", present[later][0],
+                       f"keep one form: move {' and '.join(repr(k) for k in applying[0])} into '{later}'")
+        missing = [key for keys in applying for key in keys if key not in present]
+        for key in missing:
+            self.error("claims.missing-key", f"{owner} has no '{key}'", node, _HINTS.get(key, f"add '{key}'"))
+        if len(applying) == 1 and not missing:  # never pass a file the schema refuses, even unworded
+            self.error("claims.type", f"{owner} does not match the claims schema", node, "see the README")
 
-    def check_id(self, claim_id: str, node: Node) -> None:
-        if not ID_PATTERN.fullmatch(claim_id):
+    def field_problem(self, problem: Problem, owner: str) -> None:
+        key, node, types = str(problem.path[-1]), problem.node, _types(problem.schema)
+        of = "" if owner == _TOP else f" of {owner}"
+        if "array" in types:
+            if problem.keyword == "minItems" or (problem.keyword == "type" and _blank(node) and "null" not in types):
+                self.error("claims.empty-list", f"{owner} has an empty '{key}' list", problem.key_node or node,
+                           _HINTS.get(key, f"add at least one item to '{key}'"))
+            else:
+                hint = ("write exempt_figures: [\"five\"]" if "null" in types
+                        else f"write each item of '{key}' on its own line starting with '- '")
+                self.error("claims.type", f"'{key}'{of} must be a list, not {_kind(node)}", node, hint)
+        elif problem.keyword == "type" and not isinstance(node, ScalarNode):
+            hint = (f"write {key}: \"...\" as one piece of text" if key != "quote" or isinstance(node, MappingNode)
+                    else "for several quotes use a 'citations' list of {source, quote} items")
+            self.error("claims.type", f"'{key}'{of} must be text, not {_kind(node)}", node, hint)
+        elif _blank(node):
+            self.error("claims.empty-quote" if key == "quote" else "claims.empty-value",
+                       f"{owner} has an empty '{key}'", node,
+                       "copy the exact words from the source" if key == "quote" else f"fill in '{key}'")
+        elif key == "id":
+            claim_id = _text(node)
             slug = re.sub(r"[^A-Za-z0-9._-]+", "-", claim_id).strip("-._")
             self.error("claims.bad-id", f"claim id '{claim_id}' may only use letters, digits, '.', '_' "
                        "and '-', starting with a letter or digit", node,
                        f"try '{slug}'" if slug else "use an id such as 'death-toll'")
-        if claim_id in self.ids:
-            self.error("claims.duplicate-id", f"duplicate claim id '{claim_id}' (first used at line "
-                       f"{self.ids[claim_id]})", node, "give each claim its own id")
         else:
-            self.ids[claim_id] = self.location(node).line
+            self.error("claims.type", f"'{key}'{of} does not match the pattern {problem.schema.get('pattern')}",
+                       node, f"fix '{key}'")
 
-    def citations(self, fields: Fields, owner: str, node: MappingNode) -> tuple[Citation, ...] | None:
-        single = "source" in fields or "quote" in fields
-        if "citations" not in fields:
-            if single:
-                citation = self.citation(fields, owner, node)
-                return None if citation is None else (citation,)
-            self.error("claims.missing-key", f"{owner} has no 'source' and 'quote', nor 'citations'", node,
-                       "add 'source: SOURCE-ID' and 'quote: \"exact words\"', or a 'citations' list")
-            return None
-        if single:
-            self.error("claims.both-forms", f"{owner} has both 'citations' and 'source'/'quote'",
-                       fields["citations"][0], "keep one form: move 'source' and 'quote' into 'citations'")
-            self.citation(fields, owner, node)
-        items = self.items(fields, "citations", owner, node)
-        found = []
-        for n, item in enumerate(items or (), 1):
-            label = f"citation {n} of {owner}"
-            if self.mapping(item, label, "'source' and 'quote'"):
-                found.append(self.citation(self.fields(item, CITATION_KEYS, label), label, item))
-            else:
-                found.append(None)
-        if single or items is None or None in found:
-            return None
-        return tuple(found)  # type: ignore[arg-type]
+    def item_problem(self, problem: Problem) -> None:
+        node, types = problem.node, _types(problem.schema)
+        if "object" in types:
+            label = _label(problem.path, problem.nodes)
+            needs = _needs(problem.schema)
+            self.error("claims.type", f"{label} must be a mapping with {needs}, not {_kind(node)}", node,
+                       f"write {label} as 'key: value' lines with {needs}")
+            return
+        key, owner = str(problem.path[-2]), _label(problem.path[:-2], problem.nodes[:-2])
+        hint = f"write {key}: [\"five\"]"
+        if isinstance(node, ScalarNode):
+            self.error("claims.empty-value", f"{owner} has an empty item in '{key}'", node, "remove the empty item")
+        else:
+            self.error("claims.type", f"each item of '{key}' of {owner} must be text, not {_kind(node)}", node, hint)
 
-    def citation(self, fields: Fields, owner: str, node: Node) -> Citation | None:
-        source = self.text(fields, "source", owner, node)
-        quote = self.text(fields, "quote", owner, node, empty_code="claims.empty-quote")
-        if source is None or quote is None:
-            return None
-        where = self.location(fields["quote"][1])
-        return Citation(source, quote, where.line, where.col)
+    # --- what the schema cannot say -------------------------------------------
 
-    def exempt(self, fields: Fields, owner: str) -> tuple[str, ...] | None:
-        """Figures the author states on their own authority: a list of text, possibly empty."""
-        if "exempt_figures" not in fields or _empty(fields["exempt_figures"][1]):
-            return ()
-        value = fields["exempt_figures"][1]
-        hint = "write exempt_figures: [\"five\"]"
-        if not isinstance(value, SequenceNode):
-            self.error("claims.type", f"'exempt_figures' of {owner} must be a list, not {_kind(value)}",
-                       value, hint)
-            return None
-        figures = []
-        for item in value.value:
-            if not isinstance(item, ScalarNode):
-                self.error("claims.type", f"each item of 'exempt_figures' of {owner} must be text, "
-                           f"not {_kind(item)}", item, hint)
-            elif item.tag == _NULL or not item.value.strip():
-                self.error("claims.empty-value", f"{owner} has an empty item in 'exempt_figures'", item,
-                           "remove the empty item")
-            else:
-                figures.append(item.value.strip())
-        return tuple(figures) if len(figures) == len(value.value) else None
+    def duplicate_ids(self, root: Node) -> None:
+        """Claim ids are unique across the file; each later use is reported with the first's line."""
+        first: dict[str, int] = {}
+        seen: set[int] = set()
+        for section in self._items(root, "sections", seen):
+            for claim in self._items(section, "claims", seen):
+                node = _fields(claim).get("id", (None, None))[1] if isinstance(claim, MappingNode) else None
+                if not isinstance(node, ScalarNode) or not _text(node):
+                    continue
+                claim_id = _text(node)
+                if claim_id in first:
+                    self.error("claims.duplicate-id", f"duplicate claim id '{claim_id}' (first used at line "
+                               f"{first[claim_id]})", node, "give each claim its own id")
+                else:
+                    first[claim_id] = self.location(node).line
+
+    @staticmethod
+    def _items(node: Node, key: str, seen: set[int]) -> list[Node]:
+        if not isinstance(node, MappingNode) or id(node) in seen:
+            return []
+        seen.add(id(node))
+        value = _fields(node).get(key, (None, None))[1]
+        if not isinstance(value, SequenceNode) or id(value) in seen:
+            return []
+        seen.add(id(value))
+        return value.value
+
+    # --- building (only for a file with no problems) ---------------------------
+
+    def briefing(self, root: MappingNode) -> Briefing:
+        fields = _fields(root)
+        optional = {key: _text(fields[key][1]) if key in fields else "" for key in TOP_KEYS[1:5]}
+        sections = tuple(self.section(node) for node in fields["sections"][1].value)
+        return Briefing(self.path, _text(fields["title"][1]), sections, **optional)
+
+    def section(self, node: MappingNode) -> Section:
+        fields = _fields(node)
+        claims = tuple(self.claim(item) for item in fields["claims"][1].value)
+        return Section(_text(fields["heading"][1]), claims, self.location(fields["heading"][1]).line)
+
+    def claim(self, node: MappingNode) -> Claim:
+        fields = _fields(node)
+        if "citations" in fields:
+            citations = tuple(self.citation(_fields(item)) for item in fields["citations"][1].value)
+        else:
+            citations = (self.citation(fields),)
+        exempt = fields.get("exempt_figures", (None, None))[1]
+        figures = tuple(item.value.strip() for item in exempt.value) if isinstance(exempt, SequenceNode) else ()
+        where = self.location(node.value[0][0])  # the first key, also inside a flow mapping's braces
+        return Claim(_text(fields["id"][1]), _text(fields["text"][1]), citations, where.line, where.col,
+                     figures, self.location(fields["text"][1]).line)
+
+    def citation(self, fields: Fields) -> Citation:
+        quote = fields["quote"][1]
+        where = self.location(quote)
+        return Citation(_text(fields["source"][1]), _text(quote), where.line, where.col)

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from briefing import __version__, render
-from briefing.models import Severity
-from briefing.project import check_project, load_project
+from briefing import __version__, ci_formats, render
+from briefing import init as new_project
+from briefing.files import write_atomic
+from briefing.models import Diagnostic, Report, Severity
+from briefing.progress import Bar
+from briefing.project import Project, check_project, load_project
 from briefing.render import DEFAULT_NAMES, FORMATS
-from briefing.report import format_diagnostic, format_errors_json, format_json, format_text
+from briefing.report import format_diagnostic, format_errors_json, format_json, format_text, summary_line
+from briefing.show import format_show, suggest
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
+CHECK_FORMATS = ("auto", "text", "json", "github", "sarif", "junit")
+# With -o and --format auto, the file's suffix picks the format (report.sarif is SARIF).
+_SUFFIX_FORMATS = {".json": "json", ".sarif": "sarif", ".xml": "junit"}
 
 
 def _display(path: Path) -> str:
@@ -46,34 +54,98 @@ def _project_options(command):
     return click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))(command)
 
 
+def _paths(directory: Path, claims_file: Path | None, sources_dir: Path | None) -> tuple[Path, Path]:
+    return (Path(_display(claims_file or directory / "claims.yaml")),
+            Path(_display(sources_dir or directory / "sources")))
+
+
+def _load(directory: Path, claims_file: Path | None, sources_dir: Path | None, bar: Bar) -> Project:
+    claims_path, sources_path = _paths(directory, claims_file, sources_dir)
+    return load_project(claims_path, sources_path, progress=bar.sources)
+
+
 def _load_and_check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
-                    output_format: str = "text"):
+                    output_format: str = "text", output: Path | None = None):
     """Load and verify a project, or report why it is unusable and exit 2."""
-    claims_path = Path(_display(claims_file or directory / "claims.yaml"))
-    sources_path = Path(_display(sources_dir or directory / "sources"))
-    project = load_project(claims_path, sources_path)
-    if project.briefing is None or project.errors:
-        _print_unusable(project.diagnostics, output_format)
-        raise SystemExit(EXIT_UNUSABLE)
-    return project, check_project(project)
+    with Bar("checking") as bar:
+        project = _load(directory, claims_file, sources_dir, bar)
+        if project.briefing is None or project.errors:
+            bar.close()
+            _print_unusable(project.diagnostics, output_format, str(project.claims_path), output)
+            raise SystemExit(EXIT_UNUSABLE)
+        if project.sources and bar.drawn:
+            bar.status("verifying quotes and figures…")
+        return project, check_project(project)
+
+
+def _resolve_format(output_format: str, output: Path | None) -> str:
+    """`auto`: by the -o file's suffix, else github under GitHub Actions, else text."""
+    if output_format != "auto":
+        return output_format
+    if output is not None:
+        return _SUFFIX_FORMATS.get(output.suffix.lower(), "text")
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def _step_summary(markdown: str) -> bool:
+    """Append to $GITHUB_STEP_SUMMARY when GitHub set it; say whether it was written."""
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return False
+    try:
+        with open(path, "a", encoding="utf-8") as file:
+            file.write(markdown)
+    except OSError as error:
+        click.echo(f"warning: cannot write the job summary to {path}: {error.strerror or error}", err=True)
+        return False
+    return True
+
+
+def _render_report(report: Report, output_format: str, verbose: bool, to_file: bool) -> str:
+    if output_format == "json":
+        return format_json(report)
+    if output_format == "sarif":
+        return ci_formats.format_sarif(report)
+    if output_format == "junit":
+        return ci_formats.format_junit(report)
+    if output_format == "github":
+        written = not to_file and _step_summary(ci_formats.format_step_summary(report))
+        return ci_formats.format_github(report, summary_written=written, verbose=verbose)
+    return format_text(report, colour=not to_file and _use_colour(), verbose=verbose)
+
+
+def _write_output(output: Path, text: str) -> None:
+    try:
+        write_atomic(output, text)
+    except OSError as error:
+        click.echo(f"error: cannot write {_display(output)}: {(error.strerror or str(error)).lower()}",
+                   err=True)
+        raise SystemExit(EXIT_UNUSABLE) from None
 
 
 @cli.command()
 @_project_options
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Report format.")
+@click.option("--format", "output_format", type=click.Choice(CHECK_FORMATS), default="auto",
+              metavar="FORMAT",
+              help="text, json, github, sarif or junit.  [default: auto: by the suffix of -o "
+                   "(.json, .sarif, .xml), else github when GITHUB_ACTIONS=true, else text]")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to FILE (atomically); the terminal still gets the summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every verified claim and where it matched.")
 def check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
-          output_format: str, verbose: bool) -> None:
+          output_format: str, output: Path | None, verbose: bool) -> None:
     """Prove every quote is verbatim in its source and every figure is backed.
 
     Exit status: 0 all claims verified, 1 a claim failed, 2 unusable input.
     """
-    _, report = _load_and_check(directory, claims_file, sources_dir, output_format)
-    if output_format == "json":
-        click.echo(format_json(report), nl=False)
+    output_format = _resolve_format(output_format, output)
+    _, report = _load_and_check(directory, claims_file, sources_dir, output_format, output)
+    text = _render_report(report, output_format, verbose, output is not None)
+    if output is None:
+        click.echo(text, nl=False)
     else:
-        click.echo(format_text(report, colour=_use_colour(), verbose=verbose), nl=False)
+        _write_output(output, text)
+        click.echo(summary_line(report, _use_colour()))
     raise SystemExit(EXIT_OK if report.ok else EXIT_FAILED)
 
 
@@ -100,13 +172,92 @@ def build(directory: Path, claims_file: Path | None, sources_dir: Path | None,
     project, report = _load_and_check(directory, claims_file, sources_dir)
     if not report.ok:
         click.echo(format_text(report, colour=_use_colour()), nl=False)
-    result = render.build(project.briefing, report, formats, outputs,
-                          templates_dir=directory / "templates", draft=draft)
+    with Bar("building") as bar:
+        bar.status(f"rendering {', '.join(formats)} (each file is read back before it is kept)…")
+        result = render.build(project.briefing, report, formats, outputs,
+                              templates_dir=directory / "templates", draft=draft)
     for diagnostic in result.diagnostics:
         click.echo(format_diagnostic(diagnostic, _use_colour()), err=True)
     for path in result.written:
         click.echo(f"wrote {_display(path)}")
     raise SystemExit(EXIT_OK if result.ok else EXIT_FAILED)
+
+
+@cli.command()
+@click.argument("claim_id")
+@_project_options
+def show(claim_id: str, directory: Path, claims_file: Path | None, sources_dir: Path | None) -> None:
+    """Show a claim, each quote, and where it sits in its source.
+
+    A verified quote is shown in the lines around it, numbered as in the source
+    file. A failed one shows the nearest passage and what differs.
+
+    Exit status: 0 the claim is verified, 1 it failed, 2 no such claim or unusable
+    input.
+    """
+    with Bar("loading") as bar:
+        project = _load(directory, claims_file, sources_dir, bar)
+    if project.briefing is None or project.errors:
+        _print_unusable(project.diagnostics, "text")
+        raise SystemExit(EXIT_UNUSABLE)
+    ids = [claim.id for claim in project.briefing.claims]
+    if claim_id not in ids:
+        colour = sys.stderr.isatty() and "NO_COLOR" not in os.environ
+        diagnostic = Diagnostic("show.unknown-claim", f"no claim '{claim_id}' in {project.claims_path}", None,
+                                suggest(claim_id, ids))
+        click.echo(format_diagnostic(diagnostic, colour), err=True)
+        raise SystemExit(EXIT_UNUSABLE)
+    # Verify this claim alone: the sources are all loaded (so "the exact quote is in ..." still works).
+    section = next(s for s in project.briefing.sections if any(c.id == claim_id for c in s.claims))
+    claim = next(c for c in section.claims if c.id == claim_id)
+    alone = replace(project.briefing, sections=(replace(section, claims=(claim,)),))
+    report = check_project(replace(project, briefing=alone))
+    result = report.claims[0]
+    click.echo(format_show(report, result, project.sources, colour=_use_colour()), nl=False)
+    raise SystemExit(EXIT_OK if result.ok else EXIT_FAILED)
+
+
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--templates", is_flag=True,
+              help="Also copy the packaged templates into DIRECTORY/templates, to edit.")
+def init(directory: Path, templates: bool) -> None:
+    """Start a new briefing project in DIRECTORY (default: here).
+
+    Creates claims.yaml (with an example claim and the schema line editors use),
+    claims.schema.json, sources/ with one example source, a Makefile and a GitHub
+    Actions workflow. Never overwrites a file. The new project passes `briefing
+    check` at once.
+
+    Exit status: 0 created, 2 a file is already there (nothing is written).
+    """
+    plan = new_project.plan(directory, templates=templates)
+    existing = plan.existing()
+    if existing:
+        for name in existing:
+            click.echo(f"{_display(directory / name)}: error: already exists", err=True)
+        click.echo("nothing was written: briefing init never replaces a file", err=True)
+        raise SystemExit(EXIT_UNUSABLE)
+    try:
+        written = new_project.write_plan(plan)
+    except OSError as error:
+        where = f" {_display(Path(error.filename))}" if error.filename else ""
+        click.echo(f"error: cannot create{where}: {(error.strerror or str(error)).lower()}", err=True)
+        raise SystemExit(EXIT_UNUSABLE) from None
+    for path in written:
+        click.echo(f"created {_display(path)}")
+    click.echo(new_project.NEXT_STEPS.format(directory=_display(directory)), nl=False)
+    raise SystemExit(EXIT_OK)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema for claims.yaml: the one `check` validates against.
+
+    Editors that use yaml-language-server read it through a first line such as
+    `# yaml-language-server: $schema=claims.schema.json`.
+    """
+    click.echo(new_project.schema_text(), nl=False)
 
 
 def _output_paths(directory: Path, formats: tuple[str, ...], output: Path | None) -> dict[str, Path]:
@@ -116,10 +267,26 @@ def _output_paths(directory: Path, formats: tuple[str, ...], output: Path | None
     return {fmt: folder / DEFAULT_NAMES[fmt] for fmt in formats}
 
 
-def _print_unusable(diagnostics, output_format: str) -> None:
+def _print_unusable(diagnostics: tuple[Diagnostic, ...], output_format: str, claims_path: str = "claims.yaml",
+                    output: Path | None = None) -> None:
+    """Unusable input: the problems on stderr, and in the chosen format on stdout or in -o."""
+    document = ""
     if output_format == "json":
-        click.echo(format_errors_json(diagnostics), nl=False)
+        document = format_errors_json(diagnostics)
+    elif output_format == "sarif":
+        document = ci_formats.format_sarif_errors(diagnostics)
+    elif output_format == "junit":
+        document = ci_formats.format_junit_errors(diagnostics, claims_path)
+    elif output_format == "github":
+        written = output is None and _step_summary(ci_formats.format_step_summary_errors(diagnostics))
+        document = ci_formats.format_github_errors(diagnostics, summary_written=written)
+    if output is not None and document:
+        _write_output(output, document)
+    elif output_format == "json":  # stdout holds the JSON document alone, as before
+        click.echo(document, nl=False)
         return
+    elif document:
+        click.echo(document, nl=False)
     colour = sys.stderr.isatty() and "NO_COLOR" not in os.environ
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     for d in diagnostics:

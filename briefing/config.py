@@ -17,6 +17,10 @@ class Settings:
     # this similar; otherwise the whole document is aligned.
     nearest_window_min_similarity: float = 0.75
     claims_max_bytes: int = 50 * 1024 * 1024
+    # A source file larger than this is refused unread (`sources.too-large`), so one enormous
+    # file costs a stat, not gigabytes of memory, and the other sources are still checked
+    # (issue 6). Far above any article or report; the bench's largest source is 10 MB.
+    source_max_bytes: int = 100 * 1024 * 1024
 
 
 DEFAULT_SETTINGS = Settings()

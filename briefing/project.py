@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,16 +32,25 @@ class Project:
         return tuple(d for d in self.diagnostics if d.severity is Severity.WARNING)
 
 
+# Called after each source file: (files done, files in all, bytes done, bytes in all).
+Progress = Callable[[int, int, int, int], None]
+
+
 def load_project(claims_path: Path, sources_dir: Path,
-                 settings: Settings = DEFAULT_SETTINGS) -> Project:
+                 settings: Settings = DEFAULT_SETTINGS, progress: Progress | None = None) -> Project:
     """Read everything once; every problem is collected, none is raised."""
     briefing, claim_diagnostics = load_claims(claims_path, settings)
     listing = scan_sources(sources_dir)
     diagnostics = [*claim_diagnostics, *listing.diagnostics]
     sources: dict[str, Source] = {}
     unreadable: dict[str, Diagnostic] = {}
-    for source_id, file in listing.files.items():
+    sizes = {source_id: _size(file.path) for source_id, file in listing.files.items()} if progress else {}
+    total, done = sum(sizes.values()), 0
+    for number, (source_id, file) in enumerate(listing.files.items(), 1):
         source, problems = load_source(file)
+        if progress is not None:
+            done += sizes[source_id]
+            progress(number, len(listing.files), done, total)
         if source is not None:
             sources[source_id] = source
             diagnostics.extend(problems)
@@ -50,6 +60,13 @@ def load_project(claims_path: Path, sources_dir: Path,
         if errors:
             unreadable[source_id] = errors[0]
     return Project(briefing, sources, tuple(diagnostics), claims_path, sources_dir, unreadable)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # load_source reports it
+        return 0
 
 
 def check_project(project: Project, settings: Settings = DEFAULT_SETTINGS) -> Report:

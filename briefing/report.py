@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from briefing import __version__
 from briefing.models import (
@@ -22,11 +23,11 @@ JSON_SCHEMA_VERSION = 1
 _COLOURS = {"red": "31", "green": "32", "yellow": "33", "cyan": "36", "bold": "1", "dim": "2"}
 
 
-def _paint(text: str, colour: str, enabled: bool) -> str:
+def paint(text: str, colour: str, enabled: bool) -> str:
     return f"\x1b[{_COLOURS[colour]}m{text}\x1b[0m" if enabled else text
 
 
-def _quoted(text: str, limit: int = 160) -> str:
+def quoted(text: str, limit: int = 160) -> str:
     text = " ".join(text.split())
     return f"\u201c{text if len(text) <= limit else text[: limit - 1] + '…'}\u201d"
 
@@ -49,44 +50,79 @@ def format_text(report: Report, *, colour: bool = False, verbose: bool = False) 
     exemptions = [r for r in report.claims if r.exempted_figures]
     if exemptions:
         lines = ["figures stated on the author's own authority (exempt_figures):"]
-        lines += [f"  {r.claim.id}: {', '.join(_quoted(f) for f in r.exempted_figures)}" for r in exemptions]
+        lines += [f"  {r.claim.id}: {', '.join(quoted(f) for f in r.exempted_figures)}" for r in exemptions]
         blocks.append("\n".join(lines))
-    blocks.append(_summary_line(report, colour))
+    blocks.append(summary_line(report, colour))
     return "\n\n".join(blocks) + "\n"
 
 
 def format_diagnostic(d: Diagnostic, colour: bool = False) -> str:
     where = f"{d.location.path}:{d.location.line}:{d.location.col}: " if d.location else ""
-    label = _paint(d.severity.value, "red" if d.severity is Severity.ERROR else "yellow", colour)
+    label = paint(d.severity.value, "red" if d.severity is Severity.ERROR else "yellow", colour)
     text = f"{where}{label}: {d.message}"
     return text + (f"\n    hint: {d.hint}" if d.hint else "")
 
 
-def _failure_block(report: Report, result: ClaimResult, colour: bool) -> str:
+@dataclass(frozen=True)
+class Finding:
+    """One failure of one claim, as every format reports it: where, what, and how to fix it."""
+
+    claim: str  # the claim's id
+    status: Status  # the citation's status, or FIGURE_MISMATCH for unbacked figures
+    line: int  # in the claims file: the `quote:` value, or the `text:` value for figures
+    col: int
+    problem: str  # one line, e.g. "quote not found in 'x'"
+    details: tuple[str, ...]  # "quote    ...", "source   ...", "differs  ...", "hint: ..."
+    source: str = ""  # the cited source id ("" for figures)
+    index: int = -1  # the citation's position in the claim (0-based; -1 for figures)
+    label: str = ""  # the status as the text report names it ("also" for figures after a failed quote)
+
+    @property
+    def message(self) -> str:
+        return f"claim '{self.claim}' {self.status.value}: {self.problem}"
+
+
+def findings(report: Report, colour: bool = False) -> list[Finding]:
+    """Every failure in claim order: one per failing citation, one per claim with unbacked figures."""
+    found: list[Finding] = []
+    for result in report.claims:
+        if not result.ok:
+            found.extend(_claim_findings(report, result, colour))
+    return found
+
+
+def _claim_findings(report: Report, result: ClaimResult, colour: bool) -> list[Finding]:
     claim = result.claim
-    lines: list[str] = []
-    failing = [c for c in result.citations if c.status is not Status.VERIFIED]
-    for item in failing:
+    found: list[Finding] = []
+    for index, item in enumerate(result.citations):
+        if item.status is Status.VERIFIED:
+            continue
         cite = item.citation
-        head = (f"{report.claims_path}:{cite.line}:{cite.col}: {_paint('error', 'red', colour)}: "
-                f"claim '{claim.id}' {_paint(item.status.value, 'bold', colour)}: ")
-        lines.append(head + _citation_problem(item))
-        lines.extend(_citation_details(report, item, colour))
+        found.append(Finding(claim.id, item.status, cite.line, cite.col, citation_problem(item),
+                             tuple(_citation_details(report, item, colour)), cite.source, index,
+                             item.status.value))
     if result.unbacked_figures:
-        figures = ", ".join(_quoted(f.text) for f in result.unbacked_figures)
-        where = claim.text_line or claim.line
-        status = "figure_mismatch" if not failing else "also"
-        lines.append(f"{report.claims_path}:{where}:{claim.col}: {_paint('error', 'red', colour)}: "
-                     f"claim '{claim.id}' {_paint(status, 'bold', colour)}: "
-                     f"{figures} in the text {'is' if len(result.unbacked_figures) == 1 else 'are'} "
-                     f"not in any verified quote")
-        lines.append(f"    text     {_quoted(claim.text, 240)}")
-        lines.append("    hint: quote the passage that states it, fix the figure, or list it under "
-                     "exempt_figures if it is the author's own")
+        figures = ", ".join(quoted(f.text) for f in result.unbacked_figures)
+        verb = "is" if len(result.unbacked_figures) == 1 else "are"
+        details = (f"text     {quoted(claim.text, 240)}",
+                   ("hint: quote the passage that states it, fix the figure, or list it under "
+                    "exempt_figures if it is the author's own"))
+        found.append(Finding(claim.id, Status.FIGURE_MISMATCH, claim.text_line or claim.line, claim.col,
+                             f"{figures} in the text {verb} not in any verified quote", details,
+                             label="also" if found else Status.FIGURE_MISMATCH.value))
+    return found
+
+
+def _failure_block(report: Report, result: ClaimResult, colour: bool) -> str:
+    lines: list[str] = []
+    for finding in _claim_findings(report, result, colour):
+        lines.append(f"{report.claims_path}:{finding.line}:{finding.col}: {paint('error', 'red', colour)}: "
+                     f"claim '{finding.claim}' {paint(finding.label, 'bold', colour)}: {finding.problem}")
+        lines.extend(f"    {detail}" for detail in finding.details)
     return "\n".join(lines)
 
 
-def _citation_problem(item: CitationResult) -> str:
+def citation_problem(item: CitationResult) -> str:
     source = item.citation.source
     if item.problem:
         return item.problem
@@ -96,24 +132,24 @@ def _citation_problem(item: CitationResult) -> str:
 
 
 def _citation_details(report: Report, item: CitationResult, colour: bool) -> list[str]:
-    lines = [f"    quote    {_quoted(item.citation.quote)}"]
+    lines = [f"quote    {quoted(item.citation.quote)}"]
     near = item.nearest
     if near is not None and item.status is Status.MISQUOTED:
-        path = _source_path(report, item.citation.source)
-        lines.append(f"    source   {path}:{item.nearest_line}: {_quoted(near.passage)} "
+        path = source_path(report, item.citation.source)
+        lines.append(f"source   {path}:{item.nearest_line}: {quoted(near.passage)} "
                      f"({near.similarity:.0%} similar)")
         for change in near.changes:
-            lines.append(f"    differs  {_change_text(change, colour)}")
-            lines.extend(f"             {note}" for note in change.notes)
+            lines.append(f"differs  {change_text(change, colour)}")
+            lines.extend(f"         {note}" for note in change.notes)
     for other in item.found_in:
-        lines.append(f"    note     the exact quote is in '{other}' ({_source_path(report, other)}); "
+        lines.append(f"note     the exact quote is in '{other}' ({source_path(report, other)}); "
                      f"is that the source you meant?")
     return lines
 
 
-def _change_text(change: WordChange, colour: bool) -> str:
-    quote = _paint(_quoted(change.quote), "red", colour)
-    source = _paint(_quoted(change.source), "green", colour)
+def change_text(change: WordChange, colour: bool) -> str:
+    quote = paint(quoted(change.quote), "red", colour)
+    source = paint(quoted(change.source), "green", colour)
     if change.kind == "delete":
         return f"quote has {quote}, which the source does not"
     if change.kind == "insert":
@@ -122,27 +158,28 @@ def _change_text(change: WordChange, colour: bool) -> str:
 
 
 def _verified_block(report: Report, result: ClaimResult, colour: bool) -> str:
-    lines = [f"{report.claims_path}:{result.claim.line}:{result.claim.col}: "
-             f"{_paint('verified', 'green', colour)}: claim '{result.claim.id}'"]
+    lines = [(f"{report.claims_path}:{result.claim.line}:{result.claim.col}: "
+              f"{paint('verified', 'green', colour)}: claim '{result.claim.id}'")]
     for item in result.citations:
-        where = ", ".join(f"{_source_path(report, item.citation.source)}:{n}" for n in item.lines)
+        where = ", ".join(f"{source_path(report, item.citation.source)}:{n}" for n in item.lines)
         folds = f" (folds: {', '.join(item.folds)})" if item.folds else ""
         lines.append(f"    {where}{folds}")
     return "\n".join(lines)
 
 
-def _source_path(report: Report, source_id: str) -> str:
+def source_path(report: Report, source_id: str) -> str:
     return next((s.path for s in report.sources if s.id == source_id), source_id)
 
 
-def _summary_line(report: Report, colour: bool) -> str:
+def summary_line(report: Report, colour: bool = False) -> str:
+    """The closing line of the text report, e.g. '1 of 43 claims failed (1 misquoted) · 86 quotes · ...'."""
     summary = summarise(report)
     failed = summary["failed"]
     statuses = ", ".join(f"{n} {status}" for status, n in summary["by_status"].items()
                          if status != Status.VERIFIED.value and n)
-    verdict = (_paint(f"{summary['verified']} of {summary['claims']} claims verified", "green", colour)
+    verdict = (paint(f"{summary['verified']} of {summary['claims']} claims verified", "green", colour)
                if not failed else
-               _paint(f"{failed} of {summary['claims']} claims failed", "red", colour) + f" ({statuses})")
+               paint(f"{failed} of {summary['claims']} claims failed", "red", colour) + f" ({statuses})")
     return (f"{verdict} · {summary['citations']} quotes · {summary['sources_cited']} of "
             f"{summary['sources']} sources cited · {summary['warnings']} "
             f"warning{'' if summary['warnings'] == 1 else 's'}")

@@ -24,7 +24,7 @@ from briefing.models import (
     Source,
     Status,
 )
-from briefing.nearest import nearest_passage
+from briefing.nearest import nearest_passages
 from briefing.normalise import NormalisedText, normalise
 
 # When citations fail for different reasons, the claim shows the one hardest to fix.
@@ -69,8 +69,13 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
     results = _match_all(keyed, index, settings, unreadable or {})
     failed = {key: r for key, r in results.items() if r.status is Status.NOT_FOUND}
     elsewhere = _find_elsewhere({k: r.citation for k, r in failed.items()}, index)
+    by_source: dict[str, list[tuple[str, int]]] = {}
     for key, result in failed.items():
-        results[key] = _explain_failure(result, index, settings, elsewhere.get(key, ()))
+        by_source.setdefault(result.citation.source, []).append(key)
+    for source_id, keys in by_source.items():
+        explained = _explain_failures(source_id, [failed[k] for k in keys], index, settings,
+                                      [elsewhere.get(k, ()) for k in keys])
+        results.update(zip(keys, explained))
     claims = tuple(
         _judge_claim(claim, tuple(results[(claim.id, i)] for i in range(len(claim.citations))))
         for claim in briefing.claims
@@ -115,27 +120,37 @@ def _unknown_source(citation: Citation, index: SourceIndex) -> CitationResult:
                           problem=f"no source '{citation.source}' in the sources folder{hint}")
 
 
-def _explain_failure(result: CitationResult, index: SourceIndex, settings: Settings,
-                     found_in: tuple[str, ...]) -> CitationResult:
-    """Nearest passage and word diff: they explain a failure, they never pass a quote."""
-    source_id = result.citation.source
+def _explain_failures(source_id: str, failures: Sequence[CitationResult], index: SourceIndex,
+                      settings: Settings, found_in: Sequence[tuple[str, ...]]) -> list[CitationResult]:
+    """Nearest passage and word diff: they explain a failure, they never pass a quote.
+
+    All the failed quotes of one source are searched together (`nearest_passages`).
+    """
     folded = index.folded(source_id)
-    parts = split_elisions(result.citation.quote)
-    # For an elided quote, explain the first part that is not in the source at all.
-    missing = [p for p in parts if len(parts) == 1 or find_quote(p, folded, settings.elision_max_gap) is None]
-    if len(parts) > 1 and not missing:
-        return replace(result, found_in=found_in, problem=(
-            f"each elided part occurs in '{source_id}', but not in this order within "
-            f"{settings.elision_max_gap} characters of each other"))
-    nearest = nearest_passage(missing[0] if missing else result.citation.quote, folded, settings)
-    misquoted = nearest is not None and nearest.similarity >= settings.misquote_min_similarity
-    return replace(
-        result,
-        status=Status.MISQUOTED if misquoted else Status.NOT_FOUND,
-        nearest=nearest,
-        nearest_line=index.lines(source_id, [nearest.span.start])[0] if nearest else 0,
-        found_in=found_in,
-    )
+    explained = list(failures)
+    wanted: dict[int, str] = {}  # the text to explain, by failure
+    for i, (result, where) in enumerate(zip(failures, found_in)):
+        parts = split_elisions(result.citation.quote)
+        # For an elided quote, explain the first part that is not in the source at all.
+        missing = [p for p in parts if len(parts) == 1 or find_quote(p, folded, settings.elision_max_gap) is None]
+        if len(parts) > 1 and not missing:
+            explained[i] = replace(result, found_in=where, problem=(
+                f"each elided part occurs in '{source_id}', but not in this order within "
+                f"{settings.elision_max_gap} characters of each other"))
+        else:
+            wanted[i] = missing[0] if missing else result.citation.quote
+    nearests = nearest_passages(list(wanted.values()), folded, settings)
+    lines = iter(index.lines(source_id, [n.span.start for n in nearests if n]))
+    for i, nearest in zip(wanted, nearests):
+        misquoted = nearest is not None and nearest.similarity >= settings.misquote_min_similarity
+        explained[i] = replace(
+            failures[i],
+            status=Status.MISQUOTED if misquoted else Status.NOT_FOUND,
+            nearest=nearest,
+            nearest_line=next(lines) if nearest else 0,
+            found_in=found_in[i],
+        )
+    return explained
 
 
 def _find_elsewhere(failed: Mapping[tuple[str, int], Citation],

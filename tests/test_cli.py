@@ -26,6 +26,13 @@ RAJABOVA = """\
 """
 
 
+@pytest.fixture(autouse=True)
+def _not_in_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default format is github under GitHub Actions; these tests are about text and JSON."""
+    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def write_project(root: Path, claims: str, sources: dict[str, str] | None = None) -> Path:
     (root / "sources").mkdir(parents=True, exist_ok=True)
     for name, text in (sources if sources is not None else

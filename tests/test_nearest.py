@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import random
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from briefing import nearest
 from briefing.config import Settings
 from briefing.models import WordChange
-from briefing.nearest import nearest_passage
+from briefing.nearest import nearest_passage, nearest_passages
 from briefing.normalise import fold, normalise
 
 SOURCE = (
@@ -197,3 +199,87 @@ def test_boilerplate_repeated_through_the_source_finds_the_quoted_copy() -> None
     assert nearest is not None
     assert (nearest.span.start, nearest.span.end, nearest.distance) == (start, end, 1)
     assert nearest.changes == (WordChange("replace", "comittee", "committee"),)
+
+
+@pytest.fixture
+def batch_always(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Send any number of quotes in any source down the batch path, in small chunks."""
+    monkeypatch.setattr(nearest, "MIN_BATCH", 1)
+    monkeypatch.setattr(nearest, "MIN_BATCH_TEXT", 0)
+    monkeypatch.setattr(nearest, "BATCH_CHUNK", 1 << 16)  # pieces across chunk ends are found too
+
+
+def _misquotes(rnd: random.Random, source: str, count: int) -> list[str]:
+    quotes = []
+    for n in range(count):
+        start = source.index(" ", rnd.randrange(len(source) - 300)) + 1
+        end = source.find(" ", start + rnd.randint(4, 220))
+        quote = source[start:end if end > 0 else None]
+        for _ in range(1 if n % 3 else rnd.choice([2, 3, 5, 12])):  # one edit, or several
+            quote = _edit(rnd, quote)
+        quotes.append(quote)
+    return quotes
+
+
+@pytest.mark.usefixtures("batch_always")
+def test_batch_finds_what_one_by_one_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    rnd = random.Random(20240602)
+    source = " ".join(_words(rnd, 250_000))  # about 1.4 MB
+    folded = normalise(source)
+    quotes = _misquotes(rnd, source, 240)
+    one_by_one = [nearest_passage(quote, folded) for quote in quotes]
+    scans = []
+    find_all = nearest._find_all
+    monkeypatch.setattr(nearest, "_find_all", lambda *args: scans.append(args) or find_all(*args))
+    together = nearest_passages(quotes, folded)
+    assert len(together) == len(quotes)
+    for quote, alone, batched in zip(quotes, one_by_one, together):
+        assert alone is not None and batched is not None
+        assert batched.distance == alone.distance, quote  # the same passage, or one as close
+        assert source[batched.span.start:batched.span.end] == batched.passage
+    assert sum(a == b for a, b in zip(one_by_one, together)) >= 0.99 * len(quotes)
+    assert len(scans) < len(quotes) // 10  # the shared pass settles nearly every quote
+
+
+@pytest.mark.usefixtures("batch_always")
+def test_batch_in_repeated_boilerplate_with_non_ascii_text() -> None:
+    # Every short piece is common, and the text is not ASCII (a different scan).
+    rnd = random.Random(4)
+    figures = rnd.sample(range(10_000, 99_999), 2000)
+    source = " ".join(f"The c\u00f6mmittee met again and adopted the resolution by {n} votes to none." for n in figures)
+    folded = normalise(source)
+    quotes = _misquotes(rnd, source, 30)
+    assert nearest_passages(quotes, folded) == [nearest_passage(quote, folded) for quote in quotes]
+
+
+@pytest.mark.usefixtures("batch_always")
+def test_batch_of_nothing_to_compare() -> None:
+    folded = normalise(SOURCE)
+    assert nearest_passages([], folded) == []
+    quotes = ["", " \n", "Khojali massacre", "63 children", "x"]
+    assert nearest_passages(quotes, folded) == [None, None, *(nearest_passage(q, folded) for q in quotes[2:])]
+    assert nearest_passages(quotes, normalise(" \n ")) == [None] * len(quotes)
+    assert nearest_passages(quotes, normalise("")) == [None] * len(quotes)
+
+
+@pytest.mark.parametrize("accent", ["", "\u00e9"], ids=["ascii", "not-ascii"])
+def test_one_pass_finds_every_piece_as_a_scan_does(monkeypatch: pytest.MonkeyPatch, accent: str) -> None:
+    monkeypatch.setattr(nearest, "BATCH_CHUNK", 256)  # many chunk ends for pieces to cross
+    rnd = random.Random(11)
+    text = " ".join(_words(rnd, 4000)).replace("ta", "t" + accent + "a")
+    pieces = [text[i:i + rnd.randint(6, 40)] for i in rnd.sample(range(len(text) - 40), 300)]
+    pieces += ["no such piece", "", "ka", "\u0430"]
+    found = nearest._find_pieces(text, pieces)
+    for piece in pieces:
+        assert found.get(piece, []) == (nearest._find_all(text, piece, nearest.MAX_HITS) if piece else [])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet="ab \u00e9\n", min_size=1, max_size=400),
+       st.lists(st.text(alphabet="ab \u00e9\n", max_size=60), max_size=6))
+def test_any_batch_is_as_close_as_one_by_one(source: str, quotes: list[str]) -> None:
+    folded = normalise(source)
+    with mock.patch.multiple(nearest, MIN_BATCH=1, MIN_BATCH_TEXT=0, BATCH_CHUNK=64):
+        together = nearest_passages(quotes, folded)
+    alone = [nearest_passage(quote, folded) for quote in quotes]
+    assert [n and n.distance for n in together] == [n and n.distance for n in alone]  # ties may differ

@@ -26,3 +26,8 @@ def test_help_block_is_current(command: str, documented: str) -> None:
     result = CliRunner().invoke(cli, args, prog_name="briefing", terminal_width=80)
     assert result.exit_code == 0
     assert result.output == documented, f"update the README block for `{command} --help`"
+
+
+def test_every_command_has_a_help_block() -> None:
+    documented = {command for command, _ in _blocks()}
+    assert {f"briefing {name}" for name in cli.commands} <= documented

@@ -8,14 +8,19 @@ A sidecar `<id>.yaml` beside any source gives its metadata (`sidecar.py`); it is
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
+from briefing.config import DEFAULT_SETTINGS, Settings
 from briefing.ingest import docx, html, pdf, sidecar, text
 from briefing.models import Diagnostic, Location, Severity, Source
 
 READERS: tuple[ModuleType, ...] = (text, html, pdf, docx)
+# Six short metadata fields never need more; a larger sidecar is ignored with a warning.
+SIDECAR_MAX_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -49,15 +54,35 @@ def scan_sources(directory: Path) -> SourceSet:
         return SourceSet(files, tuple(diagnostics))
     root = directory.resolve()
     sidecars: dict[str, Path] = {}
-    for path in sorted(directory.iterdir()):
+    try:
+        entries = sorted(directory.iterdir())
+    except OSError as error:
+        diagnostics.append(Diagnostic(
+            "sources.missing", f"cannot list the sources folder {directory}: "
+            f"{error.strerror or error}", Location(str(directory), 1), "check the folder's permissions"))
+        return SourceSet(files, tuple(diagnostics))
+    for path in entries:
         if path.name.startswith(".") or path.is_dir():
             continue
         where = Location(str(path), 1)
         # A symlink may not lead out of sources/: nothing outside it is ever read.
-        if root not in path.resolve().parents:
+        try:
+            inside = root in path.resolve(strict=True).parents
+        except (OSError, RuntimeError):  # a dangling link or a loop (RuntimeError before 3.13)
+            diagnostics.append(Diagnostic(
+                "sources.unsupported", f"{path.name}: a broken or looping link; ignored",
+                where, "remove the link, or copy the file it meant into sources/", Severity.WARNING))
+            continue
+        if not inside:
             diagnostics.append(Diagnostic(
                 "sources.outside", f"{path.name} points outside the sources folder; ignored",
                 where, "copy the file into sources/ instead of linking to it", Severity.WARNING))
+            continue
+        if not path.is_file():
+            # A FIFO, socket or device would block or never end when read (issue 6).
+            diagnostics.append(Diagnostic(
+                "sources.unsupported", f"{path.name}: not a regular file; ignored",
+                where, "sources must be ordinary files", Severity.WARNING))
             continue
         if path.suffix.lower() in sidecar.SUFFIXES:
             if path.stem in sidecars:
@@ -92,14 +117,22 @@ def scan_sources(directory: Path) -> SourceSet:
     return SourceSet(files, tuple(diagnostics))
 
 
-def load_source(file: SourceFile) -> tuple[Source | None, tuple[Diagnostic, ...]]:
-    """Read one source file and parse it with the reader for its kind."""
+def load_source(file: SourceFile, settings: Settings = DEFAULT_SETTINGS
+                ) -> tuple[Source | None, tuple[Diagnostic, ...]]:
+    """Read one source file and parse it with the reader for its kind.
+
+    A file over `settings.source_max_bytes` is refused after a stat, before a byte is read,
+    and at most that many bytes are ever read (a file may grow while it is read).
+    """
+    limit = settings.source_max_bytes
     try:
-        data = file.path.read_bytes()
+        data = _read_bounded(file.path, limit)
     except OSError as error:
         return None, (Diagnostic(
             "sources.unreadable", f"cannot read {file.path.name}: {error.strerror or error}",
             Location(str(file.path), 1), "check the file's permissions"),)
+    if data is None:
+        return None, (_too_large(file, limit),)
     reader = reader_for(file.path)
     assert reader is not None  # scan_sources only lists files with a reader
     source, diagnostics = reader.parse(data, str(file.path), file.id)
@@ -112,11 +145,42 @@ def load_source(file: SourceFile) -> tuple[Source | None, tuple[Diagnostic, ...]
     return source, tuple(diagnostics)
 
 
+def _read_bounded(path: Path, limit: int) -> bytes | None:
+    """The file's bytes, or None when it holds more than `limit`; never blocks on a FIFO."""
+    # O_NONBLOCK: a FIFO swapped in after scan_sources opens at once instead of hanging.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(0, "not a regular file")
+        if info.st_size > limit:
+            return None
+        data = handle.read(limit + 1)
+    return None if len(data) > limit else data
+
+
+def _too_large(file: SourceFile, limit: int) -> Diagnostic:
+    try:
+        size = f"{file.path.stat().st_size:,} bytes"
+    except OSError:
+        size = "too large"
+    return Diagnostic(
+        "sources.too-large",
+        f"{file.id}: the file is {size}, more than the limit of {limit:,} bytes; not read",
+        Location(str(file.path), 1),
+        "check that this is the right file; quote from a smaller extract of it if it is")
+
+
 def _load_sidecar(path: Path) -> tuple[dict[str, str], list[Diagnostic]]:
     try:
-        data = path.read_bytes()
+        data = _read_bounded(path, SIDECAR_MAX_BYTES)
     except OSError as error:
         return {}, [Diagnostic(
             "sources.sidecar", f"cannot read {path.name}: {error.strerror or error}",
             Location(str(path), 1), "check the file's permissions", Severity.WARNING)]
+    if data is None:
+        return {}, [Diagnostic(
+            "sources.sidecar", f"{path.name}: more than {SIDECAR_MAX_BYTES:,} bytes, too large "
+            "for a metadata file; ignored", Location(str(path), 1),
+            "keep only title, publisher, author, date, url and accessed in it", Severity.WARNING)]
     return sidecar.parse_sidecar(data, str(path))

@@ -7,7 +7,10 @@ endnotes, and the text needs only a walk over WordprocessingML in document order
 from __future__ import annotations
 
 import io
+import lzma
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from xml.etree import ElementTree
 
@@ -22,7 +25,12 @@ _W = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_MAX_PART = 256 * 1024 * 1024  # an XML part larger than this is a zip bomb, not a document
+# The XML parts read (document, footnotes, endnotes, core properties) may unpack to this much
+# in all; more is a zip bomb, not a document. ElementTree needs about 6 bytes of memory per
+# byte of XML, so this bounds a DOCX at roughly 400 MB (issue 6). Sizes are the ones the
+# archive declares; zipfile never inflates a member past its declared size (a lie is a CRC
+# error), so a member cannot claim less than it unpacks to.
+MAX_UNPACKED = 64 * 1024 * 1024
 # Runs that are not on the page: deleted or moved-away revisions, field codes.
 _SKIP = frozenset({"del", "moveFrom", "delText", "instrText", "delInstrText", "rPr", "pPr",
                    "sectPr", "tblPr", "trPr", "tcPr", "tblGrid", "footnoteRef", "endnoteRef",
@@ -47,12 +55,14 @@ def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[D
                                "open it in Word or LibreOffice and save it as .docx")]
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            body = list(_paragraphs(_part(archive, "word/document.xml", required=True)))
-            notes = [*_notes(_part(archive, "word/footnotes.xml")),
-                     *_notes(_part(archive, "word/endnotes.xml"))]
-            core = _part(archive, "docProps/core.xml")
+            budget = [MAX_UNPACKED]
+            body = list(_paragraphs(_part(archive, "word/document.xml", budget, required=True)))
+            notes = [*_notes(_part(archive, "word/footnotes.xml", budget)),
+                     *_notes(_part(archive, "word/endnotes.xml", budget))]
+            core = _part(archive, "docProps/core.xml", budget)
     except (zipfile.BadZipFile, _Unreadable, ElementTree.ParseError, EOFError, OSError,
-            NotImplementedError, RuntimeError, ValueError) as error:  # RecursionError is a RuntimeError
+            NotImplementedError, RuntimeError, ValueError,  # RecursionError is a RuntimeError
+            zlib.error, lzma.LZMAError, struct.error) as error:  # damaged compressed data
         return None, [_corrupt(source_id, where, str(error) or type(error).__name__)]
     paragraphs = [p for p in (*body, *notes) if p]
     if not paragraphs:
@@ -65,20 +75,39 @@ def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[D
     return Source(source_id, path, KIND, "\n\n".join(paragraphs), SourceMeta(title=title)), []
 
 
-def _part(archive: zipfile.ZipFile, name: str, required: bool = False) -> ElementTree.Element | None:
+def _part(archive: zipfile.ZipFile, name: str, budget: list[int],
+          required: bool = False) -> ElementTree.Element | None:
+    """Parse one XML part, charging its unpacked size to `budget` (bytes left for all parts)."""
     try:
         info = archive.getinfo(name)
     except KeyError:
         if required:
             raise _Unreadable(f"not a Word document (no {name} inside)") from None
         return None
-    if info.file_size > _MAX_PART:
-        raise _Unreadable(f"{name} unpacks to {info.file_size} bytes; too large")
-    xml = archive.read(info)
+    if info.file_size > budget[0]:
+        raise _Unreadable(f"{name} unpacks to {info.file_size:,} bytes, more than the "
+                          f"{MAX_UNPACKED:,} bytes of text a Word document may hold here "
+                          "(a zip bomb?)")
+    budget[0] -= info.file_size
+    xml = _read_member(archive, info)
     # OOXML never declares a DTD; refusing one shuts out entity-expansion bombs.
     if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
         raise _Unreadable(f"{name} declares a DTD, which Word documents never do")
     return ElementTree.fromstring(xml)
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The member's bytes, inflated a megabyte at a time.
+
+    `archive.read` inflates a whole compressed block at once, and only then cuts it to the
+    declared size: a member that understates its size would cost gigabytes before its CRC
+    fails. Reading in small pieces stops at the declared size (zipfile's own cut-off).
+    """
+    pieces: list[bytes] = []
+    with archive.open(info) as member:
+        while piece := member.read(1024 * 1024):
+            pieces.append(piece)
+    return b"".join(pieces)
 
 
 def _notes(root: ElementTree.Element | None) -> Iterator[str]:

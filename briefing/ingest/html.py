@@ -31,6 +31,7 @@ _BLOCK = frozenset({
 })
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "param", "source", "track", "wbr"})
+_COMMENT_CLOSE = re.compile(r"--\s*>")  # as the stdlib's _markupbase ends a comment
 _SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML whitespace; U+00A0 is text, as in browsers
 _CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
 # WHATWG encoding labels that mean something else than Python's codec of the same name.
@@ -48,7 +49,7 @@ def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[D
             Location(path, markup[: markup.index("\x00")].count("\n") + 1),
             "save the page again from the browser (File > Save Page As)")]
     extractor = _TextExtractor()
-    extractor.feed(markup)
+    extractor.feed(_defuse(markup))
     extractor.close()
     text = extractor.text()
     if not text.strip():
@@ -59,6 +60,18 @@ def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[D
     meta = SourceMeta(title=extractor.title or extractor.og_title or extractor.h1,
                       author=extractor.author)
     return Source(source_id, path, KIND, text, meta), diagnostics
+
+
+def _defuse(markup: str) -> str:
+    """Escape every `<` after the page's last `>`: no tag can start there.
+
+    Python's HTMLParser (before 3.13.4, gh-135462) rescans to the end of the page for each
+    `<` it cannot close, so a hostile page of 1 MB of `</` or `<?` took minutes (issue 6). It
+    already prints such a `<` as text, so escaping it changes nothing but the time.
+    """
+    last = markup.rfind(">")
+    tail = markup[last + 1:]
+    return markup[:last + 1] + tail.replace("<", "&lt;") if "<" in tail else markup
 
 
 def _decode(data: bytes, path: str, source_id: str) -> tuple[str, list[Diagnostic]]:
@@ -116,6 +129,8 @@ class _TextExtractor(HTMLParser):
         self._h1_state = 0
         self.og_title = ""
         self.author = ""
+        self._scanned: str | None = None
+        self._last_close = -1
 
     # --- results -----------------------------------------------------------------------
 
@@ -196,6 +211,19 @@ class _TextExtractor(HTMLParser):
             self._emit(data, collapse=False)
         else:
             self._emit(_SPACE.sub(" ", data), collapse=True)
+
+    def parse_comment(self, i: int, report: int = 1) -> int:
+        # An unclosed `<!--` made the stdlib search the rest of the page for `-->` once per
+        # `<!--`: quadratic (see _defuse). Knowing where the last `-->` is ends that.
+        if self._last_comment_end(self.rawdata) < i + 4:
+            return -1
+        return int(super().parse_comment(i, report))
+
+    def _last_comment_end(self, rawdata: str) -> int:
+        if rawdata is not self._scanned:
+            self._scanned = rawdata
+            self._last_close = max((m.start() for m in _COMMENT_CLOSE.finditer(rawdata)), default=-1)
+        return self._last_close
 
     def parse_html_declaration(self, i: int) -> int:
         # HTML5: outside SVG/MathML, `<![...` (CDATA, Word's `<![if !supportLists]>`) is a bogus

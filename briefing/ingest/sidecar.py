@@ -29,6 +29,9 @@ def parse_sidecar(data: bytes, path: str) -> tuple[dict[str, str], list[Diagnost
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path, 1)
         return {}, [_warning(f"not valid YAML: {getattr(error, 'problem', None) or error}; "
                              "its metadata was ignored", where, "fix the YAML")]
+    except RecursionError:  # the pure-Python composer recurses once per nesting level
+        return {}, [_warning("nested too deeply to be metadata; ignored", Location(path, 1),
+                             "keep it to 'key: value' lines")]
     if node is None:
         return {}, []
     if not isinstance(node, yaml.MappingNode):

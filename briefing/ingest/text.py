@@ -59,6 +59,12 @@ def _meta_fields(block: str, path: str) -> tuple[dict[str, str], list[Diagnostic
             "sources.front-matter", f"front matter is not valid YAML: {getattr(error, 'problem', error)}",
             Location(path, line, (mark.column + 1) if mark else 1),
             "fix the YAML between the '---' lines", Severity.WARNING)]
+    except RecursionError:
+        # The pure-Python composer recurses once per nesting level (issue 6: deeply nested
+        # documents); metadata is flat, so a deep nest is never metadata.
+        return {}, [Diagnostic(
+            "sources.front-matter", "front matter is nested too deeply to be metadata; ignored",
+            Location(path, 2), "keep it to 'key: value' lines", Severity.WARNING)]
     if node is None:
         return {}, []
     if not isinstance(node, yaml.MappingNode):

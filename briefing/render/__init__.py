@@ -9,6 +9,7 @@ and leaves earlier outputs untouched.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ from briefing.render.document import Document, build_document
 FORMATS = ("pdf", "docx", "html")
 DEFAULT_NAMES = {"pdf": "briefing.pdf", "docx": "briefing.docx", "html": "briefing.html"}
 
-__all__ = ["BuildResult", "DEFAULT_NAMES", "FORMATS", "build", "build_document"]
+__all__ = ["BuildResult", "DEFAULT_NAMES", "FORMATS", "build", "build_document", "build_time"]
 
 
 @dataclass(frozen=True)
@@ -60,39 +61,77 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
             "fix the claims (see `briefing check`), or build with --draft to mark them"),))
 
     templates = write.Templates(templates_dir)
-    stamp = now or datetime.now(UTC)
     diagnostics: list[Diagnostic] = []
+    stamp = now or build_time(diagnostics)
     staged: dict[str, Path] = {}
-    try:
-        document = build_document(briefing, report, draft=draft, now=stamp, version=version,
-                                  api_version=write.pandoc_api_version())
-        for fmt in dict.fromkeys(formats):
-            target = Path(outputs[fmt])
-            data = _render(fmt, document, templates, version, diagnostics, target)
-            staged[fmt] = write.stage(target, data)
-            # Read back what is on disk, not what is in memory: that is the file people get.
-            diagnostics += readback.CHECKERS[fmt](
-                staged[fmt].read_bytes(), document.notes, draft=draft,
-                output=str(target), claims_path=claims_path)
-    except write.RenderError as error:
-        diagnostics.append(Diagnostic("build.render-failed", str(error)))
-    except OSError as error:
-        diagnostics.append(Diagnostic("build.write-failed", f"{error.filename or ''}: {error.strerror}"))
-    except BaseException:
-        for path in staged.values():
-            write.discard(path)
-        raise
-    result = BuildResult((), tuple(diagnostics))
-    if not result.ok or len(staged) != len(dict.fromkeys(formats)):
-        for path in staged.values():
-            write.discard(path)
-        return result
-    written = []
-    for fmt, path in staged.items():
-        target = Path(outputs[fmt])
-        write.commit(path, target)
-        written.append(target)
+    with write.interrupts_raise() as interrupts:
+        try:
+            document = build_document(briefing, report, draft=draft, now=stamp, version=version,
+                                      api_version=write.pandoc_api_version())
+            for fmt in dict.fromkeys(formats):
+                target = Path(outputs[fmt])
+                data = _render(fmt, document, templates, version, diagnostics, target)
+                # Named before it exists, so an interruption at any point can remove it.
+                staged[fmt] = write.temp_path(target)
+                write.write_new(staged[fmt], data)
+                # Read back what is on disk, not what is in memory: that is the file people get.
+                diagnostics += readback.CHECKERS[fmt](
+                    staged[fmt].read_bytes(), document.notes, draft=draft,
+                    output=str(target), claims_path=claims_path)
+        except write.RenderError as error:
+            diagnostics.append(Diagnostic("build.render-failed", str(error)))
+        except OSError as error:
+            diagnostics.append(Diagnostic(
+                "build.write-failed", f"{error.filename or ''}: {error.strerror or error}",
+                hint="check the free space and permissions of the output folder"))
+        except BaseException:
+            _discard(staged)
+            raise
+        result = BuildResult((), tuple(diagnostics))
+        if not result.ok or len(staged) != len(dict.fromkeys(formats)):
+            _discard(staged)
+            return result
+        written: list[Path] = []
+        # All moves happen, or (on an error) the rest are discarded; a signal waits for them.
+        with interrupts.held():
+            try:
+                for fmt, path in staged.items():
+                    target = Path(outputs[fmt])
+                    write.commit(path, target)
+                    written.append(target)
+            except OSError as error:
+                _discard(staged)
+                diagnostics.append(Diagnostic(
+                    "build.write-failed", f"{error.filename or ''}: {error.strerror or error}"))
+                return BuildResult(tuple(written), tuple(diagnostics))
+            for folder in dict.fromkeys(p.parent for p in written):
+                write.sync_folder(folder)
     return BuildResult(tuple(written), tuple(diagnostics))
+
+
+def _discard(staged: Mapping[str, Path]) -> None:
+    for path in staged.values():
+        write.discard(path)
+
+
+def build_time(diagnostics: list[Diagnostic] | None = None,
+               environ: Mapping[str, str] = os.environ) -> datetime:
+    """SOURCE_DATE_EPOCH (reproducible builds) when set, otherwise now; always UTC.
+
+    https://reproducible-builds.org/specs/source-date-epoch/ - a value that is not a whole
+    number of seconds is ignored with a warning rather than failing the build.
+    """
+    raw = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if raw:
+        try:
+            return datetime.fromtimestamp(int(raw), UTC)
+        except (ValueError, OverflowError, OSError):
+            if diagnostics is not None:
+                diagnostics.append(Diagnostic(
+                    "build.source-date-epoch",
+                    f"SOURCE_DATE_EPOCH={raw[:40]!r} is not a number of seconds; using the clock",
+                    hint="set it to e.g. $(git log -1 --format=%ct)", severity=Severity.WARNING))
+    return datetime.now(UTC)
 
 
 def _render(fmt: str, document: Document, templates: write.Templates, version: str,

@@ -53,6 +53,9 @@ class Document:
     notes: tuple[NoteRecord, ...]
     title: str
     draft: bool
+    # The build's timestamp: the verification statement's date, and the files' creation
+    # date in their metadata (SOURCE_DATE_EPOCH makes it reproducible, issue 6).
+    created: datetime | None = None
 
 
 # --- inline helpers -----------------------------------------------------------
@@ -259,7 +262,7 @@ def build_document(briefing: Briefing, report: Report, *, draft: bool, now: date
             if value.strip()}
     meta["lang"] = {"t": "MetaString", "c": "en"}
     ast = {"pandoc-api-version": list(api_version), "meta": meta, "blocks": blocks}
-    return Document(ast, tuple(notes), typographic(briefing.title.strip()), draft)
+    return Document(ast, tuple(notes), typographic(briefing.title.strip()), draft, now)
 
 
 def _ok(result: ClaimResult | None) -> bool:

@@ -4,20 +4,34 @@ Safety (issue 3, "Untrusted text cannot reach the machine"): the document reache
 JSON AST (`-f json`), so no reader extension such as `smart` or `raw_html` ever sees claim
 text; pandoc runs with `--sandbox`; WeasyPrint gets a fetcher that serves only files inside the
 templates folders and refuses every other URL (file:, http:, data:, ...).
+
+Nothing lost (issue 6): each output is written to a fresh temporary name beside its target
+(unique per process and call, so two builds never share one), synced, and moved into place
+with `os.replace`; SIGTERM and SIGHUP raise like SIGINT while a build runs, so its cleanup
+removes what it staged, and no signal can interrupt the moves themselves.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
+import io
 import json
 import logging
 import mimetypes
 import os
+import re
+import secrets
+import signal
 import subprocess
 import tempfile
+import threading
 import warnings
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -142,8 +156,42 @@ def render_docx(document: Document, templates: Templates) -> bytes:
             stamped = Path(scratch) / "reference-draft.docx"
             stamped.write_bytes(with_draft_header(reference.read_bytes()))
             reference = stamped
-        return run_pandoc(["-f", "json", "-t", "docx", "--reference-doc", str(reference),
+        docx = run_pandoc(["-f", "json", "-t", "docx", "--reference-doc", str(reference),
                            "-o", "-"], _ast_bytes(document))
+    return stamp_docx(docx, document.created) if document.created else docx
+
+
+_CORE_DATE = re.compile(r"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def stamp_docx(docx: bytes, created: datetime) -> bytes:
+    """Date the DOCX by the build's timestamp: its created/modified properties, and every
+    member of the zip (pandoc copies members of the reference document with their own dates).
+
+    pandoc's sandbox writes 1970-01-01 as the created date (it may not read the clock); the
+    build's time, from SOURCE_DATE_EPOCH when set, is both true and reproducible.
+    """
+    stamp = w3c_date(created)
+    utc = created.astimezone(UTC)
+    zip_time = max((utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second),
+                   (1980, 1, 1, 0, 0, 0))  # the earliest time a zip can hold
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "docProps/core.xml":
+                data = _CORE_DATE.sub(lambda m: f"{m.group(1)}{stamp}{m.group(3)}",
+                                      data.decode("utf-8")).encode("utf-8")
+            member = zipfile.ZipInfo(info.filename, zip_time)
+            member.compress_type = info.compress_type
+            member.external_attr = info.external_attr
+            target.writestr(member, data)
+    return out.getvalue()
+
+
+def w3c_date(moment: datetime) -> str:
+    """`2025-11-23T11:03:00Z`: the form DOCX core properties and WeasyPrint's metadata take."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # --- WeasyPrint -----------------------------------------------------------------
@@ -213,8 +261,12 @@ class _Collect(logging.Handler):
         self.sink.append(record.getMessage())
 
 
-def html_to_pdf(html: str, templates: Templates) -> PdfOutput:
-    """Lay out the page with WeasyPrint; relative URLs resolve in the templates folder."""
+def html_to_pdf(html: str, templates: Templates, created: datetime | None = None) -> PdfOutput:
+    """Lay out the page with WeasyPrint; relative URLs resolve in the templates folder.
+
+    `created` becomes the PDF's CreationDate and ModDate; without it the PDF has no dates,
+    and identical input gives identical bytes (no /ID is written either).
+    """
     weasyprint = _import_weasyprint()
     output = PdfOutput(b"")
     roots = templates.roots
@@ -224,7 +276,9 @@ def html_to_pdf(html: str, templates: Templates) -> PdfOutput:
     logger.addHandler(handler)
     try:
         page = weasyprint.HTML(string=html, base_url=base,
-                               url_fetcher=template_fetcher(roots, output.refused))
+                               url_fetcher=template_fetcher(roots, output.refused)).render()
+        if created is not None:
+            page.metadata.created = page.metadata.modified = w3c_date(created)
         output.data = page.write_pdf()
     except Exception as error:  # WeasyPrint raises many kinds; the build reports one
         raise RenderError(f"WeasyPrint failed: {type(error).__name__}: {error}") from error
@@ -236,39 +290,137 @@ def html_to_pdf(html: str, templates: Templates) -> PdfOutput:
 def render_pdf(document: Document, templates: Templates, version: str) -> PdfOutput:
     body = html_body(document, templates, inline_notes=True)
     css = templates.read_text(PRINT_FONTS) + "\n" + templates.read_text(STYLESHEET)
-    return html_to_pdf(render_page(document, body, css, templates, version), templates)
+    return html_to_pdf(render_page(document, body, css, templates, version), templates,
+                       document.created)
 
 
 # --- atomic files ---------------------------------------------------------------
 
+_CHUNK = 1024 * 1024
+
+
+def temp_path(path: Path) -> Path:
+    """A fresh hidden name beside `path`: same filesystem (so os.replace is atomic), and unique
+    per process and call, so concurrent builds into one folder never write the same file."""
+    return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(6)}.tmp")
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Create `path` (which must not exist) holding `data`, synced to disk; on any failure or
+    interruption nothing is left at `path`.
+
+    The caller knows the name before the file exists, so an interruption at any point can be
+    cleaned up by name. os.write in a loop, so a short write is resumed, not lost.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # 0o666 less the umask: the mode an ordinary output file gets.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+                 | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view[:_CHUNK])
+                if written <= 0:
+                    raise OSError(errno.EIO, os.strerror(errno.EIO), str(path))
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException as error:
+        path.unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.filename is None:
+            error.filename = str(path)
+        raise
+
 
 def stage(path: Path, data: bytes) -> Path:
-    """Write `data` to a temporary file beside `path` (same filesystem, so replace is atomic)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        # mkstemp makes the file private (0600); an output file gets the usual umask mode.
-        os.chmod(name, 0o666 & ~_umask())
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    return Path(name)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    """Write `data` to a temporary file beside `path`; `commit` moves it into place."""
+    staged = temp_path(path)
+    write_new(staged, data)
+    return staged
 
 
 def commit(staged: Path, path: Path) -> None:
     os.replace(staged, path)
 
 
+def sync_folder(folder: Path) -> None:
+    """Make the moves into `folder` durable (POSIX); a no-op where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some filesystems refuse fsync on a folder; the files themselves are synced
+    finally:
+        os.close(fd)
+
+
 def discard(staged: Path) -> None:
     staged.unlink(missing_ok=True)
 
+
+# --- signals --------------------------------------------------------------------
+
+# Signals that end a build. SIGINT already raises KeyboardInterrupt; SIGTERM (kill, systemd,
+# CI cancel) and SIGHUP (terminal closed) would end the process at once, leaving staged files.
+_ENDING = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                if hasattr(signal, name))
+
+
+class Interrupts:
+    """Turns ending signals into exceptions, once; `held()` defers them over a critical step."""
+
+    def __init__(self) -> None:
+        self._held = False
+        self._pending: int | None = None
+        self._raised = False
+
+    def handler(self, signum: int, _frame: object) -> None:
+        if self._raised:
+            return  # a second signal during the cleanup must not cut the cleanup short
+        if self._held:
+            self._pending = signum
+            return
+        self._raise(signum)
+
+    def _raise(self, signum: int) -> None:
+        self._raised = True
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise SystemExit(128 + signum)  # the status a shell reports for a killed process
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """A signal arriving in the block acts when the block has finished."""
+        self._held = True
+        try:
+            yield
+        finally:
+            self._held = False
+            if self._pending is not None and not self._raised:
+                self._raise(self._pending)
+
+
+@contextmanager
+def interrupts_raise() -> Iterator[Interrupts]:
+    """While the block runs, an ending signal raises (once) so `finally`/`except` clean up.
+
+    SIGINT raises KeyboardInterrupt as usual; SIGTERM and SIGHUP raise SystemExit(128 + n).
+    Handlers someone else installed are left alone; off the main thread (where Python cannot
+    set handlers) this changes nothing.
+    """
+    interrupts = Interrupts()
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in _ENDING:
+            if signal.getsignal(signum) in (signal.SIG_DFL, signal.default_int_handler):
+                previous[signum] = signal.signal(signum, interrupts.handler)
+    try:
+        yield interrupts
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)

@@ -1,0 +1,109 @@
+"""`briefing show`: one claim, each quote, and where it sits in its source with context (pure: str out)."""
+
+from __future__ import annotations
+
+import difflib
+
+from briefing.models import CitationResult, ClaimResult, Report, Source, Span, Status
+from briefing.report import change_text, citation_problem, paint, quoted, source_path
+
+CONTEXT = 2  # lines shown before and after a passage
+_AROUND = 60  # characters shown either side of a passage on a long line
+_LONG = 120  # a context line longer than this is cut
+
+
+def suggest(claim_id: str, ids: list[str]) -> str:
+    """The hint for an unknown claim id: the closest ids, or the first few there are."""
+    close = difflib.get_close_matches(claim_id, ids, n=3, cutoff=0.5)
+    if close:
+        return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    listed = ", ".join(ids[:8]) + (", …" if len(ids) > 8 else "")
+    return f"the claims are: {listed}" if ids else "the claims file has no claims"
+
+
+def format_show(report: Report, result: ClaimResult, sources: dict[str, Source], *, colour: bool = False) -> str:
+    claim = result.claim
+    status = paint(result.status.value, "green" if result.ok else "red", colour)
+    blocks = [f"claim '{claim.id}' · {status} · {report.claims_path}:{claim.line}:{claim.col}\n"
+              f"  text     {quoted(claim.text, 400)}" + _figures(result, colour)]
+    for number, item in enumerate(result.citations, 1):
+        blocks.append(_citation(report, item, number, len(result.citations), sources.get(item.citation.source),
+                                colour))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _figures(result: ClaimResult, colour: bool) -> str:
+    lines = []
+    if result.unbacked_figures:
+        figures = ", ".join(paint(quoted(f.text), "red", colour) for f in result.unbacked_figures)
+        lines.append(f"  figures  {figures} not in any verified quote")
+    if result.exempted_figures:
+        lines.append(f"  exempt   {', '.join(quoted(f) for f in result.exempted_figures)}")
+    return "".join(f"\n{line}" for line in lines)
+
+
+def _citation(report: Report, item: CitationResult, number: int, count: int, source: Source | None,
+              colour: bool) -> str:
+    cite = item.citation
+    ok = item.status is Status.VERIFIED
+    status = paint(item.status.value, "green" if ok else "red", colour)
+    lines = [f"quote {number} of {count} · '{cite.source}' · {status} · {report.claims_path}:{cite.line}:{cite.col}",
+             f"  quote    {quoted(cite.quote, 400)}"]
+    path = source_path(report, cite.source)
+    if ok and source is not None:
+        folds = f" (folds: {', '.join(item.folds)})" if item.folds else ""
+        parts = len(item.spans)
+        for part, (span, line) in enumerate(zip(item.spans, item.lines, strict=False), 1):
+            where = f"{path}:{line}{folds}"
+            lines.append(f"  found    {where}" if parts == 1 else f"  part {part}   {where}")
+            lines.extend(context(source, span, colour))
+        if item.occurrences > 1:
+            lines.append(f"  note     the quote occurs {item.occurrences} times in '{cite.source}'; "
+                         "the first is shown")
+        return "\n".join(lines)
+    lines.append(f"  problem  {citation_problem(item)}")
+    near = item.nearest
+    if near is not None and source is not None:
+        lines.append(f"  nearest  {path}:{item.nearest_line} ({near.similarity:.0%} similar)")
+        lines.extend(f"  differs  {change_text(change, colour)}" for change in near.changes)
+        lines.extend(context(source, near.span, colour))
+    for other in item.found_in:
+        lines.append(f"  note     the exact quote is in '{other}' ({source_path(report, other)})")
+    return "\n".join(lines)
+
+
+def context(source: Source, span: Span, colour: bool = False) -> list[str]:
+    """The lines of the source around `span`, numbered as in the file; `>` marks the passage's lines."""
+    text = source.text
+    lines = text.split("\n")
+    if len(lines) > 1 and not lines[-1]:  # the newline that ends the text starts no line
+        lines.pop()
+    first = text.count("\n", 0, span.start)
+    last = text.count("\n", 0, max(span.start, span.end - 1))
+    low, high = max(0, first - CONTEXT), min(len(lines) - 1, last + CONTEXT)
+    offset = sum(len(line) + 1 for line in lines[:low])
+    width = len(str(source.first_line + high))
+    out = []
+    for index in range(low, high + 1):
+        line = lines[index]
+        inside = first <= index <= last
+        if inside:
+            start, end = max(span.start - offset, 0), min(span.end - offset, len(line))
+            shown = _window(line, start, end, colour)
+        else:
+            shown = line if len(line) <= _LONG else line[:_LONG] + "…"
+        out.append(f"  {'>' if inside else ' '} {source.first_line + index:>{width}} | {shown}".rstrip())
+        offset += len(line) + 1
+    return out
+
+
+def _window(line: str, start: int, end: int, colour: bool) -> str:
+    """The passage within its line, cut to a window around it when the line is long."""
+    left, right = max(0, start - _AROUND), min(len(line), end + _AROUND)
+    if len(line) <= _LONG:
+        left, right = 0, len(line)
+    passage = line[start:end]
+    if len(passage) > 4 * _AROUND:
+        passage = passage[:2 * _AROUND] + " … " + passage[-2 * _AROUND:]
+    return ("…" if left else "") + line[left:start] + paint(passage, "bold", colour) + line[end:right] + (
+        "…" if right < len(line) else "")
