@@ -17,6 +17,10 @@ class Settings:
     # this similar; otherwise the whole document is aligned.
     nearest_window_min_similarity: float = 0.75
     claims_max_bytes: int = 50 * 1024 * 1024
+    # Processes that fold and search sources side by side; 0 picks one per CPU (at most 4)
+    # once the sources exceed `parallel_min_bytes`, below which starting them costs more.
+    workers: int = 0
+    parallel_min_bytes: int = 16 * 1024 * 1024
     # A source file larger than this is refused unread (`sources.too-large`), so one enormous
     # file costs a stat, not gigabytes of memory, and the other sources are still checked
     # (issue 6). Far above any article or report; the bench's largest source is 10 MB.

@@ -6,11 +6,9 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-import ahocorasick_rs
-
 from briefing.config import DEFAULT_SETTINGS, Settings
 from briefing.figures import check_figures
-from briefing.match import find_quote, find_quotes, prepare, split_elisions
+from briefing.match import MultiSearch, find_quote, find_quotes, prepare, split_elisions
 from briefing.models import (
     Briefing,
     Citation,
@@ -26,6 +24,7 @@ from briefing.models import (
 )
 from briefing.nearest import nearest_passages
 from briefing.normalise import NormalisedText, normalise
+from briefing.parallel import cpu_count, run_two_phase
 
 # When citations fail for different reasons, the claim shows the one hardest to fix.
 _FAILURE_ORDER = (Status.UNKNOWN_SOURCE, Status.UNREADABLE_SOURCE, Status.NOT_FOUND, Status.MISQUOTED)
@@ -61,21 +60,23 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
     """Verify all claims; outcomes are data, never exceptions.
 
     `unreadable` maps the id of a source file whose text could not be read to the reason:
-    its citations fail as such, never as "not found".
+    its citations fail as such, never as "not found". Large source sets are worked by
+    several processes (`parallel`), each folding and searching its share of the sources.
     """
-    index = SourceIndex(sources)
     keyed = {(claim.id, i): citation for claim in briefing.claims
              for i, citation in enumerate(claim.citations)}
-    results = _match_all(keyed, index, settings, unreadable or {})
-    failed = {key: r for key, r in results.items() if r.status is Status.NOT_FOUND}
-    elsewhere = _find_elsewhere({k: r.citation for k, r in failed.items()}, index)
-    by_source: dict[str, list[tuple[str, int]]] = {}
-    for key, result in failed.items():
-        by_source.setdefault(result.citation.source, []).append(key)
-    for source_id, keys in by_source.items():
-        explained = _explain_failures(source_id, [failed[k] for k in keys], index, settings,
-                                      [elsewhere.get(k, ()) for k in keys])
-        results.update(zip(keys, explained))
+    results, by_source = _route(keyed, sources, unreadable or {})
+    groups = [_Group(ids, sources, {s: by_source[s] for s in ids if s in by_source}, keyed, settings)
+              for ids in _partition(sources, settings)]
+    checked, elsewhere = run_two_phase(groups, _failed_citations)
+    for group_results in checked:
+        results.update(group_results)
+    found_in: dict[tuple[str, int], list[str]] = {}
+    for hits in elsewhere:
+        for key, source_ids in hits.items():
+            found_in.setdefault(key, []).extend(source_ids)
+    for key, source_ids in found_in.items():
+        results[key] = replace(results[key], found_in=tuple(sorted(source_ids)))
     claims = tuple(
         _judge_claim(claim, tuple(results[(claim.id, i)] for i in range(len(claim.citations))))
         for claim in briefing.claims
@@ -84,44 +85,89 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
     return Report(briefing.path, sources_dir, claims, diagnostics, tuple(sources.values()))
 
 
-def _match_all(keyed: Mapping[tuple[str, int], Citation], index: SourceIndex,
-               settings: Settings, unreadable: Mapping[str, str]) -> dict[tuple[str, int], CitationResult]:
-    """Each source is searched once for all the quotes that cite it."""
-    by_source: dict[str, list[tuple[str, int]]] = {}
-    results: dict[tuple[str, int], CitationResult] = {}
+Key = tuple[str, int]  # (claim id, citation number)
+
+
+def _route(keyed: Mapping[Key, Citation], sources: Mapping[str, Source], unreadable: Mapping[str, str]
+           ) -> tuple[dict[Key, CitationResult], dict[str, list[Key]]]:
+    """Settle citations of unknown or unreadable sources; group the rest by source."""
+    results: dict[Key, CitationResult] = {}
+    by_source: dict[str, list[Key]] = {}
     for key, citation in keyed.items():
-        if citation.source in index.sources:
+        if citation.source in sources:
             by_source.setdefault(citation.source, []).append(key)
         elif citation.source in unreadable:
             results[key] = CitationResult(citation, Status.UNREADABLE_SOURCE, problem=(
                 f"source '{citation.source}' could not be read: {unreadable[citation.source]}"))
         else:
-            results[key] = _unknown_source(citation, index)
-    for source_id, keys in by_source.items():
-        matches = find_quotes([keyed[k].quote for k in keys], index.folded(source_id),
-                              settings.elision_max_gap)
-        lines = iter(index.lines(source_id, [s.start for m in matches if m for s in m.spans]))
-        for key, match in zip(keys, matches):
-            citation = keyed[key]
-            if match is None:
-                results[key] = CitationResult(citation, Status.NOT_FOUND)
-            else:
-                results[key] = CitationResult(citation, Status.VERIFIED, match.spans,
-                                              tuple(next(lines) for _ in match.spans),
-                                              match.folds, match.occurrences)
-    return {key: results[key] for key in keyed}
+            results[key] = _unknown_source(citation, sources)
+    return results, by_source
 
 
-def _unknown_source(citation: Citation, index: SourceIndex) -> CitationResult:
+def _partition(sources: Mapping[str, Source], settings: Settings) -> list[list[str]]:
+    """Sources split into groups of about equal text size, one group per worker."""
+    total = sum(len(s.text) for s in sources.values())
+    workers = settings.workers or (min(cpu_count(), 4) if total >= settings.parallel_min_bytes else 1)
+    groups: list[list[str]] = [[] for _ in range(max(1, workers))]
+    loads = [0] * len(groups)
+    for source_id in sorted(sources, key=lambda i: -len(sources[i].text)):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(source_id)
+        loads[lightest] += len(sources[source_id].text) + 1
+    return [g for g in groups if g] or [[]]
+
+
+def _failed_citations(checked: list[dict[Key, CitationResult]]) -> dict[Key, Citation]:
+    return {key: r.citation for group in checked for key, r in group.items()
+            if r.status in (Status.MISQUOTED, Status.NOT_FOUND)}
+
+
+class _Group:
+    """One worker's share: its sources, folded once, and the quotes that cite them."""
+
+    def __init__(self, source_ids: list[str], sources: Mapping[str, Source],
+                 by_source: Mapping[str, list[Key]], keyed: Mapping[Key, Citation], settings: Settings):
+        self.index = SourceIndex({i: sources[i] for i in source_ids})
+        self.by_source = by_source
+        self.keyed = keyed
+        self.settings = settings
+
+    def first(self) -> dict[Key, CitationResult]:
+        """Match this group's quotes; explain those that fail."""
+        results: dict[Key, CitationResult] = {}
+        for source_id, keys in self.by_source.items():
+            matched = _match_source(source_id, [self.keyed[k] for k in keys], self.index, self.settings)
+            failed = [i for i, r in enumerate(matched) if r.status is Status.NOT_FOUND]
+            explained = _explain_failures(source_id, [matched[i] for i in failed], self.index, self.settings)
+            for i, result in zip(failed, explained):
+                matched[i] = result
+            results.update(zip(keys, matched))
+        return results
+
+    def second(self, failed: Mapping[Key, Citation]) -> dict[Key, list[str]]:
+        return _find_elsewhere(failed, self.index)
+
+
+def _match_source(source_id: str, citations: list[Citation], index: SourceIndex,
+                  settings: Settings) -> list[CitationResult]:
+    """One source searched once for all the quotes that cite it."""
+    matches = find_quotes([c.quote for c in citations], index.folded(source_id), settings.elision_max_gap)
+    lines = iter(index.lines(source_id, [s.start for m in matches if m for s in m.spans]))
+    return [CitationResult(c, Status.NOT_FOUND) if m is None else
+            CitationResult(c, Status.VERIFIED, m.spans, tuple(next(lines) for _ in m.spans), m.folds, m.occurrences)
+            for c, m in zip(citations, matches)]
+
+
+def _unknown_source(citation: Citation, sources: Mapping[str, Source]) -> CitationResult:
     # Ids are looked up, never opened as paths: "../x" is simply unknown.
-    close = difflib.get_close_matches(citation.source, list(index.sources), n=1)
+    close = difflib.get_close_matches(citation.source, list(sources), n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return CitationResult(citation, Status.UNKNOWN_SOURCE,
                           problem=f"no source '{citation.source}' in the sources folder{hint}")
 
 
 def _explain_failures(source_id: str, failures: Sequence[CitationResult], index: SourceIndex,
-                      settings: Settings, found_in: Sequence[tuple[str, ...]]) -> list[CitationResult]:
+                      settings: Settings) -> list[CitationResult]:
     """Nearest passage and word diff: they explain a failure, they never pass a quote.
 
     All the failed quotes of one source are searched together (`nearest_passages`).
@@ -129,12 +175,12 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
     folded = index.folded(source_id)
     explained = list(failures)
     wanted: dict[int, str] = {}  # the text to explain, by failure
-    for i, (result, where) in enumerate(zip(failures, found_in)):
+    for i, result in enumerate(failures):
         parts = split_elisions(result.citation.quote)
         # For an elided quote, explain the first part that is not in the source at all.
         missing = [p for p in parts if len(parts) == 1 or find_quote(p, folded, settings.elision_max_gap) is None]
         if len(parts) > 1 and not missing:
-            explained[i] = replace(result, found_in=where, problem=(
+            explained[i] = replace(result, problem=(
                 f"each elided part occurs in '{source_id}', but not in this order within "
                 f"{settings.elision_max_gap} characters of each other"))
         else:
@@ -148,14 +194,12 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
             status=Status.MISQUOTED if misquoted else Status.NOT_FOUND,
             nearest=nearest,
             nearest_line=next(lines) if nearest else 0,
-            found_in=found_in[i],
         )
     return explained
 
 
-def _find_elsewhere(failed: Mapping[tuple[str, int], Citation],
-                    index: SourceIndex) -> dict[tuple[str, int], tuple[str, ...]]:
-    """Which other sources hold each failed quote exactly: one pass over each source."""
+def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[Key, list[str]]:
+    """Which of these sources hold each failed quote exactly: one pass over each source."""
     if not failed:
         return {}
     keys = list(failed)
@@ -164,16 +208,15 @@ def _find_elsewhere(failed: Mapping[tuple[str, int], Citation],
     wanted = [i for i, needle in enumerate(needles) if needle]
     if not wanted:
         return {}
-    automaton = ahocorasick_rs.AhoCorasick([needles[i] for i in wanted])
-    hits: dict[tuple[str, int], list[str]] = {}
+    search = MultiSearch([needles[i] for i in wanted])
+    hits: dict[Key, list[str]] = {}
     for source_id in sorted(index.sources):
         folded = index.folded(source_id)
-        seen = {wanted[p] for p, _, _ in automaton.find_matches_as_indexes(folded.text, overlapping=True)}
-        for i in sorted(seen):
-            citation = failed[keys[i]]
+        for position in sorted(search.present(folded.text)):
+            citation = failed[keys[wanted[position]]]
             if source_id != citation.source and find_quote(citation.quote, folded, 10**9):
-                hits.setdefault(keys[i], []).append(source_id)
-    return {k: tuple(v) for k, v in hits.items()}
+                hits.setdefault(keys[wanted[position]], []).append(source_id)
+    return hits
 
 
 def _judge_claim(claim: Claim, citations: tuple[CitationResult, ...]) -> ClaimResult:
