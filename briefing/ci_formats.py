@@ -164,6 +164,13 @@ _RULE_TEXT = {
     Status.UNREADABLE_SOURCE: "The cited source's text could not be read",
     Status.FIGURE_MISMATCH: "The claim states a figure that none of its verified quotes gives",
 }
+# Diagnostic codes with a description of their own (others are "briefing diagnostic <code>").
+_DIAGNOSTIC_TEXT = {
+    "figure.disagreement": "Other sources give a figure the claim states a different value",
+    "quote.elision-hides": "The text an elision leaves out holds a negation, a qualifier or a figure",
+    "quote.elision-far": "The parts of an elided quote lie far apart in the source",
+    "quote.insertion-hides": "A bracketed insertion stands in for words holding a negation or a figure",
+}
 
 
 def _uri(path: str) -> str:
@@ -186,7 +193,8 @@ def _rules(found: Sequence[Annotation]) -> list[dict]:
             code = a.rule.removeprefix("briefing/")
             rules.append({"id": a.rule,
                           "name": "".join(p.title() for p in re.split(r"[._-]", code)),
-                          "shortDescription": {"text": f"briefing diagnostic {code}"},
+                          "shortDescription": {
+                              "text": _DIAGNOSTIC_TEXT.get(code, f"briefing diagnostic {code}")},
                           "defaultConfiguration": {"level": a.level}})
     return rules
 

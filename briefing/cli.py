@@ -12,14 +12,20 @@ import click
 from briefing import __version__, ci_formats, render
 from briefing import init as new_project
 from briefing.files import write_atomic
+from briefing.inventory import format_inventory_json, format_inventory_text, load_inventory
+from briefing.lock import LOCK_NAME, Lock, changes, describe_changes, load_lock, load_snapshot, write_lock
 from briefing.models import Diagnostic, Report, Severity
 from briefing.progress import Bar
 from briefing.project import Project, check_project, load_project
 from briefing.render import DEFAULT_NAMES, FORMATS
 from briefing.report import format_diagnostic, format_errors_json, format_json, format_text, summary_line
 from briefing.show import format_show, suggest
+from briefing.verify import STRICT_CODES
+from briefing.verify import strict as strict_report
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
+STRICT_HELP = ("Fail on warnings that a verified quote may mislead: other sources give a figure "
+               "differently, an elision hides a negation or a number, or its parts lie far apart.")
 CHECK_FORMATS = ("auto", "text", "json", "github", "sarif", "junit")
 # With -o and --format auto, the file's suffix picks the format (report.sarif is SARIF).
 _SUFFIX_FORMATS = {".json": "json", ".sarif": "sarif", ".xml": "junit"}
@@ -59,23 +65,51 @@ def _paths(directory: Path, claims_file: Path | None, sources_dir: Path | None) 
             Path(_display(sources_dir or directory / "sources")))
 
 
-def _load(directory: Path, claims_file: Path | None, sources_dir: Path | None, bar: Bar) -> Project:
+def _load(directory: Path, claims_file: Path | None, sources_dir: Path | None, bar: Bar,
+          lock_path: Path | None = None) -> Project:
     claims_path, sources_path = _paths(directory, claims_file, sources_dir)
-    return load_project(claims_path, sources_path, progress=bar.sources)
+    return load_project(claims_path, sources_path, progress=bar.sources, lock_path=lock_path)
 
 
 def _load_and_check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
-                    output_format: str = "text", output: Path | None = None):
-    """Load and verify a project, or report why it is unusable and exit 2."""
+                    output_format: str = "text", output: Path | None = None, update_lock: bool = False):
+    """Load and verify a project, or report why it is unusable and exit 2.
+
+    DIRECTORY/sources.lock, when there is one, pins the sources; `update_lock` rewrites it
+    from the sources as they are (creating it if need be) before they are checked.
+    """
+    lock_path = Path(_display(directory / LOCK_NAME))
     with Bar("checking") as bar:
-        project = _load(directory, claims_file, sources_dir, bar)
+        project = _load(directory, claims_file, sources_dir, bar,
+                        lock_path if update_lock or lock_path.exists() else None)
         if project.briefing is None or project.errors:
             bar.close()
             _print_unusable(project.diagnostics, output_format, str(project.claims_path), output)
             raise SystemExit(EXIT_UNUSABLE)
+        if update_lock and project.lock is not None:
+            bar.close()
+            _accept_lock(project.lock.path, project.lock.locked, project.lock.current)
+            project = replace(project, lock=replace(project.lock, locked=project.lock.current, problems=()))
         if project.sources and bar.drawn:
             bar.status("verifying quotes and figures…")
         return project, check_project(project)
+
+
+def _accept_lock(path: Path, locked: Lock | None, current: Lock) -> None:
+    """Write the lock and say on stderr what it accepted (stdout may be a JSON report)."""
+    found = changes(locked, current) if locked is not None else []
+    if locked is not None and not found:
+        click.echo(f"{_display(path)}: up to date", err=True)
+        return
+    try:
+        write_lock(path, current)
+    except OSError as error:
+        click.echo(f"error: cannot write {_display(path)}: {(error.strerror or str(error)).lower()}", err=True)
+        raise SystemExit(EXIT_UNUSABLE) from None
+    count = len(current.entries)
+    click.echo(f"wrote {_display(path)}: {count} source{'' if count == 1 else 's'} pinned", err=True)
+    for line in describe_changes(found, locked, current):
+        click.echo(line, err=True)
 
 
 def _resolve_format(output_format: str, output: Path | None) -> str:
@@ -132,14 +166,23 @@ def _write_output(output: Path, text: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to FILE (atomically); the terminal still gets the summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every verified claim and where it matched.")
+@click.option("--update-lock", is_flag=True,
+              help="Accept the sources as they are: rewrite DIRECTORY/sources.lock first.")
+@click.option("--strict", is_flag=True, help=STRICT_HELP)
 def check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
-          output_format: str, output: Path | None, verbose: bool) -> None:
+          output_format: str, output: Path | None, verbose: bool, update_lock: bool, strict: bool) -> None:
     """Prove every quote is verbatim in its source and every figure is backed.
 
-    Exit status: 0 all claims verified, 1 a claim failed, 2 unusable input.
+    With DIRECTORY/sources.lock (see `briefing lock`), a source whose bytes differ
+    from the lock fails the check too.
+
+    Exit status: 0 all claims verified, 1 a claim failed or a source differs from
+    the lock, 2 unusable input.
     """
     output_format = _resolve_format(output_format, output)
-    _, report = _load_and_check(directory, claims_file, sources_dir, output_format, output)
+    _, report = _load_and_check(directory, claims_file, sources_dir, output_format, output, update_lock)
+    if strict:
+        report = strict_report(report)
     text = _render_report(report, output_format, verbose, output is not None)
     if output is None:
         click.echo(text, nl=False)
@@ -157,8 +200,13 @@ def check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
               help="Output file (one format), or folder (several).  [default: DIRECTORY/build/]")
 @click.option("--draft", is_flag=True,
               help="Build even when claims fail: mark them and stamp every page DRAFT.")
+@click.option("--strict", is_flag=True, help=STRICT_HELP)
+@click.option("--disagreements", is_flag=True,
+              help="Add an appendix, \"Where the sources disagree\": each figure the sources give "
+                   "differently, with every source's value and passage.")
 def build(directory: Path, claims_file: Path | None, sources_dir: Path | None,
-          formats: tuple[str, ...], output: Path | None, draft: bool) -> None:
+          formats: tuple[str, ...], output: Path | None, draft: bool, strict: bool,
+          disagreements: bool) -> None:
     """Check the claims, then render the footnoted briefing.
 
     Refuses (exit 1, failures shown) when a claim fails, unless --draft. Each file
@@ -170,8 +218,17 @@ def build(directory: Path, claims_file: Path | None, sources_dir: Path | None,
     formats = tuple(dict.fromkeys(formats or ("pdf",)))
     outputs = _output_paths(directory, formats, output)
     project, report = _load_and_check(directory, claims_file, sources_dir)
+    if strict:
+        report = strict_report(report)
     if not report.ok:
         click.echo(format_text(report, colour=_use_colour()), nl=False)
+    promoted = sum(d.code in STRICT_CODES and d.severity is Severity.ERROR for d in report.diagnostics)
+    if strict and promoted and not draft:
+        click.echo(f"error: --strict: {promoted} warning{'' if promoted == 1 else 's'} count as errors; "
+                   "nothing was built (fix them, or build with --draft)", err=True)
+        raise SystemExit(EXIT_FAILED)
+    if not disagreements:  # the appendix is drawn from the report's disagreements
+        report = replace(report, claims=tuple(replace(c, disagreements=()) for c in report.claims))
     with Bar("building") as bar:
         bar.status(f"rendering {', '.join(formats)} (each file is read back before it is kept)…")
         result = render.build(project.briefing, report, formats, outputs,
@@ -258,6 +315,65 @@ def schema() -> None:
     `# yaml-language-server: $schema=claims.schema.json`.
     """
     click.echo(new_project.schema_text(), nl=False)
+
+
+def _sources_option(command):
+    return click.option("--sources", "sources_dir", type=click.Path(file_okay=False, path_type=Path),
+                        help="Folder of sources.  [default: DIRECTORY/sources]")(command)
+
+
+@cli.command("lock")
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@_sources_option
+def lock_command(directory: Path, sources_dir: Path | None) -> None:
+    """Pin every source: write DIRECTORY/sources.lock.
+
+    Records each source's SHA-256, its extractor and version, and the SHA-256 of
+    its extracted text. `check` then fails on any source whose bytes differ from
+    the lock; running `lock` again (or `check --update-lock`) accepts them. With
+    no lock, sources are not pinned.
+
+    Exit status: 0 written (or already up to date), 2 no usable sources folder or
+    the lock cannot be written.
+    """
+    lock_path = Path(_display(directory / LOCK_NAME))
+    folder = Path(_display(sources_dir or directory / "sources"))
+    current, diagnostics = load_snapshot(folder)
+    colour = sys.stderr.isatty() and "NO_COLOR" not in os.environ
+    for diagnostic in diagnostics:
+        click.echo(format_diagnostic(diagnostic, colour), err=True)
+    if current is None:
+        click.echo("nothing was written", err=True)
+        raise SystemExit(EXIT_UNUSABLE)
+    locked, _ = load_lock(lock_path)  # a damaged lock is simply replaced
+    _accept_lock(lock_path, locked, current)
+    raise SystemExit(EXIT_OK)
+
+
+@cli.command("sources")
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@_sources_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              help="text (a table) or json.  [default: text]")
+def sources_command(directory: Path, sources_dir: Path | None, output_format: str) -> None:
+    """List every source: kind, pages, size, hash, metadata and problems.
+
+    One row per source: id, kind, pages (PDF), characters of text, SHA-256 of
+    the bytes (as in the rendered Sources list) and title; other metadata and any
+    problems below it. Each source is read as `check` reads it, so a file that
+    cannot be read is listed with the reason.
+
+    Exit status: 0 every source readable, 1 a source could not be read, 2 no
+    sources folder.
+    """
+    inventory = load_inventory(Path(_display(sources_dir or directory / "sources")))
+    if output_format == "json":
+        click.echo(format_inventory_json(inventory), nl=False)
+    else:
+        click.echo(format_inventory_text(inventory, _use_colour()), nl=False)
+    if any(d.code == "sources.missing" for d in inventory.diagnostics):
+        raise SystemExit(EXIT_UNUSABLE)
+    raise SystemExit(EXIT_OK if inventory.ok else EXIT_FAILED)
 
 
 def _output_paths(directory: Path, formats: tuple[str, ...], output: Path | None) -> dict[str, Path]:

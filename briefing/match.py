@@ -1,22 +1,28 @@
 """Exact matching of folded quotes, elided quotes included; never fuzzy (pure).
 
 A quote is whole first: only when the literal quote is absent are elision marks read as
-elisions, so a source that itself prints "..." still matches literally.
+elisions, so a source that itself prints "..." still matches literally. Only then are editorial
+marks read ([T]he, [sic], [words], emphasis added: see `edits`), so brackets a source prints
+itself match as text too (issue 7).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ahocorasick_rs
 
-from briefing.models import Span
+from briefing.edits import INSERTION_MAX_GAP, parse_edits
+from briefing.models import Alteration, Span
 from briefing.normalise import FOLD_NAMES, NormalisedText, fold, folds_needed
 
 # "...", "…", "[...]" and "[…]" with the spaces around them.
 ELISION = re.compile(r"\s*(?:\[(?:\.\.\.|…)\]|\.\.\.|…)\s*")
+
+# A sentence ends inside the text an insertion would stand in for.
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s")
 
 # Past this many quotes in one source, one Aho-Corasick pass (~100 MB/s) beats a str.find
 # per quote (~6 GB/s each, but one full scan per quote to count repeats).
@@ -59,6 +65,13 @@ class QuoteMatch:
     folds: tuple[str, ...]  # folds the match needed, in FOLD_NAMES order
     occurrences: int  # how often the (first part of the) quote occurs in the source
     elided: bool = False
+    alterations: tuple[Alteration, ...] = ()  # editorial marks the match read (issue 7)
+    gaps: tuple[str, ...] = ()  # between consecutive spans: "elision" or "insertion"
+
+    @property
+    def gap_kinds(self) -> tuple[str, ...]:
+        """What lies between consecutive spans; every gap of a plain elided match is an elision."""
+        return self.gaps or ("elision",) * (len(self.spans) - 1)
 
 
 def prepare(quote: str) -> str:
@@ -86,7 +99,10 @@ def find_quotes(quotes: Sequence[str], source: NormalisedText, max_gap: int) -> 
             start, count = hit
             results.append(_result(quote, source, [(start, start + len(needle))], count))
         else:
-            results.append(_find_elided(quote, needle, source, max_gap))
+            # Literal first, then elisions, then editorial marks (issue 7): brackets a source
+            # prints itself match as text.
+            results.append(_find_elided(quote, needle, source, max_gap)
+                           or _find_edited(quote, source, max_gap))
     return results
 
 
@@ -137,22 +153,72 @@ def _find_elided(quote: str, needle: str, source: NormalisedText, max_gap: int) 
     return _result(quote, source, found, count, elided=True)
 
 
-def _place_rest(parts: list[str], text: str, start: int, max_gap: int) -> list[tuple[int, int]] | None:
-    """Each later part at its earliest place after the previous one, within `max_gap`."""
+def _find_edited(quote: str, source: NormalisedText, max_gap: int) -> QuoteMatch | None:
+    """The quote read with its editorial marks ([T]he, [sic], [words], emphasis added)."""
+    edited = parse_edits(quote)
+    if edited is None:
+        return None
+    parts = [prepare(piece) for piece in edited.pieces]
+    if not all(parts):
+        return None
+    text = source.text
+    found: list[tuple[int, int]] | None = None
+    count, best = 0, 0
+    start = text.find(parts[0])
+    while start != -1 and count < _MAX_OCCURRENCES:
+        placed = _place_rest(parts, text, start, max_gap, edited.joints)
+        if placed is not None:
+            # Where an insertion may stand for more or fewer words, the fewest replaced wins.
+            replaced = sum(placed[i + 1][0] - placed[i][1] for i, joint in enumerate(edited.joints)
+                           if joint == "insertion")
+            if found is None or replaced < best:
+                found, best = placed, replaced
+            count += 1
+        start = text.find(parts[0], start + 1)
+    if found is None:
+        return None
+    match = _result(quote, source, found, count, elided=len(parts) > 1, parts=list(edited.pieces))
+    # What the source has where each insertion stands: the text between the parts around it.
+    alterations = tuple(
+        replace(a, source=" ".join(text[found[j][1]:found[j + 1][0]].split())) if j >= 0 else a
+        for a, j in zip(edited.alterations, edited.at_joint))
+    return replace(match, alterations=alterations, gaps=edited.joints)
+
+
+def _place_rest(parts: list[str], text: str, start: int, max_gap: int,
+                joints: Sequence[str] = ()) -> list[tuple[int, int]] | None:
+    """Each later part at its earliest place after the previous one, within `max_gap`.
+
+    After an inserted clarification the gap is at most INSERTION_MAX_GAP, and whole words.
+    """
     placed = [(start, start + len(parts[0]))]
-    for part in parts[1:]:
+    for i, part in enumerate(parts[1:]):
         previous_end = placed[-1][1]
-        at = text.find(part, previous_end, previous_end + max_gap + len(part))
+        insertion = i < len(joints) and joints[i] == "insertion"
+        end = previous_end + (INSERTION_MAX_GAP if insertion else max_gap) + len(part)
+        at = text.find(part, previous_end, end)
+        while insertion and at != -1 and not _whole_words(text, previous_end, at):
+            at = text.find(part, at + 1, end)
         if at == -1:
             return None
         placed.append((at, at + len(part)))
     return placed
 
 
+def _whole_words(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] (what an insertion stands in for) whole words within one sentence?"""
+    if not text[start:end].strip():
+        return True
+    if _SENTENCE_END.search(text, start, end):
+        return False
+    return not (text[start - 1:start].isalnum() and text[start].isalnum()) and \
+        not (text[end - 1].isalnum() and text[end:end + 1].isalnum())
+
+
 def _result(quote: str, source: NormalisedText, ranges: list[tuple[int, int]], count: int,
-            elided: bool = False) -> QuoteMatch:
+            elided: bool = False, parts: list[str] | None = None) -> QuoteMatch:
     spans = tuple(source.original_span(a, b) for a, b in ranges)
-    quote_parts = split_elisions(quote) if elided else [quote]
+    quote_parts = parts or (split_elisions(quote) if elided else [quote])
     folds: set[str] = set()
     for part, span in zip(quote_parts, spans):
         folds.update(folds_needed(part, source.original[span.start:span.end]))

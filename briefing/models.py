@@ -166,10 +166,42 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Alteration:
+    """An editor's change to a quote, marked the way editors mark them (issue 7)."""
+
+    kind: str  # "case" ([T]he), "insertion" ([the OIC]), "sic", "emphasis" ((emphasis added))
+    text: str  # as written in the quote, e.g. "[T]he", "[the OIC]", "byArmenia [sic]"
+    source: str = ""  # what the source has in its place, e.g. "the", "it" ("" for nothing)
+
+
+@dataclass(frozen=True)
+class FigureReading:
+    """One source's statement of a quantity: the figure, what it counts, and where it says so."""
+
+    source: str  # source id
+    text: str  # the figure and its counted noun as written, e.g. "83 children"
+    value: str  # canonical value, as Figure.value
+    unit: str
+    span: Span  # the figure's place in the source's text
+    line: int  # file line of the figure
+    passage: str  # the sentence that states it
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A figure a claim relies on, and other sources that give the same quantity another value."""
+
+    citation: int  # index of the claim's citation whose quote states the figure
+    figure: FigureReading
+    others: tuple[FigureReading, ...]
+    acknowledged: bool = False  # the claim itself quotes every one of the other readings
+
+
+@dataclass(frozen=True)
 class CitationResult:
     citation: Citation
     status: Status
-    spans: tuple[Span, ...] = ()  # where the quote (each elided part) sits in the source
+    spans: tuple[Span, ...] = ()  # where the quote (each part around an elision or insertion) sits
     lines: tuple[int, ...] = ()  # file line of each span's start
     folds: tuple[str, ...] = ()  # folds the match needed
     occurrences: int = 0
@@ -177,6 +209,10 @@ class CitationResult:
     nearest_line: int = 0
     found_in: tuple[str, ...] = ()  # other sources holding the exact quote
     problem: str = ""  # why a source could not be checked, when it could not
+    pages: tuple[int, ...] = ()  # PDF: every page (1-based) the matched passage touches
+    nearest_page: int = 0  # PDF: the page where the nearest passage starts
+    alterations: tuple[Alteration, ...] = ()  # editorial changes the match accepted (issue 7)
+    gaps: tuple[str, ...] = ()  # between consecutive spans: "elision" or "insertion"
 
 
 @dataclass(frozen=True)
@@ -187,6 +223,7 @@ class ClaimResult:
     unbacked_figures: tuple[Figure, ...] = ()
     exempted_figures: tuple[str, ...] = ()
     unused_exemptions: tuple[str, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()  # other sources' values for its figures (issue 7)
 
     @property
     def ok(self) -> bool:

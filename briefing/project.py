@@ -9,6 +9,7 @@ from pathlib import Path
 from briefing.claims import load_claims
 from briefing.config import DEFAULT_SETTINGS, Settings
 from briefing.ingest import load_source, scan_sources
+from briefing.lock import LockState, load_lock_state
 from briefing.models import Briefing, Diagnostic, Report, Severity, Source
 from briefing.verify import verify
 
@@ -22,6 +23,8 @@ class Project:
     sources_dir: Path
     # Source files whose text could not be read: their citations fail, the rest is checked.
     unreadable: dict[str, Diagnostic] = field(default_factory=dict)
+    # sources.lock beside the sources as they are now (issue 4); None: not asked for.
+    lock: LockState | None = None
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -37,8 +40,12 @@ Progress = Callable[[int, int, int, int], None]
 
 
 def load_project(claims_path: Path, sources_dir: Path,
-                 settings: Settings = DEFAULT_SETTINGS, progress: Progress | None = None) -> Project:
-    """Read everything once; every problem is collected, none is raised."""
+                 settings: Settings = DEFAULT_SETTINGS, progress: Progress | None = None,
+                 lock_path: Path | None = None) -> Project:
+    """Read everything once; every problem is collected, none is raised.
+
+    With `lock_path`, the lock there (if any) is read and the sources are snapshotted for it.
+    """
     briefing, claim_diagnostics = load_claims(claims_path, settings)
     listing = scan_sources(sources_dir)
     diagnostics = [*claim_diagnostics, *listing.diagnostics]
@@ -59,7 +66,8 @@ def load_project(claims_path: Path, sources_dir: Path,
         diagnostics.extend(d for d in problems if d.severity is not Severity.ERROR)
         if errors:
             unreadable[source_id] = errors[0]
-    return Project(briefing, sources, tuple(diagnostics), claims_path, sources_dir, unreadable)
+    lock = load_lock_state(lock_path, listing.files, sources) if lock_path is not None else None
+    return Project(briefing, sources, tuple(diagnostics), claims_path, sources_dir, unreadable, lock)
 
 
 def _size(path: Path) -> int:
@@ -74,4 +82,7 @@ def check_project(project: Project, settings: Settings = DEFAULT_SETTINGS) -> Re
     assert project.briefing is not None, "check_project needs claims that parsed"
     reasons = {source_id: d.message for source_id, d in project.unreadable.items()}
     report = verify(project.briefing, project.sources, str(project.sources_dir), settings, reasons)
-    return replace(report, diagnostics=(*project.warnings, *project.unreadable.values(), *report.diagnostics))
+    # A source that changed since sources.lock is its own error, after the unreadable ones.
+    pinned = project.lock.diagnostics(str(project.sources_dir)) if project.lock is not None else []
+    return replace(report, diagnostics=(*project.warnings, *project.unreadable.values(), *pinned,
+                                        *report.diagnostics))

@@ -8,10 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from briefing import __version__
+from briefing.disagree import quantities
+from briefing.edits import describe as describe_alteration
+from briefing.pins import page_of, pin_cite
 from briefing.models import (
     CitationResult,
     ClaimResult,
     Diagnostic,
+    FigureReading,
     Report,
     Severity,
     Status,
@@ -52,8 +56,33 @@ def format_text(report: Report, *, colour: bool = False, verbose: bool = False) 
         lines = ["figures stated on the author's own authority (exempt_figures):"]
         lines += [f"  {r.claim.id}: {', '.join(quoted(f) for f in r.exempted_figures)}" for r in exemptions]
         blocks.append("\n".join(lines))
+    blocks += _edits_and_disagreements(report)
     blocks.append(summary_line(report, colour))
     return "\n\n".join(blocks) + "\n"
+
+
+def _edits_and_disagreements(report: Report) -> list[str]:
+    """Issue 7: the editorial changes each quote makes, and every quantity the sources disagree on."""
+    blocks: list[str] = []
+    altered = [(r.claim.id, a) for r in report.claims for c in r.citations for a in c.alterations]
+    if altered:
+        lines = ["editorial changes in quotes (each checked against its source):"]
+        lines += [f"  {claim}: {describe_alteration(a)}" for claim, a in altered]
+        blocks.append("\n".join(lines))
+    found = quantities(report.claims)
+    if found:
+        lines = ["where the sources disagree:"]
+        for quantity in found:
+            values = []
+            for _, group in quantity.values:
+                texts = {g.text for g in group}
+                values.append(", ".join(
+                    (f"{quoted(g.text)} " if len(texts) > 1 or g is group[0] else "")
+                    + f"{source_path(report, g.source)}:{g.line}" for g in group))
+            lines.append("  " + " \u00b7 ".join(values))
+            lines.append(f"      claims: {', '.join(quantity.claims)}")
+        blocks.append("\n".join(lines))
+    return blocks
 
 
 def format_diagnostic(d: Diagnostic, colour: bool = False) -> str:
@@ -136,7 +165,8 @@ def _citation_details(report: Report, item: CitationResult, colour: bool) -> lis
     near = item.nearest
     if near is not None and item.status is Status.MISQUOTED:
         path = source_path(report, item.citation.source)
-        lines.append(f"source   {path}:{item.nearest_line}: {quoted(near.passage)} "
+        pin = f" (p. {item.nearest_page})" if item.nearest_page else ""
+        lines.append(f"source   {path}:{item.nearest_line}{pin}: {quoted(near.passage)} "
                      f"({near.similarity:.0%} similar)")
         for change in near.changes:
             lines.append(f"differs  {change_text(change, colour)}")
@@ -162,13 +192,24 @@ def _verified_block(report: Report, result: ClaimResult, colour: bool) -> str:
               f"{paint('verified', 'green', colour)}: claim '{result.claim.id}'")]
     for item in result.citations:
         where = ", ".join(f"{source_path(report, item.citation.source)}:{n}" for n in item.lines)
+        pin = f" ({pin_cite(item.pages)})" if item.pages else ""
         folds = f" (folds: {', '.join(item.folds)})" if item.folds else ""
-        lines.append(f"    {where}{folds}")
+        lines.append(f"    {where}{pin}{folds}")
+        lines.extend(f"      edited: {describe_alteration(a)}" for a in item.alterations)
     return "\n".join(lines)
 
 
 def source_path(report: Report, source_id: str) -> str:
     return next((s.path for s in report.sources if s.id == source_id), source_id)
+
+
+def _page(report: Report, source_id: str, offset: int) -> int | None:
+    """The page of a PDF source holding `offset`; None for a source without pages.
+
+    A lookup by id over all sources: called only for citations that have pages (PDFs).
+    """
+    starts = next((s.page_starts for s in report.sources if s.id == source_id), ())
+    return page_of(starts, offset) if starts else None
 
 
 def summary_line(report: Report, colour: bool = False) -> str:
@@ -180,8 +221,12 @@ def summary_line(report: Report, colour: bool = False) -> str:
     verdict = (paint(f"{summary['verified']} of {summary['claims']} claims verified", "green", colour)
                if not failed else
                paint(f"{failed} of {summary['claims']} claims failed", "red", colour) + f" ({statuses})")
+    # Errors outside any claim (an unreadable source, one changed since sources.lock) fail the
+    # check too, so the line says so rather than reading as a pass.
+    errors = sum(d.severity is Severity.ERROR for d in report.diagnostics)
+    problems = paint(f" · {errors} error{'' if errors == 1 else 's'}", "red", colour) if errors else ""
     return (f"{verdict} · {summary['citations']} quotes · {summary['sources_cited']} of "
-            f"{summary['sources']} sources cited · {summary['warnings']} "
+            f"{summary['sources']} sources cited{problems} · {summary['warnings']} "
             f"warning{'' if summary['warnings'] == 1 else 's'}")
 
 
@@ -201,6 +246,8 @@ def summarise(report: Report) -> dict:
         "sources": len(report.sources),
         "sources_cited": len({c.citation.source for c in citations} & {s.id for s in report.sources}),
         "exempted_figures": sum(len(r.exempted_figures) for r in report.claims),
+        "alterations": sum(len(c.alterations) for r in report.claims for c in r.citations),
+        "disagreements": len(quantities(report.claims)),
         "warnings": sum(d.severity is Severity.WARNING for d in report.diagnostics),
     }
 
@@ -259,7 +306,19 @@ def _claim_json(report: Report, result: ClaimResult) -> dict:
             "unbacked": [{"text": f.text, "value": f.value, "unit": f.unit} for f in result.unbacked_figures],
             "exempted": list(result.exempted_figures),
         },
+        "disagreements": [{
+            "citation": d.citation,
+            "figure": _reading_json(d.figure),
+            "others": [_reading_json(o) for o in d.others],
+            "acknowledged": d.acknowledged,
+        } for d in result.disagreements],
     }
+
+
+def _reading_json(reading: FigureReading) -> dict:
+    return {"source": reading.source, "text": reading.text, "value": reading.value, "unit": reading.unit,
+            "line": reading.line, "start": reading.span.start, "end": reading.span.end,
+            "passage": reading.passage}
 
 
 def _citation_json(report: Report, item: CitationResult) -> dict:
@@ -271,12 +330,16 @@ def _citation_json(report: Report, item: CitationResult) -> dict:
         "quote": item.citation.quote,
         "line": item.citation.line,
         "col": item.citation.col,
-        "matches": [{"line": line, "start": span.start, "end": span.end}
+        "matches": [{"line": line, "start": span.start, "end": span.end,
+                     "page": _page(report, item.citation.source, span.start) if item.pages else None}
                     for span, line in zip(item.spans, item.lines)],
+        "pages": list(item.pages),
+        "pin": pin_cite(item.pages) or None,
         "folds": list(item.folds),
         "occurrences": item.occurrences,
         "nearest": None if near is None else {
             "line": item.nearest_line,
+            "page": item.nearest_page or None,
             "start": near.span.start,
             "end": near.span.end,
             "passage": near.passage,
@@ -286,5 +349,6 @@ def _citation_json(report: Report, item: CitationResult) -> dict:
                      for ch in near.changes],
         },
         "found_in": list(item.found_in),
+        "alterations": [{"kind": a.kind, "quote": a.text, "source": a.source} for a in item.alterations],
         "problem": item.problem or None,
     }

@@ -7,7 +7,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from briefing.config import DEFAULT_SETTINGS, Settings
+from briefing.counts import Reading
+from briefing.disagree import CODE as DISAGREEMENT
+from briefing.disagree import Candidates, ClaimFigure, candidates, claim_figures, disagreements, settle
+from briefing.disagree import warnings as disagreement_warnings
+from briefing.edits import CODES as EDIT_CODES
+from briefing.edits import quote_warnings, source_words
 from briefing.figures import check_figures
+from briefing.hyphenation import HyphenatedText, find_hyphenated, hyphenate
 from briefing.match import MultiSearch, find_quote, find_quotes, prepare, split_elisions
 from briefing.models import (
     Briefing,
@@ -25,6 +32,7 @@ from briefing.models import (
 from briefing.nearest import nearest_passages
 from briefing.normalise import NormalisedText, normalise
 from briefing.parallel import cpu_count, run_two_phase
+from briefing.pins import page_of, pages_of
 
 # When citations fail for different reasons, the claim shows the one hardest to fix.
 _FAILURE_ORDER = (Status.UNKNOWN_SOURCE, Status.UNREADABLE_SOURCE, Status.NOT_FOUND, Status.MISQUOTED)
@@ -36,6 +44,7 @@ class SourceIndex:
 
     sources: Mapping[str, Source]
     _folded: dict[str, NormalisedText] = field(default_factory=dict)
+    _hyphenated: dict[str, HyphenatedText | None] = field(default_factory=dict)
 
     def folded(self, source_id: str) -> NormalisedText:
         source = self.sources[source_id]
@@ -43,6 +52,14 @@ class SourceIndex:
         if key not in self._folded:
             self._folded[key] = normalise(source.text)
         return self._folded[key]
+
+    def hyphenated(self, source_id: str) -> HyphenatedText | None:
+        """The source read with line-end hyphens either way; None when it has none (issue 4)."""
+        source = self.sources[source_id]
+        key = source.sha256 or source_id
+        if key not in self._hyphenated:
+            self._hyphenated[key] = hyphenate(source.text)
+        return self._hyphenated[key]
 
     def lines(self, source_id: str, offsets: Sequence[int]) -> list[int]:
         """File line of each offset: one counting pass over the text, in offset order."""
@@ -68,7 +85,17 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
     results, by_source = _route(keyed, sources, unreadable or {})
     groups = [_Group(ids, sources, {s: by_source[s] for s in ids if s in by_source}, keyed, settings)
               for ids in _partition(sources, settings)]
-    checked, elsewhere = run_two_phase(groups, _failed_citations)
+    figures: list[ClaimFigure] = []
+
+    def between(checked: list[dict[Key, CitationResult]]) -> tuple[dict[Key, Citation], list[Reading]]:
+        # The figures claims state, read where their quotes matched (issue 7): each worker then
+        # looks for other values of them in its own sources, beside the failed quotes.
+        figures.extend(claim_figures(briefing.claims, {k: r for group in checked for k, r in group.items()},
+                                     sources))
+        return _failed_citations(checked), [f.reading for f in figures]
+
+    checked, seconds = run_two_phase(groups, between)
+    elsewhere = [hits for hits, _ in seconds]
     for group_results in checked:
         results.update(group_results)
     found_in: dict[tuple[str, int], list[str]] = {}
@@ -81,6 +108,10 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
         _judge_claim(claim, tuple(results[(claim.id, i)] for i in range(len(claim.citations))))
         for claim in briefing.claims
     )
+    # Where the sources disagree (issue 7): other sources' values for the figures claims state.
+    found = disagreements(figures, settle([f.reading for f in figures], [c for _, c in seconds], sources),
+                          claims, sources)
+    claims = tuple(replace(c, disagreements=found[c.claim.id]) if c.claim.id in found else c for c in claims)
     diagnostics = _warnings(briefing, claims, sources)
     return Report(briefing.path, sources_dir, claims, diagnostics, tuple(sources.values()))
 
@@ -144,17 +175,26 @@ class _Group:
             results.update(zip(keys, matched))
         return results
 
-    def second(self, failed: Mapping[Key, Citation]) -> dict[Key, list[str]]:
-        return _find_elsewhere(failed, self.index)
+    def second(self, shared: tuple[Mapping[Key, Citation], list[Reading]]
+               ) -> tuple[dict[Key, list[str]], list[Candidates]]:
+        failed, wanted = shared
+        return _find_elsewhere(failed, self.index), candidates(wanted, self.index.sources)
 
 
 def _match_source(source_id: str, citations: list[Citation], index: SourceIndex,
                   settings: Settings) -> list[CitationResult]:
     """One source searched once for all the quotes that cite it."""
     matches = find_quotes([c.quote for c in citations], index.folded(source_id), settings.elision_max_gap)
+    # Only a quote not found as the text stands tries the other readings of line-end hyphens.
+    if None in matches and (hyphenated := index.hyphenated(source_id)) is not None:
+        matches = [m or find_hyphenated(c.quote, hyphenated, settings.elision_max_gap)
+                   for c, m in zip(citations, matches)]
     lines = iter(index.lines(source_id, [s.start for m in matches if m for s in m.spans]))
+    page_starts = index.sources[source_id].page_starts
     return [CitationResult(c, Status.NOT_FOUND) if m is None else
-            CitationResult(c, Status.VERIFIED, m.spans, tuple(next(lines) for _ in m.spans), m.folds, m.occurrences)
+            CitationResult(c, Status.VERIFIED, m.spans, tuple(next(lines) for _ in m.spans), m.folds,
+                           m.occurrences, pages=pages_of(page_starts, m.spans),
+                           alterations=m.alterations, gaps=m.gap_kinds)
             for c, m in zip(citations, matches)]
 
 
@@ -187,6 +227,7 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
             wanted[i] = missing[0] if missing else result.citation.quote
     nearests = nearest_passages(list(wanted.values()), folded, settings)
     lines = iter(index.lines(source_id, [n.span.start for n in nearests if n]))
+    page_starts = index.sources[source_id].page_starts
     for i, nearest in zip(wanted, nearests):
         misquoted = nearest is not None and nearest.similarity >= settings.misquote_min_similarity
         explained[i] = replace(
@@ -194,6 +235,7 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
             status=Status.MISQUOTED if misquoted else Status.NOT_FOUND,
             nearest=nearest,
             nearest_line=next(lines) if nearest else 0,
+            nearest_page=page_of(page_starts, nearest.span.start) if nearest and page_starts else 0,
         )
     return explained
 
@@ -220,7 +262,8 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
 
 
 def _judge_claim(claim: Claim, citations: tuple[CitationResult, ...]) -> ClaimResult:
-    verified_quotes = [r.citation.quote for r in citations if r.status is Status.VERIFIED]
+    # An inserted clarification is the author's, not the source's: it backs no figure (issue 7).
+    verified_quotes = [source_words(r) for r in citations if r.status is Status.VERIFIED]
     figures = check_figures(claim.text, verified_quotes, claim.exempt_figures)
     failing = {r.status for r in citations} - {Status.VERIFIED}
     if failing:
@@ -252,6 +295,8 @@ def _warnings(briefing: Briefing, claims: tuple[ClaimResult, ...],
                 f"claim '{result.claim.id}': exempt figure '{exemption}' does not appear in its text",
                 Location(briefing.path, result.claim.line, result.claim.col),
                 "remove it from exempt_figures, or write it in the text as listed", Severity.WARNING))
+        warnings += quote_warnings(briefing.path, result, sources)  # what an elision hides (issue 7)
+        warnings += disagreement_warnings(briefing.path, result)
     cited = {c.source for claim in briefing.claims for c in claim.citations}
     for source_id in sorted(set(sources) - cited):
         warnings.append(Diagnostic(
@@ -260,3 +305,13 @@ def _warnings(briefing: Briefing, claims: tuple[ClaimResult, ...],
             Severity.WARNING))
     return tuple(warnings)
 
+
+
+# Warnings that `--strict` makes errors (issue 7): each says a verified quote may still mislead.
+STRICT_CODES = (DISAGREEMENT, *EDIT_CODES)
+
+
+def strict(report: Report) -> Report:
+    """The report with the STRICT_CODES warnings as errors, so the check fails on them."""
+    return replace(report, diagnostics=tuple(
+        replace(d, severity=Severity.ERROR) if d.code in STRICT_CODES else d for d in report.diagnostics))

@@ -36,11 +36,13 @@ def run_briefing(root: Path, args: list[str], hash_seed: str, **env: str) -> sub
                           capture_output=True, check=False, timeout=120)
 
 
-def test_check_json_is_byte_identical_across_runs(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt, marker", [("json", b'"misquoted"'), ("sarif", b'"2.1.0"'),
+                                         ("junit", b"<testsuite")])
+def test_check_reports_are_byte_identical_across_runs(tmp_path: Path, fmt: str, marker: bytes) -> None:
     root = write_project(tmp_path, GOOD.replace("including 63 children", "including 83 children"))
-    runs = [run_briefing(root, ["check", ".", "--format", "json"], seed) for seed in ("1", "2")]
-    assert [r.returncode for r in runs] == [1, 1]
-    assert runs[0].stdout == runs[1].stdout and b'"misquoted"' in runs[0].stdout
+    runs = [run_briefing(root, ["check", ".", "--format", fmt], seed) for seed in ("1", "2")]
+    assert [r.returncode for r in runs] == [1, 1], runs[0].stderr
+    assert runs[0].stdout == runs[1].stdout and marker in runs[0].stdout
 
 
 def test_build_is_byte_identical_across_runs_and_folders(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import textwrap
 import uuid
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -271,7 +272,6 @@ def test_two_builds_into_one_folder_at_once(tmp_path: Path) -> None:
     reader = PdfReader(out / "briefing.pdf")
     first = reader.pages[0].extract_text()
     assert ("Test" in first.splitlines()[0]) != ("Other" in first.splitlines()[0])
-    import zipfile
     with zipfile.ZipFile(out / "briefing.docx") as docx:
         assert docx.testzip() is None
         title = docx.read("docProps/core.xml").decode()

@@ -10,6 +10,7 @@ Sizes come from `Settings.source_max_bytes` (default 100 MiB), `ingest.SIDECAR_M
 from __future__ import annotations
 
 import io
+import json
 import os
 import random
 import signal
@@ -75,8 +76,6 @@ def project(root: Path, sources: dict[str, bytes], cited: list[str]) -> Path:
 
 
 def check_json(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict]:
-    import json
-
     capsys.readouterr()
     code = main(["check", str(root), "--format", "json"])
     return code, json.loads(capsys.readouterr().out)
@@ -161,7 +160,7 @@ def declare_size(data: bytes, name: str, size: int) -> bytes:
     """Rewrite the unpacked size that the zip's headers declare for member `name`."""
     out = bytearray(data)
     raw = name.encode()
-    local = out.find(b"PK\x03\x04" + b"\x00" * 0)  # first local header
+    local = out.find(b"PK\x03\x04")
     while local != -1:
         if out[local + 30:local + 30 + len(raw)] == raw:
             struct.pack_into("<I", out, local + 22, size)

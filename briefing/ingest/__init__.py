@@ -155,8 +155,16 @@ def _read_bounded(path: Path, limit: int) -> bytes | None:
             raise OSError(0, "not a regular file")
         if info.st_size > limit:
             return None
-        data = handle.read(limit + 1)
-    return None if len(data) > limit else data
+        # Read what stat promised (plus a byte, to see growth), never `read(limit + 1)`:
+        # that allocates the whole limit up front for every file.
+        pieces: list[bytes] = []
+        total, want = 0, info.st_size + 1
+        while piece := handle.read(min(max(want - total, 1 << 16), limit + 1 - total)):
+            pieces.append(piece)
+            total += len(piece)
+            if total > limit:
+                return None
+    return b"".join(pieces)
 
 
 def _too_large(file: SourceFile, limit: int) -> Diagnostic:

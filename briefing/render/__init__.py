@@ -4,7 +4,9 @@
 atomic files (`write`, the only I/O), and the read-back proof (`readback`). A build writes
 every requested file or none: each is staged beside its target, read back from disk, and only
 when every file passes are they all moved into place. A failed build removes its staged files
-and leaves earlier outputs untouched.
+and leaves earlier outputs untouched; so does an interrupted one (SIGINT, SIGTERM, SIGHUP:
+see `write.interrupts_raise`), and a signal during the moves waits for them (issue 6).
+The build's timestamp is SOURCE_DATE_EPOCH when set, so a rebuild is byte-identical.
 """
 
 from __future__ import annotations

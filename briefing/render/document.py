@@ -20,7 +20,10 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
-from briefing.models import Briefing, Citation, ClaimResult, Report, Source, SourceMeta, Status
+from briefing.disagree import quantities
+from briefing.edits import brief as brief_alteration
+from briefing.models import Briefing, Citation, CitationResult, ClaimResult, Report, Source, SourceMeta, Status
+from briefing.pins import passage_link, pin_cite
 
 # pandoc-types version of pandoc 3.x; its JSON reader needs the same major.minor.
 PANDOC_API_VERSION = (1, 23, 1)
@@ -124,9 +127,11 @@ def is_web_url(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
-def _url(url: str) -> Inlines:
+def _url(url: str, target: str = "") -> Inlines:
+    """The URL as written; as a link (to `target`, e.g. the passage, when given) if it is http(s)."""
     if is_web_url(url):
-        return [{"t": "Link", "c": [_attr("", ["url"]), [{"t": "Str", "c": url}], [url, ""]]}]
+        href = target if target and is_web_url(target) else url
+        return [{"t": "Link", "c": [_attr("", ["url"]), [{"t": "Str", "c": url}], [href, ""]]}]
     return text(url)
 
 
@@ -202,11 +207,26 @@ def _end_sentence(nodes: Inlines) -> Inlines:
 
 
 def note_content(source_id: str, source: Source | None, quote: str,
-                 status: Status, draft: bool) -> Inlines:
+                 status: Status, draft: bool, found: CitationResult | None = None) -> Inlines:
+    """Source, pin cite and link (for a verified quote, `found`), then the quote on its own line.
+
+    Issue 4: a PDF quote's note cites its page(s) ("p. 12", "pp. 12–13") and links to
+    `url#page=N`; a web source's note links to the passage with a text fragment.
+    """
     meta = source.meta if source else SourceMeta()
-    inlines = _end_sentence(describe_source(source_id, meta))
+    verified = found if found is not None and found.status is Status.VERIFIED else None
+    described = describe_source(source_id, meta)
+    if verified is not None and verified.pages:
+        # A no-break space keeps "p." with its number; an en dash joins a page range.
+        pin = pin_cite(verified.pages, dash="\u2013").replace(" ", "\u00a0", 1)
+        described = _glue([*described, {"t": "Str", "c": ","}, {"t": "Space"}, *text(pin)])
+    inlines = _end_sentence(described)
     if source and source.meta.url.strip():
-        inlines += [{"t": "Space"}, *_url(source.meta.url.strip())]
+        url = source.meta.url.strip()
+        target = ""
+        if verified is not None and is_web_url(url):
+            target = passage_link(url, source, verified.spans, verified.pages)
+        inlines += [{"t": "Space"}, *_url(url, target)]
     if draft and status is not Status.VERIFIED:
         inlines += [{"t": "Space"}, _unverified_mark(status)]
     # The quote starts its own line: after a URL, a following mark would read as part of it.
@@ -250,10 +270,13 @@ def build_document(briefing: Briefing, report: Report, *, draft: bool, now: date
                 if i:
                     # Adjacent calls read "12"; a superscript comma makes them "1,2".
                     inlines.append({"t": "Superscript", "c": [{"t": "Str", "c": ","}]})
-                body = note_content(citation.source, source, citation.quote, status, draft)
+                found = result.citations[i] if result and i < len(result.citations) else None
+                body = note_content(citation.source, source, citation.quote, status, draft, found)
+                body += _alterations(found)
                 inlines.append({"t": "Note", "c": [_para(body)]})
             blocks.append(_para(inlines))
 
+    blocks += _disagreements(report)
     blocks += _sources_list(notes)
     blocks += _verification(briefing, report, notes, draft, now, version)
     meta = {key: {"t": "MetaInlines", "c": text(typographic(value))}
@@ -263,6 +286,44 @@ def build_document(briefing: Briefing, report: Report, *, draft: bool, now: date
     meta["lang"] = {"t": "MetaString", "c": "en"}
     ast = {"pandoc-api-version": list(api_version), "meta": meta, "blocks": blocks}
     return Document(ast, tuple(notes), typographic(briefing.title.strip()), draft, now)
+
+
+def _alterations(found: CitationResult | None) -> Inlines:
+    """A brief line under a quote naming its editorial changes, each checked (issue 7)."""
+    if found is None or found.status is not Status.VERIFIED or not found.alterations:
+        return []
+    listed = "; ".join(brief_alteration(a) for a in found.alterations)
+    return [{"t": "LineBreak"}, {"t": "Emph", "c": text(f"Edited: {listed}.")}]
+
+
+def _disagreements(report: Report) -> list[Node]:
+    """Appendix, "Where the sources disagree": each quantity the check found the sources giving
+    different values for, with every source's value and the sentence that states it (issue 7).
+
+    Drawn from the report's disagreements, so it appears only when the report carries some
+    (`briefing build --disagreements`). The sentences are the sources' own text as located by
+    the check; they are not verified quotes and have no footnotes.
+    """
+    found = quantities(report.claims)
+    if not found:
+        return []
+    sources = {s.id: s for s in report.sources}
+    blocks: list[Node] = [
+        _header(1, "disagreements", text("Appendix: where the sources disagree")),
+        _para(text("Figures this briefing states that other sources give differently, as found by "
+                   "the check. Each entry gives every source's value and the sentence stating it."))]
+    for number, quantity in enumerate(found, 1):
+        label = " \u00b7 ".join(dict.fromkeys(r.text for r in quantity.readings))
+        items: list[list[Node]] = []
+        for reading in quantity.readings:
+            source = sources.get(reading.source)
+            described = describe_source(reading.source, source.meta if source else SourceMeta())
+            line = [{"t": "Strong", "c": text(reading.text)}, {"t": "Space"}, {"t": "Str", "c": "\u2014"},
+                    {"t": "Space"}, *_glue([*described, {"t": "Str", "c": ","}]), {"t": "Space"},
+                    *text(f"line {reading.line}:"), {"t": "LineBreak"}, *quoted(reading.passage)]
+            items.append([{"t": "Plain", "c": line}])
+        blocks += [_header(2, f"disagreement-{number}", text(label)), {"t": "BulletList", "c": items}]
+    return blocks
 
 
 def _ok(result: ClaimResult | None) -> bool:

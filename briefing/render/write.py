@@ -81,9 +81,19 @@ class Templates:
 # --- pandoc -------------------------------------------------------------------
 
 
+@functools.cache
 def _pandoc_path() -> str:
-    import pypandoc  # pypandoc-binary carries pandoc in its wheel (issue 3)
+    """The pandoc in pypandoc-binary's wheel (issue 3); pypandoc's own search only without it.
 
+    pypandoc's search runs `pandoc --version` for every pandoc on PATH and in ~/bin and keeps
+    the newest, so a stray pandoc could render the briefing instead of the one this package
+    was tested with; the bundled binary is the documented one (issue 6, determinism).
+    """
+    import pypandoc
+
+    bundled = Path(pypandoc.__file__).resolve().parent / "files" / ("pandoc.exe" if os.name == "nt" else "pandoc")
+    if bundled.is_file() and os.access(bundled, os.X_OK):
+        return str(bundled)
     return pypandoc.get_pandoc_path()
 
 

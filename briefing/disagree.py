@@ -1,0 +1,489 @@
+"""Where the sources disagree: other sources giving a claim's figures another value (pure).
+
+Issue 7. For each figure a claim's text states, read where its verified quote sits in the
+cited source (`counts.read`), look in every other source for a passage counting the same
+quantity with another value (`counts.score`), and report it as a warning on the claim. It never
+fails a claim by itself; `check --strict` makes it an error.
+
+To stay fast on large corpora, each source is scanned once for the figures whose counted noun
+some claim figure has, and only cheap tests run per candidate (another value, within
+MAX_RATIO, an event word of the same class nearby) before a passage is read in full.
+`verify` runs that step (`candidates`) in its workers, beside the search for failed quotes,
+and settles the candidates (`settle`) in one place, so the answer does not depend on how the
+sources were split between workers.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import ahocorasick_rs
+
+from briefing.counts import (
+    MAX_RATIO,
+    MIN_SCORE,
+    REACH,
+    WORD,
+    Reading,
+    concept,
+    counted,
+    key_of,
+    noun_phrase,
+    read,
+    score,
+    sentence_ends,
+    sentence_words,
+    words_after,
+)
+from briefing.figures import find_figures
+from briefing.lexicon import EVENT_CLASS, LINKING, NOUN_CLASS, NUMBER_WORDS, NUMERALS, stem
+from briefing.models import (
+    CitationResult,
+    Claim,
+    ClaimResult,
+    Diagnostic,
+    Disagreement,
+    Figure,
+    FigureReading,
+    Location,
+    Severity,
+    Source,
+    Status,
+)
+
+CODE = "figure.disagreement"
+# When neither passage says what happened to the counted things, only the context can tell
+# whether they count the same; past this many such candidates for one figure (a noun as common
+# as "people" in a large corpus) that is no longer a reliable signal, and they are not compared.
+UNANCHORED_CAP = 200
+# A candidate shares a content word with the claim figure's sentence within this many characters.
+_NEAR = 150
+# How much of a source's sentence the report and the appendix quote.
+_PASSAGE = 320
+
+# --- each source's counts, indexed once by what they count --------------------------------
+
+# A number in digits (its first digit; what comes before is checked in Python, which is much
+# faster than a look-behind at every position), with up to three words after it.
+_DIGIT_HIT = re.compile(
+    r"\d+(?:[,\u00a0\u2009\u202f]\d{3})*(?:\.\d+)?(?P<pct>\s?%|\s+per[ -]?cent\b)?"
+    r"(?P<scale>\s+(?:hundred|thousand|million|billion)\b)?(?P<words>(?:[ \t]+[^\W\d_][\w'\u2019.-]*){0,3})")
+_GROUPING = re.compile("[,\u00a0\u2009\u202f]")
+_SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+_NUMBER_WORD_SEARCH = ahocorasick_rs.BytesAhoCorasick(
+    [w.encode() for w in NUMBER_WORDS] + [w.capitalize().encode() for w in NUMBER_WORDS])
+# Local events are looked for this far either side of a candidate (a cheap stand-in for its sentence).
+_EVENT_REACH = 300
+
+Hit = tuple[str, int, int, float]  # (source id, start, end, value)
+# A linking word right before a bare number ties it to a noun ("the crowd at 25,000").
+_LINKS = LINKING - {"the"}
+
+
+@functools.lru_cache(maxsize=65536)
+def _probe(words: str) -> str | None:
+    """The key of a number followed by these words, when they name what it counts."""
+    phrase = noun_phrase(words.split())
+    return key_of(phrase) if phrase else None
+
+
+def _previous_word(text: str, start: int) -> str:
+    low = max(0, start - 24)
+    space = text.rfind(" ", low, max(0, start - 1))
+    return text[max(space + 1, low):start].strip().lower().strip(",;:")
+
+
+def _scan(text: str, keys: frozenset[str]) -> Iterable[tuple[str, int, int, float]]:
+    """(key, start, end, value) of each count in `text` whose key is wanted, in one pass."""
+    # Per word, memoised (this loop runs for every number in every source): does a noun phrase
+    # stop before it ("63 were killed", "88 of the 200"), and could it name a wanted key?
+    stops: dict[str, bool] = {}
+    names: dict[str, bool] = {}
+    for m in _DIGIT_HIT.finditer(text):
+        pct, scale, words = m.groups()
+        start, end = m.start(), m.end() - len(words)
+        parts = words.split()
+        stop = stops.get(parts[0]) if parts else True
+        if stop is None:
+            stop = stops[parts[0]] = not noun_phrase(parts[:1])
+        if not stop:  # a noun phrase follows: it names the key, if anything does
+            key = None
+            for word in parts:
+                wanted = names.get(word)
+                if wanted is None:
+                    stemmed = stem(word)
+                    wanted = names[word] = (stemmed in keys or NOUN_CLASS.get(stemmed) in keys
+                                            or "%" + stemmed in keys)
+                if wanted:
+                    key = _probe(words)
+                    key = None if key is None else "%" + key if pct else key
+                    break
+        else:
+            key = _bare_key(text, start, end, pct is not None)
+        if key not in keys:
+            continue
+        before, after = text[start - 1:start], text[end:end + 2]
+        if before and (before.isalnum() or before in ".,:/-\u2013_") or after[:1] in (":", "/") or (
+                after[:1].isalnum() and not words) or after[:1] in "-\u2013" and after[1:2].isdigit():
+            continue  # inside a code, a decimal, a time or a range
+        number = m.group()[:end - start - len(scale or "") - len(pct or "")]
+        try:
+            value = float(_GROUPING.sub("", number))
+        except ValueError:
+            continue
+        if scale:
+            value *= _SCALE[scale.split()[-1].lower()]
+        yield key, start, end, value
+    yield from _scan_words(text, keys)
+
+
+def _bare_key(text: str, start: int, end: int, percent: bool) -> str | None:
+    """The key of a number with no noun after it ("88 of the 200 seats", "the crowd at 25,000")."""
+    if text.startswith(" of ", end) or _previous_word(text, start) in _LINKS:
+        found = counted(text, start, end, percent)
+        if found is not None:
+            return ("%" if percent else "") + found[0]
+    return "%" if percent else None
+
+
+def _scan_words(text: str, keys: frozenset[str]) -> Iterable[tuple[str, int, int, float]]:
+    """Counts written in words ("Nineteen workers"): found as bytes, read with `find_figures`."""
+    data = text.encode("utf-8")
+    hits = _NUMBER_WORD_SEARCH.find_matches_as_indexes(data)
+    if not hits:
+        return
+    ascii_text = len(data) == len(text)
+    position = characters = 0
+    for _, byte_start, byte_end in hits:
+        if ascii_text:
+            start, end = byte_start, byte_end
+        else:  # byte offsets to character offsets, decoding only what lies between hits
+            characters += len(data[position:byte_start].decode("utf-8", "ignore"))
+            position = byte_start
+            start, end = characters, characters + (byte_end - byte_start)
+        if start and text[start - 1].isalpha() or text[end:end + 1].isalpha():
+            continue
+        if text[end:end + 1] in "-\u2010\u2011" and text[end + 1:end + 2].isalpha():
+            continue  # "twenty-five": the number ends at its last word
+        words = tuple(w for w in words_after(text, end))
+        if words and (words[0].lower() in NUMERALS or words[0].lower() == "and"):
+            continue  # "one hundred and twenty": the number ends later
+        if words and words[0].lower() in ("percent", "per"):
+            key = "%" + (_probe(" ".join(words[1:])) or "")
+        else:
+            key = (_probe(" ".join(words)) if words else None) or _bare_key(text, start, end, False)
+        if key not in keys:
+            continue
+        window = max(0, start - 40)
+        figures = [f for f in find_figures(text[window:end + 20]) if f.start <= start - window < f.end]
+        if figures:
+            f = figures[-1]
+            yield key, window + f.start, window + f.end, float(f.value)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Passages of one group of sources that may give a wanted reading's quantity another value."""
+
+    anchored: tuple[Hit, ...]  # near an event word of the reading's class
+    unanchored: tuple[Hit, ...]  # near no event word at all (empty when more than the cap)
+    unanchored_count: int  # how many there were, before the exclusions that need the text
+
+
+def candidates(wanted: Sequence[Reading], sources: Mapping[str, Source]) -> list[Candidates]:
+    """For each wanted reading, the counts in `sources` worth reading in full (cheap gates only).
+
+    One pass over each source finds every count whose key is wanted. Then, per reading: another
+    source, another value within MAX_RATIO, no sentence of that source giving the reading's own
+    value, and an event word of the same class nearby (anchored) or none at all (unanchored).
+    """
+    if not wanted:
+        return []
+    keys = frozenset(r.key for r in wanted)
+    by_key: dict[str, list[Hit]] = {}
+    for source_id, source in sorted(sources.items()):
+        for key, start, end, value in _scan(source.text, keys):
+            by_key.setdefault(key, []).append((source_id, start, end, value))
+    values: dict[str, list[float]] = {}
+    for key, hits in by_key.items():
+        hits.sort(key=lambda h: h[3])
+        values[key] = [h[3] for h in hits]
+    local: dict[tuple[str, int], frozenset[str]] = {}
+    context = _Context(sources)
+    found: list[Candidates] = []
+    for reading in wanted:
+        hits, known = by_key.get(reading.key, []), values.get(reading.key, [])
+        value = float(reading.value)
+        # Within MAX_RATIO of the reading's value, and not equal to it: a slice of the sorted hits.
+        first = bisect.bisect_left(known, abs(value) / MAX_RATIO)
+        last = bisect.bisect_right(known, abs(value) * MAX_RATIO)
+        equal = bisect.bisect_right(known, value) - bisect.bisect_left(known, value)
+        if not reading.events and last - first - equal > UNANCHORED_CAP:
+            found.append(Candidates((), (), last - first - equal))
+            continue
+        same = {}  # where each source gives the reading's own value, in order
+        for hit in hits[bisect.bisect_left(known, value):bisect.bisect_right(known, value)]:
+            same.setdefault(hit[0], []).append(hit[1])
+        anchored: list[Hit] = []
+        unanchored: list[Hit] = []
+        count = 0
+        for hit in hits[first:last]:
+            if hit[3] == value:
+                continue
+            if not reading.events:
+                count += 1
+            if hit[0] == reading.source or (
+                    hit[0] in same and _agrees(sources[hit[0]].text, hit[1], same[hit[0]])):
+                continue
+            if not reading.events:
+                unanchored.append(hit)
+                continue
+            events = local.get(hit[:2])
+            if events is None:
+                events = local[hit[:2]] = _local_events(sources[hit[0]].text, hit[1], hit[2])
+            if events & reading.events:
+                anchored.append(hit)
+            elif not events:
+                unanchored.append(hit)
+                count += 1
+        if count > UNANCHORED_CAP:
+            unanchored = []
+        found.append(Candidates(tuple(h for h in anchored if context.worth(reading, h)),
+                                tuple(h for h in unanchored if context.worth(reading, h)), count))
+    return found
+
+
+class _Context:
+    """Cheap tests of a candidate's context, each a necessary condition of `score`, cached per hit."""
+
+    def __init__(self, sources: Mapping[str, Source]):
+        self.sources = sources
+        self.words: dict[tuple[str, int], frozenset[str]] = {}
+
+    def worth(self, reading: Reading, hit: Hit) -> bool:
+        """Do the sentences share enough words (as `score` counts them) for the hit to be read?"""
+        text = self.sources[hit[0]].text
+        # A shared word other than the counted noun itself is near the figure ...
+        if not _near(text, hit[1], hit[2], reading.words - {reading.key, "#" + reading.key}):
+            return False
+        # ... and the sentences overlap at least as much as the lowest threshold asks.
+        if hit[:2] not in self.words:
+            self.words[hit[:2]] = sentence_words(text, hit[1], hit[2])[1]
+        words = self.words[hit[:2]]
+        return bool(words) and len(reading.words & words) >= MIN_SCORE * min(len(reading.words), len(words))
+
+
+def _local_events(text: str, start: int, end: int) -> frozenset[str]:
+    """Event classes named near a count: a cheap stand-in for its sentence's."""
+    words = WORD.findall(text, max(0, start - _EVENT_REACH), end + _EVENT_REACH)
+    return frozenset(EVENT_CLASS[w] for w in map(str.lower, words) if w in EVENT_CLASS)
+
+
+def _agrees(text: str, start: int, agreeing: list[int]) -> bool:
+    """Does the source give the wanted value in the same sentence as this other number? Then it
+    agrees, and the other number counts something else ("613 ... killed, and 1,000 ... disabled")."""
+    agreeing = sorted(agreeing)
+    i = bisect.bisect_left(agreeing, start - REACH)
+    while i < len(agreeing) and agreeing[i] < start + REACH:
+        a, b = sorted((agreeing[i], start))
+        if next(iter(sentence_ends(text, a, b)), None) is None:
+            return True
+        i += 1
+    return False
+
+
+def settle(wanted: Sequence[Reading], found: Sequence[Sequence[Candidates]],
+           sources: Mapping[str, Source]) -> list[list[tuple[float, Reading]]]:
+    """Read the candidates in full and keep those that score, the best per source and value.
+
+    `found` holds each group's `candidates`; the cap on unanchored candidates applies to their
+    total, so the answer does not depend on how the sources were split between workers.
+    """
+    read_cache: dict[tuple[str, int], Reading | None] = {}
+    results: list[list[tuple[float, Reading]]] = []
+    for i, reading in enumerate(wanted):
+        hits = [h for group in found for h in group[i].anchored]
+        if sum(group[i].unanchored_count for group in found) <= UNANCHORED_CAP:
+            hits += [h for group in found for h in group[i].unanchored]
+        best: dict[tuple[str, str], tuple[float, Reading]] = {}
+        for source_id, start, end, _ in hits:
+            if (source_id, start) not in read_cache:
+                text = sources[source_id].text
+                figures = [f for f in find_figures(text[start:end]) if f.start == 0]
+                read_cache[source_id, start] = read(source_id, text, Figure(
+                    figures[0].text, figures[0].value, figures[0].unit, start, start + figures[0].end,
+                    figures[0].ordinal)) if figures else None
+            other = read_cache[source_id, start]
+            value = score(reading, other) if other is not None else 0.0
+            slot = (source_id, other.value) if other is not None else ("", "")
+            if value and (slot not in best or value > best[slot][0]):
+                best[slot] = (value, other)
+        results.append(sorted(best.values(), key=lambda x: (x[1].source, x[1].span.start)))
+    return results
+
+
+def _near(text: str, start: int, end: int, words: frozenset[str]) -> bool:
+    """Is one of `words` (as `concept` reads them) within _NEAR characters of text[start:end]?"""
+    return any(concept(w) in words for w in WORD.findall(text, max(0, start - _NEAR), end + _NEAR))
+
+
+def conflicts(wanted: Sequence[Reading], sources: Mapping[str, Source]) -> list[list[tuple[float, Reading]]]:
+    """For each wanted reading, the readings of other sources giving its quantity another value."""
+    return settle(wanted, [candidates(wanted, sources)], sources)
+
+
+# --- claims ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimFigure:
+    claim: str
+    citation: int
+    reading: Reading
+
+
+def claim_figures(claims: Sequence[Claim], results: Mapping[tuple[str, int], CitationResult],
+                  sources: Mapping[str, Source]) -> list[ClaimFigure]:
+    """Each figure a claim's text states, read where its verified quote sits in the cited source.
+
+    Only the figures the claim relies on: a number that merely sits inside a quote is not the
+    claim's. `results` holds each citation's result by (claim id, citation number).
+    """
+    found: list[ClaimFigure] = []
+    for claim in claims:
+        stated = {(f.value, f.unit) for f in find_figures(claim.text)}
+        if not stated:
+            continue
+        for index in range(len(claim.citations)):
+            item = results.get((claim.id, index))
+            source = sources.get(item.citation.source) if item else None
+            if item is None or item.status is not Status.VERIFIED or source is None:
+                continue
+            for span in item.spans:
+                for f in find_figures(source.text[span.start:span.end]):
+                    if (f.value, f.unit) not in stated:
+                        continue
+                    figure = Figure(f.text, f.value, f.unit, span.start + f.start, span.start + f.end,
+                                    f.ordinal)
+                    reading = read(source.id, source.text, figure)
+                    if reading is not None:
+                        found.append(ClaimFigure(claim.id, index, reading))
+    return found
+
+
+def disagreements(figures: Sequence[ClaimFigure], settled: Sequence[Sequence[tuple[float, Reading]]],
+                  claims: Sequence[ClaimResult], sources: Mapping[str, Source]
+                  ) -> dict[str, tuple[Disagreement, ...]]:
+    """Disagreements by claim id, from each claim figure's settled readings in other sources."""
+    results = {r.claim.id: r for r in claims}
+    by_claim: dict[str, list[Disagreement]] = {}
+    for figure, others in zip(figures, settled):
+        if not others:
+            continue
+        quoted = [(c.citation.source, c.spans) for c in results[figure.claim].citations
+                  if c.status is Status.VERIFIED]
+        # The claim acknowledges a disagreement when it quotes the other source's passage itself.
+        acknowledged = all(any(source == o.source and any(s.start <= o.span.start < s.end for s in spans)
+                               for source, spans in quoted) for _, o in others)
+        by_claim.setdefault(figure.claim, []).append(Disagreement(
+            figure.citation, reading_of(figure.reading, sources),
+            tuple(reading_of(o, sources) for _, o in others), acknowledged))
+    return {claim: tuple(found) for claim, found in by_claim.items()}
+
+
+def find_disagreements(claims: Sequence[ClaimResult], sources: Mapping[str, Source]
+                       ) -> dict[str, tuple[Disagreement, ...]]:
+    """All of it in one process: `verify` runs the `candidates` step in its workers instead."""
+    results = {(r.claim.id, i): c for r in claims for i, c in enumerate(r.citations)}
+    figures = claim_figures([r.claim for r in claims], results, sources)
+    return disagreements(figures, conflicts([f.reading for f in figures], sources), claims, sources)
+
+
+def reading_of(reading: Reading, sources: Mapping[str, Source]) -> FigureReading:
+    source = sources[reading.source]
+    text = source.text
+    passage = " ".join(text[reading.sentence.start:reading.sentence.end].split())
+    if len(passage) > _PASSAGE:
+        at = passage.find(reading.noun) if reading.noun in passage else 0
+        begin = max(0, at - _PASSAGE // 2)
+        passage = ("\u2026" if begin else "") + passage[begin:begin + _PASSAGE].strip() + "\u2026"
+    return FigureReading(reading.source, reading.noun, reading.value, reading.unit, reading.span,
+                         source.line_of(reading.span.start), passage)
+
+
+def warnings(claims_path: str, result: ClaimResult) -> list[Diagnostic]:
+    """A warning for each figure of the claim that other sources give differently, unless the
+    claim quotes those other passages itself."""
+    found: list[Diagnostic] = []
+    for disagreement in result.disagreements:
+        if disagreement.acknowledged:
+            continue
+        citation = result.claim.citations[disagreement.citation]
+        figure = disagreement.figure
+        others = "; ".join(f"\u201c{o.text}\u201d ({o.source}, line {o.line})" for o in disagreement.others)
+        found.append(Diagnostic(
+            CODE, f"claim '{result.claim.id}': \u201c{figure.text}\u201d ({figure.source}, line "
+            f"{figure.line}); other sources differ: {others}",
+            Location(claims_path, citation.line, citation.col),
+            "check which figure is right; cite the other sources' figure too, or say why they differ",
+            Severity.WARNING))
+    return found
+
+
+# --- for reports and the rendered appendix ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One quantity the sources give different values for: every reading of it, and the claims."""
+
+    readings: tuple[FigureReading, ...]  # by value, then source and place
+    claims: tuple[str, ...]  # ids of the claims whose figures it is, in briefing order
+
+    @property
+    def values(self) -> list[tuple[str, list[FigureReading]]]:
+        """(value, readings) for each value, in order of first appearance in `readings`."""
+        grouped: dict[str, list[FigureReading]] = {}
+        for reading in self.readings:
+            grouped.setdefault(reading.value, []).append(reading)
+        return list(grouped.items())
+
+
+def quantities(claims: Sequence[ClaimResult]) -> list[Quantity]:
+    """Every disagreement of the briefing, one entry per quantity (readings linked by them)."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def root(key: tuple[str, int]) -> tuple[str, int]:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    readings: dict[tuple[str, int], FigureReading] = {}
+    claimed: dict[tuple[str, int], list[str]] = {}
+    for result in claims:
+        for disagreement in result.disagreements:
+            mine = (disagreement.figure.source, disagreement.figure.span.start)
+            readings[mine] = disagreement.figure
+            claimed.setdefault(mine, []).append(result.claim.id)
+            for other in disagreement.others:
+                theirs = (other.source, other.span.start)
+                readings[theirs] = other
+                parent[root(theirs)] = root(mine)
+    groups: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    for key in readings:
+        groups.setdefault(root(key), []).append(key)
+    order = {claim.claim.id: i for i, claim in enumerate(claims)}
+    found: list[Quantity] = []
+    for members in groups.values():
+        ids = sorted({c for key in members for c in claimed.get(key, [])}, key=order.__getitem__)
+        first: dict[str, int] = {}
+        for key in members:  # values in the order the claims state them, then the others
+            first.setdefault(readings[key].value, len(first) if key in claimed else 10**6 + len(first))
+        ordered = sorted(members, key=lambda k: (first[readings[k].value], k))
+        found.append(Quantity(tuple(readings[k] for k in ordered), tuple(ids)))
+    found.sort(key=lambda q: order[q.claims[0]] if q.claims else 0)
+    return found

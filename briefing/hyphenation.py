@@ -1,0 +1,186 @@
+"""Line-end hyphens read both ways: "man-\\nagement" as "management" or as "man-agement" (pure).
+
+Issue 4: a hyphen at a line end is ambiguous ("man-agement" is one word, "well-known" is not),
+so a quote verifies under either reading of each line-end hyphen, and the match reports which
+reading it used: fold `hyphen-joined` (hyphen and line break dropped) or `hyphen-kept` (only
+the line break dropped). Readings are chosen per hyphen, so one quote may need both.
+
+Only a source with a hyphen between letters at a line end pays for this, and only when a quote
+was not found as the text stands. Its text is rewritten once with each such hyphen replaced
+by JOINT and the line break after it removed, then folded as usual; a quote is searched with a
+pattern in which a JOINT may stand between any two characters (joined) or for a hyphen (kept).
+Hyphens between digits are never joined: "20-\\n30" is a range, and reading it as "2030" would
+invent a figure.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass
+from itertools import islice
+
+from briefing.match import QuoteMatch, prepare, split_elisions
+from briefing.models import Span
+from briefing.normalise import FOLD_NAMES, NormalisedText, folds_needed, normalise
+
+JOINED, KEPT = "hyphen-joined", "hyphen-kept"
+HYPHEN_FOLDS = (JOINED, KEPT)
+# A private-use character: no fold touches it and no real quote contains it.
+JOINT = "\ue000"
+# Hyphen-minus, U+2010 HYPHEN (WeasyPrint's `hyphens: auto`) and a soft hyphen a PDF printed,
+# then the line break (one newline, or a page break "\n\f\n" between pages) and a letter. The
+# letter before the hyphen is checked on each hit: a pattern that starts with a lookbehind
+# is tried at every offset and runs about eight times slower.
+_BREAK = re.compile(r"[-\u2010\u00ad][ \t]*\n(?:[ \t\f]*\n)?[ \t]*(?=[^\W\d_])")
+_LETTER = re.compile(r"[^\W\d_]")
+_MAX_OCCURRENCES = 1000
+
+
+@dataclass(frozen=True)
+class HyphenatedText:
+    """A source's text with line-end hyphens marked, folded, and mapped back to the original.
+
+    `folded.original` is the rewritten text; `marks[i]` is the rewritten offset just after
+    the i-th removed line break and `removed[i]` the characters removed up to and including it.
+    """
+
+    original: str
+    folded: NormalisedText
+    marks: tuple[int, ...]
+    removed: tuple[int, ...]
+
+    def _to_original(self, offset: int) -> int:
+        i = bisect.bisect_right(self.marks, offset) - 1
+        return offset + (self.removed[i] if i >= 0 else 0)
+
+    def original_span(self, start: int, end: int) -> Span:
+        """Folded [start, end) as a span of the source's own text."""
+        rewritten = self.folded.original_span(start, end)
+        begin = self._to_original(rewritten.start)
+        if rewritten.end <= rewritten.start:
+            return Span(begin, begin)
+        return Span(begin, self._to_original(rewritten.end - 1) + 1)
+
+
+def hyphenate(text: str) -> HyphenatedText | None:
+    """The two-reading form of `text`, or None when it has no line-end hyphen between letters."""
+    pieces: list[str] = []
+    marks: list[int] = []
+    removed: list[int] = []
+    position = length = total = 0
+    for match in _BREAK.finditer(text):
+        if not match.start() or not _LETTER.match(text, match.start() - 1):
+            continue
+        pieces.append(text[position:match.start()])
+        pieces.append(JOINT)
+        length += match.start() - position + 1
+        total += match.end() - match.start() - 1
+        marks.append(length)
+        removed.append(total)
+        position = match.end()
+    if not marks:
+        return None
+    pieces.append(text[position:])
+    return HyphenatedText(text, normalise("".join(pieces)), tuple(marks), tuple(removed))
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern(needle: str) -> re.Pattern[str]:
+    """The folded quote, with an optional JOINT between characters and JOINT allowed for `-`."""
+    items = [f"[-{JOINT}]" if c == "-" else re.escape(c) for c in needle]
+    return re.compile(f"{JOINT}?".join(items))
+
+
+def find_hyphenated(quote: str, source: HyphenatedText, max_gap: int) -> QuoteMatch | None:
+    """Where `quote` occurs when line-end hyphens may be read either way, or None.
+
+    Like `match.find_quote`: the whole quote first, then its elided parts in order, each
+    within `max_gap` folded characters of the one before.
+    """
+    needle = prepare(quote)
+    if not needle or JOINT in needle:
+        return None
+    text = source.folded.text
+    pattern = _pattern(needle)
+    first = pattern.search(text)
+    if first is not None:
+        count = sum(1 for _ in islice(pattern.finditer(text), _MAX_OCCURRENCES))
+        return _result([quote], [needle], [first.span()], source, count, elided=False)
+    parts = split_elisions(needle)
+    if len(parts) < 2:
+        return None
+    patterns = [_pattern(p) for p in parts]
+    found: list[tuple[int, int]] | None = None
+    count = 0
+    for start in islice(patterns[0].finditer(text), _MAX_OCCURRENCES):
+        placed = _place_rest(patterns, parts, text, start.span(), max_gap)
+        if placed is not None:
+            found = found or placed
+            count += 1
+    if found is None:
+        return None
+    return _result(split_elisions(quote), parts, found, source, count, elided=True)
+
+
+def _place_rest(patterns: list[re.Pattern[str]], parts: list[str], text: str,
+                first: tuple[int, int], max_gap: int) -> list[tuple[int, int]] | None:
+    placed = [first]
+    for pattern, part in zip(patterns[1:], parts[1:]):
+        previous_end = placed[-1][1]
+        # A part with joints is longer than the part itself: allow one joint per character.
+        hit = pattern.search(text, previous_end, previous_end + max_gap + 2 * len(part))
+        if hit is None or hit.start() - previous_end > max_gap:
+            return None
+        placed.append(hit.span())
+    return placed
+
+
+def readings(window: str, needle: str) -> list[str] | None:
+    """The reading of each JOINT in a matched `window` of folded text, in order."""
+    chosen: list[str] = []
+    k = 0
+    for char in window:
+        if char == JOINT:
+            # The character after a joint is a letter, so a `-` here can only be the hyphen kept.
+            if k < len(needle) and needle[k] == "-":
+                chosen.append(KEPT)
+                k += 1
+            else:
+                chosen.append(JOINED)
+        elif k < len(needle) and needle[k] == char:
+            k += 1
+        else:
+            return None
+    return chosen if k == len(needle) else None
+
+
+def _result(quote_parts: list[str], needles: list[str], ranges: list[tuple[int, int]],
+            source: HyphenatedText, count: int, elided: bool) -> QuoteMatch:
+    folded = source.folded
+    used: set[str] = set()
+    for part, needle, (start, end) in zip(quote_parts, needles, ranges):
+        chosen = readings(folded.text[start:end], needle) or []
+        used.update(chosen)
+        # The passage as the chosen readings print it, for the ordinary folds it still needs.
+        rewritten = folded.original_span(start, end)
+        used.update(folds_needed(part, _as_read(source, rewritten, chosen)))
+    spans = tuple(source.original_span(a, b) for a, b in ranges)
+    folds = tuple(f for f in (*FOLD_NAMES, *HYPHEN_FOLDS) if f in used)
+    return QuoteMatch(spans, folds, count, elided)
+
+
+def _as_read(source: HyphenatedText, rewritten: Span, chosen: list[str]) -> str:
+    """The rewritten passage with each JOINT as read: gone, or the source's own hyphen."""
+    passage = source.folded.original[rewritten.start:rewritten.end]
+    pieces: list[str] = []
+    position = 0
+    for reading in chosen:
+        at = passage.find(JOINT, position)
+        if at == -1:
+            break
+        hyphen = source.original[source._to_original(rewritten.start + at)]
+        pieces += [passage[position:at], "" if reading == JOINED else hyphen]
+        position = at + 1
+    return "".join(pieces) + passage[position:]

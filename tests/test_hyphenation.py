@@ -1,0 +1,150 @@
+"""Line-end hyphens read both ways, on real PDFs (tests/fixtures/ingest) and on made-up text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefing.hyphenation import JOINED, KEPT, find_hyphenated, hyphenate
+from briefing.ingest import reader_for
+from briefing.models import Briefing, Citation, Claim, Section, Source, Status
+from briefing.verify import verify
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+MAX_GAP = 1500
+
+
+def fixture_source(name: str) -> Source:
+    path = FIXTURES / name
+    reader = reader_for(path)
+    assert reader is not None
+    source, problems = reader.parse(path.read_bytes(), str(path), path.stem)
+    assert source is not None, problems
+    return source
+
+
+def check_one(source: Source, quote: str):
+    claim = Claim("c", "text", (Citation(source.id, quote, 1),), 1)
+    report = verify(Briefing("claims.yaml", "T", (Section("S", (claim,)),)), {source.id: source})
+    return report.claims[0].citations[0]
+
+
+# quote, fixture, folds the match reports, pages it touches. The WeasyPrint PDF is made with
+# `hyphens: auto` (U+2010 at line ends) and two columns; the hand-made one has a typed
+# hyphen-minus at a line end and is not made by WeasyPrint.
+CASES = [
+    pytest.param("The committee’s report on “institutional management” found", "weasyprint.pdf",
+                 ("whitespace", JOINED), (1,), id="auto-hyphen-joined"),
+    pytest.param("administrative responsibilities were distributed inconsistently", "weasyprint.pdf",
+                 ("whitespace", JOINED), (1,), id="two-breaks-in-one-quote"),
+    pytest.param("cost-effective and evidence-based decision-making framework", "weasyprint.pdf",
+                 ("whitespace", JOINED, KEPT), (1,), id="both-readings-in-one-quote"),
+    pytest.param("the extraordinarily complicated arrangements", "weasyprint.pdf",
+                 ("whitespace", JOINED), (1,), id="second-column"),
+    pytest.param("part-time and full-time workforce. Page two begins", "weasyprint.pdf",
+                 ("whitespace", JOINED), (1, 2), id="across-a-page"),
+    pytest.param("this sentence about efficient, affluent offices.", "weasyprint.pdf",
+                 (JOINED,), (2,), id="page-two"),
+    pytest.param("report lists the management of public records", "handmade.pdf",
+                 (JOINED,), (1,), id="typed-hyphen-joined"),
+    pytest.param("report lists the man-agement of public records", "handmade.pdf",
+                 (KEPT,), (1,), id="typed-hyphen-kept"),
+    pytest.param("institutional man-agement", "weasyprint.pdf",
+                 ("whitespace", "dashes", KEPT), (1,), id="auto-hyphen-kept-is-a-dash-fold"),
+    pytest.param("The “hand-made” report", "handmade.pdf", (), (1,), id="no-break-no-reading"),
+]
+
+
+@pytest.mark.parametrize(("quote", "fixture", "folds", "pages"), CASES)
+def test_quotes_verify_under_either_reading(quote: str, fixture: str, folds: tuple[str, ...],
+                                            pages: tuple[int, ...]) -> None:
+    result = check_one(fixture_source(fixture), quote)
+    assert result.status is Status.VERIFIED
+    assert result.folds == folds
+    assert result.pages == pages
+
+
+@pytest.mark.parametrize("quote", [
+    "the managment of public records",  # a real misquote stays one
+    "the man agement of public records",  # a space is not a reading of a hyphen
+    "report lists the manag-ement of public",  # a hyphen where the source has none
+])
+def test_a_misquote_is_still_a_misquote(quote: str) -> None:
+    assert check_one(fixture_source("handmade.pdf"), quote).status is not Status.VERIFIED
+
+
+def test_span_points_at_the_hyphen_and_line_break_in_the_original() -> None:
+    source = fixture_source("weasyprint.pdf")
+    result = check_one(source, "institutional management")
+    span = result.spans[0]
+    assert source.text[span.start:span.end] == "institutional  man\u2010\nagement"
+    assert result.lines == (source.line_of(span.start),)
+
+
+def test_elided_quote_across_hyphenated_lines() -> None:
+    result = check_one(fixture_source("weasyprint.pdf"),
+                       "administrative responsibilities ... distributed inconsistently")
+    assert result.status is Status.VERIFIED
+    assert len(result.spans) == 2 and JOINED in result.folds
+
+
+@pytest.mark.parametrize(("text", "quote"), [
+    ("from 20-\n30 years", "from 2030 years"),  # a range is never read as one number
+    ("in 1990-\n1995", "in 19901995"),
+    ("the A-\n4 paper", "the A4 paper"),  # a digit on one side is enough
+], ids=["range", "years", "code"])
+def test_hyphens_next_to_digits_are_never_joined(text: str, quote: str) -> None:
+    source = Source("s", "s.txt", "text", text)
+    assert check_one(source, quote).status is not Status.VERIFIED
+
+
+def test_a_source_without_line_end_hyphens_pays_nothing() -> None:
+    assert hyphenate("well-known and state-owned\nlines without a break hyphen") is None
+
+
+def test_a_literal_match_needs_no_reading() -> None:
+    source = Source("s", "s.txt", "text", "the man-\nagement of records")
+    result = check_one(source, "man- agement")  # as the text stands, after the whitespace fold
+    assert result.status is Status.VERIFIED and JOINED not in result.folds and KEPT not in result.folds
+
+
+def test_soft_hyphen_and_spaces_around_the_break() -> None:
+    source = Source("s", "s.txt", "text", "the inter\u00ad \n  national office")
+    # Joined, the soft hyphen and the spaces around the line break go with it: no other fold.
+    assert check_one(source, "the international office").folds == (JOINED,)
+
+
+def test_occurrences_are_counted_under_the_readings() -> None:
+    source = Source("s", "s.txt", "text", "one man-\nagement here\nand man-\nagement there")
+    result = check_one(source, "management")
+    assert result.status is Status.VERIFIED and result.occurrences == 2
+
+
+WORDS = st.lists(st.text(alphabet="abcdefghij", min_size=2, max_size=8), min_size=3, max_size=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=WORDS, data=st.data())
+def test_any_run_of_words_verifies_whatever_the_line_breaks(words: list[str], data: st.DataObject) -> None:
+    """Break words at random with a line-end hyphen; every run of the words still verifies,
+    and its span covers exactly those words in the original text."""
+    pieces = []
+    for word in words:
+        cut = data.draw(st.integers(0, len(word) - 1))
+        pieces.append(word if cut == 0 else word[:cut] + data.draw(st.sampled_from(["-", "\u2010"])) + "\n" + word[cut:])
+    original = " ".join(pieces)
+    first = data.draw(st.integers(0, len(words) - 1))
+    last = data.draw(st.integers(first, len(words) - 1))
+    quote = " ".join(words[first:last + 1])
+    hyphenated = hyphenate(original)
+    match = find_hyphenated(quote, hyphenated, MAX_GAP) if hyphenated else None
+    if match is None:  # no word was broken: the plain matcher's case
+        assert quote in original
+        return
+    span = match.spans[0]
+    assert 0 <= span.start <= span.end <= len(original)
+    assert re.sub("[-\u2010]\n", "", original[span.start:span.end]) == quote
