@@ -10,6 +10,7 @@ import difflib
 import gc
 import os
 import re
+import unicodedata
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -36,8 +37,16 @@ _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udff
 # Anchors and aliases sit where a node starts: at a line's start or after an indicator (and
 # perhaps a tag); only a file with such a spot pays for a second pass over the YAML events.
 _MAYBE_ANCHOR = re.compile(r"(?:^|[:?,\[{-])[ \t]*(?:![^\s]*[ \t]+)?[&*][^\s,\[\]{}]", re.MULTILINE)
+# Bidi embeddings, overrides and isolates reorder how text shows (Trojan Source): refused in
+# the fields the briefing prints; in `text` also any format character next to a digit
+# ("6<ZWSP>13"). A quote keeps them: it then fails against its source, which names them.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_READ_FIELDS = ("title", "summary", "heading", "text")
 _TOP = "the claims file"  # the owner of top-level keys, as messages name it
 _ALIAS_MESSAGE = "YAML aliases and anchors are not allowed in claims files"
+# libyaml's composer recurses in C once per nesting level and overflows the C stack (SIGSEGV)
+# at about 25,000 levels (issue 6); no claims file nests more than a handful.
+MAX_DEPTH = 5000
 _MAX_REPEATS = 20  # anchors or control characters reported one by one (anchors then summed up)
 _HINTS = {  # what to write when a key is missing (or, for lists, empty)
     "sections": "add at least one section with 'heading' and 'claims'",
@@ -72,7 +81,8 @@ def load_claims(path: str | os.PathLike[str], settings: Settings = DEFAULT_SETTI
                                      None, "pass the YAML file itself, e.g. --claims DIR/claims.yaml"),)
         with open(path, "rb") as file:
             size = os.fstat(file.fileno()).st_size
-            data = b"" if size > limit else file.read(limit + 1)  # a pipe reports size 0
+            data = b"" if size > limit else _read_upto(file, size + 1, limit + 1)
+            size = max(size, len(data))
     except (FileNotFoundError, NotADirectoryError):
         return None, (Diagnostic("claims.missing", f"claims file not found: {shown}", None,
                                  "check the path, or pass the file with --claims FILE"),)
@@ -83,6 +93,17 @@ def load_claims(path: str | os.PathLike[str], settings: Settings = DEFAULT_SETTI
     if size > limit:
         return None, (_too_large(size, limit, shown),)
     return parse_claims(data, shown, settings)
+
+
+def _read_upto(file, first: int, most: int) -> bytes:
+    """The file's bytes, at most `most`: `first` (its size + 1) in one read, then in chunks, so
+    a pipe (size 0) or a growing file is read without allocating `most` bytes up front."""
+    chunks = [file.read(first)]
+    total = len(chunks[0])
+    while total < most and (chunk := file.read(min(1 << 20, most - total))):
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def parse_claims(data: bytes | str, path: str, settings: Settings = DEFAULT_SETTINGS) -> Result:
@@ -104,9 +125,37 @@ def parse_claims(data: bytes | str, path: str, settings: Settings = DEFAULT_SETT
             gc.enable()
 
 
+def _too_deep(text: str, path: str) -> Diagnostic | None:
+    """The first node nested deeper than MAX_DEPTH, found from the events before composing."""
+    if (text.count("[") + text.count("{") < MAX_DEPTH // 2 and not re.search(r"(?m)^ {400}", text)
+            and not re.search(r"(?:[-?:][ \t]+){50}", text)):
+        return None  # cannot nest deeply: each level needs a bracket, an indent or an indicator
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_LOADER):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _deep_diagnostic(_char_location(text, min(event.start_mark.index, len(text)), path))
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # compose reports the syntax error with its wording
+    return None
+
+
+def _deep_diagnostic(location: Location) -> Diagnostic:
+    return Diagnostic("claims.too-deep", f"claims file nests lists or mappings more than {MAX_DEPTH:,} deep",
+                      location, "a claims file needs only a few levels: title, sections, claims, citations")
+
+
 def _parse_text(text: str, path: str) -> Result:
+    if (deep := _too_deep(text, path)) is not None:
+        return None, (deep,)
     try:
         root = yaml.compose(text, Loader=_LOADER)
+    except RecursionError:
+        return None, (_deep_diagnostic(Location(path, 1, 1)),)
     except yaml.MarkedYAMLError as exc:
         return None, (_syntax(exc, text, path),)
     except yaml.YAMLError as exc:  # a reader error _CONTROL missed: no reliable mark
@@ -121,6 +170,7 @@ def _parse_text(text: str, path: str) -> Result:
     for problem in validate(root):
         reader.word(problem)
     reader.duplicate_ids(root)
+    reader.invisible_chars(root, text)
     diagnostics = tuple(sorted(reader.diagnostics, key=lambda d: (d.location.line, d.location.col)
                                if d.location else (0, 0)))
     return (None if diagnostics else reader.briefing(root)), diagnostics
@@ -160,15 +210,19 @@ def _decode(data: bytes | str, path: str) -> tuple[str | None, tuple[Diagnostic,
 
 
 def _byte_location(data: bytes, offset: int, path: str) -> Location:
-    start = data.rfind(b"\n", 0, offset) + 1
+    # A line ends at CR LF, a lone CR or LF, as YAML and editors count them.
+    start = max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1
     if start == 0 and data.startswith(b"\xef\xbb\xbf"):
         start = 3
     column = len(data[start:offset].decode("utf-8", "replace")) + 1
-    return Location(path, data.count(b"\n", 0, offset) + 1, column)
+    line = data.count(b"\n", 0, offset) + data.count(b"\r", 0, offset) - data.count(b"\r\n", 0, offset) + 1
+    return Location(path, line, column)
 
 
 def _char_location(text: str, offset: int, path: str) -> Location:
-    return Location(path, text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset))
+    start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset))
+    line = text.count("\n", 0, offset) + text.count("\r", 0, offset) - text.count("\r\n", 0, offset) + 1
+    return Location(path, line, offset - start)
 
 
 def _syntax(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic:
@@ -408,6 +462,40 @@ class _Reader:
                                f"{first[claim_id]})", node, "give each claim its own id")
                 else:
                     first[claim_id] = self.location(node).line
+
+    def invisible_chars(self, root: Node, text: str) -> None:
+        """Refuse characters that make a field show other than it reads (see _BIDI)."""
+        if not isinstance(root, MappingNode):
+            return
+        seen: set[int] = set()
+        nodes: list[tuple[str, Node]] = []
+        fields = _fields(root)
+        nodes += [(key, fields[key][1]) for key in ("title", "summary") if key in fields]
+        for section in self._items(root, "sections", seen):
+            if isinstance(section, MappingNode):
+                nodes += [(key, value) for key, (_, value) in _fields(section).items() if key == "heading"]
+            for claim in self._items(section, "claims", seen):
+                if not isinstance(claim, MappingNode):
+                    continue
+                nodes += [(key, value) for key, (_, value) in _fields(claim).items() if key in _READ_FIELDS]
+        for key, node in nodes:
+            if not isinstance(node, ScalarNode):
+                continue
+            value = node.value
+            bad = [m.start() for m in _BIDI.finditer(value)]
+            if key == "text":
+                bad += [i for i, c in enumerate(value) if unicodedata.category(c) == "Cf"
+                        and (value[i - 1:i].isdigit() or value[i + 1:i + 2].isdigit())]
+            for i in sorted(set(bad))[:_MAX_REPEATS]:
+                c = value[i]
+                raw = text.find(c, node.start_mark.index, node.end_mark.index)
+                where = (_char_location(text, raw, self.path) if raw != -1 and self.starts is None
+                         else self.location(node))
+                name = unicodedata.name(c, "unnamed character")
+                self.diagnostics.append(Diagnostic(
+                    "claims.invisible-char", f"'{key}' holds the invisible character U+{ord(c):04X} {name}, "
+                    "which changes how the text shows", where,
+                    "delete it (it is usually pasted in from a PDF or a web page)"))
 
     @staticmethod
     def _items(node: Node, key: str, seen: set[int]) -> list[Node]:

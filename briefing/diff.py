@@ -16,9 +16,14 @@ from briefing.normalise import fold
 
 # More changes than this stop being readable; the closest ones are merged until it fits.
 MAX_CHANGES = 8
+# Words of a quote and its passage (after their common start and end) that difflib compares;
+# beyond this they are shown as one change, so a long misquote is explained in bounded time.
+MAX_DIFF_TOKENS = 2000
+# Look-alike letters are looked for (character by character, quadratic) only in changes this short.
+_MAX_NOTE_CHARS = 5000
 
 # Characters that print as nothing; a word holding one is kept whole so its change is shown.
-_INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
+_INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\uffa0\ufeff\U000e0000-\U000e01ef"
 _WORD_CHAR = rf"[\w\u0300-\u036f{_INVISIBLE}]"
 # A word keeps inner punctuation (1,275; 48/48-POL; don't; 2.5) so a figure is one token;
 # other punctuation stands alone, so "children," and "children" differ only by the comma.
@@ -34,14 +39,19 @@ def _describe(c: str) -> str:
 
 
 def _is_invisible(c: str) -> bool:
-    return unicodedata.category(c) in ("Cf", "Cc") or c in "\u115f\u1160\u3164\uffa0"
+    """Prints as nothing, or changes only how its neighbours print: format and control
+    characters, the Hangul fillers, and the marks that are selectors or joiners."""
+    return (unicodedata.category(c) in ("Cf", "Cc")
+            or c in "\u115f\u1160\u3164\uffa0\u034f\u17b4\u17b5\u180b\u180c\u180d\u180f"
+            or 0xFE00 <= ord(c) <= 0xFE0F or 0xE0100 <= ord(c) <= 0xE01EF)
 
 
 def _notes(quote: str, source: str) -> tuple[str, ...]:
     """Name look-alike letters swapped between the two sides, and any invisible character."""
     notes: list[str] = []
     matcher = difflib.SequenceMatcher(None, quote, source, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    short = max(len(quote), len(source)) <= _MAX_NOTE_CHARS
+    for op, i1, i2, j1, j2 in matcher.get_opcodes() if short else ():
         if op != "replace" or i2 - i1 != j2 - j1:
             continue
         for q, s in zip(quote[i1:i2], source[j1:j2]):
@@ -67,10 +77,24 @@ def word_changes(quote: str, passage: str) -> tuple[WordChange, ...]:
     """The word-level changes that turn the passage into the quote, on folded text."""
     q_text, s_text = fold(quote).strip(), fold(passage).strip()
     q_tokens, s_tokens = _tokens(q_text), _tokens(s_text)
-    matcher = difflib.SequenceMatcher(None, [t[0] for t in q_tokens], [t[0] for t in s_tokens],
-                                      autojunk=False)
-    changes = _merge_closest([(i1, i2, j1, j2) for op, i1, i2, j1, j2 in matcher.get_opcodes()
-                              if op != "equal"])
+    q_words_, s_words_ = [t[0] for t in q_tokens], [t[0] for t in s_tokens]
+    # The common start and end are equal anyway; difflib is quadratic, so only the rest is
+    # compared, and a rest too long to compare in bounded time is one change.
+    shortest = min(len(q_words_), len(s_words_))
+    head = 0
+    while head < shortest and q_words_[head] == s_words_[head]:
+        head += 1
+    tail = 0
+    while tail < shortest - head and q_words_[-1 - tail] == s_words_[-1 - tail]:
+        tail += 1
+    q_end, s_end = len(q_words_) - tail, len(s_words_) - tail
+    if max(q_end, s_end) - head > MAX_DIFF_TOKENS:
+        opcodes = [(head, q_end, head, s_end)]
+    else:
+        matcher = difflib.SequenceMatcher(None, q_words_[head:q_end], s_words_[head:s_end], autojunk=False)
+        opcodes = [(head + i1, head + i2, head + j1, head + j2)
+                   for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"]
+    changes = _merge_closest(opcodes)
 
     def words(text: str, tokens: list[tuple[str, int, int]], a: int, b: int) -> str:
         # The folded text itself, not tokens rejoined, so "children," keeps its comma in place.

@@ -60,7 +60,8 @@ class _Hit(NamedTuple):
 
 def nearest_passage(quote: str, folded: NormalisedText,
                     settings: Settings = DEFAULT_SETTINGS) -> Nearest | None:
-    """The passage of `folded` closest to `quote` by edit distance, or None if either is empty."""
+    """The passage of `folded` closest to `quote` by edit distance, or None if either is empty
+    or the quote is longer than `settings.nearest_max_quote_chars`."""
     return _nearest(quote, folded, settings, {})
 
 
@@ -93,6 +94,8 @@ class _Unsettled(Exception):
 
 def _nearest(quote: str, folded: NormalisedText, settings: Settings,
              known: Mapping[str, list[int]], may_scan: bool = True) -> Nearest | None:
+    if len(quote) > settings.nearest_max_quote_chars:  # aligning it would take minutes
+        return None
     q, text = fold(quote).strip(), folded.text
     if not q or not text or text.isspace():  # (text.strip() would copy a whole source)
         return None

@@ -54,7 +54,7 @@ def load_project(claims_path: Path, sources_dir: Path,
     sizes = {source_id: _size(file.path) for source_id, file in listing.files.items()} if progress else {}
     total, done = sum(sizes.values()), 0
     for number, (source_id, file) in enumerate(listing.files.items(), 1):
-        source, problems = load_source(file)
+        source, problems = load_source(file, settings)
         if progress is not None:
             done += sizes[source_id]
             progress(number, len(listing.files), done, total)

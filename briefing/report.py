@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from briefing import __version__
+from briefing.diff import _is_invisible
 from briefing.disagree import quantities
 from briefing.edits import describe as describe_alteration
 from briefing.pins import page_of, pin_cite
@@ -33,7 +34,13 @@ def paint(text: str, colour: str, enabled: bool) -> str:
 
 def quoted(text: str, limit: int = 160) -> str:
     text = " ".join(text.split())
-    return f"\u201c{text if len(text) <= limit else text[: limit - 1] + '…'}\u201d"
+    return f"\u201c{visible(text if len(text) <= limit else text[: limit - 1] + '…')}\u201d"
+
+
+def visible(text: str) -> str:
+    """Invisible characters as <U+202E>, so a bidi control in a quote, passage or claim text
+    cannot reorder how the terminal shows the report (Trojan Source, CVE-2021-42574)."""
+    return "".join(f"<U+{ord(c):04X}>" if _is_invisible(c) else c for c in text)
 
 
 # --- text -------------------------------------------------------------------

@@ -324,10 +324,6 @@ YAML11 = ["no", "No", "NO", "off", "on", "yes", "y", "n", "true", "False", "~", 
           "12:30:45", "190:20:30", "2013-12-12", "2001-12-14t21:59:43.10-05:00", "=", "<<"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "claims.py's _byte_location and _char_location count only LF, while YAML marks (and "
-    "editors) also end a line at a lone CR: in a CR-only file a NUL, encoding or control "
-    "character error is put on line 1. See the issue 6 report."))
 @pytest.mark.parametrize("data", [b"title: x\r\x00", b"title: x\r\xff", b"title: x\r\x07"],
                          ids=["nul", "encoding", "control-char"])
 def test_positions_after_a_lone_cr(data: bytes) -> None:
@@ -475,11 +471,6 @@ DEEP = textwrap.dedent("""\
 """)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "claims.py composes with CSafeLoader, whose composer recurses in C once per nesting level: "
-    "about 25,000 nested '[' (a 50 KB file) overflow the C stack and the process dies with "
-    "SIGSEGV. Fix in claims.py: refuse nesting deeper than a limit before composing (see the "
-    "issue 6 report)."))
 @pytest.mark.parametrize("nest", ["[" * 100_000, "- " * 100_000 + "x"], ids=["flow", "block"])
 def test_deep_nesting_is_an_error_not_a_crash(tmp_path: Path, nest: str) -> None:
     (tmp_path / "sources").mkdir()

@@ -68,10 +68,8 @@ INVISIBLE = {
     "variation-selector-17": "\U000e0100",
     "combining-grapheme-joiner": "\u034f",
 }
-# diff.py names Cf/Cc characters and the Hangul fillers; these are marks (category Mn) that
-# print as nothing and are not named yet. See the issue 6 report for the change in diff.py.
-UNNAMED = {"variation-selector-16", "variation-selector-1", "variation-selector-17",
-           "combining-grapheme-joiner"}
+# Characters diff.py does not name yet (none now; an entry here makes its tests strict xfails).
+UNNAMED: set[str] = set()
 
 
 def invisible_params(side: str) -> list:
@@ -205,10 +203,6 @@ def test_cli_names_the_invisible_character(tmp_path: Path) -> None:
     assert "quote has invisible U+200B ZERO WIDTH SPACE" in out.getvalue()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "report.py prints quotes, passages and claim text raw: a U+202E in them reorders the "
-    "terminal's display of the report itself (Trojan Source, CVE-2021-42574). See the issue 6 "
-    "report: show invisible characters as <U+202E> in the text format."))
 def test_text_report_never_prints_a_bidi_control_raw(tmp_path: Path) -> None:
     (tmp_path / "sources").mkdir()
     (tmp_path / "sources" / "s.md").write_text(SOURCE + "\n", encoding="utf-8")
@@ -241,17 +235,11 @@ def test_claim_text_that_reads_as_written_still_passes(tmp_path: Path) -> None:
     assert check_cli(tmp_path, "The toll was 613.", "613 dead", "There were 613 dead.") == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "figures.py reads '6<U+200B>13' as 6 and 13 while every renderer shows '613', so a claim "
-    "of a toll no source gives verifies. See the issue 6 report (claims.py or figures.py)."))
 def test_zero_width_space_inside_a_number_of_the_claim_text_cannot_pass(tmp_path: Path) -> None:
     assert check_cli(tmp_path, "The toll was 6\u200b13.", "6 dead and 13 injured",
                      "There were 6 dead and 13 injured.") != 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "A bidi override in claim text shows '613' for the characters '316', and figures.py "
-    "checks '316'. See the issue 6 report: refuse bidi controls in claim text."))
 def test_bidi_override_in_the_claim_text_cannot_pass(tmp_path: Path) -> None:
     assert check_cli(tmp_path, "The toll was \u202e316\u202c.", "316 dead", "There were 316 dead.") != 0
 
@@ -259,10 +247,6 @@ def test_bidi_override_in_the_claim_text_cannot_pass(tmp_path: Path) -> None:
 # --- a long misquote -------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "The word diff (diff.py, difflib over every token) and the alignment (nearest.py, edlib over "
-    "the whole quote) grow with the square of the quote: 100 KB takes 3 s, 1 MB over five "
-    "minutes. See the issue 6 report."))
 def test_a_long_misquote_is_explained_in_bounded_time() -> None:
     import random
     import signal
