@@ -30,7 +30,7 @@ import edlib
 
 from briefing.config import DEFAULT_SETTINGS, Settings
 from briefing.diff import word_changes
-from briefing.models import Nearest, Span
+from briefing.models import Nearest
 from briefing.normalise import NormalisedText, fold
 
 ANCHOR_LENGTH = 16  # long enough to be rare in prose, short enough that most survive an edit

@@ -140,7 +140,8 @@ def normalise(text: str) -> NormalisedText:
                 work = work.replace(c, replacement)
         edits = _length_changes(text, work)
     result = _apply(text, work, edits)
-    if not unicodedata.is_normalized("NFC", result.text):
+    # ASCII is always NFC; only text that kept other characters needs the (full-scan) check.
+    if not result.text.isascii() and not unicodedata.is_normalized("NFC", result.text):
         # Pathological composition across our edit points: keep the text right, lose line detail.
         folded = fold(text)
         return NormalisedText(text, folded, (0, len(folded)), (0, len(text)), (False, True))

@@ -13,16 +13,14 @@ import io
 import json
 import os
 import random
-import signal
 import struct
 import time
 import tracemalloc
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from limits import time_limit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,19 +34,6 @@ GOOD_TEXT = "The council voted 12 to 3 in favour of the plan.\n"
 MiB = 1024 * 1024
 
 
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Fail (instead of hanging the suite) when the block runs longer than `seconds`."""
-    def expired(*_: object) -> None:
-        raise TimeoutError(f"took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def sparse(path: Path, size: int, head: bytes = b"") -> Path:
