@@ -124,18 +124,33 @@ def noun_phrase(words: Sequence[str]) -> list[str]:
     """The counted noun phrase: the words after a number up to a stop word or a verb."""
     phrase: list[str] = []
     for word in words[:3]:
-        abbreviation = word.count(".") > 1  # "U.S."
-        clean = word if abbreviation else word.rstrip(".")
-        lower = clean.lower()
-        if lower in STOP or lower in VERBS or lower in NUMERALS or lower in TIME_MARKS or (
-                phrase and (lower in EVENT_VERBS or lower.endswith("ed"))):
+        clean, role = _role(word)
+        if role == _ENDS or (phrase and role == _ENDS_AFTER_NOUN):
             break
         phrase.append(clean)
-        if word.endswith(".") and not abbreviation:
+        if role == _LAST:
             break
     while phrase and phrase[-1].lower() in EVENT_VERBS:  # "31 dead": no noun
         phrase.pop()
     return phrase
+
+
+# What a word does in a noun phrase (`_role`): ends it before the word, ends it before the word
+# unless it is the first, is its last word (a full stop after it), or may go on.
+_ENDS, _ENDS_AFTER_NOUN, _LAST, _GOES_ON = range(4)
+
+
+@functools.lru_cache(maxsize=65536)
+def _role(word: str) -> tuple[str, int]:
+    """(the word without a sentence's full stop, its role); cached: it runs for every number."""
+    abbreviation = word.count(".") > 1  # "U.S."
+    clean = word if abbreviation else word.rstrip(".")
+    lower = clean.lower()
+    if lower in STOP or lower in VERBS or lower in NUMERALS or lower in TIME_MARKS:
+        return clean, _ENDS
+    if lower in EVENT_VERBS or lower.endswith("ed"):
+        return clean, _ENDS_AFTER_NOUN
+    return clean, _LAST if word.endswith(".") and not abbreviation else _GOES_ON
 
 
 def key_of(phrase: Sequence[str]) -> str:
@@ -146,17 +161,24 @@ def key_of(phrase: Sequence[str]) -> str:
 def _head(phrase: Sequence[str]) -> tuple[str, int]:
     """(what the phrase counts, where its noun ends): "70 elderly people" counts the elderly and
     ends at "people"; "600 metres underground" counts metres and ends there."""
-    if stem(phrase[0]) in UNITS:
-        return stem(phrase[0]), 0
-    classes = [NOUN_CLASS.get(stem(w)) for w in phrase]
-    named = [i for i, c in enumerate(classes) if c]
-    specific = [i for i in named if classes[i] != "persons"]
+    nouns = [_noun(w) for w in phrase]
+    if nouns[0][0] in UNITS:
+        return nouns[0][0], 0
+    named = [i for i, (_, noun_class, _) in enumerate(nouns) if noun_class]
+    specific = [i for i in named if nouns[i][1] != "persons"]
     if named:
-        return classes[(specific or named)[0]], named[-1]  # type: ignore[return-value]
+        return nouns[(specific or named)[0]][1], named[-1]  # type: ignore[return-value]
     # A count is of a plural: "Thirty fire engines fought" counts engines.
-    plural = [i for i, w in enumerate(phrase) if w.lower().endswith("s") and stem(w) != w.lower()]
+    plural = [i for i, (_, _, is_plural) in enumerate(nouns) if is_plural]
     last = plural[-1] if plural else len(phrase) - 1
-    return stem(phrase[last]), last
+    return nouns[last][0], last
+
+
+@functools.lru_cache(maxsize=65536)
+def _noun(word: str) -> tuple[str, str | None, bool]:
+    """(stem, noun class, whether it is a plural), cached: it runs for every count."""
+    stemmed = stem(word)
+    return stemmed, NOUN_CLASS.get(stemmed), word.lower().endswith("s") and stemmed != word.lower()
 
 
 def words_after(text: str, end: int) -> list[str]:

@@ -84,10 +84,9 @@ Hit = tuple[str, int, int, float]  # (source id, start, end, value)
 _LINKS = LINKING - {"the"}
 
 
-@functools.lru_cache(maxsize=65536)
-def _probe(words: str) -> str | None:
+def _probe(words: Sequence[str]) -> str | None:
     """The key of a number followed by these words, when they name what it counts."""
-    phrase = noun_phrase(words.split())
+    phrase = noun_phrase(words)
     return key_of(phrase) if phrase else None
 
 
@@ -97,12 +96,20 @@ def _previous_word(text: str, start: int) -> str:
     return text[max(space + 1, low):start].strip().lower().strip(",;:")
 
 
-def _scan(text: str, keys: frozenset[str]) -> Iterable[tuple[str, int, int, float]]:
+class _WordMemo:
+    """Per word, for every source of one search (the scan runs for every number in every source):
+    does a noun phrase stop before it ("63 were killed", "88 of the 200"), and could it name a
+    wanted key?"""
+
+    def __init__(self) -> None:
+        self.stops: dict[str, bool] = {}
+        self.names: dict[str, bool] = {}
+
+
+def _scan(text: str, keys: frozenset[str], memo: _WordMemo | None = None) -> Iterable[tuple[str, int, int, float]]:
     """(key, start, end, value) of each count in `text` whose key is wanted, in one pass."""
-    # Per word, memoised (this loop runs for every number in every source): does a noun phrase
-    # stop before it ("63 were killed", "88 of the 200"), and could it name a wanted key?
-    stops: dict[str, bool] = {}
-    names: dict[str, bool] = {}
+    memo = memo or _WordMemo()
+    stops, names = memo.stops, memo.names
     for m in _DIGIT_HIT.finditer(text):
         pct, scale, words = m.groups()
         start, end = m.start(), m.end() - len(words)
@@ -119,7 +126,7 @@ def _scan(text: str, keys: frozenset[str]) -> Iterable[tuple[str, int, int, floa
                     wanted = names[word] = (stemmed in keys or NOUN_CLASS.get(stemmed) in keys
                                             or "%" + stemmed in keys)
                 if wanted:
-                    key = _probe(words)
+                    key = _probe(parts)
                     key = None if key is None else "%" + key if pct else key
                     break
         else:
@@ -169,13 +176,13 @@ def _scan_words(text: str, keys: frozenset[str]) -> Iterable[tuple[str, int, int
             continue
         if text[end:end + 1] in "-\u2010\u2011" and text[end + 1:end + 2].isalpha():
             continue  # "twenty-five": the number ends at its last word
-        words = tuple(w for w in words_after(text, end))
+        words = words_after(text, end)
         if words and (words[0].lower() in NUMERALS or words[0].lower() == "and"):
             continue  # "one hundred and twenty": the number ends later
         if words and words[0].lower() in ("percent", "per"):
-            key = "%" + (_probe(" ".join(words[1:])) or "")
+            key = "%" + (_probe(words[1:]) or "")
         else:
-            key = (_probe(" ".join(words)) if words else None) or _bare_key(text, start, end, False)
+            key = (_probe(words) if words else None) or _bare_key(text, start, end, False)
         if key not in keys:
             continue
         window = max(0, start - 40)
@@ -205,8 +212,9 @@ def candidates(wanted: Sequence[Reading], sources: Mapping[str, Source]) -> list
         return []
     keys = frozenset(r.key for r in wanted)
     by_key: dict[str, list[Hit]] = {}
+    memo = _WordMemo()
     for source_id, source in sorted(sources.items()):
-        for key, start, end, value in _scan(source.text, keys):
+        for key, start, end, value in _scan(source.text, keys, memo):
             by_key.setdefault(key, []).append((source_id, start, end, value))
     values: dict[str, list[float]] = {}
     for key, hits in by_key.items():

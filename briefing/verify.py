@@ -83,20 +83,24 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
     keyed = {(claim.id, i): citation for claim in briefing.claims
              for i, citation in enumerate(claim.citations)}
     results, by_source = _route(keyed, sources, unreadable or {})
-    groups = [_Group(ids, sources, {s: by_source[s] for s in ids if s in by_source}, keyed, settings)
+    groups = [_Group(ids, sources, {s: by_source[s] for s in ids if s in by_source}, keyed, briefing.claims,
+                     settings)
               for ids in _partition(sources, settings)]
     figures: list[ClaimFigure] = []
 
-    def between(checked: list[dict[Key, CitationResult]]) -> tuple[dict[Key, Citation], list[Reading]]:
-        # The figures claims state, read where their quotes matched (issue 7): each worker then
-        # looks for other values of them in its own sources, beside the failed quotes.
-        figures.extend(claim_figures(briefing.claims, {k: r for group in checked for k, r in group.items()},
-                                     sources))
-        return _failed_citations(checked), [f.reading for f in figures]
+    def between(checked: list[tuple[dict[Key, CitationResult], list[ClaimFigure]]]
+                ) -> tuple[dict[Key, Citation], list[Reading]]:
+        # The figures claims state, read by each worker where its quotes matched (issue 7), in
+        # briefing order whatever the split; each worker then looks for other values of them in
+        # its own sources, beside the failed quotes.
+        order = {claim.id: i for i, claim in enumerate(briefing.claims)}
+        figures.extend(sorted((f for _, found in checked for f in found),
+                              key=lambda f: (order[f.claim], f.citation, f.reading.span.start)))
+        return _failed_citations([matched for matched, _ in checked]), [f.reading for f in figures]
 
     checked, seconds = run_two_phase(groups, between)
     elsewhere = [hits for hits, _ in seconds]
-    for group_results in checked:
+    for group_results, _ in checked:
         results.update(group_results)
     found_in: dict[tuple[str, int], list[str]] = {}
     for hits in elsewhere:
@@ -157,14 +161,17 @@ class _Group:
     """One worker's share: its sources, folded once, and the quotes that cite them."""
 
     def __init__(self, source_ids: list[str], sources: Mapping[str, Source],
-                 by_source: Mapping[str, list[Key]], keyed: Mapping[Key, Citation], settings: Settings):
+                 by_source: Mapping[str, list[Key]], keyed: Mapping[Key, Citation], claims: Sequence[Claim],
+                 settings: Settings):
         self.index = SourceIndex({i: sources[i] for i in source_ids})
         self.by_source = by_source
         self.keyed = keyed
+        self.claims = claims
         self.settings = settings
 
-    def first(self) -> dict[Key, CitationResult]:
-        """Match this group's quotes; explain those that fail."""
+    def first(self) -> tuple[dict[Key, CitationResult], list[ClaimFigure]]:
+        """Match this group's quotes and explain those that fail; read the figures of the
+        claims whose quotes matched here (issue 7)."""
         results: dict[Key, CitationResult] = {}
         for source_id, keys in self.by_source.items():
             matched = _match_source(source_id, [self.keyed[k] for k in keys], self.index, self.settings)
@@ -173,7 +180,9 @@ class _Group:
             for i, result in zip(failed, explained):
                 matched[i] = result
             results.update(zip(keys, matched))
-        return results
+        cited_here = {claim_id for claim_id, _ in results}
+        claims = [claim for claim in self.claims if claim.id in cited_here]
+        return results, claim_figures(claims, results, self.index.sources)
 
     def second(self, shared: tuple[Mapping[Key, Citation], list[Reading]]
                ) -> tuple[dict[Key, list[str]], list[Candidates]]:
