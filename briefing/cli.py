@@ -411,11 +411,15 @@ def _print_unusable(diagnostics: tuple[Diagnostic, ...], output_format: str, cla
     click.echo(f"{len(errors)} error{'' if len(errors) == 1 else 's'}: nothing was checked", err=True)
 
 
+def collect_less_often() -> None:
+    """A large check makes millions of small objects that live until it ends, and the default
+    collector walks them again and again (about 7% of `make bench`)."""
+    gc.set_threshold(10_000, 50, 100)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI in-process and return its exit status (tests call this)."""
-    # A large check makes millions of small objects that live until it ends, and the default
-    # collector walks them again and again (about 7% of `make bench`): collect less often.
-    gc.set_threshold(10_000, 50, 100)
+    collect_less_often()
     try:
         cli.main(args=argv, prog_name="briefing", standalone_mode=False)
     except SystemExit as stop:
