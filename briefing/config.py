@@ -29,6 +29,10 @@ class Settings:
     # passage: aligning it grows with the square of its length (issue 6: 1 MB took minutes).
     # A 100,000-character misquote is still explained (0.3 s when its words are found).
     nearest_max_quote_chars: int = 200_000
+    # When no window around the quote's exact pieces is close, the whole source is aligned; that
+    # costs about a second per 2e10 (quote length x source length), so past this only the
+    # windows are aligned (a 50,000-character misquote against a 10 MB source took 71 s).
+    nearest_max_cells: int = 20_000_000_000
 
 
 DEFAULT_SETTINGS = Settings()

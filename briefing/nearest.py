@@ -103,7 +103,8 @@ def _nearest(quote: str, folded: NormalisedText, settings: Settings,
     best = search.run()
     if not may_scan and not search.settled():
         raise _Unsettled(q)
-    if best is None or _similarity(best.distance, len(q)) < settings.nearest_window_min_similarity:
+    if (best is None or _similarity(best.distance, len(q)) < settings.nearest_window_min_similarity) \
+            and searches_everywhere(len(q), len(text), settings):
         best = _search_everywhere(q, text, best)
     if best is None:
         return None
@@ -113,6 +114,11 @@ def _nearest(quote: str, folded: NormalisedText, settings: Settings,
     passage = folded.original[span.start:span.end]
     return Nearest(span=span, passage=passage, distance=distance,
                    similarity=_similarity(distance, len(q)), changes=word_changes(quote, passage))
+
+
+def searches_everywhere(quote_length: int, text_length: int, settings: Settings = DEFAULT_SETTINGS) -> bool:
+    """Whether a quote this long may be aligned on the whole text, when no window is close."""
+    return quote_length * text_length <= settings.nearest_max_cells
 
 
 def _similarity(distance: int, length: int) -> float:

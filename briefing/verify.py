@@ -29,7 +29,7 @@ from briefing.models import (
     Source,
     Status,
 )
-from briefing.nearest import nearest_passages
+from briefing.nearest import nearest_passages, searches_everywhere
 from briefing.normalise import NormalisedText, normalise
 from briefing.parallel import cpu_count, run_two_phase
 from briefing.pins import page_of, pages_of
@@ -237,7 +237,7 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
     nearests = nearest_passages(list(wanted.values()), folded, settings)
     lines = iter(index.lines(source_id, [n.span.start for n in nearests if n]))
     page_starts = index.sources[source_id].page_starts
-    for i, nearest in zip(wanted, nearests):
+    for (i, text), nearest in zip(wanted.items(), nearests):
         misquoted = nearest is not None and nearest.similarity >= settings.misquote_min_similarity
         explained[i] = replace(
             failures[i],
@@ -245,8 +245,18 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
             nearest=nearest,
             nearest_line=next(lines) if nearest else 0,
             nearest_page=page_of(page_starts, nearest.span.start) if nearest and page_starts else 0,
+            problem=failures[i].problem or ("" if misquoted else _bounded_search(source_id, text, folded, settings)),
         )
     return explained
+
+
+def _bounded_search(source_id: str, quote: str, folded: NormalisedText, settings: Settings) -> str:
+    """Why a long quote's failure may have no close passage: it was not aligned everywhere."""
+    length = len(prepare(quote))
+    if searches_everywhere(length, len(folded.text), settings):
+        return ""
+    return (f"quote not found in '{source_id}'; at {length:,} characters it was compared only with the "
+            f"passages that share exact pieces with it, not with the whole source")
 
 
 def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[Key, list[str]]:

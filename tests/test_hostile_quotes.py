@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from briefing.cli import main
 from briefing.models import Briefing, Citation, CitationResult, Claim, ClaimResult, Section, Source, Status
 from briefing.verify import verify
+from tests.limits import time_limit
 
 SOURCE = ("As a result of the Khojaly genocide, 613 Azerbaijani civilians, including 63 children, "
           "106 women, and 70 elderly people were killed. Simultaneously, 487 civilians were "
@@ -272,3 +273,28 @@ def test_a_long_misquote_is_explained_in_bounded_time() -> None:
         signal.signal(signal.SIGALRM, previous)
     assert result is not None, "explaining a 100 KB misquote took longer than 1.5 s"
     assert result.citations[0].status is Status.MISQUOTED
+
+
+def test_a_long_quote_with_nothing_like_it_is_not_aligned_on_the_whole_source() -> None:
+    # Aligning a 50,000-character quote on a 10 MB source took 71 s; past `nearest_max_cells`
+    # only windows around its exact pieces are aligned, and the report says so.
+    import random
+
+    rng = random.Random(7)
+    source = " ".join(rng.choice(("alpha", "beta", "gamma", "delta")) for _ in range(400_000))  # 2.4 MB
+    quote = " ".join(rng.choice(("omega", "sigma", "kappa", "theta")) for _ in range(3_000))  # 17,000 chars
+    with time_limit(5):
+        result = check(quote, source)
+    citation = result.citations[0]
+    assert citation.status is Status.NOT_FOUND
+    assert citation.nearest is None
+    assert "compared only with the passages that share exact pieces with it" in citation.problem
+    assert "17,999 characters" in citation.problem
+
+
+def test_a_short_failed_quote_is_still_aligned_on_the_whole_source() -> None:
+    # Under the bound a failed quote gets its nearest passage, and no note about a bounded search.
+    result = check("613 Azerbajiani civlians, incuding 36 chidlren")
+    citation = result.citations[0]
+    assert citation.status is Status.MISQUOTED
+    assert citation.problem == ""
