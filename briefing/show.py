@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import difflib
 
+from briefing.edits import describe as describe_alteration
 from briefing.models import CitationResult, ClaimResult, Report, Source, Span, Status
+from briefing.pins import pin_cite
 from briefing.report import change_text, citation_problem, paint, quoted, source_path
 
 CONTEXT = 2  # lines shown before and after a passage
@@ -29,7 +31,21 @@ def format_show(report: Report, result: ClaimResult, sources: dict[str, Source],
     for number, item in enumerate(result.citations, 1):
         blocks.append(_citation(report, item, number, len(result.citations), sources.get(item.citation.source),
                                 colour))
+    if result.disagreements:
+        blocks.append(_disagreements(report, result))
     return "\n\n".join(blocks) + "\n"
+
+
+def _disagreements(report: Report, result: ClaimResult) -> str:
+    """Issue 7: each figure of the claim that other sources give differently."""
+    lines = ["where the sources disagree"]
+    for disagreement in result.disagreements:
+        figure = disagreement.figure
+        lines.append(f"  figure   {quoted(figure.text)} {source_path(report, figure.source)}:{figure.line}"
+                     + (" (the claim quotes the others too)" if disagreement.acknowledged else ""))
+        lines += [f"  other    {quoted(other.text)} {source_path(report, other.source)}:{other.line}"
+                  for other in disagreement.others]
+    return "\n".join(lines)
 
 
 def _figures(result: ClaimResult, colour: bool) -> str:
@@ -51,6 +67,9 @@ def _citation(report: Report, item: CitationResult, number: int, count: int, sou
              f"  quote    {quoted(cite.quote, 400)}"]
     path = source_path(report, cite.source)
     if ok and source is not None:
+        lines.extend(f"  edited   {describe_alteration(a)}" for a in item.alterations)
+        if item.pages:
+            lines.append(f"  pages    {pin_cite(item.pages)}")
         folds = f" (folds: {', '.join(item.folds)})" if item.folds else ""
         parts = len(item.spans)
         for part, (span, line) in enumerate(zip(item.spans, item.lines, strict=False), 1):
@@ -64,7 +83,8 @@ def _citation(report: Report, item: CitationResult, number: int, count: int, sou
     lines.append(f"  problem  {citation_problem(item)}")
     near = item.nearest
     if near is not None and source is not None:
-        lines.append(f"  nearest  {path}:{item.nearest_line} ({near.similarity:.0%} similar)")
+        page = f", page {item.nearest_page}" if item.nearest_page else ""
+        lines.append(f"  nearest  {path}:{item.nearest_line}{page} ({near.similarity:.0%} similar)")
         lines.extend(f"  differs  {change_text(change, colour)}" for change in near.changes)
         lines.extend(context(source, near.span, colour))
     for other in item.found_in:

@@ -233,6 +233,36 @@ def test_show_long_line_is_cut_around_the_passage(tmp_path: Path, capsys: pytest
     assert line == "  > 1 | …" + "x " * 30 + "the quoted words" + " y" * 30 + "…"
 
 
+
+def test_show_lists_editorial_changes_and_disagreements(capsys: pytest.CaptureFixture[str]) -> None:
+    # The example briefing: an edited quote, and a figure the other sources give differently.
+    code, out, _ = show(capsys, "disagree-typography", str(ROOT))
+    assert code == 0
+    assert ("  edited   “[T]he” for the source's “the”\n"
+            "  edited   “byArmenia [sic]”: “byArmenia” as the source has it\n") in out
+    code, out, _ = show(capsys, "figures-trend", str(ROOT))
+    assert code == 0
+    assert out.splitlines()[-3:] == ["where the sources disagree",
+                                     "  figure   “63 children” sources/trend-2020.md:25",
+                                     "  other    “83 children” sources/rajabova-2013.md:29"]
+
+
+def test_show_gives_the_pages_of_a_quote_in_a_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "report.pdf").write_bytes((ROOT / "tests/fixtures/ingest/weasyprint.pdf").read_bytes())
+    (tmp_path / "claims.yaml").write_text(
+        "title: T\nsections: [{heading: H, claims: [\n"
+        "  {id: across, text: t, source: report, quote: 'workforce. Page two begins'},\n"
+        "  {id: wrong, text: t, source: report, quote: 'Page three begins with this sentence'}]}]\n",
+        encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = show(capsys, "across")
+    assert code == 0 and "  pages    pp. 1-2\n" in out
+    code, out, _ = show(capsys, "wrong")
+    assert code == 1 and "  nearest  sources/report.pdf:" in out and ", page 2 (" in out
+
+
 # --- pre-commit ---------------------------------------------------------------
 
 
