@@ -253,6 +253,8 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
 def _bounded_search(source_id: str, quote: str, folded: NormalisedText, settings: Settings) -> str:
     """Why a long quote's failure may have no close passage: it was not aligned everywhere."""
     length = len(prepare(quote))
+    if len(quote) > settings.nearest_max_quote_chars:
+        return f"quote not found in '{source_id}'; at {length:,} characters it is too long to look for a close passage"
     if searches_everywhere(length, len(folded.text), settings):
         return ""
     return (f"quote not found in '{source_id}'; at {length:,} characters it was compared only with the "

@@ -298,3 +298,17 @@ def test_a_short_failed_quote_is_still_aligned_on_the_whole_source() -> None:
     citation = result.citations[0]
     assert citation.status is Status.MISQUOTED
     assert citation.problem == ""
+
+
+def test_a_quote_past_the_longest_explained_says_so() -> None:
+    from dataclasses import replace as changed
+
+    from briefing.config import DEFAULT_SETTINGS
+
+    claim = Claim("a", "Text.", (Citation("s", "x" * 120, 8, 16),), 5)
+    briefing = Briefing("claims.yaml", "T", (Section("H", (claim,)),))
+    report = verify(briefing, {"s": Source("s", "sources/s.md", "text", SOURCE)},
+                    settings=changed(DEFAULT_SETTINGS, nearest_max_quote_chars=100))
+    citation = report.claims[0].citations[0]
+    assert (citation.status, citation.nearest) == (Status.NOT_FOUND, None)
+    assert citation.problem == "quote not found in 's'; at 120 characters it is too long to look for a close passage"
