@@ -106,6 +106,8 @@ class Source:
     first_line: int = 1
     sha256: str = ""
     page_starts: tuple[int, ...] = ()  # PDF: offset in `text` where each page begins (page 1 first)
+    # PDF: each page's printed label ("iv", "12"), when the file defines labels; () otherwise
+    page_labels: tuple[str, ...] = ()
 
     def line_of(self, offset: int) -> int:
         """File line (1-based) of a character offset into `text`."""

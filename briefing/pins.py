@@ -1,7 +1,9 @@
 """Where a verified quote sits for a reader: pin cites ("p. 12") and links to the passage (pure).
 
-Issue 4, "Locations, pin cites and links". Pages are the PDF's own page order (page 1 is the
-first page of the file, as `#page=N` counts them), not printed page labels.
+Issue 4, "Locations, pin cites and links". Pages are counted in the PDF's own page order (page 1
+is the first page of the file, as `#page=N` counts them); a pin cite prints a page's label
+instead ("p. iv", "p. 12") when the PDF defines labels, since that is what a reader finds
+printed on the page.
 """
 
 from __future__ import annotations
@@ -43,8 +45,16 @@ def pages_of(page_starts: Sequence[int], spans: Iterable[Span]) -> tuple[int, ..
     return tuple(sorted(pages))
 
 
-def pin_cite(pages: Sequence[int], dash: str = "-") -> str:
-    """`p. 12`, `pp. 12-13`, or `pp. 3, 5-6` for an elided quote; "" without pages."""
+def page_label(page: int, labels: Sequence[str] = ()) -> str:
+    """What a page is called: its printed label when the PDF has labels, else its number."""
+    return labels[page - 1] if 0 < page <= len(labels) else str(page)
+
+
+def pin_cite(pages: Sequence[int], dash: str = "-", labels: Sequence[str] = ()) -> str:
+    """`p. 12`, `pp. 12-13`, or `pp. 3, 5-6` for an elided quote; "" without pages.
+
+    `labels` are the PDF's printed page labels, if any ("pp. iv-v" for pages 4 and 5).
+    """
     if not pages:
         return ""
     runs: list[list[int]] = []
@@ -53,7 +63,8 @@ def pin_cite(pages: Sequence[int], dash: str = "-") -> str:
             runs[-1].append(page)
         else:
             runs.append([page])
-    text = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}{dash}{r[-1]}" for r in runs)
+    text = ", ".join(page_label(r[0], labels) if len(r) == 1
+                     else f"{page_label(r[0], labels)}{dash}{page_label(r[-1], labels)}" for r in runs)
     return f"{'p.' if len(pages) == 1 else 'pp.'} {text}"
 
 

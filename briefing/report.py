@@ -11,7 +11,7 @@ from briefing import __version__
 from briefing.diff import _is_invisible
 from briefing.disagree import quantities
 from briefing.edits import describe as describe_alteration
-from briefing.pins import page_of, pin_cite
+from briefing.pins import page_label, page_of, pin_cite
 from briefing.models import (
     CitationResult,
     ClaimResult,
@@ -172,7 +172,8 @@ def _citation_details(report: Report, item: CitationResult, colour: bool) -> lis
     near = item.nearest
     if near is not None and item.status is Status.MISQUOTED:
         path = source_path(report, item.citation.source)
-        pin = f" (p. {item.nearest_page})" if item.nearest_page else ""
+        pin = f" (p. {page_label(item.nearest_page, labels_of(report, item.citation.source))})" \
+            if item.nearest_page else ""
         lines.append(f"source   {path}:{item.nearest_line}{pin}: {quoted(near.passage)} "
                      f"({near.similarity:.0%} similar)")
         for change in near.changes:
@@ -199,7 +200,7 @@ def _verified_block(report: Report, result: ClaimResult, colour: bool) -> str:
               f"{paint('verified', 'green', colour)}: claim '{result.claim.id}'")]
     for item in result.citations:
         where = ", ".join(f"{source_path(report, item.citation.source)}:{n}" for n in item.lines)
-        pin = f" ({pin_cite(item.pages)})" if item.pages else ""
+        pin = f" ({pin_cite(item.pages, labels=labels_of(report, item.citation.source))})" if item.pages else ""
         folds = f" (folds: {', '.join(item.folds)})" if item.folds else ""
         lines.append(f"    {where}{pin}{folds}")
         lines.extend(f"      edited: {describe_alteration(a)}" for a in item.alterations)
@@ -208,6 +209,11 @@ def _verified_block(report: Report, result: ClaimResult, colour: bool) -> str:
 
 def source_path(report: Report, source_id: str) -> str:
     return next((s.path for s in report.sources if s.id == source_id), source_id)
+
+
+def labels_of(report: Report, source_id: str) -> tuple[str, ...]:
+    """A PDF source's printed page labels; () when it has none."""
+    return next((s.page_labels for s in report.sources if s.id == source_id), ())
 
 
 def _page(report: Report, source_id: str, offset: int) -> int | None:
@@ -341,7 +347,7 @@ def _citation_json(report: Report, item: CitationResult) -> dict:
                      "page": _page(report, item.citation.source, span.start) if item.pages else None}
                     for span, line in zip(item.spans, item.lines)],
         "pages": list(item.pages),
-        "pin": pin_cite(item.pages) or None,
+        "pin": pin_cite(item.pages, labels=labels_of(report, item.citation.source)) or None,
         "folds": list(item.folds),
         "occurrences": item.occurrences,
         "nearest": None if near is None else {

@@ -6,7 +6,7 @@ import difflib
 
 from briefing.edits import describe as describe_alteration
 from briefing.models import CitationResult, ClaimResult, Report, Source, Span, Status
-from briefing.pins import pin_cite
+from briefing.pins import page_label, pin_cite
 from briefing.report import change_text, citation_problem, paint, quoted, source_path
 
 CONTEXT = 2  # lines shown before and after a passage
@@ -69,7 +69,7 @@ def _citation(report: Report, item: CitationResult, number: int, count: int, sou
     if ok and source is not None:
         lines.extend(f"  edited   {describe_alteration(a)}" for a in item.alterations)
         if item.pages:
-            lines.append(f"  pages    {pin_cite(item.pages)}")
+            lines.append(f"  pages    {pin_cite(item.pages, labels=source.page_labels)}")
         folds = f" (folds: {', '.join(item.folds)})" if item.folds else ""
         parts = len(item.spans)
         for part, (span, line) in enumerate(zip(item.spans, item.lines, strict=False), 1):
@@ -83,7 +83,7 @@ def _citation(report: Report, item: CitationResult, number: int, count: int, sou
     lines.append(f"  problem  {citation_problem(item)}")
     near = item.nearest
     if near is not None and source is not None:
-        page = f", page {item.nearest_page}" if item.nearest_page else ""
+        page = f", page {page_label(item.nearest_page, source.page_labels)}" if item.nearest_page else ""
         lines.append(f"  nearest  {path}:{item.nearest_line}{page} ({near.similarity:.0%} similar)")
         lines.extend(f"  differs  {change_text(change, colour)}" for change in near.changes)
         lines.extend(context(source, near.span, colour))

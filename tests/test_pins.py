@@ -56,6 +56,16 @@ def test_pin_cite(pages: tuple[int, ...], expected: str) -> None:
     assert pin_cite(pages) == expected
 
 
+@pytest.mark.parametrize(("pages", "expected"), [
+    ((1,), "p. iii"),
+    ((1, 2), "pp. iii-iv"),
+    ((2, 4), "pp. iv, 12"),
+    ((5,), "p. 5"),  # a page past the labels keeps its number
+], ids=["one", "range", "elided", "past-the-labels"])
+def test_pin_cite_prints_the_page_labels(pages: tuple[int, ...], expected: str) -> None:
+    assert pin_cite(pages, labels=("iii", "iv", "11", "12")) == expected
+
+
 @pytest.mark.parametrize(("offset", "page"), [(0, 1), (9, 1), (10, 2), (25, 3), (999, 3)])
 def test_page_of(offset: int, page: int) -> None:
     assert page_of((0, 10, 20), offset) == page
@@ -273,3 +283,56 @@ def test_a_misquote_in_a_pdf_shows_the_page_of_the_nearest_passage(tmp_path: Pat
     assert citation["pages"] == [] and citation["pin"] is None
     assert main(["check", str(tmp_path), "--format", "text"]) == 1
     assert re.search(r"source   \S*handmade\.pdf:\d+ \(p\. 2\): “Page two", capsys.readouterr().out)
+
+
+# --- printed page labels -----------------------------------------------------------------------
+
+
+def _labelled(path: Path, *labels: tuple[int, str, int]) -> None:
+    """The two-page WeasyPrint fixture with page labels: (page index, style, first number)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=FIXTURES / "weasyprint.pdf")
+    for index, style, start in labels:
+        writer.set_page_label(index, index, style=style, start=start)
+    with open(path, "wb") as file:
+        writer.write(file)
+
+
+def test_a_pdf_with_printed_page_labels_is_cited_by_them(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "sources").mkdir()
+    _labelled(tmp_path / "sources" / "weasyprint.pdf", (0, "/r", 4), (1, "/D", 12))
+    (tmp_path / "claims.yaml").write_text(CLAIMS.split("      - id: web")[0], encoding="utf-8")
+    assert main(["check", str(tmp_path), "--format", "json"]) == 0
+    claims = json.loads(capsys.readouterr().out)["claims"]
+    one, two = (claim["citations"][0] for claim in claims)
+    assert (one["pages"], one["pin"]) == ([1], "p. iv")  # `pages` count from the file's first page
+    assert (two["pages"], two["pin"]) == ([1, 2], "pp. iv-12")
+    out = tmp_path / "build" / "briefing.pdf"
+    assert main(["build", str(tmp_path), "--format", "pdf", "-o", str(out)]) == 0
+    capsys.readouterr()
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    assert re.search(r"p\.\siv\.", text) and re.search(r"pp\.\siv\u201312\.", text)
+
+
+def test_page_labels_a_person_could_not_read_are_not_used(tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+
+    from briefing.ingest.pdf import parse
+
+    def labels(prefix: str) -> tuple[str, ...]:
+        writer = PdfWriter(clone_from=FIXTURES / "weasyprint.pdf")
+        writer.set_page_label(0, 1, style="/D", prefix=prefix)
+        path = tmp_path / "labelled.pdf"
+        with open(path, "wb") as file:
+            writer.write(file)
+        source, _ = parse(path.read_bytes(), str(path), "labelled")
+        assert source is not None
+        return source.page_labels
+
+    assert labels("A-") == ("A-1", "A-2")
+    assert labels("\u202eA-") == ()  # a bidi control
+    assert labels("x" * 40) == ()  # far too long for a page label
+    unlabelled, _ = parse((FIXTURES / "weasyprint.pdf").read_bytes(), "w.pdf", "w")
+    assert unlabelled is not None and unlabelled.page_labels == ()

@@ -24,6 +24,7 @@ SUFFIXES = frozenset({".pdf"})
 KIND = "pdf"
 # A form feed between blank lines: whitespace to the matcher, unmistakable to a person.
 PAGE_BREAK = "\n\f\n"
+MAX_LABEL = 16  # characters in a printed page label ("xviii", "A-12", "Annex 3")
 
 
 def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[Diagnostic]]:
@@ -40,6 +41,7 @@ def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[D
                 return None, [_encrypted(source_id, where)]
             pages = [_page_text(page) for page in reader.pages]
             title = _title(reader)
+            labels = _labels(reader)
         except (DependencyError, FileNotDecryptedError) as error:
             return None, [_encrypted(source_id, where, str(error))]
         except Exception as error:  # noqa: BLE001 - see above
@@ -64,7 +66,7 @@ def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[D
         starts.append(offset)
         offset += len(text) + len(PAGE_BREAK)
     source = Source(source_id, path, KIND, PAGE_BREAK.join(texts), SourceMeta(title=title),
-                    page_starts=tuple(starts))
+                    page_starts=tuple(starts), page_labels=labels)
     return source, diagnostics
 
 
@@ -75,6 +77,18 @@ def _page_text(page: Any) -> tuple[str, bool]:
     resources = page.get("/Resources")
     has_images = bool(resources and "/XObject" in resources.get_object())
     return text, has_images
+
+
+def _labels(reader: PdfReader) -> tuple[str, ...]:
+    """The printed page labels ("iv", "12"), when the PDF defines them; () when it does not
+    (pypdf then numbers the pages from 1, which is what the pages are called anyway)."""
+    if "/PageLabels" not in reader.trailer["/Root"]:
+        return ()
+    labels = tuple(" ".join(str(label).split()) for label in reader.page_labels)
+    # A label is printed in footnotes and reports: anything but a short visible string (an
+    # empty, huge or control-laden one, say from a hostile file) means the pages are numbered.
+    readable = all(0 < len(label) <= MAX_LABEL and label.isprintable() for label in labels)
+    return labels if readable and len(labels) == len(reader.pages) else ()
 
 
 def _title(reader: PdfReader) -> str:

@@ -218,7 +218,8 @@ def note_content(source_id: str, source: Source | None, quote: str,
     described = describe_source(source_id, meta)
     if verified is not None and verified.pages:
         # A no-break space keeps "p." with its number; an en dash joins a page range.
-        pin = pin_cite(verified.pages, dash="\u2013").replace(" ", "\u00a0", 1)
+        labels = source.page_labels if source else ()
+        pin = pin_cite(verified.pages, dash="\u2013", labels=labels).replace(" ", "\u00a0", 1)
         described = _glue([*described, {"t": "Str", "c": ","}, {"t": "Space"}, *text(pin)])
     inlines = _end_sentence(described)
     if source and source.meta.url.strip():
