@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from briefing.config import DEFAULT_SETTINGS, Settings
 from briefing.counts import Reading
 from briefing.disagree import CODE as DISAGREEMENT
-from briefing.disagree import Candidates, ClaimFigure, candidates, claim_figures, disagreements, settle
+from briefing.disagree import ClaimFigure, claim_figures, disagreements, settle
 from briefing.disagree import warnings as disagreement_warnings
 from briefing.edits import CODES as EDIT_CODES
 from briefing.edits import quote_warnings, source_words
@@ -33,6 +33,7 @@ from briefing.nearest import nearest_passages, searches_everywhere
 from briefing.normalise import NormalisedText, normalise
 from briefing.parallel import cpu_count, run_two_phase
 from briefing.pins import page_of, pages_of
+from briefing.scan import Candidates, candidates
 
 # When citations fail for different reasons, the claim shows the one hardest to fix.
 _FAILURE_ORDER = (Status.UNKNOWN_SOURCE, Status.UNREADABLE_SOURCE, Status.NOT_FOUND, Status.MISQUOTED)
