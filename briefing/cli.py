@@ -231,9 +231,8 @@ def build(directory: Path, claims_file: Path | None, sources_dir: Path | None,
     if not disagreements:  # the appendix is drawn from the report's disagreements
         report = replace(report, claims=tuple(replace(c, disagreements=()) for c in report.claims))
     with Bar("building") as bar:
-        bar.status(f"rendering {', '.join(formats)} (each file is read back before it is kept)…")
         result = render.build(project.briefing, report, formats, outputs,
-                              templates_dir=directory / "templates", draft=draft)
+                              templates_dir=directory / "templates", draft=draft, progress=bar.status)
     for diagnostic in result.diagnostics:
         click.echo(format_diagnostic(diagnostic, _use_colour()), err=True)
     for path in result.written:

@@ -72,12 +72,17 @@ def test_in_process_builds_with_one_timestamp_are_identical(tmp_path: Path) -> N
     briefing, report = make([("a", "Claim 613.", [("azernews-2023", "613 civilians", Status.VERIFIED)])])
     now = datetime(2025, 11, 23, 11, 3, 7, tzinfo=UTC)
     results = []
-    for folder in ("a", "b"):
+    told: list[str] = []
+    for folder, progress in (("a", told.append), ("b", None)):  # being told what happens changes nothing
         outputs = {f: tmp_path / folder / f"briefing.{f}" for f in FORMATS}
-        result = render.build(briefing, report, FORMATS, outputs, now=now, version="9.9.9")
+        result = render.build(briefing, report, FORMATS, outputs, now=now, version="9.9.9", progress=progress)
         assert result.ok
         results.append({f: p.read_bytes() for f, p in outputs.items()})
     assert results[0] == results[1]
+    steps = {"pdf": ["rendering", "laying out page 1", "writing the PDF", "reading it back"],
+             "docx": ["rendering", "reading it back"], "html": ["rendering", "reading it back"]}
+    assert [t for t in told if "laying out page" not in t or t == "pdf: laying out page 1\u2026"] == [
+        f"{f}: {step}\u2026" for f in FORMATS for step in steps[f]]
     assert PdfReader(io.BytesIO(results[0]["pdf"])).metadata["/CreationDate"] == "D:20251123110307Z"
 
 

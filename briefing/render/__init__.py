@@ -12,7 +12,7 @@ The build's timestamp is SOURCE_DATE_EPOCH when set, so a rebuild is byte-identi
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,8 +41,10 @@ class BuildResult:
 def build(briefing: Briefing, report: Report, formats: Sequence[str],
           outputs: Mapping[str, Path], *, templates_dir: Path | None = None,
           draft: bool = False, now: datetime | None = None,
-          version: str = __version__) -> BuildResult:
+          version: str = __version__, progress: Callable[[str], None] | None = None) -> BuildResult:
     """Render `formats` to `outputs[format]`; all are written, or none.
+
+    `progress`, if given, is told what is being done ("pdf: laying out page 12").
 
     Refuses (writes nothing, one `build.unverified` error) when the report has a failed claim,
     unless `draft`, which marks unverified claims and stamps every page DRAFT.
@@ -72,11 +74,14 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
                                       api_version=write.pandoc_api_version())
             for fmt in dict.fromkeys(formats):
                 target = Path(outputs[fmt])
-                data = _render(fmt, document, templates, version, diagnostics, target)
+                tell = _teller(progress, fmt)
+                tell("rendering")
+                data = _render(fmt, document, templates, version, diagnostics, target, tell)
                 # Named before it exists, so an interruption at any point can remove it.
                 staged[fmt] = write.temp_path(target)
                 write.write_new(staged[fmt], data)
                 # Read back what is on disk, not what is in memory: that is the file people get.
+                tell("reading it back")
                 diagnostics += readback.CHECKERS[fmt](
                     staged[fmt].read_bytes(), document.notes, draft=draft,
                     output=str(target), claims_path=claims_path)
@@ -136,13 +141,18 @@ def build_time(diagnostics: list[Diagnostic] | None = None,
     return datetime.now(UTC)
 
 
+def _teller(progress: Callable[[str], None] | None, fmt: str) -> Callable[[str], None]:
+    """`progress` for one format's steps: "pdf: laying out page 12…"."""
+    return (lambda step: progress(f"{fmt}: {step}\u2026")) if progress else (lambda step: None)
+
+
 def _render(fmt: str, document: Document, templates: write.Templates, version: str,
-            diagnostics: list[Diagnostic], target: Path) -> bytes:
+            diagnostics: list[Diagnostic], target: Path, tell: Callable[[str], None]) -> bytes:
     if fmt == "html":
         return write.render_html(document, templates, version)
     if fmt == "docx":
         return write.render_docx(document, templates)
-    pdf = write.render_pdf(document, templates, version)
+    pdf = write.render_pdf(document, templates, version, tell)
     for url in dict.fromkeys(pdf.refused):
         diagnostics.append(Diagnostic(
             "build.fetch-refused", f"{str(target)}: refused to load {url[:200]!r}",

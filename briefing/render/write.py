@@ -28,7 +28,7 @@ import tempfile
 import threading
 import warnings
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -271,11 +271,46 @@ class _Collect(logging.Handler):
         self.sink.append(record.getMessage())
 
 
-def html_to_pdf(html: str, templates: Templates, created: datetime | None = None) -> PdfOutput:
+class _Progress(logging.Handler):
+    """Turns WeasyPrint's progress log into short status texts ("laying out page 12")."""
+
+    def __init__(self, progress: Callable[[str], None]) -> None:
+        super().__init__(logging.INFO)
+        self.progress = progress
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith("Step 5 - Creating layout - Page "):
+            self.progress(f"laying out page {message.rsplit(' ', 1)[-1]}")
+        elif message.startswith("Step 6"):
+            self.progress("writing the PDF")
+
+
+@contextmanager
+def _progress_from(logger: logging.Logger, progress: Callable[[str], None] | None) -> Iterator[None]:
+    """While the block runs, report WeasyPrint's progress (and only to `progress`)."""
+    if progress is None:
+        yield
+        return
+    handler, level, propagate = _Progress(progress), logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+def html_to_pdf(html: str, templates: Templates, created: datetime | None = None,
+                progress: Callable[[str], None] | None = None) -> PdfOutput:
     """Lay out the page with WeasyPrint; relative URLs resolve in the templates folder.
 
     `created` becomes the PDF's CreationDate and ModDate; without it the PDF has no dates,
-    and identical input gives identical bytes (no /ID is written either).
+    and identical input gives identical bytes (no /ID is written either). `progress` is told
+    which page is being laid out.
     """
     weasyprint = _import_weasyprint()
     output = PdfOutput(b"")
@@ -285,11 +320,12 @@ def html_to_pdf(html: str, templates: Templates, created: datetime | None = None
     handler = _Collect(output.messages)
     logger.addHandler(handler)
     try:
-        page = weasyprint.HTML(string=html, base_url=base,
-                               url_fetcher=template_fetcher(roots, output.refused)).render()
-        if created is not None:
-            page.metadata.created = page.metadata.modified = w3c_date(created)
-        output.data = page.write_pdf()
+        with _progress_from(logging.getLogger("weasyprint.progress"), progress):
+            page = weasyprint.HTML(string=html, base_url=base,
+                                   url_fetcher=template_fetcher(roots, output.refused)).render()
+            if created is not None:
+                page.metadata.created = page.metadata.modified = w3c_date(created)
+            output.data = page.write_pdf()
     except Exception as error:  # WeasyPrint raises many kinds; the build reports one
         raise RenderError(f"WeasyPrint failed: {type(error).__name__}: {error}") from error
     finally:
@@ -297,11 +333,12 @@ def html_to_pdf(html: str, templates: Templates, created: datetime | None = None
     return output
 
 
-def render_pdf(document: Document, templates: Templates, version: str) -> PdfOutput:
+def render_pdf(document: Document, templates: Templates, version: str,
+               progress: Callable[[str], None] | None = None) -> PdfOutput:
     body = html_body(document, templates, inline_notes=True)
     css = templates.read_text(PRINT_FONTS) + "\n" + templates.read_text(STYLESHEET)
     return html_to_pdf(render_page(document, body, css, templates, version), templates,
-                       document.created)
+                       document.created, progress)
 
 
 # --- atomic files ---------------------------------------------------------------
