@@ -23,7 +23,7 @@ from briefing.normalise import normalise  # noqa: E402
 
 NEAREST_SAMPLES = 300
 # check and grep take turns, this many times each, and the medians are compared: on a shared
-# machine a busy spell then slows both, not one (grep alone has varied from 2.2 to 3.9 s here).
+# machine a busy spell then slows both, not one (grep alone has varied from 2.2 to 5.2 s here).
 RUNS = 3
 
 
@@ -80,19 +80,19 @@ def _breakdown(plan: corpus.Plan) -> None:
     from briefing.project import check_project, load_project
     from briefing.report import format_json
 
-    collect_less_often()  # as the command does
-    began = time.perf_counter()
-    load_claims(plan.root / "claims.yaml", DEFAULT_SETTINGS)
-    claims = time.perf_counter() - began
-    began = time.perf_counter()
-    project = load_project(plan.root / "claims.yaml", plan.sources, DEFAULT_SETTINGS)
-    loading = time.perf_counter() - began
-    began = time.perf_counter()
-    report = check_project(project, DEFAULT_SETTINGS)
-    verifying = time.perf_counter() - began
-    began = time.perf_counter()
-    format_json(report)
-    writing = time.perf_counter() - began
+    with collect_less_often():  # as the command does
+        began = time.perf_counter()
+        load_claims(plan.root / "claims.yaml", DEFAULT_SETTINGS)
+        claims = time.perf_counter() - began
+        began = time.perf_counter()
+        project = load_project(plan.root / "claims.yaml", plan.sources, DEFAULT_SETTINGS)
+        loading = time.perf_counter() - began
+        began = time.perf_counter()
+        report = check_project(project, DEFAULT_SETTINGS)
+        verifying = time.perf_counter() - began
+        began = time.perf_counter()
+        format_json(report)
+        writing = time.perf_counter() - began
     print(f"  where the time goes: claims {claims:.2f} s, sources {loading - claims:.2f} s, "
           f"verifying {verifying:.2f} s, JSON {writing:.2f} s (plus starting Python)")
 

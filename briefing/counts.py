@@ -124,33 +124,27 @@ def noun_phrase(words: Sequence[str]) -> list[str]:
     """The counted noun phrase: the words after a number up to a stop word or a verb."""
     phrase: list[str] = []
     for word in words[:3]:
-        clean, role = _role(word)
-        if role == _ENDS or (phrase and role == _ENDS_AFTER_NOUN):
+        clean, stops, verb, sentence_end = _role(word)
+        if stops or (phrase and verb):
             break
         phrase.append(clean)
-        if role == _LAST:
+        if sentence_end:
             break
     while phrase and phrase[-1].lower() in EVENT_VERBS:  # "31 dead": no noun
         phrase.pop()
     return phrase
 
 
-# What a word does in a noun phrase (`_role`): ends it before the word, ends it before the word
-# unless it is the first, is its last word (a full stop after it), or may go on.
-_ENDS, _ENDS_AFTER_NOUN, _LAST, _GOES_ON = range(4)
-
-
 @functools.lru_cache(maxsize=65536)
-def _role(word: str) -> tuple[str, int]:
-    """(the word without a sentence's full stop, its role); cached: it runs for every number."""
+def _role(word: str) -> tuple[str, bool, bool, bool]:
+    """What a word does in a noun phrase, cached (it runs for every number): (the word without
+    a sentence's full stop, whether the phrase stops before it, whether it does so unless the
+    word comes first (a verb), whether the phrase stops after it (a full stop))."""
     abbreviation = word.count(".") > 1  # "U.S."
     clean = word if abbreviation else word.rstrip(".")
     lower = clean.lower()
-    if lower in STOP or lower in VERBS or lower in NUMERALS or lower in TIME_MARKS:
-        return clean, _ENDS
-    if lower in EVENT_VERBS or lower.endswith("ed"):
-        return clean, _ENDS_AFTER_NOUN
-    return clean, _LAST if word.endswith(".") and not abbreviation else _GOES_ON
+    return (clean, lower in STOP or lower in VERBS or lower in NUMERALS or lower in TIME_MARKS,
+            lower in EVENT_VERBS or lower.endswith("ed"), word.endswith(".") and not abbreviation)
 
 
 def key_of(phrase: Sequence[str]) -> str:

@@ -63,9 +63,33 @@ def pin_cite(pages: Sequence[int], dash: str = "-", labels: Sequence[str] = ()) 
             runs[-1].append(page)
         else:
             runs.append([page])
-    text = ", ".join(page_label(r[0], labels) if len(r) == 1
-                     else f"{page_label(r[0], labels)}{dash}{page_label(r[-1], labels)}" for r in runs)
+    named = [[page_label(page, labels) for page in run] for run in runs]
+    # A run of pages is a range when its labels count on ("iv-v", "11-12"), not "iv, 12".
+    text = ", ".join(run[0] if len(run) == 1 else f"{run[0]}{dash}{run[-1]}" if _counts_on(run)
+                     else ", ".join(run) for run in named)
     return f"{'p.' if len(pages) == 1 else 'pp.'} {text}"
+
+
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+
+
+def _counts_on(labels: Sequence[str]) -> bool:
+    """Whether each page label is the one before plus one, in decimal or in roman numerals."""
+    numbers = [_label_number(label) for label in labels]
+    return all(a is not None and b is not None and a[0] == b[0] and b[1] == a[1] + 1
+               for a, b in zip(numbers, numbers[1:]))
+
+
+def _label_number(label: str) -> tuple[str, int] | None:
+    """(style, value) of a decimal or roman page label ("12", "iv", "XII"); None for others."""
+    if label.isdigit():
+        return "decimal", int(label)
+    lower = label.lower()
+    if not lower or any(c not in _ROMAN for c in lower) or label not in (lower, label.upper()):
+        return None
+    values = [_ROMAN[c] for c in lower]
+    total = sum(-v if v < following else v for v, following in zip(values, values[1:] + [0]))
+    return ("roman" if label == lower else "ROMAN"), total
 
 
 def encode_fragment_text(value: str) -> str:

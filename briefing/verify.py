@@ -246,20 +246,27 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
             nearest=nearest,
             nearest_line=next(lines) if nearest else 0,
             nearest_page=page_of(page_starts, nearest.span.start) if nearest and page_starts else 0,
-            problem=failures[i].problem or ("" if misquoted else _bounded_search(source_id, text, folded, settings)),
+            problem=failures[i].problem or ("" if misquoted else _bounded_search(
+                source_id, text, text != failures[i].citation.quote, folded, settings)),
         )
     return explained
 
 
-def _bounded_search(source_id: str, quote: str, folded: NormalisedText, settings: Settings) -> str:
-    """Why a long quote's failure may have no close passage: it was not aligned everywhere."""
-    length = len(prepare(quote))
+def _bounded_search(source_id: str, quote: str, part: bool, folded: NormalisedText, settings: Settings) -> str:
+    """Why a long quote's failure may have no close passage: it was not aligned everywhere.
+
+    `quote` is what was explained: the whole quote, or (`part`) its first missing elided part.
+    The lengths named are the ones `nearest` tests: as written, then as folded.
+    """
+    what = "the missing part" if part else "the quote"
     if len(quote) > settings.nearest_max_quote_chars:
-        return f"quote not found in '{source_id}'; at {length:,} characters it is too long to look for a close passage"
+        return (f"quote not found in '{source_id}'; {what} is {len(quote):,} characters long, too long to look "
+                f"for a close passage (the limit is {settings.nearest_max_quote_chars:,})")
+    length = len(prepare(quote))
     if searches_everywhere(length, len(folded.text), settings):
         return ""
-    return (f"quote not found in '{source_id}'; at {length:,} characters it was compared only with the "
-            f"passages that share exact pieces with it, not with the whole source")
+    return (f"quote not found in '{source_id}'; {what} is {length:,} characters long, so it was compared only "
+            f"with the passages that share exact pieces with it, not with the whole source")
 
 
 def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[Key, list[str]]:

@@ -72,6 +72,14 @@ def test_all_verified_exits_0_with_summary(tmp_path: Path) -> None:
     assert err == ""
 
 
+def test_the_collector_is_tuned_only_while_the_command_runs(tmp_path: Path) -> None:
+    import gc
+
+    before = gc.get_threshold()
+    assert main(["check", str(write_project(tmp_path, GOOD)), "--format", "json"]) == 0
+    assert gc.get_threshold() == before
+
+
 def test_misquoted_figure_shows_nearest_passage_and_diff(tmp_path: Path) -> None:
     claims = GOOD.replace("including 63 children", "including 83 children").replace("63 of them", "83 of them")
     code, out, _ = run(write_project(tmp_path, claims))

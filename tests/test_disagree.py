@@ -12,7 +12,7 @@ import yaml
 
 from briefing.cli import main
 from briefing.config import DEFAULT_SETTINGS
-from briefing.counts import read, score
+from briefing.counts import noun_phrase, read, score
 from briefing.disagree import conflicts, find_disagreements, quantities
 from briefing.figures import find_figures
 from briefing.ingest import load_source, scan_sources
@@ -260,6 +260,38 @@ def test_the_answer_does_not_depend_on_the_workers(example) -> None:
     for workers in (2, 3):
         again = check_project(project, replace(DEFAULT_SETTINGS, workers=workers))
         assert [c.disagreements for c in again.claims] == [c.disagreements for c in report.claims]
+
+
+@pytest.mark.parametrize("words, phrase", [
+    (["children", "were", "killed"], ["children"]),
+    (["innocent", "people", "lost"], ["innocent", "people"]),
+    (["registered.", "Police", "gave"], ["registered"]),  # a full stop ends it, even after a verb
+    (["people", "registered.", "Police"], ["people"]),  # a verb after the noun ends it
+    (["U.S.", "troops", "were"], ["U.S.", "troops"]),  # an abbreviation's stops do not
+    (["dead", "and", "12"], []),  # "31 dead": no noun
+    (["of", "the", "seats"], []),
+])
+def test_the_counted_noun_phrase(words: list[str], phrase: list[str]) -> None:
+    assert noun_phrase(words) == phrase
+
+
+def test_a_figure_whose_sentence_ends_after_a_verb_is_compared() -> None:
+    claim = Claim("c", "The protest ended with 300 registered.",
+                  (Citation("a", "in the capital 300 registered", 1),), 1)
+    sources = {"a": Source("a", "a.md", "text", "After the protest in the capital 300 registered. Officials gave no names."),
+               "b": Source("b", "b.md", "text", "After the protest in the capital 250 registered. Police gave no names.")}
+    result = verify(Briefing("claims.yaml", "T", (Section("H", (claim,)),)), sources).claims[0]
+    assert [[o.text for o in d.others] for d in result.disagreements] == [["250 registered"]]
+
+
+@pytest.mark.parametrize("digits", ["83", "\u0668\u0663", "\uff18\uff13"], ids=["ascii", "arabic-indic", "fullwidth"])
+def test_another_value_in_any_digits_is_found(digits: str) -> None:
+    claim = Claim("c", "The attack killed 63 children.", (Citation("a", "63 children were killed", 1),), 1)
+    sources = {"a": Source("a", "a.md", "text", "In the attack 63 children were killed in the town, officials said."),
+               "b": Source("b", "b.md", "text", f"The report says {digits} children were killed in the town "
+                                                  "during the attack.")}
+    result = verify(Briefing("claims.yaml", "T", (Section("H", (claim,)),)), sources).claims[0]
+    assert [[o.text for o in d.others] for d in result.disagreements] == [[f"{digits} children"]]
 
 
 def test_only_other_sources_count() -> None:

@@ -288,8 +288,9 @@ def test_a_long_quote_with_nothing_like_it_is_not_aligned_on_the_whole_source() 
     citation = result.citations[0]
     assert citation.status is Status.NOT_FOUND
     assert citation.nearest is None
-    assert "compared only with the passages that share exact pieces with it" in citation.problem
-    assert "17,999 characters" in citation.problem
+    assert citation.problem == ("quote not found in 's'; the quote is 17,999 characters long, so it was "
+                                "compared only with the passages that share exact pieces with it, not with "
+                                "the whole source")
 
 
 def test_a_short_failed_quote_is_still_aligned_on_the_whole_source() -> None:
@@ -311,4 +312,12 @@ def test_a_quote_past_the_longest_explained_says_so() -> None:
                     settings=changed(DEFAULT_SETTINGS, nearest_max_quote_chars=100))
     citation = report.claims[0].citations[0]
     assert (citation.status, citation.nearest) == (Status.NOT_FOUND, None)
-    assert citation.problem == "quote not found in 's'; at 120 characters it is too long to look for a close passage"
+    assert citation.problem == ("quote not found in 's'; the quote is 120 characters long, too long to look "
+                                "for a close passage (the limit is 100)")
+    elided = Claim("b", "Text.", (Citation("s", "613 Azerbaijani civilians ... " + "x" * 120, 8, 16),), 5)
+    report = verify(Briefing("claims.yaml", "T", (Section("H", (elided,)),)),
+                    {"s": Source("s", "sources/s.md", "text", SOURCE)},
+                    settings=changed(DEFAULT_SETTINGS, nearest_max_quote_chars=100))
+    assert report.claims[0].citations[0].problem == (
+        "quote not found in 's'; the missing part is 120 characters long, too long to look for a close "
+        "passage (the limit is 100)")

@@ -82,9 +82,12 @@ def _page_text(page: Any) -> tuple[str, bool]:
 def _labels(reader: PdfReader) -> tuple[str, ...]:
     """The printed page labels ("iv", "12"), when the PDF defines them; () when it does not
     (pypdf then numbers the pages from 1, which is what the pages are called anyway)."""
-    if "/PageLabels" not in reader.trailer["/Root"]:
+    try:
+        if "/PageLabels" not in reader.trailer["/Root"]:
+            return ()
+        labels = tuple(" ".join(str(label).split()) for label in reader.page_labels)
+    except Exception:  # noqa: BLE001 - a damaged label tree costs the labels, not the text
         return ()
-    labels = tuple(" ".join(str(label).split()) for label in reader.page_labels)
     # A label is printed in footnotes and reports: anything but a short visible string (an
     # empty, huge or control-laden one, say from a hostile file) means the pages are numbered.
     readable = all(0 < len(label) <= MAX_LABEL and label.isprintable() for label in labels)

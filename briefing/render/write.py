@@ -271,6 +271,9 @@ class _Collect(logging.Handler):
         self.sink.append(record.getMessage())
 
 
+_LAYING_OUT = re.compile(r"Step 5 - Creating layout - Page (\d+)")
+
+
 class _Progress(logging.Handler):
     """Turns WeasyPrint's progress log into short status texts ("laying out page 12")."""
 
@@ -280,10 +283,15 @@ class _Progress(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        if message.startswith("Step 5 - Creating layout - Page "):
-            self.progress(f"laying out page {message.rsplit(' ', 1)[-1]}")
-        elif message.startswith("Step 6"):
-            self.progress("writing the PDF")
+        # A page WeasyPrint passes again unchanged ("Page 3 (up-to-date)") is not news.
+        page = _LAYING_OUT.fullmatch(message)
+        try:
+            if page:
+                self.progress(f"laying out page {page.group(1)}")
+            elif message.startswith("Step 6 "):
+                self.progress("writing the PDF")
+        except OSError:  # a status line that cannot be drawn must not stop the build
+            pass
 
 
 @contextmanager
