@@ -14,7 +14,7 @@ from briefing.disagree import warnings as disagreement_warnings
 from briefing.edits import CODES as EDIT_CODES
 from briefing.edits import quote_warnings, source_words
 from briefing.figures import check_figures
-from briefing.hyphenation import HyphenatedText, find_hyphenated, hyphenate
+from briefing.hyphenation import JOINT, HyphenatedText, find_hyphenated, hyphenate
 from briefing.match import MultiSearch, find_quote, find_quotes, prepare, split_elisions
 from briefing.models import (
     Briefing,
@@ -270,7 +270,8 @@ def _bounded_search(source_id: str, quote: str, part: bool, folded: NormalisedTe
 
 
 def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[Key, list[str]]:
-    """Which of these sources hold each failed quote exactly: one pass over each source."""
+    """Which of these sources hold each failed quote exactly: one pass over each source, and
+    over each reading of the line-end hyphens of a source that has them (issue 4)."""
     if not failed:
         return {}
     keys = list(failed)
@@ -283,9 +284,22 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
     hits: dict[Key, list[str]] = {}
     for source_id in sorted(index.sources):
         folded = index.folded(source_id)
+        found = set()
         for position in sorted(search.present(folded.text)):
             citation = failed[keys[wanted[position]]]
             if source_id != citation.source and find_quote(citation.quote, folded, 10**9):
+                hits.setdefault(keys[wanted[position]], []).append(source_id)
+                found.add(position)
+        hyphenated = index.hyphenated(source_id)
+        if hyphenated is None:
+            continue
+        # Each line-end hyphen joined, then each kept: a quote that needs both readings at once
+        # is not looked for here (it is still found in the source it cites).
+        text = hyphenated.folded.text
+        for position in sorted(search.present(text.replace(JOINT, "")) | search.present(text.replace(JOINT, "-"))):
+            citation = failed[keys[wanted[position]]]
+            if position not in found and source_id != citation.source and \
+                    find_hyphenated(citation.quote, hyphenated, 10**9):
                 hits.setdefault(keys[wanted[position]], []).append(source_id)
     return hits
 

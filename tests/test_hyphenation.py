@@ -148,3 +148,23 @@ def test_any_run_of_words_verifies_whatever_the_line_breaks(words: list[str], da
     span = match.spans[0]
     assert 0 <= span.start <= span.end <= len(original)
     assert re.sub("[-\u2010]\n", "", original[span.start:span.end]) == quote
+
+
+@pytest.mark.parametrize("quote, others", [
+    ("the management of public funds", ("b",)),  # joined: "man-\nagement"
+    ("a well-known auditor", ("c", "d")),  # kept: "well-\nknown"
+    ("the management of funds ... a well-known auditor", ("d",)),  # each part its own reading
+    ("the management of funds and a well-known auditor", ()),  # one part needing both: not looked for
+], ids=["joined", "kept", "elided-parts", "both-in-one-part"])
+def test_a_quote_found_in_another_source_across_its_line_end_hyphens_is_named(
+        quote: str, others: tuple[str, ...]) -> None:
+    sources = {
+        "a": Source("a", "sources/a.md", "text", "Nothing like it here."),
+        "b": Source("b", "sources/b.md", "text", "It criticised the man-\nagement of public funds."),
+        "c": Source("c", "sources/c.md", "text", "The report, by a well-\nknown auditor, was late."),
+        "d": Source("d", "sources/d.md", "text", "It criticised the man-\nagement of funds and a well-\nknown auditor."),
+    }
+    claim = Claim("x", "Text.", (Citation("a", quote, 3),), 1)
+    result = verify(Briefing("claims.yaml", "T", (Section("S", (claim,)),)), sources).claims[0].citations[0]
+    assert result.status is not Status.VERIFIED
+    assert result.found_in == others
