@@ -305,7 +305,8 @@ def init(directory: Path, templates: bool) -> None:
         raise SystemExit(EXIT_UNUSABLE) from None
     for path in written:
         click.echo(f"created {_display(path)}")
-    click.echo(new_project.NEXT_STEPS.format(directory=_display(directory)), nl=False)
+    here = directory.resolve() == Path.cwd().resolve()
+    click.echo(new_project.NEXT_STEPS.format(cd="" if here else f"  cd {_display(directory)}\n"), nl=False)
     raise SystemExit(EXIT_OK)
 
 
@@ -369,11 +370,15 @@ def sources_command(directory: Path, sources_dir: Path | None, output_format: st
     sources folder.
     """
     inventory = load_inventory(Path(_display(sources_dir or directory / "sources")))
+    missing = [d for d in inventory.diagnostics if d.code == "sources.missing"]
     if output_format == "json":
         click.echo(format_inventory_json(inventory), nl=False)
+    elif missing:  # no folder, no table: only the error, on stderr as `check` gives it
+        for diagnostic in missing:
+            click.echo(format_diagnostic(diagnostic, _use_colour()), err=True)
     else:
         click.echo(format_inventory_text(inventory, _use_colour()), nl=False)
-    if any(d.code == "sources.missing" for d in inventory.diagnostics):
+    if missing:
         raise SystemExit(EXIT_UNUSABLE)
     raise SystemExit(EXIT_OK if inventory.ok else EXIT_FAILED)
 

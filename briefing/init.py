@@ -138,8 +138,7 @@ def write_plan(project: Plan) -> list[Path]:
 
 NEXT_STEPS = f"""\
 next steps:
-  cd {{directory}}
-  briefing check        # or: make check
+{{cd}}  briefing check        # or: make check
   briefing build        # build/briefing.pdf
 editors that use yaml-language-server (VS Code's YAML extension, Neovim, Helix, ...) complete
 and check claims.yaml as you type, through its first line. briefing {__version__} made this project.

@@ -231,14 +231,20 @@ def summary_line(report: Report, colour: bool = False) -> str:
     failed = summary["failed"]
     statuses = ", ".join(f"{n} {status}" for status, n in summary["by_status"].items()
                          if status != Status.VERIFIED.value and n)
-    verdict = (paint(f"{summary['verified']} of {summary['claims']} claims verified", "green", colour)
-               if not failed else
-               paint(f"{failed} of {summary['claims']} claims failed", "red", colour) + f" ({statuses})")
-    # Errors outside any claim (an unreadable source, one changed since sources.lock) fail the
-    # check too, so the line says so rather than reading as a pass.
+    # Errors outside any claim (an unreadable source, one changed since sources.lock, a warning
+    # --strict counts) fail the check too, so the line says so rather than reading as a pass.
     errors = sum(d.severity is Severity.ERROR for d in report.diagnostics)
-    problems = paint(f" · {errors} error{'' if errors == 1 else 's'}", "red", colour) if errors else ""
-    return (f"{verdict} · {summary['citations']} quotes · {summary['sources_cited']} of "
+    counted = f"{errors} error{'' if errors == 1 else 's'}"
+    if failed:
+        verdict = paint(f"{failed} of {summary['claims']} claims failed", "red", colour) + f" ({statuses})"
+    elif errors:
+        verdict = (paint(f"check failed: {counted}", "red", colour)
+                   + f" ({summary['verified']} of {summary['claims']} claims verified)")
+    else:
+        verdict = paint(f"{summary['verified']} of {summary['claims']} claims verified", "green", colour)
+    problems = paint(f" · {counted}", "red", colour) if errors and failed else ""
+    quotes = summary["citations"]
+    return (f"{verdict} · {quotes} quote{'' if quotes == 1 else 's'} · {summary['sources_cited']} of "
             f"{summary['sources']} sources cited{problems} · {summary['warnings']} "
             f"warning{'' if summary['warnings'] == 1 else 's'}")
 

@@ -41,6 +41,20 @@ def test_build_refuses_when_a_claim_fails_and_keeps_the_last_good_file(
     assert (project / "build" / "briefing.html").read_bytes() == good
 
 
+def test_build_refused_by_a_changed_source_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = write_project(tmp_path, GOOD)
+    assert main(["lock", str(project)]) == 0
+    source = next((project / "sources").glob("*.md"))
+    source.write_text(source.read_text(encoding="utf-8") + "\nA line added later.\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", str(project), "--format", "html"]) == 1
+    captured = capsys.readouterr()
+    assert f"error: source '{source.stem}' changed since sources.lock" in captured.out
+    assert "check failed: 1 error (2 of 2 claims verified)" in captured.out
+    assert "every claim verified, but the check failed (source.changed); nothing was built" in captured.err
+    assert not (project / "build" / "briefing.html").exists()
+
+
 def test_draft_builds_and_marks_failures(tmp_path: Path) -> None:
     project = write_project(tmp_path, GOOD.replace("including 63 children", "including 83 children"))
     assert main(["build", str(project), "--format", "html", "--draft"]) == 0

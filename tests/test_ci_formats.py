@@ -394,7 +394,7 @@ def test_every_format_for_a_passing_project(project: Path, capsys: pytest.Captur
         code, out, _ = check(capsys, "--format", output_format)
         assert code == 0, out
     _, out, _ = check(capsys, "--format", "github")
-    assert out == "1 of 1 claims verified · 1 quotes · 1 of 1 sources cited · 0 warnings\n"
+    assert out == "1 of 1 claims verified · 1 quote · 1 of 1 sources cited · 0 warnings\n"
 
 
 @pytest.mark.parametrize(("path", "uri"), [

@@ -253,8 +253,8 @@ def test_check_and_build_with_strict(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["check", str(root), "--format", "text", "--strict"]) == 1
     out = capsys.readouterr().out
     assert f"error: {hidden}" in out
-    assert out.rstrip().endswith("2 of 2 claims verified \u00b7 2 quotes \u00b7 1 of 1 sources cited "
-                                 "\u00b7 1 error \u00b7 0 warnings")
+    assert out.rstrip().endswith("check failed: 1 error (2 of 2 claims verified) \u00b7 2 quotes \u00b7 1 of 1 "
+                                 "sources cited \u00b7 0 warnings")
     assert main(["build", str(root), "--strict", "--format", "html"]) == 1
     assert ("error: --strict: 1 warning count as errors; nothing was built (fix them, or build with "
             "--draft)") in capsys.readouterr().err

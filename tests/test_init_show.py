@@ -42,8 +42,16 @@ def test_init_creates_a_project_that_passes_check(tmp_path: Path, capsys: pytest
     out = capsys.readouterr().out
     assert files_under(target) == NEW_FILES
     assert f"created {target / 'claims.yaml'}" in out.splitlines()
+    assert f"next steps:\n  cd {target}\n  briefing check" in out
     assert main(["check", str(target)]) == 0
-    assert "1 of 1 claims verified · 1 quotes · 1 of 1 sources cited · 0 warnings" in capsys.readouterr().out
+    assert "1 of 1 claims verified · 1 quote · 1 of 1 sources cited · 0 warnings" in capsys.readouterr().out
+
+
+def test_init_here_needs_no_cd(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["init"]) == 0
+    assert "next steps:\n  briefing check" in capsys.readouterr().out
 
 
 def test_init_project_passes_make_check(tmp_path: Path) -> None:

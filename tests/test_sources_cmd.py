@@ -77,7 +77,10 @@ def test_all_readable_exits_0(folder: Path, capsys: pytest.CaptureFixture[str]) 
 
 def test_no_sources_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sources", str(tmp_path)]) == 2
-    assert "sources folder not found" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no empty table, no "0 sources"
+    assert captured.err == (f"{tmp_path}/sources:1:1: error: sources folder not found: {tmp_path}/sources\n"
+                            "    hint: create it, or point --sources at the folder holding the sources\n")
 
 
 def test_sources_option(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -59,10 +59,18 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
         raise ValueError(f"no output path for format(s) {missing}")
     if not report.ok and not draft:
         failed = sum(1 for c in report.claims if not c.ok)
+        if failed:
+            return BuildResult((), (Diagnostic(
+                "build.unverified", f"{failed} of {len(report.claims)} claims failed the check; "
+                "nothing was built", Location(claims_path, 1),
+                "fix the claims (see `briefing check`), or build with --draft to mark them"),))
+        # Every claim passed, but the check failed elsewhere (a source changed since
+        # sources.lock, an unreadable source): say what, not "0 claims failed".
+        codes = sorted({d.code for d in report.diagnostics if d.severity is Severity.ERROR})
         return BuildResult((), (Diagnostic(
-            "build.unverified", f"{failed} of {len(report.claims)} claims failed the check; "
+            "build.unverified", f"every claim verified, but the check failed ({', '.join(codes)}); "
             "nothing was built", Location(claims_path, 1),
-            "fix the claims (see `briefing check`), or build with --draft to mark them"),))
+            "see the errors above (`briefing check` lists them), or build with --draft"),))
 
     templates = write.Templates(templates_dir)
     diagnostics: list[Diagnostic] = []
