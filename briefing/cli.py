@@ -405,9 +405,6 @@ def _print_unusable(diagnostics: tuple[Diagnostic, ...], output_format: str, cla
         document = ci_formats.format_github_errors(diagnostics, summary_written=written)
     if output is not None and document:
         _write_output(output, document)
-    elif output_format == "json":  # stdout holds the JSON document alone, as before
-        click.echo(document, nl=False)
-        return
     elif document:
         click.echo(document, nl=False)
     colour = sys.stderr.isatty() and "NO_COLOR" not in os.environ

@@ -80,6 +80,18 @@ def test_the_collector_is_tuned_only_while_the_command_runs(tmp_path: Path) -> N
     assert gc.get_threshold() == before
 
 
+@pytest.mark.parametrize("output_format", ["text", "json", "github", "sarif", "junit"])
+def test_unusable_input_is_told_on_stderr_in_every_format(tmp_path: Path, output_format: str) -> None:
+    project = write_project(tmp_path, GOOD.replace("text:", "txet:", 1))
+    code, out, err = run(project, "--format", output_format)
+    assert code == 2
+    assert "error: unknown key 'txet' in claim 'toll'" in err and err.endswith("2 errors: nothing was checked\n")
+    if output_format == "json":
+        assert json.loads(out)["diagnostics"][0]["code"] == "claims.missing-key"
+    elif output_format == "text":
+        assert out == ""
+
+
 def test_misquoted_figure_shows_nearest_passage_and_diff(tmp_path: Path) -> None:
     claims = GOOD.replace("including 63 children", "including 83 children").replace("63 of them", "83 of them")
     code, out, _ = run(write_project(tmp_path, claims))
