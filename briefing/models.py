@@ -226,6 +226,9 @@ class ClaimResult:
     exempted_figures: tuple[str, ...] = ()
     unused_exemptions: tuple[str, ...] = ()
     disagreements: tuple[Disagreement, ...] = ()  # other sources' values for its figures (issue 7)
+    # Of the unbacked figures, those in none of its quotes as written, failed quotes included:
+    # beside a failed quote the others are only waiting for it to be fixed.
+    unquoted_figures: tuple[Figure, ...] = ()
 
     @property
     def ok(self) -> bool:

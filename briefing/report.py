@@ -137,14 +137,18 @@ def _claim_findings(report: Report, result: ClaimResult, colour: bool) -> list[F
         found.append(Finding(claim.id, item.status, cite.line, cite.col, citation_problem(item),
                              tuple(_citation_details(report, item, colour)), cite.source, index,
                              item.status.value))
-    if result.unbacked_figures:
-        figures = ", ".join(quoted(f.text) for f in result.unbacked_figures)
-        verb = "is" if len(result.unbacked_figures) == 1 else "are"
+    # Beside a failed quote, only the figures that no quote states even as written: the rest
+    # are backed once the quote is fixed, and listing them would hide the one that matters.
+    unbacked = result.unquoted_figures if found else result.unbacked_figures
+    if unbacked:
+        figures = ", ".join(quoted(f.text) for f in unbacked)
+        verb = "is" if len(unbacked) == 1 else "are"
         details = (f"text     {quoted(claim.text, 240)}",
                    ("hint: quote the passage that states it, fix the figure, or list it under "
                     "exempt_figures if it is the author's own"))
+        where = "in any quote" if found else "in any verified quote"
         found.append(Finding(claim.id, Status.FIGURE_MISMATCH, claim.text_line or claim.line, claim.col,
-                             f"{figures} in the text {verb} not in any verified quote", details,
+                             f"{figures} in the text {verb} not {where}", details,
                              label="also" if found else Status.FIGURE_MISMATCH.value))
     return found
 

@@ -308,6 +308,9 @@ def _judge_claim(claim: Claim, citations: tuple[CitationResult, ...]) -> ClaimRe
     # An inserted clarification is the author's, not the source's: it backs no figure (issue 7).
     verified_quotes = [source_words(r) for r in citations if r.status is Status.VERIFIED]
     figures = check_figures(claim.text, verified_quotes, claim.exempt_figures)
+    failed_quotes = [r.citation.quote for r in citations if r.status is not Status.VERIFIED]
+    unquoted = (check_figures(claim.text, verified_quotes + failed_quotes, claim.exempt_figures).unbacked
+                if figures.unbacked and failed_quotes else figures.unbacked)
     failing = {r.status for r in citations} - {Status.VERIFIED}
     if failing:
         status = next(s for s in _FAILURE_ORDER if s in failing)
@@ -316,7 +319,8 @@ def _judge_claim(claim: Claim, citations: tuple[CitationResult, ...]) -> ClaimRe
     else:
         status = Status.VERIFIED
     return ClaimResult(claim, status, citations, figures.unbacked,
-                       tuple(f.text for f in figures.exempted), figures.unused_exemptions)
+                       tuple(f.text for f in figures.exempted), figures.unused_exemptions,
+                       unquoted_figures=unquoted)
 
 
 def _warnings(briefing: Briefing, claims: tuple[ClaimResult, ...],

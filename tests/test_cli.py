@@ -100,6 +100,16 @@ def test_misquoted_figure_shows_nearest_passage_and_diff(tmp_path: Path) -> None
     assert "sources/azernews-2023.md:5:" in out
     assert "quote has \u201c83\u201d where the source has \u201c63\u201d" in out
     assert "1 of 2 claims failed (1 misquoted)" in out
+    # Text and quote agree on every figure: fixing the quote fixes the claim, so nothing else is said.
+    assert " also: " not in out
+
+
+def test_a_misquote_whose_text_has_the_source_figure_says_text_and_quote_differ(tmp_path: Path) -> None:
+    claims = GOOD.replace("including 63 children", "including 83 children")  # the text keeps "63 of them"
+    code, out, _ = run(write_project(tmp_path, claims))
+    assert code == 1
+    assert "claims.yaml:6:9: error: claim 'toll' also: \u201c63\u201d in the text is not in any quote" in out
+    assert "613" not in out.split(" also: ")[1].splitlines()[0]
 
 
 def test_quote_in_another_source_is_named(tmp_path: Path) -> None:
