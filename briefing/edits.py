@@ -153,6 +153,11 @@ def parse_edits(quote: str) -> EditedQuote | None:
     return EditedQuote(tuple(pieces), tuple(joints), tuple(alterations), tuple(at_joint))
 
 
+def without_insertions(quote: str) -> str:
+    """A quote as written, without its inserted clarifications ("[in 1992]")."""
+    return _MARKS.sub(lambda mark: " " if mark.lastgroup == "insertion" else mark.group(), quote)
+
+
 def source_words(item: CitationResult) -> str:
     """A verified quote without its inserted clarifications: the words the source vouches for.
 

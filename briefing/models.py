@@ -226,8 +226,8 @@ class ClaimResult:
     exempted_figures: tuple[str, ...] = ()
     unused_exemptions: tuple[str, ...] = ()
     disagreements: tuple[Disagreement, ...] = ()  # other sources' values for its figures (issue 7)
-    # Of the unbacked figures, those in none of its quotes as written, failed quotes included:
-    # beside a failed quote the others are only waiting for it to be fixed.
+    # Of the unbacked figures, those still unbacked once each failed quote matches its source
+    # (a misquoted one read as its nearest passage): beside a failed quote, only these are news.
     unquoted_figures: tuple[Figure, ...] = ()
 
     @property

@@ -137,8 +137,8 @@ def _claim_findings(report: Report, result: ClaimResult, colour: bool) -> list[F
         found.append(Finding(claim.id, item.status, cite.line, cite.col, citation_problem(item),
                              tuple(_citation_details(report, item, colour)), cite.source, index,
                              item.status.value))
-    # Beside a failed quote, only the figures that no quote states even as written: the rest
-    # are backed once the quote is fixed, and listing them would hide the one that matters.
+    # Beside a failed quote, only the figures still unbacked once the quotes match their sources:
+    # the rest are backed by fixing the quote, and listing them would hide the one that matters.
     unbacked = result.unquoted_figures if found else result.unbacked_figures
     if unbacked:
         figures = ", ".join(quoted(f.text) for f in unbacked)
@@ -146,9 +146,10 @@ def _claim_findings(report: Report, result: ClaimResult, colour: bool) -> list[F
         details = (f"text     {quoted(claim.text, 240)}",
                    ("hint: quote the passage that states it, fix the figure, or list it under "
                     "exempt_figures if it is the author's own"))
-        where = "in any quote" if found else "in any verified quote"
+        problem = (f"{figures} in the text {verb} still not backed once the quotes match their sources"
+                   if found else f"{figures} in the text {verb} not in any verified quote")
         found.append(Finding(claim.id, Status.FIGURE_MISMATCH, claim.text_line or claim.line, claim.col,
-                             f"{figures} in the text {verb} not {where}", details,
+                             problem, details,
                              label="also" if found else Status.FIGURE_MISMATCH.value))
     return found
 

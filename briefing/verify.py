@@ -12,7 +12,7 @@ from briefing.disagree import CODE as DISAGREEMENT
 from briefing.disagree import ClaimFigure, claim_figures, disagreements, settle
 from briefing.disagree import warnings as disagreement_warnings
 from briefing.edits import CODES as EDIT_CODES
-from briefing.edits import quote_warnings, source_words
+from briefing.edits import quote_warnings, source_words, without_insertions
 from briefing.figures import check_figures
 from briefing.hyphenation import JOINT, HyphenatedText, find_hyphenated, hyphenate
 from briefing.match import MultiSearch, find_quote, find_quotes, prepare, split_elisions
@@ -308,9 +308,12 @@ def _judge_claim(claim: Claim, citations: tuple[CitationResult, ...]) -> ClaimRe
     # An inserted clarification is the author's, not the source's: it backs no figure (issue 7).
     verified_quotes = [source_words(r) for r in citations if r.status is Status.VERIFIED]
     figures = check_figures(claim.text, verified_quotes, claim.exempt_figures)
-    failed_quotes = [r.citation.quote for r in citations if r.status is not Status.VERIFIED]
-    unquoted = (check_figures(claim.text, verified_quotes + failed_quotes, claim.exempt_figures).unbacked
-                if figures.unbacked and failed_quotes else figures.unbacked)
+    # Beside a failed quote, the figures still unbacked once each quote matches its source: a
+    # misquoted one read as the passage it was taken from, any other as written.
+    corrected = [r.nearest.passage if r.status is Status.MISQUOTED and r.nearest else without_insertions(r.citation.quote)
+                 for r in citations if r.status is not Status.VERIFIED]
+    unquoted = (check_figures(claim.text, verified_quotes + corrected, claim.exempt_figures).unbacked
+                if figures.unbacked and corrected else figures.unbacked)
     failing = {r.status for r in citations} - {Status.VERIFIED}
     if failing:
         status = next(s for s in _FAILURE_ORDER if s in failing)

@@ -54,14 +54,14 @@ MISQUOTED = ("quote not found verbatim in 'azernews-2023'; a close passage exist
 
 GITHUB = f"""\
 ::error file=claims.yaml,line=8,col=16,title=claim 'toll' misquoted::{MISQUOTED}
-::error file=claims.yaml,line=6,col=9,title=claim 'toll' figure_mismatch::“612” in the text is not in any quote%0Atext     “Azernews reports 612 civilians killed.”%0A{HINT}
+::error file=claims.yaml,line=6,col=9,title=claim 'toll' figure_mismatch::“612” in the text is still not backed once the quotes match their sources%0Atext     “Azernews reports 612 civilians killed.”%0A{HINT}
 ::error file=claims.yaml,line=14,col=9,title=claim 'women' figure_mismatch::“160” in the text is not in any verified quote%0Atext     “Azernews reports 160 women killed.”%0A{HINT}
 ::warning file=sources/unused.md,line=1,col=1,title=source.unused::source 'unused' is never cited%0Ahint: cite it or move it out of the sources folder
 claims.yaml:8:16: error: claim 'toll' misquoted: quote not found verbatim in 'azernews-2023'; a close passage exists
     quote    “613 Azerbaijani civilians, including 83 children”
     source   sources/azernews-2023.md:4: “613 Azerbaijani civilians, including 63 children” (98% similar)
     differs  quote has “83” where the source has “63”
-claims.yaml:6:9: error: claim 'toll' also: “612” in the text is not in any quote
+claims.yaml:6:9: error: claim 'toll' also: “612” in the text is still not backed once the quotes match their sources
     text     “Azernews reports 612 civilians killed.”
     {HINT}
 
@@ -85,7 +85,7 @@ quote    “613 Azerbaijani civilians, including 83 children”
 source   sources/azernews-2023.md:4: “613 Azerbaijani civilians, including 63 children” (98% similar)
 differs  quote has “83” where the source has “63”
 
-claim 'toll' figure_mismatch: “612” in the text is not in any quote
+claim 'toll' figure_mismatch: “612” in the text is still not backed once the quotes match their sources
 text     “Azernews reports 612 civilians killed.”
 {HINT}</failure>
     </testcase>

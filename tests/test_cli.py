@@ -100,16 +100,26 @@ def test_misquoted_figure_shows_nearest_passage_and_diff(tmp_path: Path) -> None
     assert "sources/azernews-2023.md:5:" in out
     assert "quote has \u201c83\u201d where the source has \u201c63\u201d" in out
     assert "1 of 2 claims failed (1 misquoted)" in out
-    # Text and quote agree on every figure: fixing the quote fixes the claim, so nothing else is said.
-    assert " also: " not in out
+    # The text copied the quote's wrong 83: fixing the quote alone will not do, and the check says so.
+    assert ("claims.yaml:6:9: error: claim 'toll' also: \u201c83\u201d in the text is still not backed once "
+            "the quotes match their sources") in out
 
 
-def test_a_misquote_whose_text_has_the_source_figure_says_text_and_quote_differ(tmp_path: Path) -> None:
-    claims = GOOD.replace("including 63 children", "including 83 children")  # the text keeps "63 of them"
+def test_a_misquote_under_a_right_text_is_the_only_error(tmp_path: Path) -> None:
+    # The text says 63 as the source does; only the quote says 83. Fixing the quote fixes the
+    # claim, so the figures the text shares with the source are not listed as unbacked.
+    code, out, _ = run(write_project(tmp_path, GOOD.replace("including 63 children", "including 83 children")))
+    assert code == 1
+    assert "claim 'toll' misquoted" in out and " also: " not in out
+
+
+def test_an_insertion_in_a_failed_quote_backs_no_figure(tmp_path: Path) -> None:
+    claims = GOOD.replace('text: "Azernews reports 613 civilians killed', 'text: "In 1992, Azernews reports 613 civilians killed') \
+        .replace('"613 Azerbaijani civilians, including 63 children"',
+                 '"613 Azerbaijani civilians [in 1992], including 83 children"')
     code, out, _ = run(write_project(tmp_path, claims))
     assert code == 1
-    assert "claims.yaml:6:9: error: claim 'toll' also: \u201c63\u201d in the text is not in any quote" in out
-    assert "613" not in out.split(" also: ")[1].splitlines()[0]
+    assert "also: \u201c1992\u201d in the text is still not backed once the quotes match their sources" in out
 
 
 def test_quote_in_another_source_is_named(tmp_path: Path) -> None:
