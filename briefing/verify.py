@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -271,7 +272,7 @@ def _bounded_search(source_id: str, quote: str, part: bool, folded: NormalisedTe
 
 def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[Key, list[str]]:
     """Which of these sources hold each failed quote exactly: one pass over each source, and
-    over each reading of the line-end hyphens of a source that has them (issue 4)."""
+    one more over a source with line-end hyphens, for every reading of them (issue 4)."""
     if not failed:
         return {}
     keys = list(failed)
@@ -281,6 +282,10 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
     if not wanted:
         return {}
     search = MultiSearch([needles[i] for i in wanted])
+    # Every reading of a source's line-end hyphens, with all hyphens taken out, is one text; so
+    # are the needles without theirs. A hit there is confirmed with the hyphen-aware matcher.
+    bare = [position for position, i in enumerate(wanted) if needles[i].replace("-", "")]
+    bare_search = MultiSearch([needles[wanted[position]].replace("-", "") for position in bare]) if bare else None
     hits: dict[Key, list[str]] = {}
     for source_id in sorted(index.sources):
         folded = index.folded(source_id)
@@ -290,18 +295,33 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
             if source_id != citation.source and find_quote(citation.quote, folded, 10**9):
                 hits.setdefault(keys[wanted[position]], []).append(source_id)
                 found.add(position)
-        hyphenated = index.hyphenated(source_id)
-        if hyphenated is None:
+        dehyphenated = _without_hyphens(index, source_id) if bare_search else None
+        if dehyphenated is None:
             continue
-        # Each line-end hyphen joined, then each kept: a quote that needs both readings at once
-        # is not looked for here (it is still found in the source it cites).
-        text = hyphenated.folded.text
-        for position in sorted(search.present(text.replace(JOINT, "")) | search.present(text.replace(JOINT, "-"))):
+        for position in sorted(bare[p] for p in bare_search.present(dehyphenated)):
             citation = failed[keys[wanted[position]]]
-            if position not in found and source_id != citation.source and \
-                    find_hyphenated(citation.quote, hyphenated, 10**9):
+            hyphenated = index.hyphenated(source_id) if position not in found and source_id != citation.source \
+                else None
+            if hyphenated is not None and find_hyphenated(citation.quote, hyphenated, 10**9):
                 hits.setdefault(keys[wanted[position]], []).append(source_id)
     return hits
+
+
+# A line-end hyphen before a letter, as folding leaves it ("man-\nagement" is "man- agement").
+_FOLDED_BREAK = re.compile(r"- (?=[^\W\d_])")
+
+
+def _without_hyphens(index: SourceIndex, source_id: str) -> str | None:
+    """The folded source with its line-end hyphens joined and every other hyphen dropped, or
+    None when it has no line-end hyphen. Cheap: it is built from the folded text, except for a
+    source with soft hyphens (folding drops those, line ends and all)."""
+    text = index.folded(source_id).text
+    if "\u00ad" in index.sources[source_id].text:
+        hyphenated = index.hyphenated(source_id)
+        return None if hyphenated is None else hyphenated.folded.text.replace(JOINT, "").replace("-", "")
+    if "- " not in text:
+        return None
+    return _FOLDED_BREAK.sub("", text).replace("-", "")
 
 
 def _judge_claim(claim: Claim, citations: tuple[CitationResult, ...]) -> ClaimResult:

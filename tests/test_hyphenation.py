@@ -151,11 +151,12 @@ def test_any_run_of_words_verifies_whatever_the_line_breaks(words: list[str], da
 
 
 @pytest.mark.parametrize("quote, others", [
-    ("the management of public funds", ("b",)),  # joined: "man-\nagement"
+    ("the management of public funds", ("b", "e")),  # joined: "man-\nagement", and a soft hyphen
     ("a well-known auditor", ("c", "d")),  # kept: "well-\nknown"
     ("the management of funds ... a well-known auditor", ("d",)),  # each part its own reading
-    ("the management of funds and a well-known auditor", ()),  # one part needing both: not looked for
-], ids=["joined", "kept", "elided-parts", "both-in-one-part"])
+    ("the management of funds and a well-known auditor", ("d",)),  # one part needing both readings
+    ("the manage-ment of public funds", ()),  # found without hyphens, refused by the matcher
+], ids=["joined", "kept", "elided-parts", "both-in-one-part", "hyphen-elsewhere"])
 def test_a_quote_found_in_another_source_across_its_line_end_hyphens_is_named(
         quote: str, others: tuple[str, ...]) -> None:
     sources = {
@@ -163,6 +164,7 @@ def test_a_quote_found_in_another_source_across_its_line_end_hyphens_is_named(
         "b": Source("b", "sources/b.md", "text", "It criticised the man-\nagement of public funds."),
         "c": Source("c", "sources/c.md", "text", "The report, by a well-\nknown auditor, was late."),
         "d": Source("d", "sources/d.md", "text", "It criticised the man-\nagement of funds and a well-\nknown auditor."),
+        "e": Source("e", "sources/e.md", "text", "It praised the man\u00ad\nagement of public funds."),
     }
     claim = Claim("x", "Text.", (Citation("a", quote, 3),), 1)
     result = verify(Briefing("claims.yaml", "T", (Section("S", (claim,)),)), sources).claims[0].citations[0]
