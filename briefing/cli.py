@@ -373,11 +373,10 @@ def sources_command(directory: Path, sources_dir: Path | None, output_format: st
     missing = [d for d in inventory.diagnostics if d.code == "sources.missing"]
     if output_format == "json":
         click.echo(format_inventory_json(inventory), nl=False)
-    elif missing:  # no folder, no table: only the error, on stderr as `check` gives it
-        for diagnostic in missing:
-            click.echo(format_diagnostic(diagnostic, _use_colour()), err=True)
-    else:
+    elif not missing:  # no folder, no table: only the error, below
         click.echo(format_inventory_text(inventory, _use_colour()), nl=False)
+    for diagnostic in missing:  # on stderr in either format, as `check` gives it
+        click.echo(format_diagnostic(diagnostic, _use_colour()), err=True)
     if missing:
         raise SystemExit(EXIT_UNUSABLE)
     raise SystemExit(EXIT_OK if inventory.ok else EXIT_FAILED)

@@ -81,6 +81,10 @@ def test_no_sources_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture
     assert captured.out == ""  # no empty table, no "0 sources"
     assert captured.err == (f"{tmp_path}/sources:1:1: error: sources folder not found: {tmp_path}/sources\n"
                             "    hint: create it, or point --sources at the folder holding the sources\n")
+    assert main(["sources", str(tmp_path), "--format", "json"]) == 2
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["diagnostics"][0]["code"] == "sources.missing"
+    assert "error: sources folder not found" in captured.err
 
 
 def test_sources_option(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
