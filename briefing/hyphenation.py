@@ -64,6 +64,11 @@ class HyphenatedText:
         return Span(begin, self._to_original(rewritten.end - 1) + 1)
 
 
+def has_breaks(text: str) -> bool:
+    """Whether `text` has a line-end hyphen between letters: one `hyphenate` would read both ways."""
+    return any(match.start() and _LETTER.match(text, match.start() - 1) for match in _BREAK.finditer(text))
+
+
 def hyphenate(text: str) -> HyphenatedText | None:
     """The two-reading form of `text`, or None when it has no line-end hyphen between letters."""
     pieces: list[str] = []

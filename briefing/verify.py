@@ -15,7 +15,7 @@ from briefing.disagree import warnings as disagreement_warnings
 from briefing.edits import CODES as EDIT_CODES
 from briefing.edits import quote_warnings, source_words, without_insertions
 from briefing.figures import check_figures
-from briefing.hyphenation import JOINT, HyphenatedText, find_hyphenated, hyphenate
+from briefing.hyphenation import JOINT, HyphenatedText, find_hyphenated, has_breaks, hyphenate
 from briefing.match import MultiSearch, find_quote, find_quotes, prepare, split_elisions
 from briefing.models import (
     Briefing,
@@ -62,6 +62,14 @@ class SourceIndex:
         if key not in self._hyphenated:
             self._hyphenated[key] = hyphenate(source.text)
         return self._hyphenated[key]
+
+    def has_line_end_hyphens(self, source_id: str) -> bool:
+        """Whether `hyphenated` would be other than None, without building it when not known yet."""
+        source = self.sources[source_id]
+        key = source.sha256 or source_id
+        if key in self._hyphenated:
+            return self._hyphenated[key] is not None
+        return has_breaks(source.text)
 
     def lines(self, source_id: str, offsets: Sequence[int]) -> list[int]:
         """File line of each offset: one counting pass over the text, in offset order."""
@@ -313,15 +321,14 @@ _FOLDED_BREAK = re.compile(r"- (?=[^\W\d_])")
 
 def _without_hyphens(index: SourceIndex, source_id: str) -> str | None:
     """The folded source with its line-end hyphens joined and every other hyphen dropped, or
-    None when it has no line-end hyphen. Cheap: it is built from the folded text, except for a
-    source with soft hyphens (folding drops those, line ends and all)."""
-    text = index.folded(source_id).text
-    if "\u00ad" in index.sources[source_id].text:
-        hyphenated = index.hyphenated(source_id)
-        return None if hyphenated is None else hyphenated.folded.text.replace(JOINT, "").replace("-", "")
-    if "- " not in text:
+    None when it has no line-end hyphen. Cheap: it is built from the folded text (where a
+    line-end hyphen is "- " before a letter), except for a source with soft hyphens (folding
+    drops those, line ends and all)."""
+    if not index.has_line_end_hyphens(source_id):
         return None
-    return _FOLDED_BREAK.sub("", text).replace("-", "")
+    if "\u00ad" in index.sources[source_id].text:
+        return index.hyphenated(source_id).folded.text.replace(JOINT, "").replace("-", "")  # type: ignore[union-attr]
+    return _FOLDED_BREAK.sub("", index.folded(source_id).text).replace("-", "")
 
 
 def _judge_claim(claim: Claim, citations: tuple[CitationResult, ...]) -> ClaimResult:
