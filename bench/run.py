@@ -23,7 +23,7 @@ from briefing.normalise import normalise  # noqa: E402
 
 NEAREST_SAMPLES = 300
 # check and grep take turns, this many times each, and the medians are compared: on a shared
-# machine a busy spell then slows both, not one (grep alone has varied from 2.2 to 5.5 s here).
+# machine a busy spell then slows both, not one (grep alone has varied from 2.2 to 6.3 s here).
 RUNS = 3
 
 
