@@ -339,6 +339,18 @@ def test_sidecar_not_utf8() -> None:
     assert fields == {} and [d.message for d in diagnostics] == ["x.yaml: not UTF-8 text; its metadata was ignored"]
 
 
+def test_front_matter_is_read_as_a_sidecar_is_with_file_lines() -> None:
+    from briefing.ingest import text
+
+    data = b"---\ntitle: A\ntitle: B\nauthor: ~\ndate:\nsubtitle: x\n---\nBody.\n"
+    source, diagnostics = text.parse(data, "sources/x.md", "x")
+    assert source is not None and source.text == "Body.\n"
+    assert source.meta == SourceMeta(title="A")  # the first title; `~` and an empty value set nothing
+    assert [(d.code, d.message, d.location.line, d.location.col) for d in diagnostics] == [
+        ("sources.front-matter", "front matter: 'title' is given twice; the first value is kept", 3, 1),
+        ("sources.front-matter", "front matter: unknown metadata key 'subtitle'; ignored", 6, 1)]
+
+
 def test_apply_sidecar_wins_field_by_field() -> None:
     meta = SourceMeta(title="Page title", author="Page author")
     assert sidecar.apply_sidecar(meta, {"title": "Given", "url": "u"}) == SourceMeta(

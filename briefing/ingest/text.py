@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import yaml
-
-from briefing.models import META_FIELDS, Diagnostic, Location, Severity, Source, SourceMeta
+from briefing.ingest.metadata import metadata_fields
+from briefing.models import Diagnostic, Location, Severity, Source, SourceMeta
 
 SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 KIND = "text"
@@ -43,47 +42,7 @@ def _front_matter(text: str, path: str) -> tuple[SourceMeta, int, list[Diagnosti
             Location(path, 1), "close it with a line holding only '---'", Severity.WARNING)]
     block = text[4 : end + 1]
     body_start = min(len(text), end + 5)
-    fields, diagnostics = _meta_fields(block, path)
+    # The block starts on the file's second line, after the opening '---'.
+    fields, diagnostics = metadata_fields(block, path, code="sources.front-matter", prefix="front matter: ",
+                                          first_line=2, yaml_hint="fix the YAML between the '---' lines")
     return SourceMeta(**fields), body_start, diagnostics
-
-
-def _meta_fields(block: str, path: str) -> tuple[dict[str, str], list[Diagnostic]]:
-    try:
-        # compose, not load: values stay as written (a date stays "2020-02-26") and
-        # aliases never expand.
-        node = yaml.compose(block, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = (mark.line + 2) if mark else 2
-        return {}, [Diagnostic(
-            "sources.front-matter", f"front matter is not valid YAML: {getattr(error, 'problem', error)}",
-            Location(path, line, (mark.column + 1) if mark else 1),
-            "fix the YAML between the '---' lines", Severity.WARNING)]
-    except RecursionError:
-        # The pure-Python composer recurses once per nesting level (issue 6: deeply nested
-        # documents); metadata is flat, so a deep nest is never metadata.
-        return {}, [Diagnostic(
-            "sources.front-matter", "front matter is nested too deeply to be metadata; ignored",
-            Location(path, 2), "keep it to 'key: value' lines", Severity.WARNING)]
-    if node is None:
-        return {}, []
-    if not isinstance(node, yaml.MappingNode):
-        return {}, [Diagnostic(
-            "sources.front-matter", "front matter must be a mapping of key: value",
-            Location(path, 2), f"allowed keys: {', '.join(META_FIELDS)}", Severity.WARNING)]
-    fields: dict[str, str] = {}
-    diagnostics: list[Diagnostic] = []
-    for key_node, value_node in node.value:
-        key = str(key_node.value)
-        where = Location(path, key_node.start_mark.line + 2, key_node.start_mark.column + 1)
-        if key not in META_FIELDS:
-            diagnostics.append(Diagnostic(
-                "sources.front-matter", f"unknown front matter key '{key}'; ignored", where,
-                f"allowed keys: {', '.join(META_FIELDS)}", Severity.WARNING))
-        elif not isinstance(value_node, yaml.ScalarNode):
-            diagnostics.append(Diagnostic(
-                "sources.front-matter", f"'{key}' must be a single value", where,
-                "write it as key: \"value\"", Severity.WARNING))
-        elif value_node.tag != "tag:yaml.org,2002:null" or value_node.value:
-            fields[key] = str(value_node.value).strip()
-    return fields, diagnostics
