@@ -161,13 +161,12 @@ def without_insertions(quote: str) -> str:
 def source_words(item: CitationResult) -> str:
     """A verified quote without its inserted clarifications: the words the source vouches for.
 
-    The figure check reads this, so "[in 2012]" cannot back a figure the claim states.
+    The figure check reads this, so "[in 2012]" cannot back a figure the claim states. Brackets
+    the source prints itself (a quote that matched literally, with no insertion read) stay.
     """
-    text = item.citation.quote
-    for alteration in item.alterations:
-        if alteration.kind == "insertion":
-            text = text.replace(alteration.text, " ", 1)
-    return text
+    if any(alteration.kind == "insertion" for alteration in item.alterations):
+        return without_insertions(item.citation.quote)
+    return item.citation.quote
 
 
 def describe(alteration: Alteration) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import functools
 from dataclasses import dataclass, field
 
 
@@ -248,6 +249,14 @@ class Report:
         """Every claim verified, and no source left unreadable (even an uncited one)."""
         return all(c.ok for c in self.claims) and not any(
             d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def source(self, source_id: str) -> Source | None:
+        """The source with this id (reports ask once per citation: a dict, not a scan)."""
+        return self._sources_by_id.get(source_id)
+
+    @functools.cached_property
+    def _sources_by_id(self) -> dict[str, Source]:
+        return {s.id: s for s in self.sources}
 
 
 def line_starts(text: str) -> list[int]:

@@ -205,7 +205,8 @@ def _verified_block(report: Report, result: ClaimResult, colour: bool) -> str:
               f"{paint('verified', 'green', colour)}: claim '{result.claim.id}'")]
     for item in result.citations:
         where = ", ".join(f"{source_path(report, item.citation.source)}:{n}" for n in item.lines)
-        pin = f" ({pin_cite(item.pages, labels=labels_of(report, item.citation.source))})" if item.pages else ""
+        labels = labels_of(report, item.citation.source)
+        pin = f" ({pin_cite(item.pages, labels=labels)})" if item.pages else ""
         folds = f" (folds: {', '.join(item.folds)})" if item.folds else ""
         lines.append(f"    {where}{pin}{folds}")
         lines.extend(f"      edited: {describe_alteration(a)}" for a in item.alterations)
@@ -213,21 +214,20 @@ def _verified_block(report: Report, result: ClaimResult, colour: bool) -> str:
 
 
 def source_path(report: Report, source_id: str) -> str:
-    return next((s.path for s in report.sources if s.id == source_id), source_id)
+    source = report.source(source_id)
+    return source.path if source else source_id
 
 
 def labels_of(report: Report, source_id: str) -> tuple[str, ...]:
     """A PDF source's printed page labels; () when it has none."""
-    return next((s.page_labels for s in report.sources if s.id == source_id), ())
+    source = report.source(source_id)
+    return source.page_labels if source else ()
 
 
 def _page(report: Report, source_id: str, offset: int) -> int | None:
-    """The page of a PDF source holding `offset`; None for a source without pages.
-
-    A lookup by id over all sources: called only for citations that have pages (PDFs).
-    """
-    starts = next((s.page_starts for s in report.sources if s.id == source_id), ())
-    return page_of(starts, offset) if starts else None
+    """The page of a PDF source holding `offset`; None for a source without pages."""
+    source = report.source(source_id)
+    return page_of(source.page_starts, offset) if source and source.page_starts else None
 
 
 def summary_line(report: Report, colour: bool = False) -> str:

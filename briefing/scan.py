@@ -82,7 +82,8 @@ class _WordMemo:
         self.names: dict[str, bool] = {}
 
 
-def _scan(text: str, keys: frozenset[str], memo: _WordMemo | None = None) -> Iterable[tuple[str, int, int, float]]:
+def _scan(text: str, keys: frozenset[str],
+          memo: _WordMemo | None = None) -> Iterable[tuple[str, int, int, float]]:
     """(key, start, end, value) of each count in `text` whose key is wanted, in one pass."""
     memo = memo or _WordMemo()
     stops, names = memo.stops, memo.names

@@ -293,7 +293,7 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
     # Every reading of a source's line-end hyphens, with all hyphens taken out, is one text; so
     # are the needles without theirs. A hit there is confirmed with the hyphen-aware matcher.
     bare = [position for position, i in enumerate(wanted) if needles[i].replace("-", "")]
-    bare_search = MultiSearch([needles[wanted[position]].replace("-", "") for position in bare]) if bare else None
+    bare_search = MultiSearch([needles[wanted[p]].replace("-", "") for p in bare]) if bare else None
     hits: dict[Key, list[str]] = {}
     for source_id in sorted(index.sources):
         folded = index.folded(source_id)
@@ -308,8 +308,9 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
             continue
         for position in sorted(bare[p] for p in bare_search.present(dehyphenated)):
             citation = failed[keys[wanted[position]]]
-            hyphenated = index.hyphenated(source_id) if position not in found and source_id != citation.source \
-                else None
+            if position in found or source_id == citation.source:
+                continue
+            hyphenated = index.hyphenated(source_id)
             if hyphenated is not None and find_hyphenated(citation.quote, hyphenated, 10**9):
                 hits.setdefault(keys[wanted[position]], []).append(source_id)
     return hits
@@ -327,7 +328,8 @@ def _without_hyphens(index: SourceIndex, source_id: str) -> str | None:
     if not index.has_line_end_hyphens(source_id):
         return None
     if "\u00ad" in index.sources[source_id].text:
-        return index.hyphenated(source_id).folded.text.replace(JOINT, "").replace("-", "")  # type: ignore[union-attr]
+        hyphenated = index.hyphenated(source_id)
+        return hyphenated.folded.text.replace(JOINT, "").replace("-", "") if hyphenated else None
     return _FOLDED_BREAK.sub("", index.folded(source_id).text).replace("-", "")
 
 
@@ -337,8 +339,8 @@ def _judge_claim(claim: Claim, citations: tuple[CitationResult, ...]) -> ClaimRe
     figures = check_figures(claim.text, verified_quotes, claim.exempt_figures)
     # Beside a failed quote, the figures still unbacked once each quote matches its source: a
     # misquoted one read as the passage it was taken from, any other as written.
-    corrected = [r.nearest.passage if r.status is Status.MISQUOTED and r.nearest else without_insertions(r.citation.quote)
-                 for r in citations if r.status is not Status.VERIFIED]
+    corrected = [r.nearest.passage if r.status is Status.MISQUOTED and r.nearest
+                 else without_insertions(r.citation.quote) for r in citations if r.status is not Status.VERIFIED]
     unquoted = (check_figures(claim.text, verified_quotes + corrected, claim.exempt_figures).unbacked
                 if figures.unbacked and corrected else figures.unbacked)
     failing = {r.status for r in citations} - {Status.VERIFIED}

@@ -82,16 +82,15 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
                                       api_version=write.pandoc_api_version())
             for fmt in dict.fromkeys(formats):
                 target = Path(outputs[fmt])
-                tell = _teller(progress, fmt) if progress else None
-                if tell:
-                    tell("rendering")
-                data = _render(fmt, document, templates, version, diagnostics, target, tell)
+                tell = _teller(progress, fmt)
+                tell("rendering")
+                # WeasyPrint's log is listened to only when someone asked for progress.
+                data = _render(fmt, document, templates, version, diagnostics, target, tell if progress else None)
                 # Named before it exists, so an interruption at any point can remove it.
                 staged[fmt] = write.temp_path(target)
                 write.write_new(staged[fmt], data)
                 # Read back what is on disk, not what is in memory: that is the file people get.
-                if tell:
-                    tell("reading it back")
+                tell("reading it back")
                 diagnostics += readback.CHECKERS[fmt](
                     staged[fmt].read_bytes(), document.notes, draft=draft,
                     output=str(target), claims_path=claims_path)
@@ -151,9 +150,9 @@ def build_time(diagnostics: list[Diagnostic] | None = None,
     return datetime.now(UTC)
 
 
-def _teller(progress: Callable[[str], None], fmt: str) -> Callable[[str], None]:
-    """`progress` for one format's steps: "pdf: laying out page 12…"."""
-    return lambda step: progress(f"{fmt}: {step}\u2026")
+def _teller(progress: Callable[[str], None] | None, fmt: str) -> Callable[[str], None]:
+    """`progress` for one format's steps ("pdf: laying out page 12…"); nothing without it."""
+    return (lambda step: progress(f"{fmt}: {step}\u2026")) if progress else (lambda step: None)
 
 
 def _render(fmt: str, document: Document, templates: write.Templates, version: str,
