@@ -45,9 +45,7 @@ class MultiSearch:
     def matches(self, text: str) -> list[tuple[int, int]]:
         """(needle index, start offset) of every occurrence, overlapping ones included."""
         if text.isascii():
-            if self._as_bytes is None:
-                self._as_bytes = ahocorasick_rs.BytesAhoCorasick([n.encode() for n in self.needles])
-            found = self._as_bytes.find_matches_as_indexes(text.encode("ascii"), overlapping=True)
+            found = self._bytes_search().find_matches_as_indexes(text.encode("ascii"), overlapping=True)
         else:
             if self._as_str is None:
                 self._as_str = ahocorasick_rs.AhoCorasick(self.needles)
@@ -55,8 +53,22 @@ class MultiSearch:
         return [(index, start) for index, start, _ in found]
 
     def present(self, text: str) -> set[int]:
-        """Indexes of the needles that occur in `text`."""
-        return {index for index, _ in self.matches(text)}
+        """Indexes of the needles that occur in `text`.
+
+        Always scanned as UTF-8 bytes: with no offsets to map back, encoding costs less than
+        what it saves (1.9 s against 1.4 s for 5,000 quotes over the bench's 126 MB).
+        """
+        return {index for index, _, _ in self._bytes_search().find_matches_as_indexes(_utf8(text), overlapping=True)}
+
+    def _bytes_search(self) -> ahocorasick_rs.BytesAhoCorasick:
+        if self._as_bytes is None:
+            self._as_bytes = ahocorasick_rs.BytesAhoCorasick([_utf8(n) for n in self.needles])
+        return self._as_bytes
+
+
+def _utf8(text: str) -> bytes:
+    # "surrogatepass": a lone surrogate (a YAML "\\ud800" escape) encodes like any other character.
+    return text.encode("utf-8", "surrogatepass")
 
 
 @dataclass(frozen=True)
