@@ -45,9 +45,15 @@ _NEAR = 150
 
 # A number in digits (what comes before is checked in Python, which is much faster than a
 # look-behind at every position), with up to three words after it.
-_DIGIT_HIT = re.compile(
-    r"\d+(?:[,\u00a0\u2009\u202f]\d{3})*(?:\.\d+)?(?P<pct>\s?%|\s+per[ -]?cent\b)?"
+_DIGIT_HIT_TAIL = (
+    r"(?:[,\u00a0\u2009\u202f]\d{3})*(?:\.\d+)?)(?P<pct>\s?%|\s+per[ -]?cent\b)?"
     r"(?P<scale>\s+(?:hundred|thousand|million|billion)\b)?(?P<words>(?:[ \t]+[^\W\d_][\w'\u2019.-]*){0,3})")
+_DIGIT_HIT = re.compile(r"(?P<number>\d+" + _DIGIT_HIT_TAIL)
+# The same for a text whose only digits are 0-9 (where it finds the same numbers): about twice
+# as fast, as a search for [0-9] skips ahead where one for \d tests every character.
+_ASCII_DIGIT_HIT = re.compile(r"(?P<number>[0-9]\d*" + _DIGIT_HIT_TAIL)
+_ASCII_BYTES = bytes(range(128))
+_ANY_DIGIT = re.compile(r"\d")
 _GROUPING = re.compile("[,\u00a0\u2009\u202f]")
 _SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 _NUMBER_WORD_SEARCH = ahocorasick_rs.BytesAhoCorasick(
@@ -87,13 +93,25 @@ def _scan(text: str, keys: frozenset[str],
     """(key, start, end, value) of each count in `text` whose key is wanted, in one pass."""
     memo = memo or _WordMemo()
     stops, names = memo.stops, memo.names
-    for m in _DIGIT_HIT.finditer(text):
-        pct, scale, words = m.groups()
-        start, end = m.start(), m.end() - len(words)
-        parts = words.split()
-        stop = stops.get(parts[0]) if parts else True
-        if stop is None:
-            stop = stops[parts[0]] = not noun_phrase(parts[:1])
+    data = text.encode("utf-8", "surrogatepass")
+    # Whether any digit is other than 0-9, from the text's few non-ASCII characters.
+    unusual_digits = _ANY_DIGIT.search(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+    for m in (_DIGIT_HIT if unusual_digits else _ASCII_DIGIT_HIT).finditer(text):
+        number, pct, scale, words = m.groups()
+        start = m.start()
+        end = m.end() - len(words)
+        # Inside a code, a decimal, a time or a range: tested first, as it needs no words.
+        before, after = text[start - 1:start], text[end:end + 2]
+        if before and (before.isalnum() or before in ".,:/-\u2013_") or after[:1] in (":", "/") or (
+                after[:1].isalnum() and not words) or after[:1] in "-\u2013" and after[1:2].isdigit():
+            continue
+        if words:
+            parts = words.split()
+            stop = stops.get(parts[0])
+            if stop is None:
+                stop = stops[parts[0]] = not noun_phrase(parts[:1])
+        else:
+            stop = True
         if not stop:  # a noun phrase follows: it names the key, if anything does
             key = None
             for word in parts:
@@ -110,19 +128,14 @@ def _scan(text: str, keys: frozenset[str],
             key = _bare_key(text, start, end, pct is not None)
         if key not in keys:
             continue
-        before, after = text[start - 1:start], text[end:end + 2]
-        if before and (before.isalnum() or before in ".,:/-\u2013_") or after[:1] in (":", "/") or (
-                after[:1].isalnum() and not words) or after[:1] in "-\u2013" and after[1:2].isdigit():
-            continue  # inside a code, a decimal, a time or a range
-        number = m.group()[:end - start - len(scale or "") - len(pct or "")]
         try:
-            value = float(_GROUPING.sub("", number))
+            value = float(number) if number.isdigit() else float(_GROUPING.sub("", number))
         except ValueError:
             continue
         if scale:
             value *= _SCALE[scale.split()[-1].lower()]
         yield key, start, end, value
-    yield from _scan_words(text, keys)
+    yield from _scan_words(text, data, keys)
 
 
 def _bare_key(text: str, start: int, end: int, percent: bool) -> str | None:
@@ -134,9 +147,9 @@ def _bare_key(text: str, start: int, end: int, percent: bool) -> str | None:
     return "%" if percent else None
 
 
-def _scan_words(text: str, keys: frozenset[str]) -> Iterable[tuple[str, int, int, float]]:
-    """Counts written in words ("Nineteen workers"): found as bytes, read with `find_figures`."""
-    data = text.encode("utf-8")
+def _scan_words(text: str, data: bytes, keys: frozenset[str]) -> Iterable[tuple[str, int, int, float]]:
+    """Counts written in words ("Nineteen workers"): found in the text's UTF-8 `data`, read with
+    `find_figures`."""
     hits = _NUMBER_WORD_SEARCH.find_matches_as_indexes(data)
     if not hits:
         return
@@ -146,7 +159,7 @@ def _scan_words(text: str, keys: frozenset[str]) -> Iterable[tuple[str, int, int
         if ascii_text:
             start, end = byte_start, byte_end
         else:  # byte offsets to character offsets, decoding only what lies between hits
-            characters += len(data[position:byte_start].decode("utf-8", "ignore"))
+            characters += len(data[position:byte_start].decode("utf-8", "surrogatepass"))
             position = byte_start
             start, end = characters, characters + (byte_end - byte_start)
         if start and text[start - 1].isalpha() or text[end:end + 1].isalpha():
