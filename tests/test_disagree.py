@@ -284,7 +284,8 @@ def test_a_figure_whose_sentence_ends_after_a_verb_is_compared() -> None:
     assert [[o.text for o in d.others] for d in result.disagreements] == [["250 registered"]]
 
 
-@pytest.mark.parametrize("digits", ["83", "\u0668\u0663", "\uff18\uff13"], ids=["ascii", "arabic-indic", "fullwidth"])
+@pytest.mark.parametrize("digits", ["83", "\u0668\u0663", "\uff18\uff13", "\U0001d7d6\U0001d7d1"],
+                         ids=["ascii", "arabic-indic", "fullwidth", "mathematical"])
 def test_another_value_in_any_digits_is_found(digits: str) -> None:
     claim = Claim("c", "The attack killed 63 children.", (Citation("a", "63 children were killed", 1),), 1)
     sources = {"a": Source("a", "a.md", "text", "In the attack 63 children were killed in the town, officials said."),
@@ -292,6 +293,18 @@ def test_another_value_in_any_digits_is_found(digits: str) -> None:
                                                   "during the attack.")}
     result = verify(Briefing("claims.yaml", "T", (Section("H", (claim,)),)), sources).claims[0]
     assert [[o.text for o in d.others] for d in result.disagreements] == [[f"{digits} children"]]
+
+
+def test_ascii_digits_are_found_beside_other_digits() -> None:
+    # A text with any digit other than 0-9 is scanned with the slower pattern; it must still
+    # find the ASCII numbers.
+    claim = Claim("c", "The attack killed 63 children.", (Citation("a", "63 children were killed", 1),), 1)
+    sources = {"a": Source("a", "a.md", "text", "In the attack 63 children were killed in the town, officials said."),
+               "b": Source("b", "b.md", "text", "The report says 83 children were killed in the town during the "
+                                                  "attack. A second report says \u0668\u0660 children were killed "
+                                                  "in the town during the attack.")}
+    result = verify(Briefing("claims.yaml", "T", (Section("H", (claim,)),)), sources).claims[0]
+    assert [[o.text for o in d.others] for d in result.disagreements] == [["83 children", "\u0668\u0660 children"]]
 
 
 def test_only_other_sources_count() -> None:
