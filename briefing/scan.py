@@ -118,8 +118,9 @@ def _scan(text: str, keys: frozenset[str],
                 wanted = names.get(word)
                 if wanted is None:
                     stemmed = stem(word)
-                    wanted = names[word] = (stemmed in keys or NOUN_CLASS.get(stemmed) in keys
-                                            or "%" + stemmed in keys)
+                    noun_class = NOUN_CLASS.get(stemmed)
+                    wanted = names[word] = (stemmed in keys or "%" + stemmed in keys or noun_class is not None
+                                            and (noun_class in keys or "%" + noun_class in keys))
                 if wanted:
                     key = _probe(parts)
                     key = None if key is None else "%" + key if pct else key

@@ -295,6 +295,16 @@ def test_another_value_in_any_digits_is_found(digits: str) -> None:
     assert [[o.text for o in d.others] for d in result.disagreements] == [[f"{digits} children"]]
 
 
+def test_a_percentage_of_a_noun_class_is_compared() -> None:
+    # "40% civilians" counts the class "persons" as a percentage: the scan must want that word
+    # even when no claim counts persons in plain numbers.
+    claim = Claim("c", "In the town 40% civilians were hurt.", (Citation("a", "40% civilians were hurt", 1),), 1)
+    sources = {"a": Source("a", "a.md", "text", "In the town 40% civilians were hurt by the shelling."),
+               "b": Source("b", "b.md", "text", "In the town 55% civilians were hurt by the shelling.")}
+    result = verify(Briefing("claims.yaml", "T", (Section("H", (claim,)),)), sources).claims[0]
+    assert [[o.text for o in d.others] for d in result.disagreements] == [["55% civilians"]]
+
+
 def test_ascii_digits_are_found_beside_other_digits() -> None:
     # A text with any digit other than 0-9 is scanned with the slower pattern; it must still
     # find the ASCII numbers.
