@@ -43,15 +43,18 @@ _NEAR = 150
 
 # --- each source's counts, indexed once by what they count --------------------------------
 
-# A number in digits (what comes before is checked in Python, which is much faster than a
-# look-behind at every position), with up to three words after it.
+# A number in digits with up to three words after it; not one glued to a letter after it
+# ("26th"), nor a time ("10:30"), a date ("3/4") or a range ("5-7"). Possessive, so that a number
+# refused there is not retried shorter ("1,234th" is not "1"). What comes before is checked in
+# Python, which is much faster than a look-behind at every position.
 _DIGIT_HIT_TAIL = (
-    r"(?:[,\u00a0\u2009\u202f]\d{3})*(?:\.\d+)?)(?P<pct>\s?%|\s+per[ -]?cent\b)?"
-    r"(?P<scale>\s+(?:hundred|thousand|million|billion)\b)?(?P<words>(?:[ \t]+[^\W\d_][\w'\u2019.-]*){0,3})")
-_DIGIT_HIT = re.compile(r"(?P<number>\d+" + _DIGIT_HIT_TAIL)
+    r"\d*+(?:[,\u00a0\u2009\u202f]\d{3})*+(?:\.\d+)?+)(?P<pct>\s?%|\s+per[ -]?cent\b)?+"
+    r"(?P<scale>\s+(?:hundred|thousand|million|billion)\b)?+(?![^\W_]|[:/]|[-\u2013]\d)"
+    r"(?P<words>(?:[ \t]+[^\W\d_][\w'\u2019.-]*){0,3})")
+_DIGIT_HIT = re.compile(r"(?P<number>\d" + _DIGIT_HIT_TAIL)
 # The same for a text whose only digits are 0-9 (where it finds the same numbers): about twice
 # as fast, as a search for [0-9] skips ahead where one for \d tests every character.
-_ASCII_DIGIT_HIT = re.compile(r"(?P<number>[0-9]\d*" + _DIGIT_HIT_TAIL)
+_ASCII_DIGIT_HIT = re.compile(r"(?P<number>[0-9]" + _DIGIT_HIT_TAIL)
 _ASCII_BYTES = bytes(range(128))
 _ANY_DIGIT = re.compile(r"\d")
 _GROUPING = re.compile("[,\u00a0\u2009\u202f]")
@@ -100,11 +103,9 @@ def _scan(text: str, keys: frozenset[str],
         number, pct, scale, words = m.groups()
         start = m.start()
         end = m.end() - len(words)
-        # Inside a code, a decimal, a time or a range: tested first, as it needs no words.
-        before, after = text[start - 1:start], text[end:end + 2]
-        if before and (before.isalnum() or before in ".,:/-\u2013_") or after[:1] in (":", "/") or (
-                after[:1].isalnum() and not words) or after[:1] in "-\u2013" and after[1:2].isdigit():
-            continue
+        before = text[start - 1:start]
+        if before and (before.isalnum() or before in ".,:/-\u2013_"):
+            continue  # inside a code, a decimal, a time or a range
         if words:
             parts = words.split()
             stop = stops.get(parts[0])
