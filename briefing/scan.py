@@ -298,4 +298,4 @@ def _agrees(text: str, start: int, agreeing: list[int]) -> bool:
 
 def _near(text: str, start: int, end: int, words: frozenset[str]) -> bool:
     """Is one of `words` (as `concept` reads them) within _NEAR characters of text[start:end]?"""
-    return any(concept(w) in words for w in WORD.findall(text, max(0, start - _NEAR), end + _NEAR))
+    return not words.isdisjoint(map(concept, WORD.findall(text, max(0, start - _NEAR), end + _NEAR)))
