@@ -95,7 +95,7 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
     results, by_source = _route(keyed, sources, unreadable or {})
     groups = [_Group(ids, sources, {s: by_source[s] for s in ids if s in by_source}, keyed, briefing.claims,
                      settings)
-              for ids in _partition(sources, settings)]
+              for ids in _partition(sources, {s: len(keys) for s, keys in by_source.items()}, settings)]
     figures: list[ClaimFigure] = []
 
     def between(checked: list[tuple[dict[Key, CitationResult], list[ClaimFigure]]]
@@ -149,16 +149,23 @@ def _route(keyed: Mapping[Key, Citation], sources: Mapping[str, Source], unreada
     return results, by_source
 
 
-def _partition(sources: Mapping[str, Source], settings: Settings) -> list[list[str]]:
-    """Sources split into groups of about equal text size, one group per worker."""
+# In the split between workers a quote weighs as much as this many characters of source text:
+# about what matching and explaining it costs beside reading, folding and scanning the text.
+_QUOTE_WEIGHT = 4096
+
+
+def _partition(sources: Mapping[str, Source], quotes: Mapping[str, int], settings: Settings) -> list[list[str]]:
+    """Sources split into groups of about equal work (text size, and the quotes citing them,
+    by source id), one group per worker."""
     total = sum(len(s.text) for s in sources.values())
     workers = settings.workers or (min(cpu_count(), 4) if total >= settings.parallel_min_bytes else 1)
     groups: list[list[str]] = [[] for _ in range(max(1, workers))]
     loads = [0] * len(groups)
-    for source_id in sorted(sources, key=lambda i: -len(sources[i].text)):
+    weight = {i: len(s.text) + 1 + _QUOTE_WEIGHT * quotes.get(i, 0) for i, s in sources.items()}
+    for source_id in sorted(sources, key=lambda i: (-weight[i], i)):
         lightest = loads.index(min(loads))
         groups[lightest].append(source_id)
-        loads[lightest] += len(sources[source_id].text) + 1
+        loads[lightest] += weight[source_id]
     return [g for g in groups if g] or [[]]
 
 
