@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -15,7 +14,7 @@ from briefing.disagree import warnings as disagreement_warnings
 from briefing.edits import CODES as EDIT_CODES
 from briefing.edits import quote_warnings, source_words, without_insertions
 from briefing.figures import check_figures
-from briefing.hyphenation import JOINT, HyphenatedText, find_hyphenated, has_breaks, hyphenate
+from briefing.hyphenation import HyphenatedText, find_hyphenated, has_breaks, hyphenate
 from briefing.match import MultiSearch, find_quote, find_quotes, prepare, split_elisions
 from briefing.models import (
     Briefing,
@@ -47,6 +46,7 @@ class SourceIndex:
     sources: Mapping[str, Source]
     _folded: dict[str, NormalisedText] = field(default_factory=dict)
     _hyphenated: dict[str, HyphenatedText | None] = field(default_factory=dict)
+    _has_breaks: dict[str, bool] = field(default_factory=dict)
 
     def folded(self, source_id: str) -> NormalisedText:
         source = self.sources[source_id]
@@ -69,7 +69,9 @@ class SourceIndex:
         key = source.sha256 or source_id
         if key in self._hyphenated:
             return self._hyphenated[key] is not None
-        return has_breaks(source.text)
+        if key not in self._has_breaks:  # (a pass over the whole text when it has none)
+            self._has_breaks[key] = has_breaks(source.text)
+        return self._has_breaks[key]
 
     def lines(self, source_id: str, offsets: Sequence[int]) -> list[int]:
         """File line of each offset: one counting pass over the text, in offset order."""
@@ -211,10 +213,14 @@ def _match_source(source_id: str, citations: list[Citation], index: SourceIndex,
                   settings: Settings) -> list[CitationResult]:
     """One source searched once for all the quotes that cite it."""
     matches = find_quotes([c.quote for c in citations], index.folded(source_id), settings.elision_max_gap)
-    # Only a quote not found as the text stands tries the other readings of line-end hyphens.
-    if None in matches and (hyphenated := index.hyphenated(source_id)) is not None:
-        matches = [m or find_hyphenated(c.quote, hyphenated, settings.elision_max_gap)
-                   for c, m in zip(citations, matches)]
+    # Only a quote not found as the text stands tries the other readings of line-end hyphens, and
+    # only if it could match under one: the source is read that way only for such a quote.
+    if None in matches and index.has_line_end_hyphens(source_id):
+        squeezed = _squeezed(index.folded(source_id).text)
+        for i, (citation, match) in enumerate(zip(citations, matches)):
+            if match is None and _may_read_across_hyphens(citation.quote, squeezed) and (
+                    hyphenated := index.hyphenated(source_id)) is not None:
+                matches[i] = find_hyphenated(citation.quote, hyphenated, settings.elision_max_gap)
     lines = iter(index.lines(source_id, [s.start for m in matches if m for s in m.spans]))
     page_starts = index.sources[source_id].page_starts
     return [CitationResult(c, Status.NOT_FOUND) if m is None else
@@ -297,10 +303,10 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
     if not wanted:
         return {}
     search = MultiSearch([needles[i] for i in wanted])
-    # Every reading of a source's line-end hyphens, with all hyphens taken out, is one text; so
-    # are the needles without theirs. A hit there is confirmed with the hyphen-aware matcher.
-    bare = [position for position, i in enumerate(wanted) if needles[i].replace("-", "")]
-    bare_search = MultiSearch([needles[wanted[p]].replace("-", "") for p in bare]) if bare else None
+    # Every reading of a source's line-end hyphens squeezes to one text (`_squeezed`); so do the
+    # needles. A hit there is confirmed with the hyphen-aware matcher.
+    bare = [position for position, i in enumerate(wanted) if _squeezed(needles[i])]
+    bare_search = MultiSearch([_squeezed(needles[wanted[p]]) for p in bare]) if bare else None
     hits: dict[Key, list[str]] = {}
     for source_id in sorted(index.sources):
         folded = index.folded(source_id)
@@ -310,10 +316,9 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
             if source_id != citation.source and find_quote(citation.quote, folded, 10**9):
                 hits.setdefault(keys[wanted[position]], []).append(source_id)
                 found.add(position)
-        dehyphenated = _without_hyphens(index, source_id) if bare_search else None
-        if dehyphenated is None:
+        if bare_search is None or not index.has_line_end_hyphens(source_id):
             continue
-        for position in sorted(bare[p] for p in bare_search.present(dehyphenated)):
+        for position in sorted(bare[p] for p in bare_search.present(_squeezed(folded.text))):
             citation = failed[keys[wanted[position]]]
             if position in found or source_id == citation.source:
                 continue
@@ -323,21 +328,17 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
     return hits
 
 
-# A line-end hyphen before a letter, as folding leaves it ("man-\nagement" is "man- agement").
-_FOLDED_BREAK = re.compile(r"- (?=[^\W\d_])")
+def _squeezed(text: str) -> str:
+    """Folded text without its hyphens and spaces. Every reading of a source's line-end hyphens
+    squeezes to the squeezed source (a line-end hyphen folds to "- ", or to " " when soft), so a
+    quote can match under one of them only if each of its squeezed parts is in it."""
+    return text.replace("-", "").replace(" ", "")
 
 
-def _without_hyphens(index: SourceIndex, source_id: str) -> str | None:
-    """The folded source with its line-end hyphens joined and every other hyphen dropped, or
-    None when it has no line-end hyphen. Cheap: it is built from the folded text (where a
-    line-end hyphen is "- " before a letter), except for a source with soft hyphens (folding
-    drops those, line ends and all)."""
-    if not index.has_line_end_hyphens(source_id):
-        return None
-    if "\u00ad" in index.sources[source_id].text:
-        hyphenated = index.hyphenated(source_id)
-        return hyphenated.folded.text.replace(JOINT, "").replace("-", "") if hyphenated else None
-    return _FOLDED_BREAK.sub("", index.folded(source_id).text).replace("-", "")
+def _may_read_across_hyphens(quote: str, squeezed: str) -> bool:
+    """Whether `find_hyphenated` could find `quote` in a source that squeezes to `squeezed`."""
+    parts = split_elisions(prepare(quote))
+    return bool(parts) and all(_squeezed(part) in squeezed for part in parts)
 
 
 def _judge_claim(claim: Claim, citations: tuple[CitationResult, ...]) -> ClaimResult:

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from briefing.hyphenation import JOINED, KEPT, find_hyphenated, hyphenate
 from briefing.ingest import reader_for
 from briefing.models import Briefing, Citation, Claim, Section, Source, Status
-from briefing.verify import verify
+from briefing.normalise import normalise
+from briefing.verify import _may_read_across_hyphens, _squeezed, verify
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 MAX_GAP = 1500
@@ -156,7 +157,8 @@ def test_any_run_of_words_verifies_whatever_the_line_breaks(words: list[str], da
     ("the management of funds ... a well-known auditor", ("d",)),  # each part its own reading
     ("the management of funds and a well-known auditor", ("d",)),  # one part needing both readings
     ("the manage-ment of public funds", ()),  # found without hyphens, refused by the matcher
-], ids=["joined", "kept", "elided-parts", "both-in-one-part", "hyphen-elsewhere"])
+    ("the plan - in his words a matter of management - would wait", ("f",)),  # beside spaced dashes
+], ids=["joined", "kept", "elided-parts", "both-in-one-part", "hyphen-elsewhere", "spaced-dashes"])
 def test_a_quote_found_in_another_source_across_its_line_end_hyphens_is_named(
         quote: str, others: tuple[str, ...]) -> None:
     sources = {
@@ -165,8 +167,36 @@ def test_a_quote_found_in_another_source_across_its_line_end_hyphens_is_named(
         "c": Source("c", "sources/c.md", "text", "The report, by a well-\nknown auditor, was late."),
         "d": Source("d", "sources/d.md", "text", "It criticised the man-\nagement of funds and a well-\nknown auditor."),
         "e": Source("e", "sources/e.md", "text", "It praised the man\u00ad\nagement of public funds."),
+        "f": Source("f", "sources/f.md", "text", "He said the plan - in his words a matter of man-\nagement - "
+                                                  "would wait."),
     }
     claim = Claim("x", "Text.", (Citation("a", quote, 3),), 1)
     result = verify(Briefing("claims.yaml", "T", (Section("S", (claim,)),)), sources).claims[0].citations[0]
     assert result.status is not Status.VERIFIED
     assert result.found_in == others
+
+
+SEPARATORS = st.sampled_from([" ", " ", " - ", "-\n", "\u2010\n", "\u00ad\n", "- \n ", "\n", "-"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=WORDS, data=st.data())
+def test_the_squeezed_prefilter_never_hides_a_hyphenated_match(words: list[str], data: st.DataObject) -> None:
+    """`verify` reads a source's line-end hyphens only for a quote whose squeezed parts are all
+    in the squeezed source: whatever the matcher finds under a reading passes that test."""
+    separators = [data.draw(SEPARATORS) for _ in words[1:]]
+    original = words[0] + "".join(sep + word for sep, word in zip(separators, words[1:]))
+    # One reading of the text: each line-end hyphen joined, kept, or left as it stands.
+    reading = words[0]
+    for sep, word in zip(separators, words[1:]):
+        choice = data.draw(st.sampled_from(["joined", "kept", "as-is"]))
+        broken = "\n" in sep and sep.strip(" \n") in ("-", "\u2010", "\u00ad")
+        reading += ("" if choice == "joined" else "-" if choice == "kept" else sep) if broken else sep
+        reading += word
+    first = data.draw(st.integers(0, len(reading) - 1))
+    quote = reading[first:data.draw(st.integers(first + 1, len(reading)))].strip()
+    hyphenated = hyphenate(original)
+    if not quote or hyphenated is None or find_hyphenated(quote, hyphenated, MAX_GAP) is None:
+        return  # (about a third of the draws; the rest match under a reading)
+    assert _may_read_across_hyphens(quote, _squeezed(normalise(original).text))
+    assert check_one(Source("s", "s.txt", "text", original), quote).status is Status.VERIFIED
