@@ -1,9 +1,12 @@
-"""Runs two-phase work on groups of sources in forked processes (no file I/O).
+"""Runs work side by side in forked processes (no file I/O of its own).
 
-Each group is worked by its own process, which keeps its folded sources in memory between
-the two phases: phase one matches and explains the group's own quotes; phase two, given every
-failed quote, looks for them in the group's sources. Only results cross the pipes; the sources
-reach the children by fork, never by pickling.
+`run_two_phase`: each group of sources is worked by its own process, which keeps its folded
+sources in memory between the two phases: phase one matches and explains the group's own
+quotes; phase two, given every failed quote, looks for them in the group's sources. Only
+results cross the pipes; the sources reach the children by fork, never by pickling.
+
+`run_beside`: one job in a child while the parent does another (reading the claims file while
+the sources are read).
 """
 
 from __future__ import annotations
@@ -12,7 +15,10 @@ import multiprocessing
 import os
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+U = TypeVar("U")
 
 
 class TwoPhase(Protocol):
@@ -77,3 +83,42 @@ def _receive(pipe: Any) -> Any:
     if kind == "error":
         raise RuntimeError(f"a worker process failed:\n{value}")
     return value
+
+
+def run_beside(job: Callable[[], T], other: Callable[[], U]) -> tuple[T, U]:
+    """`job()` in a forked child while `other()` runs here; both results.
+
+    If the child fails or cannot be started, `job()` runs here afterwards: its result never
+    depends on where it ran, so the child is only ever a way to finish sooner.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return job(), other()
+    context = multiprocessing.get_context("fork")
+    parent_end, child_end = context.Pipe(duplex=False)
+    process = context.Process(target=_serve_one, args=(job, child_end), daemon=True)
+    try:
+        process.start()
+    except OSError:  # no process to spare: do it here
+        return job(), other()
+    child_end.close()
+    try:
+        theirs = other()
+        try:
+            kind, value = parent_end.recv()
+        except (EOFError, OSError):
+            kind, value = "error", None
+    finally:
+        parent_end.close()
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+    return (value if kind == "ok" else job()), theirs
+
+
+def _serve_one(job: Callable[[], Any], pipe: Any) -> None:
+    try:
+        pipe.send(("ok", job()))
+    except BaseException:  # the parent does the job itself
+        pipe.send(("error", None))
+    finally:
+        pipe.close()

@@ -28,3 +28,55 @@ def test_parallel_report_equals_sequential() -> None:
     assert statuses.count("misquoted") == 4 and statuses.count("verified") == 8
     # A misquote of s0 ("601") is exact in s1, which another worker holds.
     assert parallel.claims[0].citations[0].found_in == ("s1",)
+
+
+# --- run_beside: the claims file read in a child while the sources are read ----------------
+
+def test_run_beside_returns_both_results_and_runs_the_job_in_a_child() -> None:
+    import os
+
+    from briefing.parallel import run_beside
+    parent = os.getpid()
+    (child, job_value), other_value = run_beside(lambda: (os.getpid(), [1, 2, 3]), lambda: "here")
+    assert job_value == [1, 2, 3] and other_value == "here"
+    assert child != parent
+
+
+def test_run_beside_does_the_job_here_when_the_child_fails() -> None:
+    import os
+
+    from briefing.parallel import run_beside
+    parent = os.getpid()
+
+    def job() -> int:
+        if os.getpid() != parent:
+            raise MemoryError("the child ran out")
+        return 42
+
+    assert run_beside(job, lambda: "here") == (42, "here")
+
+
+def test_a_large_claims_file_loads_the_same_beside_the_sources(tmp_path, monkeypatch) -> None:
+    import briefing.project as project
+
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "a.md").write_text("---\ntitle: A\n---\nThe OIC said 63 children were killed.\n")
+    claims = ["title: T", "sections:", "  - heading: H", "    claims:"]
+    for i in range(3):
+        claims += [f"      - id: c{i}", f"        text: \"It said {60 + i} children.\"", "        source: a",
+                   f"        quote: \"said {60 + i} children\""]
+    claims += ["      - id: c0", "        text: 1", "        source: b"]  # problems: a duplicate id, ...
+    (tmp_path / "claims.yaml").write_text("\n".join(claims) + "\n")
+    beside_calls = []
+    real = project.run_beside
+
+    def counting(job, other):  # type: ignore[no-untyped-def]
+        beside_calls.append(1)
+        return real(job, other)
+
+    monkeypatch.setattr(project, "run_beside", counting)
+    inline = project.load_project(tmp_path / "claims.yaml", tmp_path / "sources")
+    monkeypatch.setattr(project, "_PARSE_BESIDE_MIN_BYTES", 0)
+    beside = project.load_project(tmp_path / "claims.yaml", tmp_path / "sources")
+    assert beside_calls == [1]
+    assert beside == inline and inline.errors  # the same problems, in the same order
