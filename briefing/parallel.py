@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from multiprocessing.connection import wait
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
@@ -50,11 +51,11 @@ def run_two_phase(groups: Sequence[TwoPhase], between: Callable[[list[Any]], Any
         pipes.append(parent_end)
         processes.append(process)
     try:
-        firsts = [_receive(pipe) for pipe in pipes]
+        firsts = _receive_all(pipes)
         shared = between(firsts)
         for pipe in pipes:
             pipe.send(shared)
-        seconds = [_receive(pipe) for pipe in pipes]
+        seconds = _receive_all(pipes)
     finally:
         for pipe in pipes:  # a child still waiting for phase two sees the end and stops
             pipe.close()
@@ -73,6 +74,17 @@ def _serve(group: TwoPhase, pipe: Any) -> None:
         pipe.send(("error", traceback.format_exc()))
     finally:
         pipe.close()
+
+
+def _receive_all(pipes: Sequence[Any]) -> list[Any]:
+    """One answer from each pipe, in the pipes' order, each unpickled as soon as it comes: the
+    parent reads one worker's results while another is still working."""
+    answers: dict[int, Any] = {}
+    index = {id(pipe): i for i, pipe in enumerate(pipes)}
+    while len(answers) < len(pipes):
+        for pipe in wait([p for p in pipes if index[id(p)] not in answers]):
+            answers[index[id(pipe)]] = _receive(pipe)
+    return [answers[i] for i in range(len(pipes))]
 
 
 def _receive(pipe: Any) -> Any:
