@@ -43,14 +43,15 @@ _NEAR = 150
 
 # --- each source's counts, indexed once by what they count --------------------------------
 
-# A number in digits with up to three words after it; not one glued to a letter after it
-# ("26th"), nor a time ("10:30"), a date ("3/4") or a range ("5-7"). Possessive, so that a number
-# refused there is not retried shorter ("1,234th" is not "1"). What comes before is checked in
-# Python, which is much faster than a look-behind at every position.
+# A number in digits with up to three words after it; not one glued to a letter or digit
+# after it ("26th"), nor a time ("10:30") or a date ("3/4"). Possessive, so that a number refused
+# there is not retried shorter ("1,234th" is not "1"). What comes before, and a range ("5-7"),
+# are checked in Python, which is much faster than a look-behind at every position.
 _DIGIT_HIT_TAIL = (
     r"\d*+(?:[,\u00a0\u2009\u202f]\d{3})*+(?:\.\d+)?+)(?P<pct>\s?%|\s+per[ -]?cent\b)?+"
-    r"(?P<scale>\s+(?:hundred|thousand|million|billion)\b)?+(?![^\W_]|[:/]|[-\u2013]\d)"
+    r"(?P<scale>\s+(?:hundred|thousand|million|billion)\b)?+(?![^\W_]|[:/])"
     r"(?P<words>(?:[ \t]+[^\W\d_][\w'\u2019.-]*){0,3})")
+_GROUP_SEPARATORS = "\u00a0\u2009\u202f"
 _DIGIT_HIT = re.compile(r"(?P<number>\d" + _DIGIT_HIT_TAIL)
 # The same for a text whose only digits are 0-9 (where it finds the same numbers): about twice
 # as fast, as a search for [0-9] skips ahead where one for \d tests every character.
@@ -103,9 +104,10 @@ def _scan(text: str, keys: frozenset[str],
         number, pct, scale, words = m.groups()
         start = m.start()
         end = m.end() - len(words)
-        before = text[start - 1:start]
-        if before and (before.isalnum() or before in ".,:/-\u2013_"):
-            continue  # inside a code, a decimal, a time or a range
+        before, after = text[start - 1:start], text[end:end + 2]
+        if before and (before.isalnum() or before in ".,:/-\u2013_" or before in _GROUP_SEPARATORS and (
+                text[start - 2:start - 1].isdigit())) or after[:1] in "-\u2013" and after[1:2].isdigit():
+            continue  # inside a code, a decimal, a time, a range, or digits that could not group
         if words:
             parts = words.split()
             stop = stops.get(parts[0])

@@ -17,6 +17,7 @@ from briefing.disagree import conflicts, find_disagreements, quantities
 from briefing.figures import find_figures
 from briefing.ingest import load_source, scan_sources
 from briefing.models import Briefing, Citation, Claim, Section, Source
+from briefing.scan import _scan
 from briefing.project import check_project, load_project
 from briefing.render.document import build_document
 from briefing.report import format_json, format_text
@@ -303,6 +304,25 @@ def test_a_percentage_of_a_noun_class_is_compared() -> None:
                "b": Source("b", "b.md", "text", "In the town 55% civilians were hurt by the shelling.")}
     result = verify(Briefing("claims.yaml", "T", (Section("H", (claim,)),)), sources).claims[0]
     assert [[o.text for o in d.others] for d in result.disagreements] == [["55% civilians"]]
+
+
+@pytest.mark.parametrize("text, counted", [
+    ("In all 1500 people were hurt.", [1500.0]),
+    ("In all 1\u00a0500 people were hurt.", [1500.0]),  # a group after a separator joins the number
+    ("In all 12\u00a01500 people were hurt.", []),  # digits that cannot group are no count of their own
+    ("In all 12\u20091500 people were hurt.", []),
+    ("The 26th people were hurt.", []),  # an ordinal
+    ("At 10:30 people were hurt.", []),  # a time
+    ("Some 5-7 people were hurt.", []),  # a range
+    ("Some 5-year people were hurt.", []),  # "5-year" counts years, not people
+], ids=["plain", "grouped", "ungroupable-nbsp", "ungroupable-thin", "ordinal", "time", "range", "compound"])
+def test_what_the_scan_counts(text: str, counted: list[float]) -> None:
+    assert [value for _, _, _, value in _scan(text, frozenset({"persons"}))] == counted
+
+
+def test_a_percentage_ranging_to_a_superscript_digit_is_no_count() -> None:
+    assert list(_scan("Turnout was 5%-\u00b2 in all.", frozenset({"%"}))) == []
+    assert [value for _, _, _, value in _scan("Turnout was 5% in all.", frozenset({"%"}))] == [5.0]
 
 
 def test_ascii_digits_are_found_beside_other_digits() -> None:
