@@ -42,31 +42,47 @@ def run_two_phase(groups: Sequence[TwoPhase], between: Callable[[list[Any]], Any
         shared = between(firsts)
         return firsts, [g.second(shared) for g in groups]
     context = multiprocessing.get_context("fork")
-    pipes, processes = [], []
-    for group in groups:
-        parent_end, child_end = context.Pipe()
-        process = context.Process(target=_serve, args=(group, child_end), daemon=True)
-        process.start()
-        child_end.close()
-        pipes.append(parent_end)
-        processes.append(process)
+    pipes: list[Any] = []
+    processes: list[Any] = []
+    done = False
     try:
+        for group in groups:
+            parent_end, child_end = context.Pipe()
+            process = context.Process(target=_serve, args=(group, child_end, [*pipes, parent_end]), daemon=True)
+            process.start()
+            child_end.close()
+            pipes.append(parent_end)
+            processes.append(process)
         firsts = _receive_all(pipes)
         shared = between(firsts)
         for pipe in pipes:
             pipe.send(shared)
         seconds = _receive_all(pipes)
+        done = True
     finally:
-        for pipe in pipes:  # a child still waiting for phase two sees the end and stops
-            pipe.close()
-        for process in processes:
-            process.join(timeout=5)
-            if process.is_alive():
-                process.kill()
+        _stop(pipes, processes, done)
     return firsts, seconds
 
 
-def _serve(group: TwoPhase, pipe: Any) -> None:
+def _stop(pipes: Sequence[Any], processes: Sequence[Any], done: bool) -> None:
+    """Close the pipes and end the children: those that answered end by themselves; after an
+    error or an interrupt they are killed at once rather than left to finish their work."""
+    for pipe in pipes:  # a child still waiting for phase two sees the end and stops
+        pipe.close()
+    for process in processes:
+        if not done:
+            process.kill()
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+
+def _serve(group: TwoPhase, pipe: Any, inherited: Sequence[Any]) -> None:
+    # The parent's ends of the pipes, copied by fork: closed, so that a send fails at once once
+    # the parent has gone, instead of waiting on a pipe nobody reads.
+    for end in inherited:
+        end.close()
     try:
         pipe.send(("ok", group.first()))
         pipe.send(("ok", group.second(pipe.recv())))
@@ -107,27 +123,29 @@ def run_beside(job: Callable[[], T], other: Callable[[], U]) -> tuple[T, U]:
         return job(), other()
     context = multiprocessing.get_context("fork")
     parent_end, child_end = context.Pipe(duplex=False)
-    process = context.Process(target=_serve_one, args=(job, child_end), daemon=True)
+    process = context.Process(target=_serve_one, args=(job, child_end, parent_end), daemon=True)
     try:
         process.start()
     except OSError:  # no process to spare: do it here
+        parent_end.close()
+        child_end.close()
         return job(), other()
     child_end.close()
+    done = False
     try:
         theirs = other()
         try:
             kind, value = parent_end.recv()
-        except (EOFError, OSError):
+        except Exception:  # the child died, or its answer would not unpickle
             kind, value = "error", None
+        done = True
     finally:
-        parent_end.close()
-        process.join(timeout=5)
-        if process.is_alive():
-            process.kill()
+        _stop([parent_end], [process], done)
     return (value if kind == "ok" else job()), theirs
 
 
-def _serve_one(job: Callable[[], Any], pipe: Any) -> None:
+def _serve_one(job: Callable[[], Any], pipe: Any, parent_end: Any) -> None:
+    parent_end.close()  # as in `_serve`
     try:
         pipe.send(("ok", job()))
     except BaseException:  # the parent does the job itself

@@ -80,3 +80,21 @@ def test_a_large_claims_file_loads_the_same_beside_the_sources(tmp_path, monkeyp
     beside = project.load_project(tmp_path / "claims.yaml", tmp_path / "sources")
     assert beside_calls == [1]
     assert beside == inline and inline.errors  # the same problems, in the same order
+
+
+def test_run_beside_stops_its_child_at_once_when_the_other_job_fails() -> None:
+    import time
+
+    import pytest
+
+    from briefing.parallel import run_beside
+
+    def other() -> None:
+        time.sleep(0.5)  # the child is sending its answer (over 64 KB, more than a pipe holds)
+        raise ValueError("reading the sources failed")
+
+    began = time.monotonic()
+    with pytest.raises(ValueError, match="reading the sources failed"):
+        run_beside(lambda: ["claim %d" % i for i in range(200_000)], other)
+    # A hang guard, not a speed target: the child used to block on the pipe for 5 s.
+    assert time.monotonic() - began < 4
