@@ -77,8 +77,8 @@ def _has_hyphens(text: str) -> bool:
 
 def hyphenate(text: str) -> HyphenatedText | None:
     """The two-reading form of `text`, or None when it has no line-end hyphen between letters."""
-    if not _has_hyphens(text):
-        return None
+    if not _has_hyphens(text) or JOINT in text:
+        return None  # (a source printing JOINT itself is read only as it stands: no false joint)
     pieces: list[str] = []
     marks: list[int] = []
     removed: list[int] = []
