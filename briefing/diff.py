@@ -49,9 +49,10 @@ def _is_invisible(c: str) -> bool:
 def _notes(quote: str, source: str) -> tuple[str, ...]:
     """Name look-alike letters swapped between the two sides, and any invisible character."""
     notes: list[str] = []
+    # Two ASCII sides swap no look-alike letters: the character diff is skipped.
+    compare = max(len(quote), len(source)) <= _MAX_NOTE_CHARS and not (quote.isascii() and source.isascii())
     matcher = difflib.SequenceMatcher(None, quote, source, autojunk=False)
-    short = max(len(quote), len(source)) <= _MAX_NOTE_CHARS
-    for op, i1, i2, j1, j2 in matcher.get_opcodes() if short else ():
+    for op, i1, i2, j1, j2 in matcher.get_opcodes() if compare else ():
         if op != "replace" or i2 - i1 != j2 - j1:
             continue
         for q, s in zip(quote[i1:i2], source[j1:j2]):
