@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from pypdf import PasswordType, PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError
+from typing import TYPE_CHECKING
 
 from briefing.models import Diagnostic, Location, Severity, Source, SourceMeta
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 SUFFIXES = frozenset({".pdf"})
 KIND = "pdf"
@@ -29,6 +31,10 @@ MAX_LABEL = 16  # characters in a printed page label ("xviii", "A-12", "Annex 3"
 
 def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[Diagnostic]]:
     """Extract text page by page; a PDF that cannot be read yields None and one error, never a raise."""
+    # pypdf takes a tenth of a second to import: only a project with PDF sources pays for it.
+    from pypdf import PasswordType, PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
     where = Location(path, 1)
     if b"%PDF-" not in data[:1024]:
         return None, [_corrupt(source_id, where, "not a PDF file (no %PDF- header)")]

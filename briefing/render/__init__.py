@@ -17,10 +17,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from briefing import __version__
 from briefing.models import Briefing, Diagnostic, Location, Report, Severity
-from briefing.render import readback, write
 from briefing.render.document import Document, build_document
+
+if TYPE_CHECKING:  # `write` and `readback` load jinja2 and more: imported by `build`, so `check` starts sooner
+    from briefing.render import write
 
 FORMATS = ("pdf", "docx", "html")
 DEFAULT_NAMES = {"pdf": "briefing.pdf", "docx": "briefing.docx", "html": "briefing.html"}
@@ -71,6 +75,8 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
             "build.unverified", f"every claim verified, but the check failed ({', '.join(codes)}); "
             "nothing was built", Location(claims_path, 1),
             "see the errors above (`briefing check` lists them), or build with --draft"),))
+
+    from briefing.render import readback, write
 
     templates = write.Templates(templates_dir)
     diagnostics: list[Diagnostic] = []
@@ -157,6 +163,8 @@ def _teller(progress: Callable[[str], None] | None, fmt: str) -> Callable[[str],
 
 def _render(fmt: str, document: Document, templates: write.Templates, version: str,
             diagnostics: list[Diagnostic], target: Path, tell: Callable[[str], None] | None) -> bytes:
+    from briefing.render import write
+
     if fmt == "html":
         return write.render_html(document, templates, version)
     if fmt == "docx":
