@@ -35,12 +35,21 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def run_two_phase(groups: Sequence[TwoPhase], between: Callable[[list[Any]], Any]) -> tuple[list[Any], list[Any]]:
-    """`first()` of every group, then `between` of those results, then `second(...)` of each."""
+def run_two_phase(groups: Sequence[TwoPhase], between: Callable[[list[Any]], Any],
+                  each: Callable[[Any], None] = lambda answer: None) -> tuple[list[Any], list[Any]]:
+    """`first()` of every group, then `between` of those results, then `second(...)` of each.
+
+    `each` is given every `second` answer as it comes, so the parent can work on one group's
+    answer while other groups are still working.
+    """
     if len(groups) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         firsts = [g.first() for g in groups]
         shared = between(firsts)
-        return firsts, [g.second(shared) for g in groups]
+        seconds = []
+        for group in groups:
+            seconds.append(group.second(shared))
+            each(seconds[-1])
+        return firsts, seconds
     context = multiprocessing.get_context("fork")
     pipes: list[Any] = []
     processes: list[Any] = []
@@ -57,7 +66,7 @@ def run_two_phase(groups: Sequence[TwoPhase], between: Callable[[list[Any]], Any
         shared = between(firsts)
         for pipe in pipes:
             pipe.send(shared)
-        seconds = _receive_all(pipes)
+        seconds = _receive_all(pipes, each)
         done = True
     finally:
         _stop(pipes, processes, done)
@@ -92,14 +101,15 @@ def _serve(group: TwoPhase, pipe: Any, inherited: Sequence[Any]) -> None:
         pipe.close()
 
 
-def _receive_all(pipes: Sequence[Any]) -> list[Any]:
-    """One answer from each pipe, in the pipes' order, each unpickled as soon as it comes: the
-    parent reads one worker's results while another is still working."""
+def _receive_all(pipes: Sequence[Any], each: Callable[[Any], None] = lambda answer: None) -> list[Any]:
+    """One answer from each pipe, in the pipes' order, each unpickled (and given to `each`) as
+    soon as it comes: the parent reads one worker's results while another is still working."""
     answers: dict[int, Any] = {}
     index = {id(pipe): i for i, pipe in enumerate(pipes)}
     while len(answers) < len(pipes):
         for pipe in wait([p for p in pipes if index[id(p)] not in answers]):
-            answers[index[id(pipe)]] = _receive(pipe)
+            answers[index[id(pipe)]] = answer = _receive(pipe)
+            each(answer)
     return [answers[i] for i in range(len(pipes))]
 
 

@@ -111,20 +111,37 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
         failed = {key: citation for group_failed, _ in checked for key, citation in group_failed.items()}
         return failed, [f.reading for f in figures]
 
-    _, seconds = run_two_phase(groups, between)
-    elsewhere = [hits for _, hits, _ in seconds]
-    for group_results, _, _ in seconds:
-        results.update(group_results)
+    # Each claim is judged once its citations are all known: as each worker's results come in,
+    # while others may still be working. Where a failed quote was found elsewhere is added last.
+    judged: dict[str, ClaimResult] = {}
+    unknown = {claim.id: sum((claim.id, i) not in results for i in range(len(claim.citations)))
+               for claim in briefing.claims}
+    by_id = {claim.id: claim for claim in briefing.claims}
+
+    def judge(claim: Claim) -> None:
+        judged[claim.id] = _judge_claim(claim, tuple(results[(claim.id, i)] for i in range(len(claim.citations))))
+
+    def each(answer: tuple[dict[Key, CitationResult], dict[Key, list[str]], list[Candidates]]) -> None:
+        results.update(answer[0])
+        for claim_id, _ in answer[0]:
+            unknown[claim_id] -= 1
+            if not unknown[claim_id]:
+                judge(by_id[claim_id])
+
+    for claim in briefing.claims:
+        if not unknown[claim.id]:
+            judge(claim)
+    _, seconds = run_two_phase(groups, between, each)
     found_in: dict[tuple[str, int], list[str]] = {}
-    for hits in elsewhere:
+    for _, hits, _ in seconds:
         for key, source_ids in hits.items():
             found_in.setdefault(key, []).extend(source_ids)
     for key, source_ids in found_in.items():
         results[key] = replace(results[key], found_in=tuple(sorted(source_ids)))
-    claims = tuple(
-        _judge_claim(claim, tuple(results[(claim.id, i)] for i in range(len(claim.citations))))
-        for claim in briefing.claims
-    )
+        claim = by_id[key[0]]
+        judged[claim.id] = replace(judged[claim.id], citations=tuple(
+            results[(claim.id, i)] for i in range(len(claim.citations))))
+    claims = tuple(judged[claim.id] for claim in briefing.claims)
     # Where the sources disagree (issue 7): other sources' values for the figures claims state.
     found = disagreements(figures, settle([f.reading for f in figures], [c for _, _, c in seconds], sources),
                           claims, sources)
