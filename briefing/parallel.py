@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from multiprocessing.connection import wait
 import traceback
 from collections.abc import Callable, Sequence
+from multiprocessing.connection import wait
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")

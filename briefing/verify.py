@@ -111,37 +111,13 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
         failed = {key: citation for group_failed, _ in checked for key, citation in group_failed.items()}
         return failed, [f.reading for f in figures]
 
-    # Each claim is judged once its citations are all known: as each worker's results come in,
-    # while others may still be working. Where a failed quote was found elsewhere is added last.
-    judged: dict[str, ClaimResult] = {}
-    unknown = {claim.id: sum((claim.id, i) not in results for i in range(len(claim.citations)))
-               for claim in briefing.claims}
-    by_id = {claim.id: claim for claim in briefing.claims}
-
-    def judge(claim: Claim) -> None:
-        judged[claim.id] = _judge_claim(claim, tuple(results[(claim.id, i)] for i in range(len(claim.citations))))
-
-    def each(answer: tuple[dict[Key, CitationResult], dict[Key, list[str]], list[Candidates]]) -> None:
-        results.update(answer[0])
-        for claim_id, _ in answer[0]:
-            unknown[claim_id] -= 1
-            if not unknown[claim_id]:
-                judge(by_id[claim_id])
-
-    for claim in briefing.claims:
-        if not unknown[claim.id]:
-            judge(claim)
-    _, seconds = run_two_phase(groups, between, each)
-    found_in: dict[tuple[str, int], list[str]] = {}
+    judge = _Judge(briefing.claims, results)
+    _, seconds = run_two_phase(groups, between, lambda answer: judge.add(answer[0]))
+    found_in: dict[Key, list[str]] = {}
     for _, hits, _ in seconds:
         for key, source_ids in hits.items():
             found_in.setdefault(key, []).extend(source_ids)
-    for key, source_ids in found_in.items():
-        results[key] = replace(results[key], found_in=tuple(sorted(source_ids)))
-        claim = by_id[key[0]]
-        judged[claim.id] = replace(judged[claim.id], citations=tuple(
-            results[(claim.id, i)] for i in range(len(claim.citations))))
-    claims = tuple(judged[claim.id] for claim in briefing.claims)
+    claims = judge.finish({key: tuple(sorted(source_ids)) for key, source_ids in found_in.items()})
     # Where the sources disagree (issue 7): other sources' values for the figures claims state.
     found = disagreements(figures, settle([f.reading for f in figures], [c for _, _, c in seconds], sources),
                           claims, sources)
@@ -167,6 +143,43 @@ def _route(keyed: Mapping[Key, Citation], sources: Mapping[str, Source], unreada
         else:
             results[key] = _unknown_source(citation, sources)
     return results, by_source
+
+
+class _Judge:
+    """Judges each claim as soon as its citations are all known: as each worker's results come
+    in, while others may still be working. Where a failed quote was found elsewhere comes last."""
+
+    def __init__(self, claims: Sequence[Claim], results: dict[Key, CitationResult]):
+        self.claims = {claim.id: claim for claim in claims}
+        self.results = results  # the citations settled so far (unknown sources are from the start)
+        self.judged: dict[str, ClaimResult] = {}
+        self.unknown = {claim.id: sum((claim.id, i) not in results for i in range(len(claim.citations)))
+                        for claim in claims}
+        for claim in claims:
+            if not self.unknown[claim.id]:
+                self._judge(claim)
+
+    def add(self, results: Mapping[Key, CitationResult]) -> None:
+        """One worker's citation results."""
+        self.results.update(results)
+        for claim_id, _ in results:
+            self.unknown[claim_id] -= 1
+            if not self.unknown[claim_id]:
+                self._judge(self.claims[claim_id])
+
+    def finish(self, found_in: Mapping[Key, tuple[str, ...]]) -> tuple[ClaimResult, ...]:
+        """Every claim's result, in order, with where each failed quote was found elsewhere."""
+        for key, source_ids in found_in.items():
+            self.results[key] = replace(self.results[key], found_in=source_ids)
+            claim = self.claims[key[0]]
+            self.judged[claim.id] = replace(self.judged[claim.id], citations=self._citations(claim))
+        return tuple(self.judged[claim_id] for claim_id in self.claims)
+
+    def _citations(self, claim: Claim) -> tuple[CitationResult, ...]:
+        return tuple(self.results[(claim.id, i)] for i in range(len(claim.citations)))
+
+    def _judge(self, claim: Claim) -> None:
+        self.judged[claim.id] = _judge_claim(claim, self._citations(claim))
 
 
 # In the split between workers a quote weighs as much as this many characters of source text:
