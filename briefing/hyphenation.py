@@ -99,6 +99,19 @@ def hyphenate(text: str) -> HyphenatedText | None:
     return HyphenatedText(text, normalise("".join(pieces)), tuple(marks), tuple(removed))
 
 
+def squeezed(text: str) -> str:
+    """Folded text without its hyphens and spaces. Every reading of a source's line-end hyphens
+    squeezes to the squeezed source (a line-end hyphen folds to "- ", or to " " when soft), so a
+    quote can match under one of them only if each of its squeezed parts is in it."""
+    return text.replace("-", "").replace(" ", "")
+
+
+def may_match_across_breaks(quote: str, squeezed_source: str) -> bool:
+    """Whether `find_hyphenated` could find `quote` in a source that squeezes to `squeezed_source`."""
+    parts = split_elisions(prepare(quote))
+    return bool(parts) and all(squeezed(part) in squeezed_source for part in parts)
+
+
 @functools.lru_cache(maxsize=256)
 def _pattern(needle: str) -> re.Pattern[str]:
     """The folded quote, with an optional JOINT between characters and JOINT allowed for `-`."""

@@ -12,9 +12,16 @@ from briefing.disagree import CODE as DISAGREEMENT
 from briefing.disagree import ClaimFigure, claim_figures, disagreements, settle
 from briefing.disagree import warnings as disagreement_warnings
 from briefing.edits import CODES as EDIT_CODES
-from briefing.edits import quote_warnings, source_words, without_insertions
-from briefing.figures import check_figures
-from briefing.hyphenation import HyphenatedText, find_hyphenated, has_breaks, hyphenate
+from briefing.edits import quote_warnings
+from briefing.judge import Judge, Key
+from briefing.hyphenation import (
+    HyphenatedText,
+    find_hyphenated,
+    has_breaks,
+    hyphenate,
+    may_match_across_breaks,
+    squeezed,
+)
 from briefing.match import MultiSearch, find_quote, find_quotes, prepare, split_elisions
 from briefing.models import (
     Briefing,
@@ -35,8 +42,6 @@ from briefing.parallel import cpu_count, run_two_phase
 from briefing.pins import page_of, pages_of
 from briefing.scan import Candidates, candidates
 
-# When citations fail for different reasons, the claim shows the one hardest to fix.
-_FAILURE_ORDER = (Status.UNKNOWN_SOURCE, Status.UNREADABLE_SOURCE, Status.NOT_FOUND, Status.MISQUOTED)
 
 
 @dataclass
@@ -111,7 +116,7 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
         failed = {key: citation for group_failed, _ in checked for key, citation in group_failed.items()}
         return failed, [f.reading for f in figures]
 
-    judge = _Judge(briefing.claims, results)
+    judge = Judge(briefing.claims, results)
     _, seconds = run_two_phase(groups, between, lambda answer: judge.add(answer[0]))
     found_in: dict[Key, list[str]] = {}
     for _, hits, _ in seconds:
@@ -124,9 +129,6 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
     claims = tuple(replace(c, disagreements=found[c.claim.id]) if c.claim.id in found else c for c in claims)
     diagnostics = _warnings(briefing, claims, sources)
     return Report(briefing.path, sources_dir, claims, diagnostics, tuple(sources.values()))
-
-
-Key = tuple[str, int]  # (claim id, citation number)
 
 
 def _route(keyed: Mapping[Key, Citation], sources: Mapping[str, Source], unreadable: Mapping[str, str]
@@ -143,43 +145,6 @@ def _route(keyed: Mapping[Key, Citation], sources: Mapping[str, Source], unreada
         else:
             results[key] = _unknown_source(citation, sources)
     return results, by_source
-
-
-class _Judge:
-    """Judges each claim as soon as its citations are all known: as each worker's results come
-    in, while others may still be working. Where a failed quote was found elsewhere comes last."""
-
-    def __init__(self, claims: Sequence[Claim], results: dict[Key, CitationResult]):
-        self.claims = {claim.id: claim for claim in claims}
-        self.results = results  # the citations settled so far (unknown sources are from the start)
-        self.judged: dict[str, ClaimResult] = {}
-        self.unknown = {claim.id: sum((claim.id, i) not in results for i in range(len(claim.citations)))
-                        for claim in claims}
-        for claim in claims:
-            if not self.unknown[claim.id]:
-                self._judge(claim)
-
-    def add(self, results: Mapping[Key, CitationResult]) -> None:
-        """One worker's citation results."""
-        self.results.update(results)
-        for claim_id, _ in results:
-            self.unknown[claim_id] -= 1
-            if not self.unknown[claim_id]:
-                self._judge(self.claims[claim_id])
-
-    def finish(self, found_in: Mapping[Key, tuple[str, ...]]) -> tuple[ClaimResult, ...]:
-        """Every claim's result, in order, with where each failed quote was found elsewhere."""
-        for key, source_ids in found_in.items():
-            self.results[key] = replace(self.results[key], found_in=source_ids)
-            claim = self.claims[key[0]]
-            self.judged[claim.id] = replace(self.judged[claim.id], citations=self._citations(claim))
-        return tuple(self.judged[claim_id] for claim_id in self.claims)
-
-    def _citations(self, claim: Claim) -> tuple[CitationResult, ...]:
-        return tuple(self.results[(claim.id, i)] for i in range(len(claim.citations)))
-
-    def _judge(self, claim: Claim) -> None:
-        self.judged[claim.id] = _judge_claim(claim, self._citations(claim))
 
 
 # In the split between workers a quote weighs as much as this many characters of source text:
@@ -249,9 +214,9 @@ def _match_source(source_id: str, citations: list[Citation], index: SourceIndex,
     # Only a quote not found as the text stands tries the other readings of line-end hyphens, and
     # only if it could match under one: the source is read that way only for such a quote.
     if None in matches and index.has_line_end_hyphens(source_id):
-        squeezed = _squeezed(index.folded(source_id).text)
+        squeezed_source = squeezed(index.folded(source_id).text)
         for i, (citation, match) in enumerate(zip(citations, matches)):
-            if match is None and _may_read_across_hyphens(citation.quote, squeezed) and (
+            if match is None and may_match_across_breaks(citation.quote, squeezed_source) and (
                     hyphenated := index.hyphenated(source_id)) is not None:
                 matches[i] = find_hyphenated(citation.quote, hyphenated, settings.elision_max_gap)
     lines = iter(index.lines(source_id, [s.start for m in matches if m for s in m.spans]))
@@ -336,10 +301,10 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
     if not wanted:
         return {}
     search = MultiSearch([needles[i] for i in wanted])
-    # Every reading of a source's line-end hyphens squeezes to one text (`_squeezed`); so do the
+    # Every reading of a source's line-end hyphens squeezes to one text (`squeezed`); so do the
     # needles. A hit there is confirmed with the hyphen-aware matcher.
-    bare = [position for position, i in enumerate(wanted) if _squeezed(needles[i])]
-    bare_search = MultiSearch([_squeezed(needles[wanted[p]]) for p in bare]) if bare else None
+    bare = [position for position, i in enumerate(wanted) if squeezed(needles[i])]
+    bare_search = MultiSearch([squeezed(needles[wanted[p]]) for p in bare]) if bare else None
     hits: dict[Key, list[str]] = {}
     for source_id in sorted(index.sources):
         folded = index.folded(source_id)
@@ -351,7 +316,7 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
                 found.add(position)
         if bare_search is None or not index.has_line_end_hyphens(source_id):
             continue
-        for position in sorted(bare[p] for p in bare_search.present(_squeezed(folded.text))):
+        for position in sorted(bare[p] for p in bare_search.present(squeezed(folded.text))):
             citation = failed[keys[wanted[position]]]
             if position in found or source_id == citation.source:
                 continue
@@ -359,41 +324,6 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
             if hyphenated is not None and find_hyphenated(citation.quote, hyphenated, 10**9):
                 hits.setdefault(keys[wanted[position]], []).append(source_id)
     return hits
-
-
-def _squeezed(text: str) -> str:
-    """Folded text without its hyphens and spaces. Every reading of a source's line-end hyphens
-    squeezes to the squeezed source (a line-end hyphen folds to "- ", or to " " when soft), so a
-    quote can match under one of them only if each of its squeezed parts is in it."""
-    return text.replace("-", "").replace(" ", "")
-
-
-def _may_read_across_hyphens(quote: str, squeezed: str) -> bool:
-    """Whether `find_hyphenated` could find `quote` in a source that squeezes to `squeezed`."""
-    parts = split_elisions(prepare(quote))
-    return bool(parts) and all(_squeezed(part) in squeezed for part in parts)
-
-
-def _judge_claim(claim: Claim, citations: tuple[CitationResult, ...]) -> ClaimResult:
-    # An inserted clarification is the author's, not the source's: it backs no figure (issue 7).
-    verified_quotes = [source_words(r) for r in citations if r.status is Status.VERIFIED]
-    figures = check_figures(claim.text, verified_quotes, claim.exempt_figures)
-    # Beside a failed quote, the figures still unbacked once each quote matches its source: a
-    # misquoted one read as the passage it was taken from, any other as written.
-    corrected = [r.nearest.passage if r.status is Status.MISQUOTED and r.nearest
-                 else without_insertions(r.citation.quote) for r in citations if r.status is not Status.VERIFIED]
-    unquoted = (check_figures(claim.text, verified_quotes + corrected, claim.exempt_figures).unbacked
-                if figures.unbacked and corrected else figures.unbacked)
-    failing = {r.status for r in citations} - {Status.VERIFIED}
-    if failing:
-        status = next(s for s in _FAILURE_ORDER if s in failing)
-    elif figures.unbacked:
-        status = Status.FIGURE_MISMATCH
-    else:
-        status = Status.VERIFIED
-    return ClaimResult(claim, status, citations, figures.unbacked,
-                       tuple(f.text for f in figures.exempted), figures.unused_exemptions,
-                       unquoted_figures=unquoted)
 
 
 def _warnings(briefing: Briefing, claims: tuple[ClaimResult, ...],

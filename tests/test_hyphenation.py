@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.hyphenation import JOINED, KEPT, find_hyphenated, hyphenate
+from briefing.hyphenation import JOINED, KEPT, find_hyphenated, hyphenate, may_match_across_breaks, squeezed
 from briefing.ingest import reader_for
 from briefing.models import Briefing, Citation, Claim, Section, Source, Status
 from briefing.normalise import normalise
-from briefing.verify import _may_read_across_hyphens, _squeezed, verify
+from briefing.verify import verify
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 MAX_GAP = 1500
@@ -207,5 +207,5 @@ def test_the_squeezed_prefilter_never_hides_a_hyphenated_match(words: list[str],
     hyphenated = hyphenate(original)
     if not quote or hyphenated is None or find_hyphenated(quote, hyphenated, MAX_GAP) is None:
         return  # (about a third of the draws; the rest match under a reading)
-    assert _may_read_across_hyphens(quote, _squeezed(normalise(original).text))
+    assert may_match_across_breaks(quote, squeezed(normalise(original).text))
     assert check_one(Source("s", "s.txt", "text", original), quote).status is Status.VERIFIED
