@@ -42,36 +42,49 @@ def judge_claim(claim: Claim, citations: tuple[CitationResult, ...]) -> ClaimRes
 
 class Judge:
     """Judges each claim as soon as its citations are all known: as each worker's results come
-    in, while others may still be working. Where a failed quote was found elsewhere comes last."""
+    in, while others may still be working. Where a failed quote was found elsewhere comes last.
+
+    Claims are kept by position, so even claims sharing an id (which the claims file refuses,
+    but the API allows) each get a result, as they did when all were judged at the end.
+    """
 
     def __init__(self, claims: Sequence[Claim], results: dict[Key, CitationResult]):
-        self.claims = {claim.id: claim for claim in claims}
+        self.claims = list(claims)
         self.results = results  # the citations settled so far (unknown sources are from the start)
-        self.judged: dict[str, ClaimResult] = {}
-        self.unknown = {claim.id: sum((claim.id, i) not in results for i in range(len(claim.citations)))
-                        for claim in claims}
-        for claim in claims:
-            if not self.unknown[claim.id]:
-                self._judge(claim)
+        self.judged: dict[int, ClaimResult] = {}
+        self.positions: dict[str, list[int]] = {}  # claim id -> positions of the claims with it
+        for n, claim in enumerate(self.claims):
+            self.positions.setdefault(claim.id, []).append(n)
+        self.unknown = [sum((claim.id, i) not in results for i in range(len(claim.citations)))
+                        for claim in self.claims]
+        for n, count in enumerate(self.unknown):
+            if not count:
+                self._judge(n)
 
     def add(self, results: Mapping[Key, CitationResult]) -> None:
         """One worker's citation results."""
         self.results.update(results)
-        for claim_id, _ in results:
-            self.unknown[claim_id] -= 1
-            if not self.unknown[claim_id]:
-                self._judge(self.claims[claim_id])
+        for key in results:
+            for n in self._citing(key):
+                self.unknown[n] -= 1
+                if not self.unknown[n]:
+                    self._judge(n)
 
     def finish(self, found_in: Mapping[Key, tuple[str, ...]]) -> tuple[ClaimResult, ...]:
         """Every claim's result, in order, with where each failed quote was found elsewhere."""
         for key, source_ids in found_in.items():
             self.results[key] = replace(self.results[key], found_in=source_ids)
-            claim = self.claims[key[0]]
-            self.judged[claim.id] = replace(self.judged[claim.id], citations=self._citations(claim))
-        return tuple(self.judged[claim_id] for claim_id in self.claims)
+            for n in self._citing(key):
+                self.judged[n] = replace(self.judged[n], citations=self._citations(n))
+        return tuple(self.judged[n] for n in range(len(self.claims)))
 
-    def _citations(self, claim: Claim) -> tuple[CitationResult, ...]:
+    def _citing(self, key: Key) -> list[int]:
+        """Positions of the claims whose citation this is."""
+        return [n for n in self.positions.get(key[0], ()) if key[1] < len(self.claims[n].citations)]
+
+    def _citations(self, n: int) -> tuple[CitationResult, ...]:
+        claim = self.claims[n]
         return tuple(self.results[(claim.id, i)] for i in range(len(claim.citations)))
 
-    def _judge(self, claim: Claim) -> None:
-        self.judged[claim.id] = judge_claim(claim, self._citations(claim))
+    def _judge(self, n: int) -> None:
+        self.judged[n] = judge_claim(self.claims[n], self._citations(n))

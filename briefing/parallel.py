@@ -11,6 +11,7 @@ the sources are read).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import traceback
@@ -76,11 +77,12 @@ def run_two_phase(groups: Sequence[TwoPhase], between: Callable[[list[Any]], Any
 def _stop(pipes: Sequence[Any], processes: Sequence[Any], done: bool) -> None:
     """Close the pipes and end the children: those that answered end by themselves; after an
     error or an interrupt they are killed at once rather than left to finish their work."""
+    if not done:  # killed before the pipes close, so none wakes to report a broken pipe
+        for process in processes:
+            process.kill()
     for pipe in pipes:  # a child still waiting for phase two sees the end and stops
         pipe.close()
     for process in processes:
-        if not done:
-            process.kill()
         process.join(timeout=5)
         if process.is_alive():
             process.kill()
@@ -96,7 +98,8 @@ def _serve(group: TwoPhase, pipe: Any, inherited: Sequence[Any]) -> None:
         pipe.send(("ok", group.first()))
         pipe.send(("ok", group.second(pipe.recv())))
     except BaseException:  # the parent re-raises it with the child's traceback
-        pipe.send(("error", traceback.format_exc()))
+        with contextlib.suppress(OSError):  # (unless the parent has gone: nobody to tell)
+            pipe.send(("error", traceback.format_exc()))
     finally:
         pipe.close()
 
@@ -159,6 +162,7 @@ def _serve_one(job: Callable[[], Any], pipe: Any, parent_end: Any) -> None:
     try:
         pipe.send(("ok", job()))
     except BaseException:  # the parent does the job itself
-        pipe.send(("error", None))
+        with contextlib.suppress(OSError):
+            pipe.send(("error", None))
     finally:
         pipe.close()
