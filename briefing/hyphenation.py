@@ -7,8 +7,9 @@ the line break dropped). Readings are chosen per hyphen, so one quote may need b
 
 Only a source with a hyphen between letters at a line end pays for this, and only when a quote
 was not found as the text stands. Its text is rewritten once with each such hyphen replaced
-by JOINT and the line break after it removed, then folded as usual; a quote is searched with a
-pattern in which a JOINT may stand between any two characters (joined) or for a hyphen (kept).
+by a joint (a private-use character the source does not print) and the line break after it
+removed, then folded as usual; a quote is searched with a pattern in which a joint may stand
+between any two characters (joined) or for a hyphen (kept).
 Hyphens between digits are never joined: "20-\\n30" is a range, and reading it as "2030" would
 invent a figure.
 """
@@ -27,8 +28,10 @@ from briefing.normalise import FOLD_NAMES, NormalisedText, folds_needed, normali
 
 JOINED, KEPT = "hyphen-joined", "hyphen-kept"
 HYPHEN_FOLDS = (JOINED, KEPT)
-# A private-use character: no fold touches it and no real quote contains it.
-JOINT = "\ue000"
+# Private-use characters: no fold touches them and no real quote contains them. A source's
+# line-end hyphens are marked with the first of them that the source does not print itself.
+_JOINTS = tuple(chr(c) for c in range(0xE000, 0xE100))
+JOINT = _JOINTS[0]
 # Hyphen-minus, U+2010 HYPHEN (WeasyPrint's `hyphens: auto`) and a soft hyphen a PDF printed,
 # then the line break (one newline, or a page break "\n\f\n" between pages) and a letter. The
 # letter before the hyphen is checked on each hit: a pattern that starts with a lookbehind
@@ -50,6 +53,7 @@ class HyphenatedText:
     folded: NormalisedText
     marks: tuple[int, ...]
     removed: tuple[int, ...]
+    joint: str = JOINT  # the character that marks a line-end hyphen in `folded`
 
     def _to_original(self, offset: int) -> int:
         i = bisect.bisect_right(self.marks, offset) - 1
@@ -77,8 +81,13 @@ def _has_hyphens(text: str) -> bool:
 
 def hyphenate(text: str) -> HyphenatedText | None:
     """The two-reading form of `text`, or None when it has no line-end hyphen between letters."""
-    if not _has_hyphens(text) or JOINT in text:
-        return None  # (a source printing JOINT itself is read only as it stands: no false joint)
+    if not _has_hyphens(text):
+        return None
+    # A source that prints a private-use character itself gets another as its mark, so a
+    # character it printed never reads as a line break.
+    joint = next((j for j in _JOINTS if j not in text), None)
+    if joint is None:
+        return None
     pieces: list[str] = []
     marks: list[int] = []
     removed: list[int] = []
@@ -87,7 +96,7 @@ def hyphenate(text: str) -> HyphenatedText | None:
         if not match.start() or not _LETTER.match(text, match.start() - 1):
             continue
         pieces.append(text[position:match.start()])
-        pieces.append(JOINT)
+        pieces.append(joint)
         length += match.start() - position + 1
         total += match.end() - match.start() - 1
         marks.append(length)
@@ -96,7 +105,7 @@ def hyphenate(text: str) -> HyphenatedText | None:
     if not marks:
         return None
     pieces.append(text[position:])
-    return HyphenatedText(text, normalise("".join(pieces)), tuple(marks), tuple(removed))
+    return HyphenatedText(text, normalise("".join(pieces)), tuple(marks), tuple(removed), joint)
 
 
 def squeezed(text: str) -> str:
@@ -113,10 +122,10 @@ def may_match_across_breaks(quote: str, squeezed_source: str) -> bool:
 
 
 @functools.lru_cache(maxsize=256)
-def _pattern(needle: str) -> re.Pattern[str]:
-    """The folded quote, with an optional JOINT between characters and JOINT allowed for `-`."""
-    items = [f"[-{JOINT}]" if c == "-" else re.escape(c) for c in needle]
-    return re.compile(f"{JOINT}?".join(items))
+def _pattern(needle: str, joint: str) -> re.Pattern[str]:
+    """The folded quote, with an optional joint between characters and a joint allowed for `-`."""
+    items = [f"[-{joint}]" if c == "-" else re.escape(c) for c in needle]
+    return re.compile(f"{joint}?".join(items))
 
 
 def find_hyphenated(quote: str, source: HyphenatedText, max_gap: int) -> QuoteMatch | None:
@@ -126,10 +135,10 @@ def find_hyphenated(quote: str, source: HyphenatedText, max_gap: int) -> QuoteMa
     within `max_gap` folded characters of the one before.
     """
     needle = prepare(quote)
-    if not needle or JOINT in needle:
+    if not needle or source.joint in needle:
         return None
     text = source.folded.text
-    pattern = _pattern(needle)
+    pattern = _pattern(needle, source.joint)
     first = pattern.search(text)
     if first is not None:
         count = sum(1 for _ in islice(pattern.finditer(text), _MAX_OCCURRENCES))
@@ -137,7 +146,7 @@ def find_hyphenated(quote: str, source: HyphenatedText, max_gap: int) -> QuoteMa
     parts = split_elisions(needle)
     if len(parts) < 2:
         return None
-    patterns = [_pattern(p) for p in parts]
+    patterns = [_pattern(p, source.joint) for p in parts]
     found: list[tuple[int, int]] | None = None
     count = 0
     for start in islice(patterns[0].finditer(text), _MAX_OCCURRENCES):
@@ -163,12 +172,12 @@ def _place_rest(patterns: list[re.Pattern[str]], parts: list[str], text: str,
     return placed
 
 
-def readings(window: str, needle: str) -> list[str] | None:
-    """The reading of each JOINT in a matched `window` of folded text, in order."""
+def readings(window: str, needle: str, joint: str = JOINT) -> list[str] | None:
+    """The reading of each joint in a matched `window` of folded text, in order."""
     chosen: list[str] = []
     k = 0
     for char in window:
-        if char == JOINT:
+        if char == joint:
             # The character after a joint is a letter, so a `-` here can only be the hyphen kept.
             if k < len(needle) and needle[k] == "-":
                 chosen.append(KEPT)
@@ -187,7 +196,7 @@ def _result(quote_parts: list[str], needles: list[str], ranges: list[tuple[int, 
     folded = source.folded
     used: set[str] = set()
     for part, needle, (start, end) in zip(quote_parts, needles, ranges):
-        chosen = readings(folded.text[start:end], needle) or []
+        chosen = readings(folded.text[start:end], needle, source.joint) or []
         used.update(chosen)
         # The passage as the chosen readings print it, for the ordinary folds it still needs.
         rewritten = folded.original_span(start, end)
@@ -198,12 +207,12 @@ def _result(quote_parts: list[str], needles: list[str], ranges: list[tuple[int, 
 
 
 def _as_read(source: HyphenatedText, rewritten: Span, chosen: list[str]) -> str:
-    """The rewritten passage with each JOINT as read: gone, or the source's own hyphen."""
+    """The rewritten passage with each joint as read: gone, or the source's own hyphen."""
     passage = source.folded.original[rewritten.start:rewritten.end]
     pieces: list[str] = []
     position = 0
     for reading in chosen:
-        at = passage.find(JOINT, position)
+        at = passage.find(source.joint, position)
         if at == -1:
             break
         hyphen = source.original[source._to_original(rewritten.start + at)]

@@ -119,13 +119,14 @@ def test_soft_hyphen_and_spaces_around_the_break() -> None:
     assert check_one(source, "the international office").folds == (JOINED,)
 
 
-def test_a_source_that_prints_the_joint_character_itself_is_read_as_it_stands() -> None:
-    # U+E000 marks a line-end hyphen inside the matcher; one in the source must not act as one.
-    # Here the second part is only after the first with that character read as a joint.
+def test_a_source_that_prints_the_joint_character_keeps_its_readings_and_no_false_joint() -> None:
+    # U+E000 marks a line-end hyphen inside the matcher; a source printing it gets another mark.
+    # Here the second part is only after the first if the printed U+E000 were read as a joint.
     source = Source("s", "s.txt", "text", "Before, the funds was poor. " + "Filler text. " * 150
                     + "The man-\nagement said: the fund\ue000s was poor.")
     assert check_one(source, "The management said: ... the funds was poor").status is not Status.VERIFIED
-    assert check_one(source, "The man- agement said:").status is Status.VERIFIED  # as it stands
+    assert check_one(source, "The management said:").folds == (JOINED,)  # the readings still work
+    assert check_one(source, "the fund\ue000s was poor").status is Status.VERIFIED  # as printed
 
 
 def test_occurrences_are_counted_under_the_readings() -> None:
