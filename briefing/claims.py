@@ -61,6 +61,12 @@ _HINTS = {  # what to write when a key is missing (or, for lists, empty)
 }
 _SYNTAX_HINTS = (  # (words in PyYAML's or libyaml's problem or context, what to do)
     ("mapping values are not allowed", "put text that contains ': ' in double quotes"),
+    # A backslash starts an escape inside double quotes; these come before "quoted scalar".
+    ("invalid Unicode character escape", "write the character itself; \\ud800 to \\udfff are halves of a "
+     "pair, not characters"),
+    ("unknown escape character", "inside double quotes write \\\\ for a backslash, or use single quotes"),
+    ("expected hexdecimal number", "write \\x with 2 hex digits, \\u with 4 or \\U with 8, or write the "
+     "character itself"),
     ("quoted scalar", "close the quotation mark; inside double quotes write \\\" for a quote character"),
     ("expected ':'", "each line needs 'key: value' at the right indentation; quote text that runs on"),
     ("block mapping", "each line needs 'key: value' at the right indentation; quote text that runs on"),

@@ -258,6 +258,14 @@ def test_every_diagnostic_is_well_formed(text: str | bytes) -> None:
                  id="id-slug"),
     pytest.param("title: T\nsections:\n\t- heading: H\n", "indent with spaces, not tabs", id="tab"),
     pytest.param("title: Khojaly: the facts\n", "put text that contains ': ' in double quotes", id="colon"),
+    pytest.param('title: "Khojaly\n', "close the quotation mark; inside double quotes write \\\" for a quote "
+                 "character", id="unclosed-quote"),
+    pytest.param('title: "Khojaly \\ud800"\n', "write the character itself; \\ud800 to \\udfff are halves of "
+                 "a pair, not characters", id="surrogate-escape"),
+    pytest.param('title: "C:\\Khojaly"\n', "inside double quotes write \\\\ for a backslash, or use single "
+                 "quotes", id="unknown-escape"),
+    pytest.param('title: "caf\\u00e"\n', "write \\x with 2 hex digits, \\u with 4 or \\U with 8, or write the "
+                 "character itself", id="short-escape"),
 ])
 def test_hints_say_what_to_write(text: str, hint: str) -> None:
     _, diagnostics = parse_claims(text, "claims.yaml")
