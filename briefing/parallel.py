@@ -1,9 +1,10 @@
 """Runs work side by side in forked processes (no file I/O of its own).
 
-`run_two_phase`: each group of sources is worked by its own process, which keeps its folded
-sources in memory between the two phases: phase one matches and explains the group's own
-quotes; phase two, given every failed quote, looks for them in the group's sources. Only
-results cross the pipes; the sources reach the children by fork, never by pickling.
+`run_two_phase`: each group of sources is worked by its own process (the first by the parent
+itself), which keeps its folded sources in memory between the two phases: phase one matches
+and explains the group's own quotes; phase two, given every failed quote, looks for them in
+the group's sources. Only results cross the pipes; the sources reach the children by fork,
+never by pickling.
 
 `run_beside`: one job in a child while the parent does another (reading the claims file while
 the sources are read).
@@ -56,18 +57,20 @@ def run_two_phase(groups: Sequence[TwoPhase], between: Callable[[list[Any]], Any
     processes: list[Any] = []
     done = False
     try:
-        for group in groups:
+        for group in groups[1:]:  # the first group is worked here: its results need no pickling
             parent_end, child_end = context.Pipe()
             process = context.Process(target=_serve, args=(group, child_end, [*pipes, parent_end]), daemon=True)
             process.start()
             child_end.close()
             pipes.append(parent_end)
             processes.append(process)
-        firsts = _receive_all(pipes)
+        firsts = [groups[0].first(), *_receive_all(pipes)]
         shared = between(firsts)
         for pipe in pipes:
             pipe.send(shared)
-        seconds = _receive_all(pipes, each)
+        seconds = [groups[0].second(shared)]
+        each(seconds[0])
+        seconds += _receive_all(pipes, each)
         done = True
     finally:
         _stop(pipes, processes, done)

@@ -101,13 +101,14 @@ def test_run_beside_stops_its_child_at_once_when_the_other_job_fails() -> None:
 
 
 class _FailsFirst:
-    """Worker 0 fails in phase one; the others wait for phase two, which never comes."""
+    """Group 1 (a child; group 0 is worked in the parent) fails in phase one; the others wait
+    for phase two, which never comes."""
 
     def __init__(self, index: int) -> None:
         self.index = index
 
     def first(self) -> int:
-        if self.index == 0:
+        if self.index == 1:
             import time
             time.sleep(0.1)
             raise ValueError("the real failure")
@@ -125,6 +126,25 @@ def test_a_failing_worker_is_reported_alone(capfd) -> None:  # type: ignore[no-u
         with pytest.raises(RuntimeError, match="the real failure"):
             run_two_phase([_FailsFirst(i) for i in range(3)], lambda firsts: 1)
     # The other workers are stopped quietly: no "Process ForkProcess-N: ... BrokenPipeError".
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_failure_in_the_parents_own_group_stops_the_children(capfd) -> None:  # type: ignore[no-untyped-def]
+    import multiprocessing
+
+    import pytest
+
+    from briefing.parallel import run_two_phase
+
+    class FailsHere(_FailsFirst):
+        def second(self, shared: int) -> int:
+            if self.index == 0:
+                raise ValueError("failed in the parent")
+            return self.index
+
+    with pytest.raises(ValueError, match="failed in the parent"):
+        run_two_phase([FailsHere(0), FailsHere(2), FailsHere(3)], lambda firsts: 1)
+    assert multiprocessing.active_children() == []
     assert "Traceback" not in capfd.readouterr().err
 
 
