@@ -38,7 +38,7 @@ def _describe(c: str) -> str:
     return f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}"
 
 
-def _is_invisible(c: str) -> bool:
+def is_invisible(c: str) -> bool:
     """Prints as nothing, or changes only how its neighbours print: format and control
     characters, the Hangul fillers, and the marks that are selectors or joiners."""
     return (unicodedata.category(c) in ("Cf", "Cc")
@@ -56,10 +56,10 @@ def _notes(quote: str, source: str) -> tuple[str, ...]:
         if op != "replace" or i2 - i1 != j2 - j1:
             continue
         for q, s in zip(quote[i1:i2], source[j1:j2]):
-            if q != s and not (q.isascii() and s.isascii()) and not (_is_invisible(q) or _is_invisible(s)):
+            if q != s and not (q.isascii() and s.isascii()) and not (is_invisible(q) or is_invisible(s)):
                 notes.append(f"quote has {_describe(q)} where the source has {_describe(s)}")
-    notes += [f"quote has invisible {_describe(c)}" for c in dict.fromkeys(quote) if _is_invisible(c)]
-    notes += [f"source has invisible {_describe(c)}" for c in dict.fromkeys(source) if _is_invisible(c)]
+    notes += [f"quote has invisible {_describe(c)}" for c in dict.fromkeys(quote) if is_invisible(c)]
+    notes += [f"source has invisible {_describe(c)}" for c in dict.fromkeys(source) if is_invisible(c)]
     return tuple(dict.fromkeys(notes))
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from briefing import __version__
-from briefing.diff import _is_invisible
+from briefing.diff import is_invisible
 from briefing.disagree import quantities
 from briefing.edits import describe as describe_alteration
 from briefing.pins import page_label, page_of, pin_cite
@@ -40,7 +40,7 @@ def quoted(text: str, limit: int = 160) -> str:
 def visible(text: str) -> str:
     """Invisible characters as <U+202E>, so a bidi control in a quote, passage or claim text
     cannot reorder how the terminal shows the report (Trojan Source, CVE-2021-42574)."""
-    return "".join(f"<U+{ord(c):04X}>" if _is_invisible(c) else c for c in text)
+    return "".join(f"<U+{ord(c):04X}>" if is_invisible(c) else c for c in text)
 
 
 # --- text -------------------------------------------------------------------

@@ -58,7 +58,7 @@ _DIGIT_HIT = re.compile(r"(?P<number>\d" + _DIGIT_HIT_TAIL)
 _ASCII_DIGIT_HIT = re.compile(r"(?P<number>[0-9]" + _DIGIT_HIT_TAIL)
 _ASCII_BYTES = bytes(range(128))
 _ANY_DIGIT = re.compile(r"\d")
-_GROUPING = re.compile("[,\u00a0\u2009\u202f]")
+_GROUPING = re.compile(f"[,{_GROUP_SEPARATORS}]")
 _SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 _NUMBER_WORD_SEARCH = ahocorasick_rs.BytesAhoCorasick(
     [w.encode() for w in NUMBER_WORDS] + [w.capitalize().encode() for w in NUMBER_WORDS])

@@ -13,7 +13,6 @@ from briefing.disagree import ClaimFigure, claim_figures, disagreements, settle
 from briefing.disagree import warnings as disagreement_warnings
 from briefing.edits import CODES as EDIT_CODES
 from briefing.edits import quote_warnings
-from briefing.judge import Judge, Key
 from briefing.hyphenation import (
     HyphenatedText,
     find_hyphenated,
@@ -22,6 +21,7 @@ from briefing.hyphenation import (
     may_match_across_breaks,
     squeezed,
 )
+from briefing.judge import Judge, Key
 from briefing.match import MultiSearch, find_quote, find_quotes, prepare, split_elisions
 from briefing.models import (
     Briefing,
@@ -41,7 +41,6 @@ from briefing.normalise import NormalisedText, normalise
 from briefing.parallel import cpu_count, run_two_phase
 from briefing.pins import page_of, pages_of
 from briefing.scan import Candidates, candidates
-
 
 
 @dataclass

@@ -16,7 +16,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from briefing import __version__
@@ -132,6 +131,8 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
 
 
 def _discard(staged: Mapping[str, Path]) -> None:
+    from briefing.render import write  # (bound here, not by `build` having imported it)
+
     for path in staged.values():
         write.discard(path)
 
