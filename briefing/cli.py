@@ -14,6 +14,7 @@ import click
 
 from briefing import __version__, ci_formats, render
 from briefing import init as new_project
+from briefing.cache import CACHE_NAME, NO_CACHE, open_cache
 from briefing.files import write_atomic
 from briefing.inventory import format_inventory_json, format_inventory_text, load_inventory
 from briefing.lock import LOCK_NAME, Lock, changes, describe_changes, load_lock, load_snapshot, write_lock
@@ -74,12 +75,21 @@ def _load(directory: Path, claims_file: Path | None, sources_dir: Path | None, b
     return load_project(claims_path, sources_path, progress=bar.sources, lock_path=lock_path)
 
 
+def _no_cache_option(command):
+    return click.option("--no-cache", is_flag=True,
+                        help=f"Neither read nor write DIRECTORY/{CACHE_NAME}, where what the check learns "
+                             "of each source (its figures, the nearest passages) is kept by content "
+                             "hash.")(command)
+
+
 def _load_and_check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
-                    output_format: str = "text", output: Path | None = None, update_lock: bool = False):
+                    output_format: str = "text", output: Path | None = None, update_lock: bool = False,
+                    no_cache: bool = False):
     """Load and verify a project, or report why it is unusable and exit 2.
 
     DIRECTORY/sources.lock, when there is one, pins the sources; `update_lock` rewrites it
-    from the sources as they are (creating it if need be) before they are checked.
+    from the sources as they are (creating it if need be) before they are checked. Unless
+    `no_cache`, DIRECTORY/.briefing-cache keeps what each source yields for the next run.
     """
     lock_path = Path(_display(directory / LOCK_NAME))
     with Bar("checking") as bar:
@@ -95,7 +105,10 @@ def _load_and_check(directory: Path, claims_file: Path | None, sources_dir: Path
             project = replace(project, lock=replace(project.lock, locked=project.lock.current, problems=()))
         if project.sources and bar.drawn:
             bar.status("verifying quotes and figures…")
-        return project, check_project(project)
+        cache = NO_CACHE if no_cache else open_cache(directory / CACHE_NAME)
+        report = check_project(project, cache=cache)
+        cache.prune(project.sources.values())
+        return project, report
 
 
 def _accept_lock(path: Path, locked: Lock | None, current: Lock) -> None:
@@ -172,8 +185,10 @@ def _write_output(output: Path, text: str) -> None:
 @click.option("--update-lock", is_flag=True,
               help="Accept the sources as they are: rewrite DIRECTORY/sources.lock first.")
 @click.option("--strict", is_flag=True, help=STRICT_HELP)
+@_no_cache_option
 def check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
-          output_format: str, output: Path | None, verbose: bool, update_lock: bool, strict: bool) -> None:
+          output_format: str, output: Path | None, verbose: bool, update_lock: bool, strict: bool,
+          no_cache: bool) -> None:
     """Prove every quote is verbatim in its source and every figure is backed.
 
     With DIRECTORY/sources.lock (see `briefing lock`), a source whose bytes differ
@@ -183,7 +198,7 @@ def check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
     the lock, 2 unusable input.
     """
     output_format = _resolve_format(output_format, output)
-    _, report = _load_and_check(directory, claims_file, sources_dir, output_format, output, update_lock)
+    _, report = _load_and_check(directory, claims_file, sources_dir, output_format, output, update_lock, no_cache)
     if strict:
         report = strict_report(report)
     text = _render_report(report, output_format, verbose, output is not None)
@@ -207,9 +222,10 @@ def check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
 @click.option("--disagreements", is_flag=True,
               help="Add an appendix, \"Where the sources disagree\": each figure the sources give "
                    "differently, with every source's value and passage.")
+@_no_cache_option
 def build(directory: Path, claims_file: Path | None, sources_dir: Path | None,
           formats: tuple[str, ...], output: Path | None, draft: bool, strict: bool,
-          disagreements: bool) -> None:
+          disagreements: bool, no_cache: bool) -> None:
     """Check the claims, then render the footnoted briefing.
 
     Refuses (exit 1, failures shown) when a claim fails, unless --draft. Each file
@@ -220,7 +236,7 @@ def build(directory: Path, claims_file: Path | None, sources_dir: Path | None,
     """
     formats = tuple(dict.fromkeys(formats or ("pdf",)))
     outputs = _output_paths(directory, formats, output)
-    project, report = _load_and_check(directory, claims_file, sources_dir)
+    project, report = _load_and_check(directory, claims_file, sources_dir, no_cache=no_cache)
     if strict:
         report = strict_report(report)
     if not report.ok:

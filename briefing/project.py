@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from briefing.cache import NO_CACHE, SourceCache
 from briefing.claims import load_claims
 from briefing.config import DEFAULT_SETTINGS, Settings
 from briefing.ingest import SourceSet, load_source, scan_sources
@@ -98,11 +99,11 @@ def _size(path: Path) -> int:
         return 0
 
 
-def check_project(project: Project, settings: Settings = DEFAULT_SETTINGS) -> Report:
+def check_project(project: Project, settings: Settings = DEFAULT_SETTINGS, cache: SourceCache = NO_CACHE) -> Report:
     """Verify a loaded project whose claims parsed; loading warnings join the report's."""
     assert project.briefing is not None, "check_project needs claims that parsed"
     reasons = {source_id: d.message for source_id, d in project.unreadable.items()}
-    report = verify(project.briefing, project.sources, str(project.sources_dir), settings, reasons)
+    report = verify(project.briefing, project.sources, str(project.sources_dir), settings, reasons, cache)
     # A source that changed since sources.lock is its own error, after the unreadable ones.
     pinned = project.lock.diagnostics(str(project.sources_dir)) if project.lock is not None else []
     return replace(report, diagnostics=(*project.warnings, *project.unreadable.values(), *pinned,

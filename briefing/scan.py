@@ -13,6 +13,7 @@ import bisect
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import ahocorasick_rs
 
@@ -33,6 +34,9 @@ from briefing.counts import (
 from briefing.figures import find_figures
 from briefing.lexicon import EVENT_CLASS, LINKING, NOUN_CLASS, NUMBER_WORDS, NUMERALS, stem
 from briefing.models import Source
+
+if TYPE_CHECKING:
+    from briefing.cache import SourceCache
 
 # When neither passage says what happened to the counted things, only the context can tell
 # whether they count the same; past this many such candidates for one figure (a noun as common
@@ -195,12 +199,14 @@ class Candidates:
     unanchored_count: int  # how many there were, before the exclusions that need the text
 
 
-def candidates(wanted: Sequence[Reading], sources: Mapping[str, Source]) -> list[Candidates]:
+def candidates(wanted: Sequence[Reading], sources: Mapping[str, Source],
+               cache: SourceCache | None = None) -> list[Candidates]:
     """For each wanted reading, the counts in `sources` worth reading in full (cheap gates only).
 
     One pass over each source finds every count whose key is wanted. Then, per reading: another
     source, another value within MAX_RATIO, no sentence of that source giving the reading's own
     value, and an event word of the same class nearby (anchored) or none at all (unanchored).
+    A `cache` keeps each source's scan for the same keys.
     """
     if not wanted:
         return []
@@ -208,7 +214,9 @@ def candidates(wanted: Sequence[Reading], sources: Mapping[str, Source]) -> list
     by_key: dict[str, list[Hit]] = {}
     memo = _WordMemo()
     for source_id, source in sorted(sources.items()):
-        for key, start, end, value in _scan(source.text, keys, memo):
+        def scan(text: str = source.text) -> Iterable[tuple[str, int, int, float]]:
+            return _scan(text, keys, memo)
+        for key, start, end, value in (scan() if cache is None else cache.scan(source, keys, scan)):
             by_key.setdefault(key, []).append((source_id, start, end, value))
     values: dict[str, list[float]] = {}
     for key, hits in by_key.items():

@@ -1,4 +1,5 @@
-"""Checks every claim against its sources and returns a Report (pure: no I/O)."""
+"""Checks every claim against its sources and returns a Report (pure: no I/O of its own; a
+`SourceCache` given to it may keep what is derived from each source on disk)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from briefing.cache import NO_CACHE, SourceCache
 from briefing.config import DEFAULT_SETTINGS, Settings
 from briefing.counts import Reading
 from briefing.disagree import CODE as DISAGREEMENT
@@ -48,6 +50,7 @@ class SourceIndex:
     """Each source folded once (shared by content hash)."""
 
     sources: Mapping[str, Source]
+    cache: SourceCache = NO_CACHE
     _folded: dict[str, NormalisedText] = field(default_factory=dict)
     _hyphenated: dict[str, HyphenatedText | None] = field(default_factory=dict)
     _has_breaks: dict[str, bool] = field(default_factory=dict)
@@ -89,18 +92,20 @@ class SourceIndex:
 
 
 def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str = "",
-           settings: Settings = DEFAULT_SETTINGS, unreadable: Mapping[str, str] | None = None) -> Report:
+           settings: Settings = DEFAULT_SETTINGS, unreadable: Mapping[str, str] | None = None,
+           cache: SourceCache = NO_CACHE) -> Report:
     """Verify all claims; outcomes are data, never exceptions.
 
     `unreadable` maps the id of a source file whose text could not be read to the reason:
     its citations fail as such, never as "not found". Large source sets are worked by
     several processes (`parallel`), each folding and searching its share of the sources.
+    With a `cache`, what a run derives from an unchanged source is not derived again.
     """
     keyed = {(claim.id, i): citation for claim in briefing.claims
              for i, citation in enumerate(claim.citations)}
     results, by_source = _route(keyed, sources, unreadable or {})
     groups = [_Group(ids, sources, {s: by_source[s] for s in ids if s in by_source}, keyed, briefing.claims,
-                     settings)
+                     settings, cache)
               for ids in _partition(sources, {s: len(keys) for s, keys in by_source.items()}, settings)]
     figures: list[ClaimFigure] = []
 
@@ -171,8 +176,8 @@ class _Group:
 
     def __init__(self, source_ids: list[str], sources: Mapping[str, Source],
                  by_source: Mapping[str, list[Key]], keyed: Mapping[Key, Citation], claims: Sequence[Claim],
-                 settings: Settings):
-        self.index = SourceIndex({i: sources[i] for i in source_ids})
+                 settings: Settings, cache: SourceCache):
+        self.index = SourceIndex({i: sources[i] for i in source_ids}, cache)
         self.by_source = by_source
         self.keyed = keyed
         self.claims = claims
@@ -203,7 +208,10 @@ class _Group:
         """This group's results from `first`, where each failed quote is found in this group's
         sources, and the passages here that may disagree with the figures."""
         failed, wanted = shared
-        return self.results, _find_elsewhere(failed, self.index), candidates(wanted, self.index.sources)
+        found = self.results, _find_elsewhere(failed, self.index), candidates(wanted, self.index.sources,
+                                                                               self.index.cache)
+        self.index.cache.flush()
+        return found
 
 
 def _match_source(source_id: str, citations: list[Citation], index: SourceIndex,
@@ -254,7 +262,8 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
                 f"{settings.elision_max_gap} characters of each other"))
         else:
             wanted[i] = missing[0] if missing else result.citation.quote
-    nearests = nearest_passages(list(wanted.values()), folded, settings)
+    nearests = index.cache.nearest(index.sources[source_id], list(wanted.values()), settings,
+                                   lambda quotes: nearest_passages(quotes, folded, settings))
     lines = iter(index.lines(source_id, [n.span.start for n in nearests if n]))
     page_starts = index.sources[source_id].page_starts
     for (i, text), nearest in zip(wanted.items(), nearests):
@@ -306,16 +315,20 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
     bare_search = MultiSearch([squeezed(needles[wanted[p]]) for p in bare]) if bare else None
     hits: dict[Key, list[str]] = {}
     for source_id in sorted(index.sources):
-        folded = index.folded(source_id)
+        source = index.sources[source_id]
         found = set()
-        for position in sorted(search.present(folded.text)):
+        present = index.cache.present(source, "folded", search.needles,
+                                      lambda: search.present(index.folded(source_id).text))
+        for position in sorted(present):
             citation = failed[keys[wanted[position]]]
-            if source_id != citation.source and find_quote(citation.quote, folded, 10**9):
+            if source_id != citation.source and find_quote(citation.quote, index.folded(source_id), 10**9):
                 hits.setdefault(keys[wanted[position]], []).append(source_id)
                 found.add(position)
         if bare_search is None or not index.has_line_end_hyphens(source_id):
             continue
-        for position in sorted(bare[p] for p in bare_search.present(squeezed(folded.text))):
+        squeezed_present = index.cache.present(source, "squeezed", bare_search.needles,
+                                               lambda: bare_search.present(squeezed(index.folded(source_id).text)))
+        for position in sorted(bare[p] for p in squeezed_present):
             citation = failed[keys[wanted[position]]]
             if position in found or source_id == citation.source:
                 continue

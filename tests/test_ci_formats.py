@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from briefing.cache import CACHE_NAME
 from briefing import ci_formats, files
 from briefing.ci_formats import Annotation, escape_data, escape_property, workflow_command
 from briefing.cli import main
@@ -328,7 +329,7 @@ def test_output_file_gets_the_report_and_the_terminal_the_summary(
     code, out, err = check(capsys, "-o", name, *args)
     assert (code, out, err) == (1, SUMMARY + "\n", "")
     assert (project / name).read_text(encoding="utf-8").startswith(starts)
-    assert [p.name for p in project.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+    assert [p.name for p in project.iterdir() if p.name.startswith(".") and p.name != CACHE_NAME] == []  # no temporary file left
 
 
 def test_output_file_is_replaced_atomically(project: Path, capsys: pytest.CaptureFixture[str],

@@ -1,0 +1,269 @@
+"""What the check learns about each source, kept on disk by content hash (does I/O).
+
+Issue 2. The costly work on a source beside matching quotes is the disagreement scan, the
+nearest passages of failed quotes and the search for failed quotes in other sources. Each
+depends only on the source's text and on what is asked of it (the keys scanned for, the quotes
+explained or looked for), so its answer is kept under a key made of the source's SHA-256 and the
+version of everything that derives it (this package's code, Python's Unicode tables, pypdf).
+Folded text is not kept: folding a source costs about what reading it back would (0.6 s of
+CPU for the bench's 120 MB), and every quote is matched again in freshly folded text on every
+run, so whether a quote is verified never comes from the cache.
+
+Entries are JSON in one SQLite database (stdlib `sqlite3`: many small files cost about a
+millisecond each to create on some disks, and two workers write at once), never pickle, so
+reading one runs no code; an entry of the wrong key or shape is ignored and rebuilt. The cache is trusted like the project folder it sits in (SECURITY.md);
+`--no-cache` leaves it alone. It is best effort: a folder that cannot be written only makes
+the next run slower.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from briefing.models import Nearest, Source, Span, WordChange
+
+CACHE_NAME = ".briefing-cache"
+_DATABASE = "memo.sqlite3"
+_FORMAT = 1
+# Entries of sources no longer checked are removed once this old, so switching between
+# branches keeps both sets while the cache stays bounded.
+_UNUSED_FOR = 14 * 24 * 3600
+_NEVER_COMMIT = "# Written by briefing: derived data, rebuilt when missing.\n*\n"
+_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+        "# This file is a cache directory tag created by briefing (https://bford.info/cachedir/).\n")
+_SCHEMA = "CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, data TEXT NOT NULL, written REAL NOT NULL)"
+
+Hit = tuple[str, int, int, float]  # (key, start, end, value), as scan._scan yields them
+
+
+class SourceCache:
+    """What was learnt about sources; `SourceCache(None)` keeps nothing and does no I/O.
+
+    Each method takes a `compute` function and returns what it would, from the cache when an
+    entry answers the same question about the same text. `flush` writes what was learnt. The
+    worker processes fork with a copy each: a connection is opened per process, when needed.
+    """
+
+    def __init__(self, root: Path | None):
+        self.root = root
+        self._memos: dict[str, dict[str, Any]] = {}
+        self._dirty: set[str] = set()
+        self._used_nearest: dict[str, set[str]] = {}
+        # The digests of each needle list asked about (the same list for every source), held
+        # with the list itself so that its id stays its own.
+        self._needles: dict[int, tuple[Sequence[str], list[str], str]] = {}
+        self._connection: tuple[int, sqlite3.Connection | None] | None = None
+
+    def scan(self, source: Source, keys: frozenset[str], compute: Callable[[], Iterable[Hit]]) -> list[Hit]:
+        """The scan's hits for exactly these keys (a wider scan is not the same filtered)."""
+        memo = self._memo(source)
+        if memo is None:
+            return list(compute())
+        asked = _digest("\0".join(sorted(keys)))
+        kept = memo.get("scan")
+        if isinstance(kept, dict) and kept.get("keys") == asked:
+            return [tuple(hit) for hit in kept["hits"]]  # type: ignore[misc]
+        hits = list(compute())
+        memo["scan"] = {"keys": asked, "hits": hits}
+        self._dirty.add(_key(source))
+        return hits
+
+    def present(self, source: Source, kind: str, needles: Sequence[str],
+                compute: Callable[[], set[int]]) -> set[int]:
+        """Which of `needles` occur in a reading (`kind`) of the source: kept for the same list."""
+        memo = self._memo(source)
+        if memo is None:
+            return compute()
+        if id(needles) not in self._needles:
+            digests = [_digest(n) for n in needles]
+            self._needles[id(needles)] = (needles, digests, _digest("\0".join(sorted(digests))))
+        _, digests, asked = self._needles[id(needles)]
+        kept = memo.get("present", {}).get(kind)
+        if isinstance(kept, dict) and kept.get("needles") == asked:
+            found = set(kept["found"])
+            return {i for i, d in enumerate(digests) if d in found}
+        present = compute()
+        memo.setdefault("present", {})[kind] = {"needles": asked, "found": sorted({digests[i] for i in present})}
+        self._dirty.add(_key(source))
+        return present
+
+    def nearest(self, source: Source, quotes: Sequence[str], settings: object,
+                compute: Callable[[list[str]], list[Nearest | None]]) -> list[Nearest | None]:
+        """The nearest passage of each quote; those not kept are computed together."""
+        memo = self._memo(source)
+        if memo is None:
+            return compute(list(quotes))
+        kept = memo.setdefault("nearest", {})
+        digests = [_digest(f"{settings!r}\0{q}") for q in quotes]
+        missing = [i for i, d in enumerate(digests) if d not in kept]
+        found = dict(zip(missing, compute([quotes[i] for i in missing]))) if missing else {}
+        for i in missing:
+            kept[digests[i]] = _nearest_json(found[i])
+        if missing:
+            self._dirty.add(_key(source))
+        self._used_nearest.setdefault(_key(source), set()).update(digests)
+        return [found[i] if i in found else _nearest_from(kept[d]) for i, d in enumerate(digests)]
+
+    def flush(self) -> None:
+        """Write the entries this process changed, in one transaction."""
+        database = self._database() if self._dirty else None
+        if database is None:
+            return
+        rows = []
+        for key in sorted(self._dirty):
+            memo = self._memos[key]
+            used = self._used_nearest.get(key)
+            if used is not None:  # explanations of quotes no longer asked about are dropped
+                memo["nearest"] = {d: n for d, n in memo.get("nearest", {}).items() if d in used}
+            rows.append((key, json.dumps(memo, separators=(",", ":")), time.time()))
+        try:
+            with database:
+                database.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)", rows)
+        except sqlite3.Error:
+            pass  # best effort: the next run derives them again
+        self._dirty.clear()
+
+    def prune(self, sources: Iterable[Source], now: float | None = None) -> None:
+        """Remove the entries of sources not among `sources` once written _UNUSED_FOR ago."""
+        database = self._database()
+        if database is None:
+            return
+        keep = {_key(s) for s in sources if s.sha256}
+        cutoff = (time.time() if now is None else now) - _UNUSED_FOR
+        try:
+            old = [key for key, in database.execute("SELECT key FROM memo WHERE written < ?", (cutoff,))
+                   if key not in keep]
+            with database:
+                database.executemany("DELETE FROM memo WHERE key = ?", [(key,) for key in old])
+        except sqlite3.Error:
+            pass
+
+    def _memo(self, source: Source) -> dict[str, Any] | None:
+        if self.root is None or not source.sha256:
+            return None
+        key = _key(source)
+        if key not in self._memos:
+            self._memos[key] = self._read(key)
+        return self._memos[key]
+
+    def _read(self, key: str) -> dict[str, Any]:
+        database = self._database()
+        try:
+            row = database.execute("SELECT data FROM memo WHERE key = ?", (key,)).fetchone() if database else None
+            memo = json.loads(row[0]) if row else None
+        except (sqlite3.Error, ValueError):
+            memo = None
+        return memo if isinstance(memo, dict) and memo.get("key") == key and _sound(memo) else {"key": key}
+
+    def _database(self) -> sqlite3.Connection | None:
+        """This process's connection (None when the database cannot be used)."""
+        if self.root is None:
+            return None
+        if self._connection is None or self._connection[0] != os.getpid():
+            self._connection = (os.getpid(), _connect(self.root / _DATABASE))
+        return self._connection[1]
+
+
+NO_CACHE = SourceCache(None)
+
+
+def open_cache(root: Path) -> SourceCache:
+    """The cache in `root`, created (with a CACHEDIR.TAG and a .gitignore) when it can be."""
+    try:
+        root.mkdir(exist_ok=True)
+        for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", _NEVER_COMMIT)):
+            if not (root / name).exists():
+                (root / name).write_text(text, encoding="utf-8")
+    except OSError:
+        return NO_CACHE  # best effort: a read-only project is checked without it
+    return SourceCache(root)
+
+
+def _connect(path: Path) -> sqlite3.Connection | None:
+    """The database, made when missing; one that is not a database is made again."""
+    for attempt in range(2):
+        try:
+            database = sqlite3.connect(path, timeout=30, isolation_level="DEFERRED")
+            # Only the table is read: no view or trigger in the file may call functions.
+            database.execute("PRAGMA trusted_schema = OFF")
+            database.execute("PRAGMA journal_mode = WAL")
+            database.execute("PRAGMA synchronous = NORMAL")
+            database.execute(_SCHEMA)
+            return database
+        except sqlite3.DatabaseError:
+            if attempt == 0:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+        except (sqlite3.Error, OSError):
+            return None
+    return None
+
+
+@functools.cache
+def _version() -> str:
+    """Everything that shapes what is derived from a source's bytes."""
+    package = Path(__file__).resolve().parent
+    code = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.rglob("*.py")):
+        code.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    try:
+        from importlib.metadata import version
+        pdf = version("pypdf")
+    except Exception:  # noqa: BLE001 - no pypdf metadata: PDFs are keyed without it
+        pdf = "?"
+    return f"{_FORMAT}:{code.hexdigest()}:{unicodedata.unidata_version}:{sys.version_info[:2]}:{pdf}"
+
+
+def _key(source: Source) -> str:
+    return hashlib.sha256(f"{_version()}\0{source.sha256}".encode()).hexdigest()
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _sound(memo: dict[str, Any]) -> bool:
+    """Every kept answer has the shape its reader expects; anything else rebuilds the entry."""
+    scan = memo.get("scan", {"keys": "", "hits": []})
+    nearest = memo.get("nearest", {})
+    present = memo.get("present", {})
+    try:
+        return (isinstance(scan["keys"], str) and all(
+                    isinstance(k, str) and isinstance(s, int) and isinstance(e, int) and isinstance(v, float)
+                    for k, s, e, v in scan["hits"])
+                and isinstance(nearest, dict) and all(n is None or _nearest_from(n) for n in nearest.values())
+                and isinstance(present, dict) and all(
+                    isinstance(p["needles"], str) and all(isinstance(d, str) for d in p["found"])
+                    for p in present.values()))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False
+
+
+def _nearest_json(nearest: Nearest | None) -> list[Any] | None:
+    if nearest is None:
+        return None
+    return [nearest.span.start, nearest.span.end, nearest.passage, nearest.distance, nearest.similarity,
+            [[c.kind, c.quote, c.source, list(c.notes)] for c in nearest.changes]]
+
+
+def _nearest_from(kept: list[Any] | None) -> Nearest | None:
+    if kept is None:
+        return None
+    start, end, passage, distance, similarity, changes = kept
+    if not (isinstance(start, int) and isinstance(end, int) and isinstance(passage, str)
+            and isinstance(distance, int) and isinstance(similarity, float)):
+        raise ValueError("a kept nearest passage of the wrong shape")
+    return Nearest(Span(start, end), passage, distance, similarity,
+                   tuple(WordChange(str(kind), str(quote), str(source), tuple(map(str, notes)))
+                         for kind, quote, source, notes in changes))

@@ -1,0 +1,184 @@
+"""The cache of what the check learns about each source: same report warm or cold, never a
+verdict from it, and a bad or missing cache only costs time (issue 2)."""
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from briefing import scan, verify
+from briefing.cache import CACHE_NAME, SourceCache, _key
+from briefing.cli import main
+from briefing.match import MultiSearch
+from briefing.models import Source
+
+SOURCES = {
+    "a.txt": "In Khojaly 613 civilians, including 63 children, were killed by the troops, the ministry said.\n"
+             "The ministers met in Cairo.\n",
+    "b.txt": "Reports said that in Khojaly 613 civilians, including 83 children, were killed by the troops.\n"
+             "The ministers met in Cairo.\n",
+}
+CLAIMS = """\
+title: "Cache"
+sections:
+  - heading: "Figures"
+    claims:
+      - id: stated
+        text: "A says 63 children were killed."
+        source: a
+        quote: "613 civilians, including 63 children, were killed by the troops"
+      - id: misquoted
+        text: "A says 73 children were killed."
+        source: a
+        quote: "613 civilians, including 73 children, were killed by the troops"
+      - id: elsewhere
+        text: "Reports said 83 children were killed."
+        source: a
+        quote: "Reports said that in Khojaly 613 civilians, including 83 children"
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "sources").mkdir()
+    for name, text in SOURCES.items():
+        (tmp_path / "sources" / name).write_text(text, encoding="utf-8")
+    (tmp_path / "claims.yaml").write_text(CLAIMS, encoding="utf-8")
+    return tmp_path
+
+
+def _report(project: Path, capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    capsys.readouterr()
+    assert main(["check", str(project), "--format", "json", *args]) == 1
+    return json.loads(capsys.readouterr().out)
+
+
+def _by_id(report: dict) -> dict:
+    return {claim["id"]: claim for claim in report["claims"]}
+
+
+def _refuse_to_derive(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every costly derivation fail: a run that still succeeds took them from the cache."""
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("derived again, not taken from the cache")
+    monkeypatch.setattr(scan, "_scan", refuse)
+    monkeypatch.setattr(verify, "nearest_passages", refuse)
+    monkeypatch.setattr(MultiSearch, "present", refuse)
+
+
+def test_the_report_is_the_same_cold_warm_and_without_the_cache(
+        project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    uncached = _report(project, capsys, "--no-cache")
+    assert not (project / CACHE_NAME).exists()
+    cold = _report(project, capsys)
+    assert (project / CACHE_NAME / "memo.sqlite3").is_file()
+    _refuse_to_derive(monkeypatch)
+    warm = _report(project, capsys)
+    assert uncached == cold == warm
+    claims = _by_id(warm)
+    # Each kind of kept answer is in play: a disagreement, a nearest passage, a quote found elsewhere.
+    assert claims["stated"]["ok"] and claims["stated"]["disagreements"]
+    assert claims["misquoted"]["status"] == "misquoted"
+    assert claims["misquoted"]["citations"][0]["nearest"]["passage"].startswith("613 civilians, including 63")
+    assert claims["elsewhere"]["citations"][0]["found_in"] == ["b"]
+
+
+def test_a_changed_source_is_derived_again(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _report(project, capsys)
+    (project / "sources" / "a.txt").write_text(SOURCES["a.txt"].replace("63 children", "73 children"),
+                                               encoding="utf-8")
+    claims = _by_id(_report(project, capsys))
+    assert claims["misquoted"]["citations"][0]["status"] == "verified" and not claims["stated"]["ok"]
+    assert "73 children" in claims["stated"]["citations"][0]["nearest"]["passage"]
+
+
+def test_a_question_not_asked_before_is_answered_afresh(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _report(project, capsys)
+    claims = project / "claims.yaml"
+    claims.write_text(CLAIMS.replace("including 73 children", "including 63 kids"), encoding="utf-8")
+    nearest = _by_id(_report(project, capsys))["misquoted"]["citations"][0]["nearest"]
+    assert [c["quote"] for c in nearest["diff"]] == ["kids"]
+
+
+@pytest.mark.parametrize("damage", [
+    pytest.param(lambda db: db.write_bytes(b"not a database at all" * 100), id="not-a-database"),
+    pytest.param(lambda db: _rewrite(db, lambda memo: {**memo, "scan": {**memo.get("scan", {"keys": ""}),
+                                                                        "hits": [["x"]]}}), id="wrong-shape"),
+    pytest.param(lambda db: _rewrite(db, lambda memo: {**memo, "key": "another"}), id="wrong-key"),
+    pytest.param(lambda db: _rewrite(db, lambda memo: [memo]), id="not-an-object"),
+])
+def test_a_damaged_cache_is_rebuilt_and_changes_nothing(
+        project: Path, capsys: pytest.CaptureFixture[str], damage) -> None:
+    cold = _report(project, capsys)
+    damage(project / CACHE_NAME / "memo.sqlite3")
+    assert _report(project, capsys) == cold
+    assert _report(project, capsys) == cold  # and once rebuilt
+
+
+def _rewrite(database: Path, change) -> None:
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT key, data FROM memo").fetchall()
+        db.executemany("UPDATE memo SET data = ? WHERE key = ?",
+                       [(json.dumps(change(json.loads(data))), key) for key, data in rows])
+    db.close()
+
+
+def test_verdicts_never_come_from_the_cache(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A poisoned entry may change an explanation, never which quotes are verified."""
+    cold = _report(project, capsys)
+
+    def poison(memo: dict) -> dict:
+        near = {d: [0, 5, "In Kh", 0, 1.0, []] for d in memo.get("nearest", {})}
+        return {**memo, "nearest": near, "scan": {**memo.get("scan", {"keys": ""}), "hits": []}}
+    _rewrite(project / CACHE_NAME / "memo.sqlite3", poison)
+    poisoned = _report(project, capsys)
+    # The poison was read: it replaced an explanation and hid a disagreement (SECURITY.md says so) ...
+    assert _by_id(poisoned)["misquoted"]["citations"][0]["nearest"]["passage"] == "In Kh"
+    assert _by_id(cold)["stated"]["disagreements"] and not _by_id(poisoned)["stated"]["disagreements"]
+    # ... and yet every verdict is the same.
+    assert [(c["id"], c["ok"]) for c in poisoned["claims"]] == [(c["id"], c["ok"]) for c in cold["claims"]]
+    assert [[x["status"] == "verified" for x in c["citations"]] for c in poisoned["claims"]] == \
+        [[x["status"] == "verified" for x in c["citations"]] for c in cold["claims"]]
+
+
+def test_a_project_where_the_cache_cannot_be_made_is_checked_without_it(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    uncached = _report(project, capsys, "--no-cache")
+    (project / CACHE_NAME).write_text("a file where the folder would go", encoding="utf-8")
+    assert _report(project, capsys) == uncached
+
+
+def test_the_cache_folder_says_what_it_is(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _report(project, capsys)
+    assert (project / CACHE_NAME / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    assert (project / CACHE_NAME / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def _source(source_id: str, digest: str) -> Source:
+    return Source(source_id, f"{source_id}.txt", "text", "text", sha256=digest)
+
+
+def test_prune_drops_old_entries_of_sources_no_longer_checked(tmp_path: Path) -> None:
+    current, gone, recent = _source("a", "1" * 64), _source("b", "2" * 64), _source("c", "3" * 64)
+    cache = SourceCache(tmp_path)
+    for source in (current, gone, recent):
+        cache.scan(source, frozenset({"child"}), lambda: [("child", 0, 2, 63.0)])
+    cache.flush()
+    database = cache._database()
+    assert database is not None
+    with database:
+        database.execute("UPDATE memo SET written = 0 WHERE key != ?", (_key(recent),))
+    cache.prune([current])
+    kept = {key for key, in database.execute("SELECT key FROM memo")}
+    assert kept == {_key(current), _key(recent)}
+
+
+def test_without_a_folder_nothing_is_kept(tmp_path: Path) -> None:
+    cache = SourceCache(None)
+    calls = []
+    for _ in range(2):
+        cache.scan(_source("a", "1" * 64), frozenset({"child"}), lambda: calls.append(1) or [])
+    cache.flush()
+    assert calls == [1, 1] and list(tmp_path.iterdir()) == []
