@@ -28,9 +28,11 @@ import sys
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from briefing.config import Settings
 from briefing.models import Nearest, Source, Span, WordChange
 
 CACHE_NAME = ".briefing-cache"
@@ -62,7 +64,7 @@ class SourceCache:
         self._used_nearest: dict[str, set[str]] = {}
         # The digests of each needle list asked about (the same list for every source), held
         # with the list itself so that its id stays its own.
-        self._needles: dict[int, tuple[Sequence[str], list[str], str]] = {}
+        self._needles: dict[int, tuple[Sequence[str], list[str], dict[str, list[int]], str]] = {}
         self._connection: tuple[int, sqlite3.Connection | None] | None = None
 
     def scan(self, source: Source, keys: frozenset[str], compute: Callable[[], Iterable[Hit]]) -> list[Hit]:
@@ -87,25 +89,29 @@ class SourceCache:
             return compute()
         if id(needles) not in self._needles:
             digests = [_digest(n) for n in needles]
-            self._needles[id(needles)] = (needles, digests, _digest("\0".join(sorted(digests))))
-        _, digests, asked = self._needles[id(needles)]
+            positions: dict[str, list[int]] = {}
+            for i, d in enumerate(digests):
+                positions.setdefault(d, []).append(i)
+            self._needles[id(needles)] = (needles, digests, positions, _digest("\0".join(sorted(digests))))
+        _, digests, positions, asked = self._needles[id(needles)]
         kept = memo.get("present", {}).get(kind)
         if isinstance(kept, dict) and kept.get("needles") == asked:
-            found = set(kept["found"])
-            return {i for i, d in enumerate(digests) if d in found}
+            return {i for d in kept["found"] for i in positions.get(d, ())}
         present = compute()
         memo.setdefault("present", {})[kind] = {"needles": asked, "found": sorted({digests[i] for i in present})}
         self._dirty.add(_key(source))
         return present
 
-    def nearest(self, source: Source, quotes: Sequence[str], settings: object,
+    def nearest(self, source: Source, quotes: Sequence[str], settings: Settings,
                 compute: Callable[[list[str]], list[Nearest | None]]) -> list[Nearest | None]:
         """The nearest passage of each quote; those not kept are computed together."""
         memo = self._memo(source)
         if memo is None:
             return compute(list(quotes))
         kept = memo.setdefault("nearest", {})
-        digests = [_digest(f"{settings!r}\0{q}") for q in quotes]
+        # How many processes share the work never changes an answer.
+        asked = repr(replace(settings, workers=0, parallel_min_bytes=0))
+        digests = [_digest(f"{asked}\0{q}") for q in quotes]
         missing = [i for i, d in enumerate(digests) if d not in kept]
         found = dict(zip(missing, compute([quotes[i] for i in missing]))) if missing else {}
         for i in missing:
