@@ -82,6 +82,8 @@ def folds_needed(quote: str, passage: str) -> tuple[str, ...]:
     quote, passage = quote.strip(), passage.strip()
     if quote == passage or fold(quote).strip() != fold(passage).strip():
         return ()
+    if quote.isascii() and passage.isascii():
+        return ("whitespace",)  # the only fold that changes ASCII text (the bench: 0.35 s of 5,000 calls)
     return tuple(f for f in FOLD_NAMES
                  if fold_with(quote, _ALL - {f}).strip() != fold_with(passage, _ALL - {f}).strip())
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefing.normalise import WHITESPACE, fold, folds_needed, normalise
+from briefing.normalise import FOLD_NAMES, WHITESPACE, fold, fold_with, folds_needed, normalise
 
 
 @pytest.mark.parametrize(
@@ -82,6 +82,25 @@ _interesting = st.sampled_from(
     list(" \n\t\u00a0\u2009'\"\u2018\u2019\u201c\u201d-\u2013\u2014\u2212\u00ad\ufb01\ufb03e\u0301\u0327\u1100\u1161")
 )
 texts = st.lists(st.one_of(st.characters(blacklist_categories=("Cs",)), _interesting), max_size=60).map("".join)
+
+
+def _folds_needed_by_definition(quote: str, passage: str) -> tuple[str, ...]:
+    """Fold f is needed when every other fold is not enough (what folds_needed shortcuts for ASCII)."""
+    quote, passage = quote.strip(), passage.strip()
+    if quote == passage or fold(quote).strip() != fold(passage).strip():
+        return ()
+    every = frozenset(FOLD_NAMES)
+    return tuple(f for f in FOLD_NAMES
+                 if fold_with(quote, every - {f}).strip() != fold_with(passage, every - {f}).strip())
+
+
+_ascii = st.text(st.sampled_from(list("ab.-'\" \t\n\r\x0b\x0c\x1c\x1f")), max_size=12)
+
+
+@given(_ascii, _ascii, st.booleans())
+def test_folds_needed_for_ascii_is_the_definition(quote: str, passage: str, related: bool) -> None:
+    passage = " ".join(quote.split()) if related else passage
+    assert folds_needed(quote, passage) == _folds_needed_by_definition(quote, passage)
 
 
 @given(texts)
