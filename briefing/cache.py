@@ -197,20 +197,26 @@ def open_cache(root: Path) -> SourceCache:
 
 
 def _connect(path: Path) -> sqlite3.Connection | None:
-    """The database, made when missing; one that is not a database is made again."""
+    """The database, made when missing. One that is not a database, or holds anything but the
+    one table (a view or a trigger in its place could run SQL as it is read), is made again."""
     for attempt in range(2):
         try:
             database = sqlite3.connect(path, timeout=30, isolation_level="DEFERRED")
-            # Only the table is read: no view or trigger in the file may call functions.
             database.execute("PRAGMA trusted_schema = OFF")
+            objects = database.execute("SELECT type, name FROM sqlite_master").fetchall()
+            if any(kind != "index" and (kind, name) != ("table", "memo") for kind, name in objects):
+                raise sqlite3.DatabaseError("not a briefing cache")
             database.execute("PRAGMA journal_mode = WAL")
             database.execute("PRAGMA synchronous = NORMAL")
             database.execute(_SCHEMA)
             return database
         except sqlite3.DatabaseError:
+            with contextlib.suppress(UnboundLocalError, sqlite3.Error):
+                database.close()
             if attempt == 0:
-                with contextlib.suppress(OSError):
-                    path.unlink()
+                for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                    with contextlib.suppress(OSError):
+                        stale.unlink()
         except (sqlite3.Error, OSError):
             return None
     return None

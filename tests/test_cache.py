@@ -125,6 +125,24 @@ def _rewrite(database: Path, change) -> None:
     db.close()
 
 
+def test_a_cache_holding_anything_but_its_table_is_made_again(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A view or trigger could run SQL as the cache is read: such a file is replaced, unread."""
+    cold = _report(project, capsys)
+    database = project / CACHE_NAME / "memo.sqlite3"
+    with sqlite3.connect(database) as db:
+        db.execute("ALTER TABLE memo RENAME TO kept")
+        db.execute("CREATE VIEW memo AS SELECT key, data, written FROM kept")
+        db.execute("CREATE TRIGGER noted AFTER INSERT ON kept BEGIN DELETE FROM kept; END")
+    db.close()
+    assert _report(project, capsys) == cold
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT type, name FROM sqlite_master").fetchall() == [
+            ("table", "memo"), ("index", "sqlite_autoindex_memo_1")]
+        assert db.execute("SELECT count(*) FROM memo").fetchone() == (2,)
+    db.close()
+
+
 def test_verdicts_never_come_from_the_cache(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A poisoned entry may change an explanation, never which quotes are verified."""
     cold = _report(project, capsys)
