@@ -155,6 +155,12 @@ class SourceCache:
         except sqlite3.Error:
             pass
 
+    def close(self) -> None:
+        """Close this process's connection (a later call opens a new one)."""
+        if self._connection is not None and self._connection[0] == os.getpid() and self._connection[1]:
+            self._connection[1].close()
+        self._connection = None
+
     def _memo(self, source: Source) -> dict[str, Any] | None:
         if self.root is None or not source.sha256:
             return None

@@ -108,6 +108,7 @@ def _load_and_check(directory: Path, claims_file: Path | None, sources_dir: Path
         cache = NO_CACHE if no_cache else open_cache(directory / CACHE_NAME)
         report = check_project(project, cache=cache)
         cache.prune(project.sources.values())
+        cache.close()
         return project, report
 
 
