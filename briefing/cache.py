@@ -4,7 +4,7 @@ Issue 2. The costly work on a source beside matching quotes is the disagreement 
 nearest passages of failed quotes and the search for failed quotes in other sources. Each
 depends only on the source's text and on what is asked of it (the keys scanned for, the quotes
 explained or looked for), so its answer is kept under a key made of the source's SHA-256 and the
-version of everything that derives it (this package's code, Python's Unicode tables, pypdf).
+version of everything that derives it (this package's code, Python's Unicode tables, pypdf, edlib, ahocorasick-rs).
 Folded text is not kept: folding a source costs about what reading it back would (0.6 s of
 CPU for the bench's 120 MB), and every quote is matched again in freshly folded text on every
 run, so whether a quote is verified never comes from the cache.
@@ -22,6 +22,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import math
 import os
 import sqlite3
 import sys
@@ -74,7 +75,7 @@ class SourceCache:
             return list(compute())
         asked = _digest("\0".join(sorted(keys)))
         kept = memo.get("scan")
-        if isinstance(kept, dict) and kept.get("keys") == asked:
+        if isinstance(kept, dict) and kept.get("keys") == asked and all(hit[0] in keys for hit in kept["hits"]):
             return [tuple(hit) for hit in kept["hits"]]  # type: ignore[misc]
         hits = list(compute())
         memo["scan"] = {"keys": asked, "hits": hits}
@@ -141,17 +142,20 @@ class SourceCache:
         self._dirty.clear()
 
     def prune(self, sources: Iterable[Source], now: float | None = None) -> None:
-        """Remove the entries of sources not among `sources` once written _UNUSED_FOR ago."""
+        """Remove the entries of sources not among `sources` unused for _UNUSED_FOR; mark those
+        of `sources` used now."""
         database = self._database()
         if database is None:
             return
         keep = {_key(s) for s in sources if s.sha256}
-        cutoff = (time.time() if now is None else now) - _UNUSED_FOR
+        now = time.time() if now is None else now
         try:
-            old = [key for key, in database.execute("SELECT key FROM memo WHERE written < ?", (cutoff,))
+            old = [key for key, in database.execute("SELECT key FROM memo WHERE written < ?", (now - _UNUSED_FOR,))
                    if key not in keep]
             with database:
                 database.executemany("DELETE FROM memo WHERE key = ?", [(key,) for key in old])
+                # The entries of this run's sources count as written now: their age is their disuse.
+                database.executemany("UPDATE memo SET written = ? WHERE key = ?", [(now, key) for key in keep])
         except sqlite3.Error:
             pass
 
@@ -166,28 +170,36 @@ class SourceCache:
             return None
         key = _key(source)
         if key not in self._memos:
-            self._memos[key] = self._read(key)
+            self._memos[key] = self._read(key, len(source.text))
         return self._memos[key]
 
-    def _read(self, key: str) -> dict[str, Any]:
+    def _read(self, key: str, length: int) -> dict[str, Any]:
+        """The entry, when it is this source's and every answer in it could be (else a new one)."""
         database = self._database()
         try:
             row = database.execute("SELECT data FROM memo WHERE key = ?", (key,)).fetchone() if database else None
             memo = json.loads(row[0]) if row else None
-        except (sqlite3.Error, ValueError):
-            memo = None
-        return memo if isinstance(memo, dict) and memo.get("key") == key and _sound(memo) else {"key": key}
+            if isinstance(memo, dict) and memo.get("key") == key and _sound(memo, length):
+                return memo
+        except Exception:  # noqa: BLE001 - any damage (deep nesting included) only costs the entry
+            pass
+        return {"key": key}
 
     def _database(self) -> sqlite3.Connection | None:
         """This process's connection (None when the database cannot be used)."""
         if self.root is None:
             return None
         if self._connection is None or self._connection[0] != os.getpid():
+            if self._connection is not None:  # a parent's, inherited by fork: never closed here
+                _INHERITED.append(self._connection[1])
             self._connection = (os.getpid(), _connect(self.root / _DATABASE))
         return self._connection[1]
 
 
 NO_CACHE = SourceCache(None)
+# Connections a forked process inherited: kept referenced so that they are never closed (and
+# the parent's handle never touched) in the child.
+_INHERITED: list[sqlite3.Connection | None] = []
 
 
 def open_cache(root: Path) -> SourceCache:
@@ -202,27 +214,36 @@ def open_cache(root: Path) -> SourceCache:
     return SourceCache(root)
 
 
+class _Foreign(Exception):
+    """A database that holds more than the cache's one table."""
+
+
 def _connect(path: Path) -> sqlite3.Connection | None:
     """The database, made when missing. One that is not a database, or holds anything but the
     one table (a view or a trigger in its place could run SQL as it is read), is made again."""
     for attempt in range(2):
         try:
-            database = sqlite3.connect(path, timeout=30, isolation_level="DEFERRED")
+            database = sqlite3.connect(path, timeout=5, isolation_level="DEFERRED")
             database.execute("PRAGMA trusted_schema = OFF")
             objects = database.execute("SELECT type, name FROM sqlite_master").fetchall()
             if any(kind != "index" and (kind, name) != ("table", "memo") for kind, name in objects):
-                raise sqlite3.DatabaseError("not a briefing cache")
+                raise _Foreign
             database.execute("PRAGMA journal_mode = WAL")
             database.execute("PRAGMA synchronous = NORMAL")
             database.execute(_SCHEMA)
             return database
-        except sqlite3.DatabaseError:
+        except (sqlite3.DatabaseError, _Foreign) as error:
             with contextlib.suppress(UnboundLocalError, sqlite3.Error):
                 database.close()
-            if attempt == 0:
-                for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-                    with contextlib.suppress(OSError):
-                        stale.unlink()
+            # Only a file that is not this cache is replaced: a locked, full or unreadable one
+            # may be another run's, working.
+            replace_it = isinstance(error, _Foreign) or getattr(error, "sqlite_errorname", "") in (
+                "SQLITE_NOTADB", "SQLITE_CORRUPT")
+            if attempt or not replace_it:
+                return None
+            for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
         except (sqlite3.Error, OSError):
             return None
     return None
@@ -235,32 +256,37 @@ def _version() -> str:
     code = hashlib.blake2b(digest_size=16)
     for path in sorted(package.rglob("*.py")):
         code.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    try:
-        from importlib.metadata import version
-        pdf = version("pypdf")
-    except Exception:  # noqa: BLE001 - no pypdf metadata: PDFs are keyed without it
-        pdf = "?"
-    return f"{_FORMAT}:{code.hexdigest()}:{unicodedata.unidata_version}:{sys.version_info[:2]}:{pdf}"
+    from importlib.metadata import PackageNotFoundError, version
+    libraries = []
+    for name in ("pypdf", "edlib", "ahocorasick_rs"):  # PDF text; nearest passages; needle search
+        try:
+            libraries.append(version(name))
+        except PackageNotFoundError:
+            libraries.append("?")
+    return f"{_FORMAT}:{code.hexdigest()}:{unicodedata.unidata_version}:{sys.version_info[:2]}:{libraries}"
 
 
 def _key(source: Source) -> str:
-    return hashlib.sha256(f"{_version()}\0{source.sha256}".encode()).hexdigest()
+    """The same bytes read by another reader (.txt or .html) are another text."""
+    return hashlib.sha256(f"{_version()}\0{source.kind}\0{source.sha256}".encode()).hexdigest()
 
 
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _sound(memo: dict[str, Any]) -> bool:
-    """Every kept answer has the shape its reader expects; anything else rebuilds the entry."""
+def _sound(memo: dict[str, Any], length: int) -> bool:
+    """Every kept answer has the shape and range its reader expects (offsets inside the text,
+    finite values, a similarity in [0, 1]); anything else rebuilds the entry."""
     scan = memo.get("scan", {"keys": "", "hits": []})
     nearest = memo.get("nearest", {})
     present = memo.get("present", {})
     try:
         return (isinstance(scan["keys"], str) and all(
-                    isinstance(k, str) and isinstance(s, int) and isinstance(e, int) and isinstance(v, float)
+                    isinstance(k, str) and type(s) is int and type(e) is int and isinstance(v, float)
+                    and 0 <= s < e <= length and math.isfinite(v)
                     for k, s, e, v in scan["hits"])
-                and isinstance(nearest, dict) and all(n is None or _nearest_from(n) for n in nearest.values())
+                and isinstance(nearest, dict) and all(n is None or _nearest_from(n, length) for n in nearest.values())
                 and isinstance(present, dict) and all(
                     isinstance(p["needles"], str) and all(isinstance(d, str) for d in p["found"])
                     for p in present.values()))
@@ -275,12 +301,17 @@ def _nearest_json(nearest: Nearest | None) -> list[Any] | None:
             [[c.kind, c.quote, c.source, list(c.notes)] for c in nearest.changes]]
 
 
-def _nearest_from(kept: list[Any] | None) -> Nearest | None:
+_CHANGE_KINDS = ("replace", "delete", "insert")
+
+
+def _nearest_from(kept: list[Any] | None, length: int | None = None) -> Nearest | None:
     if kept is None:
         return None
     start, end, passage, distance, similarity, changes = kept
-    if not (isinstance(start, int) and isinstance(end, int) and isinstance(passage, str)
-            and isinstance(distance, int) and isinstance(similarity, float)):
+    if not (type(start) is int and type(end) is int and isinstance(passage, str) and type(distance) is int
+            and isinstance(similarity, float) and 0 <= similarity <= 1 and distance >= 0
+            and 0 <= start <= end <= (end if length is None else length)
+            and all(kind in _CHANGE_KINDS for kind, _, _, _ in changes)):
         raise ValueError("a kept nearest passage of the wrong shape")
     return Nearest(Span(start, end), passage, distance, similarity,
                    tuple(WordChange(str(kind), str(quote), str(source), tuple(map(str, notes)))

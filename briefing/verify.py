@@ -47,17 +47,17 @@ from briefing.scan import Candidates, candidates
 
 @dataclass
 class SourceIndex:
-    """Each source folded once (shared by content hash)."""
+    """Each source folded once (shared by content hash and kind)."""
 
     sources: Mapping[str, Source]
     cache: SourceCache = NO_CACHE
-    _folded: dict[str, NormalisedText] = field(default_factory=dict)
-    _hyphenated: dict[str, HyphenatedText | None] = field(default_factory=dict)
-    _has_breaks: dict[str, bool] = field(default_factory=dict)
+    _folded: dict[tuple[str, str], NormalisedText] = field(default_factory=dict)
+    _hyphenated: dict[tuple[str, str], HyphenatedText | None] = field(default_factory=dict)
+    _has_breaks: dict[tuple[str, str], bool] = field(default_factory=dict)
 
     def folded(self, source_id: str) -> NormalisedText:
         source = self.sources[source_id]
-        key = source.sha256 or source_id
+        key = _same_text(source)
         if key not in self._folded:
             self._folded[key] = normalise(source.text)
         return self._folded[key]
@@ -65,7 +65,7 @@ class SourceIndex:
     def hyphenated(self, source_id: str) -> HyphenatedText | None:
         """The source read with line-end hyphens either way; None when it has none (issue 4)."""
         source = self.sources[source_id]
-        key = source.sha256 or source_id
+        key = _same_text(source)
         if key not in self._hyphenated:
             self._hyphenated[key] = hyphenate(source.text)
         return self._hyphenated[key]
@@ -73,7 +73,7 @@ class SourceIndex:
     def has_line_end_hyphens(self, source_id: str) -> bool:
         """Whether `hyphenated` would be other than None, without building it when not known yet."""
         source = self.sources[source_id]
-        key = source.sha256 or source_id
+        key = _same_text(source)
         if key in self._hyphenated:
             return self._hyphenated[key] is not None
         if key not in self._has_breaks:  # (a pass over the whole text when it has none)
@@ -89,6 +89,12 @@ class SourceIndex:
             line += source.text.count("\n", at, offset)
             found[offset], at = line, offset
         return [found[o] for o in offsets]
+
+
+def _same_text(source: Source) -> tuple[str, str]:
+    """Sources with this key have the same text: the same bytes read by the same reader (the
+    same bytes as .txt and as .html are two texts)."""
+    return (source.kind, source.sha256) if source.sha256 else ("id", source.id)
 
 
 def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str = "",

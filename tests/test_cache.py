@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from briefing import cache as cache_module
 from briefing import scan, verify
 from briefing.cache import CACHE_NAME, SourceCache, _key
 from briefing.cli import main
@@ -200,3 +201,74 @@ def test_without_a_folder_nothing_is_kept(tmp_path: Path) -> None:
         cache.scan(_source("a", "1" * 64), frozenset({"child"}), lambda: calls.append(1) or [])
     cache.flush()
     assert calls == [1, 1] and list(tmp_path.iterdir()) == []
+
+
+def test_the_same_bytes_read_by_another_reader_are_another_text(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """a.txt keeps the tags as text, c.html does not: neither is answered with the other's text."""
+    page = "<p>In Khojaly 613 civilians, including 63 children, were killed by the troops.</p>\n"
+    for name in ("a.txt", "c.html"):
+        (project / "sources" / name).write_text(page, encoding="utf-8")
+    (project / "claims.yaml").write_text(CLAIMS + """\
+      - id: tags-as-text
+        text: "The page has a paragraph tag."
+        citations:
+          - {source: a, quote: "<p>In Khojaly"}
+          - {source: c, quote: "<p>In Khojaly"}
+""", encoding="utf-8")
+    uncached = _report(project, capsys, "--no-cache")
+    statuses = [c["status"] for c in _by_id(uncached)["tags-as-text"]["citations"]]
+    assert statuses[0] == "verified" and statuses[1] != "verified"
+    assert _report(project, capsys) == uncached == _report(project, capsys)
+
+
+def test_an_entry_of_another_source_is_not_used(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cold = _report(project, capsys)
+    with sqlite3.connect(project / CACHE_NAME / "memo.sqlite3") as db:
+        (one, first), (other, second) = db.execute("SELECT key, data FROM memo ORDER BY key").fetchall()
+        db.executemany("UPDATE memo SET data = ? WHERE key = ?", [(second, one), (first, other)])
+    db.close()
+    assert _report(project, capsys) == cold
+
+
+def _poison_explanations(memo: dict) -> dict:
+    return {**memo, "nearest": {d: [0, 5, "In Kh", 0, 1.0, []] for d in memo.get("nearest", {})}}
+
+
+def test_a_new_version_derives_everything_again(
+        project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    cold = _report(project, capsys)
+    _rewrite(project / CACHE_NAME / "memo.sqlite3", _poison_explanations)
+    assert _report(project, capsys) != cold  # the poison is read under this version ...
+    monkeypatch.setattr(cache_module, "_version", lambda: "a later briefing")
+    assert _report(project, capsys) == cold  # ... and not under another
+
+
+def test_a_scan_for_other_nouns_is_not_reused(tmp_path: Path) -> None:
+    source = Source("a", "a.txt", "text", "x" * 100, sha256="1" * 64)
+    cache = SourceCache(tmp_path)
+    calls: list[frozenset[str]] = []
+
+    def scan(keys: frozenset[str]):
+        return lambda: calls.append(keys) or [("child", 0, 2, 63.0)]
+    for keys in ({"child"}, {"child"}, {"child", "persons"}, {"persons"}):
+        cache.scan(source, frozenset(keys), scan(frozenset(keys)))
+    # The second asks the first's question again; each of the others is a new question.
+    assert calls == [frozenset({"child"}), frozenset({"child", "persons"}), frozenset({"persons"})]
+
+
+def test_nearest_passages_are_kept_per_settings(project: Path, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from briefing.config import DEFAULT_SETTINGS
+    source = Source("a", "a.txt", "text", "x" * 100, sha256="1" * 64)
+    cache = SourceCache(tmp_path)
+    calls: list[list[str]] = []
+
+    def compute(quotes: list[str]) -> list[None]:
+        calls.append(quotes)
+        return [None] * len(quotes)
+    cache.nearest(source, ["q"], DEFAULT_SETTINGS, compute)
+    cache.nearest(source, ["q"], replace(DEFAULT_SETTINGS, workers=3), compute)  # the same question
+    cache.nearest(source, ["q"], replace(DEFAULT_SETTINGS, misquote_min_similarity=0.9), compute)
+    assert calls == [["q"], ["q"]]
