@@ -3,17 +3,18 @@
 Issue 2. The costly work on a source beside matching quotes is the disagreement scan, the
 nearest passages of failed quotes and the search for failed quotes in other sources. Each
 depends only on the source's text and on what is asked of it (the keys scanned for, the quotes
-explained or looked for), so its answer is kept under a key made of the source's SHA-256 and the
-version of everything that derives it (this package's code, Python's Unicode tables, pypdf, edlib, ahocorasick-rs).
-Folded text is not kept: folding a source costs about what reading it back would (0.6 s of
-CPU for the bench's 120 MB), and every quote is matched again in freshly folded text on every
-run, so whether a quote is verified never comes from the cache.
+explained or looked for), so its answer is kept under a key made of the source's SHA-256 and
+kind and the version of everything that derives it (this package's code, Python's Unicode
+tables, pypdf, edlib, ahocorasick-rs). Folded text is not kept: folding a source costs about
+what reading it back would (0.6 s of CPU for the bench's 120 MB), and every quote is matched
+again in freshly folded text on every run, so whether a quote is verified never comes from the
+cache.
 
 Entries are JSON in one SQLite database (stdlib `sqlite3`: many small files cost about a
 millisecond each to create on some disks, and two workers write at once), never pickle, so
-reading one runs no code; an entry of the wrong key or shape is ignored and rebuilt. The cache is trusted like the project folder it sits in (SECURITY.md);
-`--no-cache` leaves it alone. It is best effort: a folder that cannot be written only makes
-the next run slower.
+reading one runs no code; an entry of the wrong key, shape or range is ignored and rebuilt.
+The cache is trusted like the project folder it sits in (SECURITY.md); `--no-cache` leaves
+it alone. It is best effort: a folder that cannot be written only makes the next run slower.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import sys
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,24 @@ _SCHEMA = "CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, data TEXT NOT 
 Hit = tuple[str, int, int, float]  # (key, start, end, value), as scan._scan yields them
 
 
+@dataclass(frozen=True)
+class Needles:
+    """Quotes looked for in every source, with their digests, made once per search."""
+
+    texts: tuple[str, ...]
+    digests: tuple[str, ...]
+    positions: dict[str, tuple[int, ...]]  # each digest's places in `texts` (a quote may repeat)
+    asked: str  # the digest of the whole set
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> Needles:
+        digests = tuple(_digest(t) for t in texts)
+        positions: dict[str, tuple[int, ...]] = {}
+        for i, d in enumerate(digests):
+            positions[d] = positions.get(d, ()) + (i,)
+        return cls(tuple(texts), digests, positions, _digest("\0".join(sorted(digests))))
+
+
 class SourceCache:
     """What was learnt about sources; `SourceCache(None)` keeps nothing and does no I/O.
 
@@ -63,9 +82,6 @@ class SourceCache:
         self._memos: dict[str, dict[str, Any]] = {}
         self._dirty: set[str] = set()
         self._used_nearest: dict[str, set[str]] = {}
-        # The digests of each needle list asked about (the same list for every source), held
-        # with the list itself so that its id stays its own.
-        self._needles: dict[int, tuple[Sequence[str], list[str], dict[str, list[int]], str]] = {}
         self._connection: tuple[int, sqlite3.Connection | None] | None = None
 
     def scan(self, source: Source, keys: frozenset[str], compute: Callable[[], Iterable[Hit]]) -> list[Hit]:
@@ -79,28 +95,23 @@ class SourceCache:
             return [tuple(hit) for hit in kept["hits"]]  # type: ignore[misc]
         hits = list(compute())
         memo["scan"] = {"keys": asked, "hits": hits}
-        self._dirty.add(_key(source))
+        self._dirty.add(memo["key"])
         return hits
 
-    def present(self, source: Source, kind: str, needles: Sequence[str],
+    def present(self, source: Source, kind: str, needles: Needles,
                 compute: Callable[[], set[int]]) -> set[int]:
-        """Which of `needles` occur in a reading (`kind`) of the source: kept for the same list."""
+        """Which of `needles` (by position) occur in a reading (`kind`) of the source: kept for
+        the same set."""
         memo = self._memo(source)
         if memo is None:
             return compute()
-        if id(needles) not in self._needles:
-            digests = [_digest(n) for n in needles]
-            positions: dict[str, list[int]] = {}
-            for i, d in enumerate(digests):
-                positions.setdefault(d, []).append(i)
-            self._needles[id(needles)] = (needles, digests, positions, _digest("\0".join(sorted(digests))))
-        _, digests, positions, asked = self._needles[id(needles)]
         kept = memo.get("present", {}).get(kind)
-        if isinstance(kept, dict) and kept.get("needles") == asked:
-            return {i for d in kept["found"] for i in positions.get(d, ())}
+        if isinstance(kept, dict) and kept.get("needles") == needles.asked:
+            return {i for d in kept["found"] for i in needles.positions.get(d, ())}
         present = compute()
-        memo.setdefault("present", {})[kind] = {"needles": asked, "found": sorted({digests[i] for i in present})}
-        self._dirty.add(_key(source))
+        memo.setdefault("present", {})[kind] = {"needles": needles.asked,
+                                                "found": sorted({needles.digests[i] for i in present})}
+        self._dirty.add(memo["key"])
         return present
 
     def nearest(self, source: Source, quotes: Sequence[str], settings: Settings,
@@ -118,8 +129,8 @@ class SourceCache:
         for i in missing:
             kept[digests[i]] = _nearest_json(found[i])
         if missing:
-            self._dirty.add(_key(source))
-        self._used_nearest.setdefault(_key(source), set()).update(digests)
+            self._dirty.add(memo["key"])
+        self._used_nearest.setdefault(memo["key"], set()).update(digests)
         return [found[i] if i in found else _nearest_from(kept[d]) for i, d in enumerate(digests)]
 
     def flush(self) -> None:
@@ -222,8 +233,9 @@ def _connect(path: Path) -> sqlite3.Connection | None:
     """The database, made when missing. One that is not a database, or holds anything but the
     one table (a view or a trigger in its place could run SQL as it is read), is made again."""
     for attempt in range(2):
+        database = None
         try:
-            database = sqlite3.connect(path, timeout=5, isolation_level="DEFERRED")
+            database = sqlite3.connect(path, timeout=5)
             database.execute("PRAGMA trusted_schema = OFF")
             objects = database.execute("SELECT type, name FROM sqlite_master").fetchall()
             if any(kind != "index" and (kind, name) != ("table", "memo") for kind, name in objects):
@@ -233,7 +245,7 @@ def _connect(path: Path) -> sqlite3.Connection | None:
             database.execute(_SCHEMA)
             return database
         except (sqlite3.DatabaseError, _Foreign) as error:
-            with contextlib.suppress(UnboundLocalError, sqlite3.Error):
+            if database is not None:
                 database.close()
             # Only a file that is not this cache is replaced: a locked, full or unreadable one
             # may be another run's, working.
@@ -286,7 +298,7 @@ def _sound(memo: dict[str, Any], length: int) -> bool:
                     isinstance(k, str) and type(s) is int and type(e) is int and isinstance(v, float)
                     and 0 <= s < e <= length and math.isfinite(v)
                     for k, s, e, v in scan["hits"])
-                and isinstance(nearest, dict) and all(n is None or _nearest_from(n, length) for n in nearest.values())
+                and isinstance(nearest, dict) and all(n is None or _sound_nearest(n, length) for n in nearest.values())
                 and isinstance(present, dict) and all(
                     isinstance(p["needles"], str) and all(isinstance(d, str) for d in p["found"])
                     for p in present.values()))
@@ -304,15 +316,19 @@ def _nearest_json(nearest: Nearest | None) -> list[Any] | None:
 _CHANGE_KINDS = ("replace", "delete", "insert")
 
 
-def _nearest_from(kept: list[Any] | None, length: int | None = None) -> Nearest | None:
+def _sound_nearest(kept: list[Any], length: int) -> bool:
+    start, end, passage, distance, similarity, changes = kept
+    return (type(start) is int and type(end) is int and isinstance(passage, str) and type(distance) is int
+            and isinstance(similarity, float) and 0 <= similarity <= 1 and distance >= 0
+            and 0 <= start <= end <= length
+            and all(kind in _CHANGE_KINDS and isinstance(quote, str) and isinstance(source, str)
+                    and all(isinstance(note, str) for note in notes) for kind, quote, source, notes in changes))
+
+
+def _nearest_from(kept: list[Any] | None) -> Nearest | None:
     if kept is None:
         return None
     start, end, passage, distance, similarity, changes = kept
-    if not (type(start) is int and type(end) is int and isinstance(passage, str) and type(distance) is int
-            and isinstance(similarity, float) and 0 <= similarity <= 1 and distance >= 0
-            and 0 <= start <= end <= (end if length is None else length)
-            and all(kind in _CHANGE_KINDS for kind, _, _, _ in changes)):
-        raise ValueError("a kept nearest passage of the wrong shape")
     return Nearest(Span(start, end), passage, distance, similarity,
-                   tuple(WordChange(str(kind), str(quote), str(source), tuple(map(str, notes)))
+                   tuple(WordChange(kind, quote, source, tuple(notes))
                          for kind, quote, source, notes in changes))

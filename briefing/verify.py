@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from briefing.cache import NO_CACHE, SourceCache
+from briefing.cache import NO_CACHE, Needles, SourceCache
 from briefing.config import DEFAULT_SETTINGS, Settings
 from briefing.counts import Reading
 from briefing.disagree import CODE as DISAGREEMENT
@@ -315,15 +315,17 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
     if not wanted:
         return {}
     search = MultiSearch([needles[i] for i in wanted])
+    needles_asked = Needles.of(search.needles)
     # Every reading of a source's line-end hyphens squeezes to one text (`squeezed`); so do the
     # needles. A hit there is confirmed with the hyphen-aware matcher.
     bare = [position for position, i in enumerate(wanted) if squeezed(needles[i])]
     bare_search = MultiSearch([squeezed(needles[wanted[p]]) for p in bare]) if bare else None
+    bare_asked = Needles.of(bare_search.needles) if bare_search is not None else None
     hits: dict[Key, list[str]] = {}
     for source_id in sorted(index.sources):
         source = index.sources[source_id]
         found = set()
-        present = index.cache.present(source, "folded", search.needles,
+        present = index.cache.present(source, "folded", needles_asked,
                                       lambda: search.present(index.folded(source_id).text))
         for position in sorted(present):
             citation = failed[keys[wanted[position]]]
@@ -332,7 +334,7 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
                 found.add(position)
         if bare_search is None or not index.has_line_end_hyphens(source_id):
             continue
-        squeezed_present = index.cache.present(source, "squeezed", bare_search.needles,
+        squeezed_present = index.cache.present(source, "squeezed", bare_asked,
                                                lambda: bare_search.present(squeezed(index.folded(source_id).text)))
         for position in sorted(bare[p] for p in squeezed_present):
             citation = failed[keys[wanted[position]]]
