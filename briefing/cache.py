@@ -46,7 +46,17 @@ _UNUSED_FOR = 14 * 24 * 3600
 _NEVER_COMMIT = "# Written by briefing: derived data, rebuilt when missing.\n*\n"
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This file is a cache directory tag created by briefing (https://bford.info/cachedir/).\n")
-_SCHEMA = "CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, data TEXT NOT NULL, written REAL NOT NULL)"
+_TABLES = {
+    # Per source: what was learnt about its text.
+    "memo": "CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, data TEXT NOT NULL, written REAL NOT NULL)",
+    # Per set of quotes looked for in every source: the digests of its quotes, so that the next
+    # search, for a set with a few quotes changed, looks for those alone (`SourceCache.present`).
+    "needles": "CREATE TABLE IF NOT EXISTS needles (asked TEXT PRIMARY KEY, data TEXT NOT NULL, "
+               "written REAL NOT NULL)",
+}
+# Past this many quotes not looked for before, one search for all of them (Aho-Corasick) beats
+# a `str.find` for each (as in `match`).
+_FEW_NEW_NEEDLES = 64
 
 Hit = tuple[str, int, int, float]  # (key, start, end, value), as scan._scan yields them
 
@@ -82,6 +92,10 @@ class SourceCache:
         self._memos: dict[str, dict[str, Any]] = {}
         self._dirty: set[str] = set()
         self._used_nearest: dict[str, set[str]] = {}
+        self._needle_sets: dict[str, frozenset[str] | None] = {}
+        self._new_sets: dict[str, Needles] = {}
+        self._since: dict[tuple[object, str], list[int] | None] = {}
+        self._sets_in_use: set[str] = set()
         self._connection: tuple[int, sqlite3.Connection | None] | None = None
 
     def scan(self, source: Source, keys: frozenset[str], compute: Callable[[], Iterable[Hit]]) -> list[Hit]:
@@ -99,19 +113,30 @@ class SourceCache:
         return hits
 
     def present(self, source: Source, kind: str, needles: Needles,
-                compute: Callable[[], set[int]]) -> set[int]:
-        """Which of `needles` (by position) occur in a reading (`kind`) of the source: kept for
-        the same set."""
+                search: Callable[[Sequence[int] | None], set[int]]) -> set[int]:
+        """Which of `needles` (by position) occur in a reading (`kind`) of the source.
+
+        `search(None)` looks for all of them, `search(positions)` for those alone. The answer is
+        kept for the same set; for a set with a few needles more than the one kept (quotes
+        edited since), only those are looked for.
+        """
         memo = self._memo(source)
         if memo is None:
-            return compute()
+            return search(None)
+        self._sets_in_use.add(needles.asked)
         kept = memo.get("present", {}).get(kind)
         if isinstance(kept, dict) and kept.get("needles") == needles.asked:
             return {i for d in kept["found"] for i in needles.positions.get(d, ())}
-        present = compute()
+        new = self._new_needles(kept["needles"], needles) if isinstance(kept, dict) else None
+        if new is not None and len(new) <= _FEW_NEW_NEEDLES:
+            # A needle of both sets occurs in this text if and only if it did before.
+            present = {i for d in kept["found"] for i in needles.positions.get(d, ())} | search(new)
+        else:
+            present = search(None)
         memo.setdefault("present", {})[kind] = {"needles": needles.asked,
                                                 "found": sorted({needles.digests[i] for i in present})}
         self._dirty.add(memo["key"])
+        self._new_sets[needles.asked] = needles
         return present
 
     def nearest(self, source: Source, quotes: Sequence[str], settings: Settings,
@@ -145,12 +170,15 @@ class SourceCache:
             if used is not None:  # explanations of quotes no longer asked about are dropped
                 memo["nearest"] = {d: n for d, n in memo.get("nearest", {}).items() if d in used}
             rows.append((key, json.dumps(memo, separators=(",", ":")), time.time()))
+        sets = [(asked, json.dumps(sorted(needles.digests)), time.time()) for asked, needles in self._new_sets.items()]
         try:
             with database:
                 database.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)", rows)
+                database.executemany("INSERT OR REPLACE INTO needles VALUES (?, ?, ?)", sets)
         except sqlite3.Error:
             pass  # best effort: the next run derives them again
         self._dirty.clear()
+        self._new_sets.clear()
 
     def prune(self, sources: Iterable[Source], now: float | None = None) -> None:
         """Remove the entries of sources not among `sources` unused for _UNUSED_FOR; mark those
@@ -165,6 +193,9 @@ class SourceCache:
                    if key not in keep]
             with database:
                 database.executemany("DELETE FROM memo WHERE key = ?", [(key,) for key in old])
+                database.execute("DELETE FROM needles WHERE written < ?", (now - _UNUSED_FOR,))
+                database.executemany("UPDATE needles SET written = ? WHERE asked = ?",
+                                     [(now, asked) for asked in self._sets_in_use])
                 # The entries of this run's sources count as written now: their age is their disuse.
                 database.executemany("UPDATE memo SET written = ? WHERE key = ?", [(now, key) for key in keep])
         except sqlite3.Error:
@@ -196,6 +227,33 @@ class SourceCache:
             pass
         return {"key": key}
 
+    def _new_needles(self, before: object, needles: Needles) -> list[int] | None:
+        """The positions of `needles` not in the set `before`, if that set is known."""
+        if (before, needles.asked) not in self._since:
+            kept = self._needle_set(before)
+            self._since[before, needles.asked] = None if kept is None else [
+                i for d, places in needles.positions.items() if d not in kept for i in places]
+        return self._since[before, needles.asked]
+
+    def _needle_set(self, asked: object) -> frozenset[str] | None:
+        """The digests of the needles of a set searched before, if kept (and truly that set's)."""
+        if not isinstance(asked, str):
+            return None
+        if asked not in self._needle_sets:
+            self._needle_sets[asked] = None
+            database = self._database()
+            try:
+                row = database.execute("SELECT data FROM needles WHERE asked = ?", (asked,)).fetchone() \
+                    if database else None
+                digests = json.loads(row[0]) if row else None
+                # The set's own digest proves the row lists that set's needles.
+                if isinstance(digests, list) and all(isinstance(d, str) for d in digests) and (
+                        _digest("\0".join(sorted(digests))) == asked):
+                    self._needle_sets[asked] = frozenset(digests)
+            except Exception:  # noqa: BLE001 - any damage only costs a full search
+                pass
+        return self._needle_sets[asked]
+
     def _database(self) -> sqlite3.Connection | None:
         """This process's connection (None when the database cannot be used)."""
         if self.root is None:
@@ -226,23 +284,24 @@ def open_cache(root: Path) -> SourceCache:
 
 
 class _Foreign(Exception):
-    """A database that holds more than the cache's one table."""
+    """A database that holds more than the cache's tables."""
 
 
 def _connect(path: Path) -> sqlite3.Connection | None:
     """The database, made when missing. One that is not a database, or holds anything but the
-    one table (a view or a trigger in its place could run SQL as it is read), is made again."""
+    cache's tables (a view or a trigger in its place could run SQL as it is read), is made again."""
     for attempt in range(2):
         database = None
         try:
             database = sqlite3.connect(path, timeout=5)
             database.execute("PRAGMA trusted_schema = OFF")
             objects = database.execute("SELECT type, name FROM sqlite_master").fetchall()
-            if any(kind != "index" and (kind, name) != ("table", "memo") for kind, name in objects):
+            if any(kind != "index" and (kind != "table" or name not in _TABLES) for kind, name in objects):
                 raise _Foreign
             database.execute("PRAGMA journal_mode = WAL")
             database.execute("PRAGMA synchronous = NORMAL")
-            database.execute(_SCHEMA)
+            for schema in _TABLES.values():
+                database.execute(schema)
             return database
         except (sqlite3.DatabaseError, _Foreign) as error:
             if database is not None:

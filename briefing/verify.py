@@ -326,7 +326,7 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
         source = index.sources[source_id]
         found = set()
         present = index.cache.present(source, "folded", needles_asked,
-                                      lambda: search.present(index.folded(source_id).text))
+                                      lambda among: search.present(index.folded(source_id).text, among))
         for position in sorted(present):
             citation = failed[keys[wanted[position]]]
             if source_id != citation.source and find_quote(citation.quote, index.folded(source_id), 10**9):
@@ -334,8 +334,9 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
                 found.add(position)
         if bare_search is None or not index.has_line_end_hyphens(source_id):
             continue
-        squeezed_present = index.cache.present(source, "squeezed", bare_asked,
-                                               lambda: bare_search.present(squeezed(index.folded(source_id).text)))
+        squeezed_present = index.cache.present(
+            source, "squeezed", bare_asked, lambda among: bare_search.present(squeezed(index.folded(source_id).text),
+                                                                             among))
         for position in sorted(bare[p] for p in squeezed_present):
             citation = failed[keys[wanted[position]]]
             if position in found or source_id == citation.source:

@@ -126,7 +126,7 @@ def _rewrite(database: Path, change) -> None:
     db.close()
 
 
-def test_a_cache_holding_anything_but_its_table_is_made_again(
+def test_a_cache_holding_anything_but_its_tables_is_made_again(
         project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A view or trigger could run SQL as the cache is read: such a file is replaced, unread."""
     cold = _report(project, capsys)
@@ -138,8 +138,9 @@ def test_a_cache_holding_anything_but_its_table_is_made_again(
     db.close()
     assert _report(project, capsys) == cold
     with sqlite3.connect(database) as db:
-        assert db.execute("SELECT type, name FROM sqlite_master").fetchall() == [
-            ("table", "memo"), ("index", "sqlite_autoindex_memo_1")]
+        assert sorted(db.execute("SELECT type, name FROM sqlite_master").fetchall()) == [
+            ("index", "sqlite_autoindex_memo_1"), ("index", "sqlite_autoindex_needles_1"),
+            ("table", "memo"), ("table", "needles")]
         assert db.execute("SELECT count(*) FROM memo").fetchone() == (2,)
     db.close()
 
@@ -272,3 +273,49 @@ def test_nearest_passages_are_kept_per_settings(project: Path, tmp_path: Path) -
     cache.nearest(source, ["q"], replace(DEFAULT_SETTINGS, workers=3), compute)  # the same question
     cache.nearest(source, ["q"], replace(DEFAULT_SETTINGS, misquote_min_similarity=0.9), compute)
     assert calls == [["q"], ["q"]]
+
+
+def _count_searches(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
+    """How many needles each search for failed quotes looked for (None: all, in one scan)."""
+    calls: list[int | None] = []
+    real = MultiSearch.present
+
+    def counted(self: MultiSearch, text: str, among=None) -> set[int]:
+        calls.append(None if among is None else len(among))
+        return real(self, text, among)
+    monkeypatch.setattr(MultiSearch, "present", counted)
+    return calls
+
+
+def test_after_a_quote_is_edited_only_it_is_looked_for_in_other_sources(
+        project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _count_searches(monkeypatch)
+    _report(project, capsys)
+    assert calls == [None, None]  # cold: both sources searched for every failed quote at once
+    edited = CLAIMS.replace("including 73 children", "including 93 children")
+    edited += """      - id: copied
+        text: "Ministers met."
+        source: a
+        quote: "Reports said that in Khojaly"
+"""
+    (project / "claims.yaml").write_text(edited, encoding="utf-8")
+    calls.clear()
+    warm = _report(project, capsys)
+    # One quote edited, one added, one unchanged: each source is searched for the two new ones alone.
+    assert calls == [2, 2]
+    assert warm == _report(project, capsys, "--no-cache")
+    assert _by_id(warm)["copied"]["citations"][0]["found_in"] == ["b"]
+
+
+def test_a_needle_set_that_does_not_match_its_digest_is_not_trusted(
+        project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    _report(project, capsys)
+    with sqlite3.connect(project / CACHE_NAME / "memo.sqlite3") as db:
+        db.execute("UPDATE needles SET data = ?", (json.dumps(["0" * 32]),))
+    db.close()
+    (project / "claims.yaml").write_text(CLAIMS.replace("including 73 children", "including 93 children"),
+                                         encoding="utf-8")
+    calls = _count_searches(monkeypatch)
+    warm = _report(project, capsys)
+    assert calls == [None, None]  # the kept set is not believed: every needle is looked for again
+    assert warm == _report(project, capsys, "--no-cache")
