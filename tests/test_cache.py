@@ -319,3 +319,27 @@ def test_a_needle_set_that_does_not_match_its_digest_is_not_trusted(
     warm = _report(project, capsys)
     assert calls == [None, None]  # the kept set is not believed: every needle is looked for again
     assert warm == _report(project, capsys, "--no-cache")
+
+
+def test_forked_workers_share_one_cache(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each worker process opens its own connection and writes its own sources' entries."""
+    from briefing.cache import open_cache
+    from briefing.config import Settings
+    from briefing.project import check_project, load_project
+    from briefing.report import format_json
+
+    loaded = load_project(project / "claims.yaml", project / "sources")
+    uncached = format_json(check_project(loaded, Settings(workers=1)))
+
+    def check() -> str:
+        cache = open_cache(project / CACHE_NAME)
+        try:
+            return format_json(check_project(loaded, Settings(workers=2), cache))
+        finally:
+            cache.close()
+    assert check() == uncached
+    with sqlite3.connect(project / CACHE_NAME / "memo.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM memo").fetchone() == (2,)  # one per source: both workers wrote
+    db.close()
+    _refuse_to_derive(monkeypatch)  # in the forked worker too
+    assert check() == uncached
