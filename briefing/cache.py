@@ -46,14 +46,13 @@ _UNUSED_FOR = 14 * 24 * 3600
 _NEVER_COMMIT = "# Written by briefing: derived data, rebuilt when missing.\n*\n"
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This file is a cache directory tag created by briefing (https://bford.info/cachedir/).\n")
-_TABLES = {
-    # Per source: what was learnt about its text.
-    "memo": "CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, data TEXT NOT NULL, written REAL NOT NULL)",
-    # Per set of quotes looked for in every source: the digests of its quotes, so that the next
-    # search, for a set with a few quotes changed, looks for those alone (`SourceCache.present`).
-    "needles": "CREATE TABLE IF NOT EXISTS needles (asked TEXT PRIMARY KEY, data TEXT NOT NULL, "
-               "written REAL NOT NULL)",
-}
+_SCHEMA = "CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, data TEXT NOT NULL, written REAL NOT NULL)"
+# Beside the entry of each source, the rows of the sets of quotes looked for in every source:
+# the digests of each set's quotes, so that the next search, for a set with a few quotes
+# changed, looks for those alone (`SourceCache.present`). In the one table, so that a version
+# that knows nothing of them reads past them. The most recently used are kept.
+_SET_PREFIX = "set:"
+_KEPT_SETS = 8
 # Past this many quotes not looked for before, one search for all of them (Aho-Corasick) beats
 # a `str.find` for each (as in `match`).
 _FEW_NEW_NEEDLES = 64
@@ -130,7 +129,7 @@ class SourceCache:
         new = self._new_needles(kept["needles"], needles) if isinstance(kept, dict) else None
         if new is not None and len(new) <= _FEW_NEW_NEEDLES:
             # A needle of both sets occurs in this text if and only if it did before.
-            present = {i for d in kept["found"] for i in needles.positions.get(d, ())} | search(new)
+            present = {i for d in kept["found"] for i in needles.positions.get(d, ())} | (search(new) if new else set())
         else:
             present = search(None)
         memo.setdefault("present", {})[kind] = {"needles": needles.asked,
@@ -160,7 +159,7 @@ class SourceCache:
 
     def flush(self) -> None:
         """Write the entries this process changed, in one transaction."""
-        database = self._database() if self._dirty else None
+        database = self._database() if self._dirty or self._sets_in_use else None
         if database is None:
             return
         rows = []
@@ -170,15 +169,19 @@ class SourceCache:
             if used is not None:  # explanations of quotes no longer asked about are dropped
                 memo["nearest"] = {d: n for d, n in memo.get("nearest", {}).items() if d in used}
             rows.append((key, json.dumps(memo, separators=(",", ":")), time.time()))
-        sets = [(asked, json.dumps(sorted(needles.digests)), time.time()) for asked, needles in self._new_sets.items()]
+        rows += [(_SET_PREFIX + asked, json.dumps(sorted(needles.digests)), time.time())
+                 for asked, needles in self._new_sets.items()]
         try:
             with database:
                 database.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)", rows)
-                database.executemany("INSERT OR REPLACE INTO needles VALUES (?, ?, ?)", sets)
+                # The sets this process used count as written now (the most recent are kept).
+                database.executemany("UPDATE memo SET written = ? WHERE key = ?",
+                                     [(time.time(), _SET_PREFIX + asked) for asked in sorted(self._sets_in_use)])
         except sqlite3.Error:
             pass  # best effort: the next run derives them again
         self._dirty.clear()
         self._new_sets.clear()
+        self._sets_in_use.clear()
 
     def prune(self, sources: Iterable[Source], now: float | None = None) -> None:
         """Remove the entries of sources not among `sources` unused for _UNUSED_FOR; mark those
@@ -193,9 +196,8 @@ class SourceCache:
                    if key not in keep]
             with database:
                 database.executemany("DELETE FROM memo WHERE key = ?", [(key,) for key in old])
-                database.execute("DELETE FROM needles WHERE written < ?", (now - _UNUSED_FOR,))
-                database.executemany("UPDATE needles SET written = ? WHERE asked = ?",
-                                     [(now, asked) for asked in self._sets_in_use])
+                database.execute("DELETE FROM memo WHERE key IN (SELECT key FROM memo WHERE key LIKE ? "
+                                 "ORDER BY written DESC LIMIT -1 OFFSET ?)", (_SET_PREFIX + "%", _KEPT_SETS))
                 # The entries of this run's sources count as written now: their age is their disuse.
                 database.executemany("UPDATE memo SET written = ? WHERE key = ?", [(now, key) for key in keep])
         except sqlite3.Error:
@@ -243,7 +245,7 @@ class SourceCache:
             self._needle_sets[asked] = None
             database = self._database()
             try:
-                row = database.execute("SELECT data FROM needles WHERE asked = ?", (asked,)).fetchone() \
+                row = database.execute("SELECT data FROM memo WHERE key = ?", (_SET_PREFIX + asked,)).fetchone() \
                     if database else None
                 digests = json.loads(row[0]) if row else None
                 # The set's own digest proves the row lists that set's needles.
@@ -284,24 +286,23 @@ def open_cache(root: Path) -> SourceCache:
 
 
 class _Foreign(Exception):
-    """A database that holds more than the cache's tables."""
+    """A database that holds more than the cache's one table."""
 
 
 def _connect(path: Path) -> sqlite3.Connection | None:
     """The database, made when missing. One that is not a database, or holds anything but the
-    cache's tables (a view or a trigger in its place could run SQL as it is read), is made again."""
+    one table (a view or a trigger in its place could run SQL as it is read), is made again."""
     for attempt in range(2):
         database = None
         try:
             database = sqlite3.connect(path, timeout=5)
             database.execute("PRAGMA trusted_schema = OFF")
             objects = database.execute("SELECT type, name FROM sqlite_master").fetchall()
-            if any(kind != "index" and (kind != "table" or name not in _TABLES) for kind, name in objects):
+            if any(kind != "index" and (kind, name) != ("table", "memo") for kind, name in objects):
                 raise _Foreign
             database.execute("PRAGMA journal_mode = WAL")
             database.execute("PRAGMA synchronous = NORMAL")
-            for schema in _TABLES.values():
-                database.execute(schema)
+            database.execute(_SCHEMA)
             return database
         except (sqlite3.DatabaseError, _Foreign) as error:
             if database is not None:

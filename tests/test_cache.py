@@ -9,9 +9,9 @@ import pytest
 
 from briefing import cache as cache_module
 from briefing import scan, verify
-from briefing.cache import CACHE_NAME, SourceCache, _key
+from briefing.cache import CACHE_NAME, Needles, SourceCache, _key
 from briefing.cli import main
-from briefing.match import MultiSearch
+from briefing.match import MultiSearch, prepare
 from briefing.models import Source
 
 SOURCES = {
@@ -118,15 +118,19 @@ def test_a_damaged_cache_is_rebuilt_and_changes_nothing(
     assert _report(project, capsys) == cold  # and once rebuilt
 
 
+_SOURCE_ROWS = "SELECT key, data FROM memo WHERE key NOT LIKE 'set:%' ORDER BY key"
+
+
 def _rewrite(database: Path, change) -> None:
+    """Change every source's entry (not the rows of searched sets)."""
     with sqlite3.connect(database) as db:
-        rows = db.execute("SELECT key, data FROM memo").fetchall()
+        rows = db.execute(_SOURCE_ROWS).fetchall()
         db.executemany("UPDATE memo SET data = ? WHERE key = ?",
                        [(json.dumps(change(json.loads(data))), key) for key, data in rows])
     db.close()
 
 
-def test_a_cache_holding_anything_but_its_tables_is_made_again(
+def test_a_cache_holding_anything_but_its_table_is_made_again(
         project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A view or trigger could run SQL as the cache is read: such a file is replaced, unread."""
     cold = _report(project, capsys)
@@ -138,10 +142,9 @@ def test_a_cache_holding_anything_but_its_tables_is_made_again(
     db.close()
     assert _report(project, capsys) == cold
     with sqlite3.connect(database) as db:
-        assert sorted(db.execute("SELECT type, name FROM sqlite_master").fetchall()) == [
-            ("index", "sqlite_autoindex_memo_1"), ("index", "sqlite_autoindex_needles_1"),
-            ("table", "memo"), ("table", "needles")]
-        assert db.execute("SELECT count(*) FROM memo").fetchone() == (2,)
+        assert db.execute("SELECT type, name FROM sqlite_master").fetchall() == [
+            ("table", "memo"), ("index", "sqlite_autoindex_memo_1")]
+        assert len(db.execute(_SOURCE_ROWS).fetchall()) == 2
     db.close()
 
 
@@ -226,7 +229,7 @@ def test_the_same_bytes_read_by_another_reader_are_another_text(
 def test_an_entry_of_another_source_is_not_used(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     cold = _report(project, capsys)
     with sqlite3.connect(project / CACHE_NAME / "memo.sqlite3") as db:
-        (one, first), (other, second) = db.execute("SELECT key, data FROM memo ORDER BY key").fetchall()
+        (one, first), (other, second) = db.execute(_SOURCE_ROWS).fetchall()
         db.executemany("UPDATE memo SET data = ? WHERE key = ?", [(second, one), (first, other)])
     db.close()
     assert _report(project, capsys) == cold
@@ -309,16 +312,113 @@ def test_after_a_quote_is_edited_only_it_is_looked_for_in_other_sources(
 
 def test_a_needle_set_that_does_not_match_its_digest_is_not_trusted(
         project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A set row claiming the new quote was searched before would hide where it occurs: such a
+    row does not hash to its key, so every needle is looked for again."""
     _report(project, capsys)
+    added = "Reports said that in Khojaly"
     with sqlite3.connect(project / CACHE_NAME / "memo.sqlite3") as db:
-        db.execute("UPDATE needles SET data = ?", (json.dumps(["0" * 32]),))
+        (key, data), = db.execute("SELECT key, data FROM memo WHERE key LIKE 'set:%'").fetchall()
+        db.execute("UPDATE memo SET data = ? WHERE key = ?",
+                   (json.dumps(sorted(json.loads(data) + [cache_module._digest(prepare(added))])), key))
     db.close()
-    (project / "claims.yaml").write_text(CLAIMS.replace("including 73 children", "including 93 children"),
-                                         encoding="utf-8")
+    (project / "claims.yaml").write_text(CLAIMS + f"""\
+      - id: copied
+        text: "Ministers met."
+        source: a
+        quote: "{added}"
+""", encoding="utf-8")
     calls = _count_searches(monkeypatch)
     warm = _report(project, capsys)
-    assert calls == [None, None]  # the kept set is not believed: every needle is looked for again
+    assert calls == [None, None]  # the kept set is not believed
+    assert _by_id(warm)["copied"]["citations"][0]["found_in"] == ["b"]
     assert warm == _report(project, capsys, "--no-cache")
+
+
+def test_a_smaller_set_of_failed_quotes_needs_no_search(
+        project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    _report(project, capsys)
+    fixed = CLAIMS.replace("including 73 children", "including 63 children")  # a misquote mended
+    (project / "claims.yaml").write_text(fixed, encoding="utf-8")
+    calls = _count_searches(monkeypatch)
+    warm = _report(project, capsys)
+    assert calls == []
+    assert warm == _report(project, capsys, "--no-cache")
+
+
+def test_a_new_quote_cited_twice_is_found_for_both(
+        project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    _report(project, capsys)
+    twice = "".join(f"""\
+      - id: copied-{n}
+        text: "Ministers met."
+        source: a
+        quote: "Reports said that in Khojaly"
+""" for n in (1, 2))
+    (project / "claims.yaml").write_text(CLAIMS + twice, encoding="utf-8")
+    calls = _count_searches(monkeypatch)
+    warm = _by_id(_report(project, capsys))
+    assert calls == [2, 2]  # one quote, at two places of the set
+    assert warm["copied-1"]["citations"][0]["found_in"] == warm["copied-2"]["citations"][0]["found_in"] == ["b"]
+
+
+def test_a_source_with_line_end_hyphens_is_searched_for_new_quotes_in_each_reading(
+        project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "sources" / "c.txt").write_text(
+        "The ministry reported that 613 civil-\nians were killed in Khojaly by the troops.\n", encoding="utf-8")
+    hyphenated = """\
+      - id: hyphen-{n}
+        text: "Civilians were killed."
+        source: a
+        quote: "{quote}"
+"""
+    first = hyphenated.format(n=1, quote="613 civilians were killed in Khojaly")
+    (project / "claims.yaml").write_text(CLAIMS + first, encoding="utf-8")
+    _report(project, capsys)
+    (project / "claims.yaml").write_text(
+        CLAIMS + first + hyphenated.format(n=2, quote="613 civilians were killed in Khojaly by the troops"),
+        encoding="utf-8")
+    calls = _count_searches(monkeypatch)
+    warm = _report(project, capsys)
+    assert calls == [1, 1, 1, 1]  # each source for the one new quote; c read both ways as well
+    assert warm == _report(project, capsys, "--no-cache")
+    assert [_by_id(warm)[f"hyphen-{n}"]["citations"][0]["found_in"] for n in (1, 2)] == [["c"], ["c"]]
+
+
+def test_sources_last_searched_with_different_sets_each_answer_truly(tmp_path: Path) -> None:
+    texts = {"x": "alpha beta gamma", "y": "beta delta alpha"}
+    sources = {i: Source(i, f"{i}.txt", "text", t, sha256=str(n) * 64) for n, (i, t) in enumerate(texts.items(), 1)}
+
+    def ask(source_id: str, needles: list[str], cache: SourceCache | None = None) -> set[str]:
+        cache = cache or SourceCache(tmp_path)
+        asked = Needles.of(needles)
+        text = sources[source_id].text
+
+        def search(among):
+            return {i for i in (range(len(needles)) if among is None else among) if needles[i] in text}
+        found = cache.present(sources[source_id], "folded", asked, search)
+        cache.flush()
+        cache.close()
+        return {needles[i] for i in found}
+    assert ask("x", ["alpha", "beta"]) == {"alpha", "beta"}
+    assert ask("y", ["beta", "delta", "omega"]) == {"beta", "delta"}  # (alpha not asked)
+    # Each source's kept answer is for another set; both are brought to this one, in one run.
+    run = SourceCache(tmp_path)
+    for source_id in ("x", "y"):
+        assert ask(source_id, ["alpha", "delta", "gamma", "beta"], run) == {
+            n for n in ("alpha", "delta", "gamma", "beta") if n in texts[source_id]}
+
+
+def test_only_the_most_recently_used_sets_are_kept(tmp_path: Path) -> None:
+    source = Source("a", "a.txt", "text", "abc", sha256="1" * 64)
+    cache = SourceCache(tmp_path)
+    for n in range(cache_module._KEPT_SETS + 3):
+        cache.present(source, "folded", Needles.of([f"needle {n}"]), lambda among: set())
+        cache.flush()
+    cache.prune([source])
+    database = cache._database()
+    assert database is not None
+    sets = database.execute("SELECT count(*) FROM memo WHERE key LIKE 'set:%'").fetchone()[0]
+    assert sets == cache_module._KEPT_SETS
 
 
 def test_forked_workers_share_one_cache(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -339,7 +439,7 @@ def test_forked_workers_share_one_cache(project: Path, monkeypatch: pytest.Monke
             cache.close()
     assert check() == uncached
     with sqlite3.connect(project / CACHE_NAME / "memo.sqlite3") as db:
-        assert db.execute("SELECT count(*) FROM memo").fetchone() == (2,)  # one per source: both workers wrote
+        assert len(db.execute(_SOURCE_ROWS).fetchall()) == 2  # one per source: both workers wrote
     db.close()
     _refuse_to_derive(monkeypatch)  # in the forked worker too
     assert check() == uncached
