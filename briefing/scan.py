@@ -185,7 +185,10 @@ def _scan_words(text: str, data: bytes, keys: frozenset[str]) -> Iterable[tuple[
             continue
         window = max(0, start - 40)
         figures = [f for f in find_figures(text[window:end + 20]) if f.start <= start - window < f.end]
-        if figures:
+        # A number that starts in digits ("15 hundred") is the digit pass's, counted or refused
+        # there ("12<NBSP>15 hundred", "12,5 thousand"): read again here it would be counted twice,
+        # or counted where the digit pass refused it.
+        if figures and not text[window + figures[-1].start].isdecimal():
             f = figures[-1]
             yield key, window + f.start, window + f.end, float(f.value)
 

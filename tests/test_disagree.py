@@ -315,7 +315,12 @@ def test_a_percentage_of_a_noun_class_is_compared() -> None:
     ("At 10:30 people were hurt.", []),  # a time
     ("Some 5-7 people were hurt.", []),  # a range
     ("Some 5-year people were hurt.", []),  # "5-year" counts years, not people
-], ids=["plain", "grouped", "ungroupable-nbsp", "ungroupable-thin", "ordinal", "time", "range", "compound"])
+    ("In all 15 hundred people were hurt.", [1500.0]),  # once: the digit pass reads the scale word
+    ("In all fifteen hundred people were hurt.", [1500.0]),  # the word pass
+    ("In all 12\u00a015 hundred people were hurt.", []),  # ungroupable, scale word or not
+    ("In all 12,5 thousand people were hurt.", []),  # a decimal comma: not 5,000
+], ids=["plain", "grouped", "ungroupable-nbsp", "ungroupable-thin", "ordinal", "time", "range", "compound",
+        "digits-scale", "words-scale", "ungroupable-scale", "decimal-comma-scale"])
 def test_what_the_scan_counts(text: str, counted: list[float]) -> None:
     assert [value for _, _, _, value in _scan(text, frozenset({"persons"}))] == counted
 
