@@ -116,8 +116,8 @@ class SourceCache:
         """Which of `needles` (by position) occur in a reading (`kind`) of the source.
 
         `search(None)` looks for all of them, `search(positions)` for those alone. The answer is
-        kept for the same set; for a set with a few needles more than the one kept (quotes
-        edited since), only those are looked for.
+        kept for the same set; for a set with at most _FEW_NEW_NEEDLES needles not in the one
+        kept (quotes edited since), only those are looked for.
         """
         memo = self._memo(source)
         if memo is None:
@@ -129,7 +129,8 @@ class SourceCache:
         new = self._new_needles(kept["needles"], needles) if isinstance(kept, dict) else None
         if new is not None and len(new) <= _FEW_NEW_NEEDLES:
             # A needle of both sets occurs in this text if and only if it did before.
-            present = {i for d in kept["found"] for i in needles.positions.get(d, ())} | (search(new) if new else set())
+            present = {i for d in kept["found"] for i in needles.positions.get(d, ())}
+            present |= search(new) if new else set()
         else:
             present = search(None)
         memo.setdefault("present", {})[kind] = {"needles": needles.asked,
