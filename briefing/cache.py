@@ -54,7 +54,7 @@ _SCHEMA = "CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, data TEXT NOT 
 _SET_PREFIX = "set:"
 _KEPT_SETS = 8
 # Past this many quotes not looked for before, one search for all of them (Aho-Corasick) beats
-# a `str.find` for each (as in `match`).
+# a substring test for each (as in `match`).
 _FEW_NEW_NEEDLES = 64
 
 Hit = tuple[str, int, int, float]  # (key, start, end, value), as scan._scan yields them
@@ -62,9 +62,8 @@ Hit = tuple[str, int, int, float]  # (key, start, end, value), as scan._scan yie
 
 @dataclass(frozen=True)
 class Needles:
-    """Quotes looked for in every source, with their digests, made once per search."""
+    """The digests of the quotes looked for in every source, made once per search."""
 
-    texts: tuple[str, ...]
     digests: tuple[str, ...]
     positions: dict[str, tuple[int, ...]]  # each digest's places in `texts` (a quote may repeat)
     asked: str  # the digest of the whole set
@@ -75,7 +74,7 @@ class Needles:
         positions: dict[str, tuple[int, ...]] = {}
         for i, d in enumerate(digests):
             positions[d] = positions.get(d, ()) + (i,)
-        return cls(tuple(texts), digests, positions, _digest("\0".join(sorted(digests))))
+        return cls(digests, positions, _digest("\0".join(sorted(digests))))
 
 
 class SourceCache:
@@ -102,7 +101,7 @@ class SourceCache:
         memo = self._memo(source)
         if memo is None:
             return list(compute())
-        asked = _digest("\0".join(sorted(keys)))
+        asked = _keys_digest(keys)
         kept = memo.get("scan")
         if isinstance(kept, dict) and kept.get("keys") == asked and all(hit[0] in keys for hit in kept["hits"]):
             return [tuple(hit) for hit in kept["hits"]]  # type: ignore[misc]
@@ -342,6 +341,12 @@ def _version() -> str:
 def _key(source: Source) -> str:
     """The same bytes read by another reader (.txt or .html) are another text."""
     return hashlib.sha256(f"{_version()}\0{source.kind}\0{source.sha256}".encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=4)
+def _keys_digest(keys: frozenset[str]) -> str:
+    """The digest of a scan's keys: the same set for every source of a run, digested once."""
+    return _digest("\0".join(sorted(keys)))
 
 
 def _digest(text: str) -> str:

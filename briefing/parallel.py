@@ -110,13 +110,12 @@ def _serve(group: TwoPhase, pipe: Any, inherited: Sequence[Any]) -> None:
 def _receive_all(pipes: Sequence[Any], each: Callable[[Any], None] = lambda answer: None) -> list[Any]:
     """One answer from each pipe, in the pipes' order, each unpickled (and given to `each`) as
     soon as it comes: the parent reads one worker's results while another is still working."""
-    answers: dict[int, Any] = {}
-    index = {id(pipe): i for i, pipe in enumerate(pipes)}
+    answers: dict[Any, Any] = {}  # by pipe (a connection is its own key)
     while len(answers) < len(pipes):
-        for pipe in wait([p for p in pipes if index[id(p)] not in answers]):
-            answers[index[id(pipe)]] = answer = _receive(pipe)
+        for pipe in wait([p for p in pipes if p not in answers]):
+            answers[pipe] = answer = _receive(pipe)
             each(answer)
-    return [answers[i] for i in range(len(pipes))]
+    return [answers[pipe] for pipe in pipes]
 
 
 def _receive(pipe: Any) -> Any:

@@ -13,10 +13,10 @@ import bisect
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import ahocorasick_rs
 
+from briefing.cache import NO_CACHE, SourceCache
 from briefing.counts import (
     MAX_RATIO,
     MIN_SCORE,
@@ -34,9 +34,6 @@ from briefing.counts import (
 from briefing.figures import find_figures
 from briefing.lexicon import EVENT_CLASS, LINKING, NOUN_CLASS, NUMBER_WORDS, NUMERALS, stem
 from briefing.models import Source
-
-if TYPE_CHECKING:
-    from briefing.cache import SourceCache
 
 # When neither passage says what happened to the counted things, only the context can tell
 # whether they count the same; past this many such candidates for one figure (a noun as common
@@ -203,7 +200,7 @@ class Candidates:
 
 
 def candidates(wanted: Sequence[Reading], sources: Mapping[str, Source],
-               cache: SourceCache | None = None) -> list[Candidates]:
+               cache: SourceCache = NO_CACHE) -> list[Candidates]:
     """For each wanted reading, the counts in `sources` worth reading in full (cheap gates only).
 
     One pass over each source finds every count whose key is wanted. Then, per reading: another
@@ -219,7 +216,7 @@ def candidates(wanted: Sequence[Reading], sources: Mapping[str, Source],
     for source_id, source in sorted(sources.items()):
         def scan(text: str = source.text) -> Iterable[tuple[str, int, int, float]]:
             return _scan(text, keys, memo)
-        for key, start, end, value in (scan() if cache is None else cache.scan(source, keys, scan)):
+        for key, start, end, value in cache.scan(source, keys, scan):
             by_key.setdefault(key, []).append((source_id, start, end, value))
     values: dict[str, list[float]] = {}
     for key, hits in by_key.items():
