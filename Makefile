@@ -4,15 +4,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all check pdf docx html test bench venv clean
+.PHONY: all check pdf docx html test bench venv lock clean
 
 # The main job: check the example briefing, then build its PDF.
 all: check pdf
 
-# (Re)install whenever pyproject.toml changes; the stamp records the last good install.
+# (Re)install whenever the lock changes; the stamp records the last good install. Every package
+# comes from requirements.lock: exact versions with their hashes, direct and indirect, so a new
+# upstream release changes nothing here until `make lock` is run and its result committed.
 # WeasyPrint wants Debian's libharfbuzz-subset0 for font subsetting and warns without it (it
 # falls back to fontTools, and briefing silences that warning): install it when we can.
-$(STAMP): pyproject.toml
+$(STAMP): requirements.lock pyproject.toml
 	@if ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing libharfbuzz-subset0 for WeasyPrint"; \
@@ -22,11 +24,19 @@ $(STAMP): pyproject.toml
 	  fi; \
 	fi
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	@# An editable install, so code changes need no reinstall; setuptools' notes about editable
-	@# installs are advice for package authors, not for someone running make.
-	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	@# The project itself, editable (code changes need no reinstall), built with the locked
+	@# setuptools: no build isolation, so nothing is fetched that the lock does not name.
+	@# setuptools' notes about editable installs are advice for package authors.
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Refresh the lock from pyproject.toml's ranges (for every platform and Python >= 3.11), then
+# reinstall from it. Review the diff of requirements.lock before committing it.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra dev --universal \
+	  --python-version 3.11 --generate-hashes --quiet -o requirements.lock
+	$(MAKE) venv
 
 venv: $(STAMP)
 

@@ -41,8 +41,9 @@ _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udff
 # perhaps a tag); only a file with such a spot pays for a second pass over the YAML events.
 _MAYBE_ANCHOR = re.compile(r"(?:^|[:?,\[{-])[ \t]*(?:![^\s]*[ \t]+)?[&*][^\s,\[\]{}]", re.MULTILINE)
 # libyaml's composer recurses in C once per nesting level and overflows the C stack (SIGSEGV)
-# at about 25,000 levels (issue 6); no claims file nests more than a handful.
-MAX_DEPTH = 5000
+# at about 25,000 levels (issue 6), and PyYAML 6.0.4 stops at 1,000 with its own error; no
+# claims file nests more than a handful. Below both, so every allowed PyYAML gives this error.
+MAX_DEPTH = 500
 _SYNTAX_HINTS = (  # (words in PyYAML's or libyaml's problem or context, what to do)
     ("mapping values are not allowed", "put text that contains ': ' in double quotes"),
     # A backslash starts an escape inside double quotes; these come before "quoted scalar".
@@ -116,9 +117,11 @@ def parse_claims(data: bytes | str, path: str, settings: Settings = DEFAULT_SETT
 
 def _too_deep(text: str, path: str) -> Diagnostic | None:
     """The first node nested deeper than MAX_DEPTH, found from the events before composing."""
-    if (text.count("[") + text.count("{") < MAX_DEPTH // 2 and not re.search(r"(?m)^ {400}", text)
+    # Cannot nest deeply: each level needs a bracket, or about half a column of indentation, or
+    # an indicator on the line ("- - - x"); under these bounds the depth stays under MAX_DEPTH.
+    if (text.count("[") + text.count("{") < MAX_DEPTH // 2 and not re.search(r"(?m)^ {100}", text)
             and not re.search(r"(?:[-?:][ \t]+){50}", text)):
-        return None  # cannot nest deeply: each level needs a bracket, an indent or an indicator
+        return None
     depth = 0
     try:
         for event in yaml.parse(text, Loader=LOADER):
@@ -128,8 +131,14 @@ def _too_deep(text: str, path: str) -> Diagnostic | None:
                     return _deep_diagnostic(char_location(text, min(event.start_mark.index, len(text)), path))
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc.problem):
+            # PyYAML 6.0.4 on scans flow brackets ahead and stops at its own limit (1,000) before
+            # the event at ours is seen: the error stands where it stopped, on the same line.
+            return _deep_diagnostic(char_location(text, min(exc.problem_mark.index, len(text)), path))
         return None  # compose reports the syntax error with its wording
+    except yaml.YAMLError:
+        return None
     return None
 
 
