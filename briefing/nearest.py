@@ -49,6 +49,7 @@ BATCH_CHUNK = 1 << 20  # the batch scans this much at a time, dropping pieces fo
 FIRST_EVERYWHERE_CHUNK = 1 << 12
 EVERYWHERE_CHUNK = 1 << 15
 MAX_TIES = 4096  # equally close alignments weighed for their word boundaries, in all
+SEED_LENGTH = 8  # about a word and a half: rare enough to tell sources apart, short enough to survive edits
 
 
 class _Hit(NamedTuple):
@@ -133,6 +134,14 @@ def _absent(q: str, text: str) -> int:
         return 0
     lacks = {c for c in set(q) if c not in text}
     return sum(c in lacks for c in q)
+
+
+def seeds(quote: str) -> list[str]:
+    """Exact pieces of a quote (folded) that a source with a passage close to it most likely
+    shares: its SEED_LENGTH-character pieces, in two tilings, the second shifted by half. Which
+    other sources may hold a misattributed quote is told by these (issue 15 §7); a quote
+    shorter than one piece has none, as too short to tell a source by."""
+    return list(dict.fromkeys(piece for _, piece in _anchors(fold(quote).strip(), SEED_LENGTH)))
 
 
 def _similarity(distance: int, length: int) -> float:
