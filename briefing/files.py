@@ -20,10 +20,12 @@ def write_atomic(path: Path, text: str) -> None:
     never a torn one; a failed or interrupted write leaves the old file as it was. A path that
     is there but is not a regular file (a device such as /dev/null, a FIFO) is written in
     place: a rename would put a regular file where it was (issue 15 §6). A folder is refused.
+    Through a link, the file it leads to is replaced, and the link kept.
     """
     if in_place(path):
         write_in_place(path, text.encode("utf-8"))
         return
+    path = write_target(path)
     directory = path.parent if str(path.parent) else Path(".")
     mode = _mode_for(path)
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
@@ -48,6 +50,17 @@ def _mode_for(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def write_target(path: Path) -> Path:
+    """What a write to `path` replaces: through a link, the file it leads to. A rename over the
+    link would replace the link itself (as root, `-o /dev/stdout` would replace /dev/stdout)."""
+    if not path.is_symlink():
+        return path
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a loop (RuntimeError before 3.13): the write says why it fails
+        return path
 
 
 def in_place(path: Path) -> bool:

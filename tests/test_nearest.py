@@ -340,3 +340,13 @@ def test_a_short_quote_unlike_the_source_weighs_few_alignments(monkeypatch: pyte
     assert len(weighed) <= nearest.MAX_TIES + 100
     assert max(listed) <= 2 * nearest.EVERYWHERE_CHUNK
     assert sum(listed) <= nearest.MAX_TIES + 2 * nearest.EVERYWHERE_CHUNK
+
+
+@pytest.mark.parametrize(("quote", "text", "edits"), [
+    pytest.param("613", "the of and not", 3, id="a-figure-in-a-source-without-digits"),
+    pytest.param("6a3", "the of and not", 2, id="each-missing-character-counts"),
+    pytest.param("qzq", "quiz", 0, id="every-character-there"),
+    pytest.param("a" * 12 + "9", "aaa", 0, id="long-enough-to-have-pieces"),
+])
+def test_characters_the_source_lacks_each_cost_an_edit(quote: str, text: str, edits: int) -> None:
+    assert nearest._absent(quote, text) == edits

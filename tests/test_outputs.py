@@ -246,3 +246,19 @@ def test_write_atomic_still_renames_a_regular_file(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(files.os, "replace", lambda s, d: renamed.append(Path(d).name) or real(s, d))
     files.write_atomic(target, "new")
     assert (renamed, target.read_text(encoding="utf-8")) == (["report.txt"], "new")
+
+
+@pytest.mark.parametrize("command", [
+    pytest.param(["check", ".", "--format", "json"], id="check"),
+    pytest.param(["build", ".", "--format", "html"], id="build"),
+])
+def test_through_a_link_the_file_it_leads_to_is_replaced_and_the_link_kept(
+        project: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    # As root, `-o /dev/stdout` (a link) with stdout a file renamed a regular file over /dev/stdout.
+    (project / "out").mkdir()
+    (project / "out" / "report").write_text("old", encoding="utf-8")
+    (project / "report").symlink_to("out/report")
+    assert main([*command, "-o", "report"]) == 0
+    assert (project / "report").is_symlink() and os.readlink(project / "report") == "out/report"
+    assert (project / "out" / "report").read_text(encoding="utf-8") != "old"
+    assert sorted(p.name for p in (project / "out").iterdir()) == ["report"]

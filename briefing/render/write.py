@@ -39,7 +39,7 @@ from urllib.request import url2pathname
 
 import jinja2
 
-from briefing.files import in_place, write_in_place
+from briefing.files import in_place, write_in_place, write_target
 from briefing.render.document import Document
 from briefing.render.refdoc import with_draft_header
 
@@ -361,7 +361,7 @@ def temp_path(path: Path) -> Path:
 
     For a device or a FIFO, which `commit` writes in place, in the temporary folder instead:
     a device's folder (/dev) is no place for a file (issue 15 §6)."""
-    folder = Path(tempfile.gettempdir()) if in_place(path) else path.parent
+    folder = Path(tempfile.gettempdir()) if in_place(path) else write_target(path).parent
     return folder / f".{path.name}.{os.getpid()}-{secrets.token_hex(6)}.tmp"
 
 
@@ -408,7 +408,7 @@ def commit(staged: Path, path: Path) -> None:
         write_in_place(path, staged.read_bytes())
         staged.unlink()
         return
-    os.replace(staged, path)
+    os.replace(staged, write_target(path))  # through a link, the file it leads to: the link stays
 
 
 def sync_folder(folder: Path) -> None:
