@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from briefing.verify import SourceIndex
 
 MAX_SOURCES = 3
+# Seeds looked for per quote, at most: `seeds` gives the ends first, then inward, so these
+# spread over a long quote, and a 100,000-character one costs no more than a paragraph.
+MAX_SEEDS = 64
 # (pieces of the quote the source shares, source id, its passage when close enough to name)
 Candidate = tuple[int, str, Elsewhere | None]
 
@@ -37,7 +40,7 @@ def near_elsewhere(far: Mapping[Key, tuple[str, str]], index: SourceIndex,
     other than its own that share the most of its seeds (MAX_SOURCES of them at most), each
     with its nearest passage when that is at least `misquote_min_similarity` similar."""
     keys = sorted(far)
-    wanted = [seeds(far[key][1]) for key in keys]
+    wanted = [seeds(far[key][1])[:MAX_SEEDS] for key in keys]
     pieces = list(dict.fromkeys(piece for found in wanted for piece in found))
     if not pieces:
         return {}

@@ -209,7 +209,8 @@ class _Group:
             explained, texts = _explain_failures(source_id, [matched[i] for i in failed], self.index, self.settings)
             for n, (i, result) in enumerate(zip(failed, explained)):
                 matched[i] = result
-                if result.status is Status.NOT_FOUND and n in texts:
+                if result.status is Status.NOT_FOUND and n in texts and (
+                        len(texts[n]) <= self.settings.nearest_max_quote_chars):  # (else too long to explain)
                     far[keys[i]] = (source_id, texts[n])
             results.update(zip(keys, matched))
         cited_here = {claim_id for claim_id, _ in results}

@@ -209,3 +209,13 @@ def test_the_same_without_the_cache_cold_and_warm(project: Path, capsys: pytest.
     warm = _run(capsys, "--format", "json")
     assert uncached == cold == warm
     assert json.loads(warm)["claims"][0]["citations"][0]["elsewhere"]["source"] == "trend"
+
+
+@pytest.mark.parametrize(("quote", "texts"), [
+    pytest.param("Yousef bin Ahmad ... lifes in Khojaly atrocity", {**SOURCES, "azernews": AZERNEWS + "lifes in Khojaly "
+                 "atrocity. Yousef bin Ahmad"}, id="elided-parts-out-of-order-in-its-own-source"),
+    pytest.param(MISATTRIBUTED * 30, SOURCES, id="too-long-to-explain"),
+])
+def test_quotes_not_far_from_their_own_or_too_long_are_not_looked_for(quote: str, texts: dict[str, str]) -> None:
+    result = _check(quote, texts=texts, settings=Settings(nearest_max_quote_chars=1000))
+    assert result.status is Status.NOT_FOUND and result.elsewhere is None and result.problem
