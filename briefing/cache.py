@@ -39,7 +39,7 @@ from briefing.models import Nearest, Source, Span, WordChange
 
 CACHE_NAME = ".briefing-cache"
 _DATABASE = "memo.sqlite3"
-_FORMAT = 1
+_FORMAT = 2  # 2: nearest passages are kept by kind, "cited" or "elsewhere" (issue 15 §7)
 # Entries of sources no longer checked are removed once this old, so switching between
 # branches keeps both sets while the cache stays bounded.
 _UNUSED_FOR = 14 * 24 * 3600
@@ -139,15 +139,20 @@ class SourceCache:
         return present
 
     def nearest(self, source: Source, quotes: Sequence[str], settings: Settings,
-                compute: Callable[[list[str]], list[Nearest | None]]) -> list[Nearest | None]:
-        """The nearest passage of each quote; those not kept are computed together."""
+                compute: Callable[[list[str]], list[Nearest | None]], kind: str = "cited") -> list[Nearest | None]:
+        """The nearest passage of each quote; those not kept are computed together.
+
+        `kind` tells apart answers computed differently: "cited" for the quotes that cite this
+        source (searched together, so ties may fall by batch), "elsewhere" for quotes that cite
+        another (one by one, issue 15 §7).
+        """
         memo = self._memo(source)
         if memo is None:
             return compute(list(quotes))
         kept = memo.setdefault("nearest", {})
         # How many processes share the work never changes an answer.
         asked = repr(replace(settings, workers=0, parallel_min_bytes=0))
-        digests = [_digest(f"{asked}\0{q}") for q in quotes]
+        digests = [_digest(f"{asked}\0{kind}\0{q}") for q in quotes]
         missing = [i for i, d in enumerate(digests) if d not in kept]
         found = dict(zip(missing, compute([quotes[i] for i in missing]))) if missing else {}
         for i in missing:

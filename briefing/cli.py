@@ -6,7 +6,7 @@ import contextlib
 import gc
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +15,7 @@ import click
 from briefing import __version__, ci_formats, render
 from briefing import init as new_project
 from briefing.cache import CACHE_NAME, NO_CACHE, open_cache
-from briefing.files import write_atomic
+from briefing.files import input_named, write_atomic
 from briefing.inventory import format_inventory_json, format_inventory_text, load_inventory
 from briefing.lock import LOCK_NAME, Lock, changes, describe_changes, load_lock, load_snapshot, write_lock
 from briefing.models import Diagnostic, Report, Severity
@@ -165,6 +165,29 @@ def _render_report(report: Report, output_format: str, verbose: bool, to_file: b
     return format_text(report, colour=not to_file and _use_colour(), verbose=verbose)
 
 
+_PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _refuse_inputs(directory: Path, claims_file: Path | None, sources_dir: Path | None,
+                   outputs: Iterable[Path], given: bool) -> None:
+    """Refuse an output path that is an input of the project, before anything is read or
+    written (issue 15 §6: `check -o claims.yaml` replaced the claims file). A usage error: exit 2."""
+    claims_path, sources_path = _paths(directory, claims_file, sources_dir)
+    files = {"the claims file": claims_path, "the sources lock": directory / LOCK_NAME}
+    if (directory / "briefing.md").exists():
+        files["the project's briefing.md"] = directory / "briefing.md"
+    folders = {"the templates folder": directory / "templates", "briefing's own templates": _PACKAGE_TEMPLATES}
+    for output in outputs:
+        what = input_named(output, files, folders, {"the sources folder": sources_path})
+        if what is None:
+            continue
+        message = f"'{_display(output)}' is {what}, an input; choose another path (nothing was written)"
+        context = click.get_current_context()
+        if given:
+            raise click.BadParameter(message, context, param_hint="'-o' / '--output'")
+        raise click.UsageError(message, context)
+
+
 def _write_output(output: Path, text: str) -> None:
     try:
         write_atomic(output, text)
@@ -180,8 +203,9 @@ def _write_output(output: Path, text: str) -> None:
               metavar="FORMAT",
               help="text, json, github, sarif or junit.  [default: auto: by the suffix of -o "
                    "(.json, .sarif, .xml), else github when GITHUB_ACTIONS=true, else text]")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report to FILE (atomically); the terminal still gets the summary line.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Write the report to FILE (atomically; a device or FIFO in place; - for stdout); the "
+                   "terminal still gets the summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every verified claim and where it matched.")
 @click.option("--update-lock", is_flag=True,
               help="Accept the sources as they are: rewrite DIRECTORY/sources.lock first.")
@@ -198,6 +222,10 @@ def check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
     Exit status: 0 all claims verified, 1 a claim failed or a source differs from
     the lock, 2 unusable input.
     """
+    if output is not None and str(output) == "-":
+        output = None  # stdout, as without -o
+    if output is not None:
+        _refuse_inputs(directory, claims_file, sources_dir, [output], given=True)
     output_format = _resolve_format(output_format, output)
     _, report = _load_and_check(directory, claims_file, sources_dir, output_format, output, update_lock, no_cache)
     if strict:
@@ -237,6 +265,7 @@ def build(directory: Path, claims_file: Path | None, sources_dir: Path | None,
     """
     formats = tuple(dict.fromkeys(formats or ("pdf",)))
     outputs = _output_paths(directory, formats, output)
+    _refuse_inputs(directory, claims_file, sources_dir, outputs.values(), given=output is not None)
     project, report = _load_and_check(directory, claims_file, sources_dir, no_cache=no_cache)
     if strict:
         report = strict_report(report)

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from briefing.edits import source_words, without_insertions
 from briefing.figures import check_figures
-from briefing.models import CitationResult, Claim, ClaimResult, Status
+from briefing.models import CitationResult, Claim, ClaimResult, Elsewhere, Status
 
 Key = tuple[str, int]  # (claim id, citation number)
 
@@ -70,10 +70,15 @@ class Judge:
                 if not self.unknown[n]:
                     self._judge(n)
 
-    def finish(self, found_in: Mapping[Key, tuple[str, ...]]) -> tuple[ClaimResult, ...]:
-        """Every claim's result, in order, with where each failed quote was found elsewhere."""
-        for key, source_ids in found_in.items():
-            self.results[key] = replace(self.results[key], found_in=source_ids)
+    def finish(self, found_in: Mapping[Key, tuple[str, ...]],
+               elsewhere: Mapping[Key, Elsewhere] | None = None) -> tuple[ClaimResult, ...]:
+        """Every claim's result, in order, with where each failed quote was found elsewhere:
+        exactly (`found_in`), or a close passage of another source (issue 15 §7). Neither
+        changes a verdict."""
+        elsewhere = elsewhere or {}
+        for key in dict.fromkeys([*found_in, *elsewhere]):
+            self.results[key] = replace(self.results[key], found_in=found_in.get(key, ()),
+                                        elsewhere=elsewhere.get(key))
             for n in self._citing(key):
                 self.judged[n] = replace(self.judged[n], citations=self._citations(n))
         return tuple(self.judged[n] for n in range(len(self.claims)))

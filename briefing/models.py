@@ -201,6 +201,17 @@ class Disagreement:
 
 
 @dataclass(frozen=True)
+class Elsewhere:
+    """A passage of another source close to a quote that is far from anything in its own (issue
+    15 §7): the quote was likely misattributed, not made up. An explanation, never a pass."""
+
+    source: str  # source id
+    nearest: Nearest
+    line: int  # file line of the passage
+    page: int = 0  # PDF: the page where the passage starts
+
+
+@dataclass(frozen=True)
 class CitationResult:
     citation: Citation
     status: Status
@@ -216,6 +227,7 @@ class CitationResult:
     nearest_page: int = 0  # PDF: the page where the nearest passage starts
     alterations: tuple[Alteration, ...] = ()  # editorial changes the match accepted (issue 7)
     gaps: tuple[str, ...] = ()  # between consecutive spans: "elision" or "insertion"
+    elsewhere: Elsewhere | None = None  # not found near its source, but close in another (issue 15 §7)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ even these leave open scans the text for itself.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
@@ -44,6 +44,12 @@ SNAP_LIMIT = 32  # farthest a passage end moves to reach a word boundary
 MIN_BATCH = 4  # fewer failed quotes in a source are searched one by one...
 MIN_BATCH_TEXT = 100_000  # ...and so are all those of a smaller source (measured)
 BATCH_CHUNK = 1 << 20  # the batch scans this much at a time, dropping pieces found to be common
+# The whole-text alignment runs a chunk at a time, the first small: a chunk's equally close
+# alignments are all listed, and weighing one costs a Python call (issue 15 §6).
+FIRST_EVERYWHERE_CHUNK = 1 << 12
+EVERYWHERE_CHUNK = 1 << 15
+MAX_TIES = 4096  # equally close alignments weighed for their word boundaries, in all
+SEED_LENGTH = 8  # about a word and a half: rare enough to tell sources apart, short enough to survive edits
 
 
 class _Hit(NamedTuple):
@@ -105,7 +111,7 @@ def _nearest(quote: str, folded: NormalisedText, settings: Settings,
         raise _Unsettled(q)
     if (best is None or _similarity(best.distance, len(q)) < settings.nearest_window_min_similarity) \
             and searches_everywhere(len(q), len(text), settings):
-        best = _search_everywhere(q, text, best)
+        best = _search_everywhere(q, text, best, max(search.floor, _absent(q, text)))
     if best is None:
         return None
     start, end = _snap(text, q, best.start, best.end)
@@ -119,6 +125,23 @@ def _nearest(quote: str, folded: NormalisedText, settings: Settings,
 def searches_everywhere(quote_length: int, text_length: int, settings: Settings = DEFAULT_SETTINGS) -> bool:
     """Whether a quote this long may be aligned on the whole text, when no window is close."""
     return quote_length * text_length <= settings.nearest_max_cells
+
+
+def _absent(q: str, text: str) -> int:
+    """Edits any alignment of a short q needs for its characters that the text lacks (each is
+    substituted or deleted): a figure in a source without digits is settled by these scans."""
+    if len(q) >= 2 * MIN_ANCHOR_LENGTH:  # (a scan per character; longer quotes have pieces)
+        return 0
+    lacks = {c for c in set(q) if c not in text}
+    return sum(c in lacks for c in q)
+
+
+def seeds(quote: str) -> list[str]:
+    """Exact pieces of a quote (folded) that a source with a passage close to it most likely
+    shares: its SEED_LENGTH-character pieces, in two tilings, the second shifted by half. Which
+    other sources may hold a misattributed quote is told by these (issue 15 §7); a quote
+    shorter than one piece has none, as too short to tell a source by."""
+    return list(dict.fromkeys(piece for _, piece in _anchors(fold(quote).strip(), SEED_LENGTH)))
 
 
 def _similarity(distance: int, length: int) -> float:
@@ -340,19 +363,63 @@ class _Search:
         return self.settled()
 
 
-def _search_everywhere(q: str, text: str, best: _Hit | None) -> _Hit | None:
-    """Align on the whole text, looking only for something closer than `best`."""
+def _search_everywhere(q: str, text: str, best: _Hit | None, floor: int = 0) -> _Hit | None:
+    """Align on the whole text, looking only for something closer than `best`.
+
+    No passage has fewer than `floor` edits (what the windows proved), so one that close on
+    word boundaries ends the search.
+    """
     if best is not None and best.distance == 0:
         return best
-    k = best.distance - 1 if best is not None else -1
-    result = edlib.align(_project(q), _projected(text), mode="HW", task="locations", k=k)
-    if result["editDistance"] < 0 or not result["locations"]:
+    found = _align_everywhere(_project(q), _projected(text), best, floor, lambda s, e: _misfit(text, s, e))
+    if found is None:
         return best
     # The projection merges all non-ASCII characters; align the real text around its find.
-    start, end = min(result["locations"], key=lambda loc: _misfit(text, loc[0], loc[1] + 1))
     pad = len(q) // 2 + 20
-    hit = _align(q, text, start - pad, end + 1 + pad)
+    hit = _align(q, text, found.start - pad, found.end + pad)
     return hit if hit is not None and hit.better_than(best) else best
+
+
+def _align_everywhere(q: bytes, text: bytes, best: _Hit | None, floor: int,
+                      misfit: Callable[[int, int], int]) -> _Hit | None:
+    """The first of the closest infix alignments of q in text with the fewest ends inside words
+    (None when none beats `best`), aligned a chunk at a time (issue 15 §6).
+
+    On the whole text at once edlib lists every end of an equally close alignment: for a short
+    quote unlike anything in a 10 MB one-line source, millions of them (1.5 GB, and one Python
+    call each to weigh). A chunk lists at most its own length; the chunks overlap by the longest
+    passage an alignment can span (the quote's length plus as many insertions), so every
+    passage is whole in the chunk that holds its end. Only a closer alignment is asked for
+    once one on word boundaries is found, or once MAX_TIES equal ones were weighed.
+    """
+    reach = 2 * len(q)
+    chunk_max = max(EVERYWHERE_CHUNK, 8 * reach)
+    own: _Hit | None = None
+    weighed, lo, chunk = 0, 0, FIRST_EVERYWHERE_CHUNK
+    while lo < len(text):
+        rival = own or best
+        if rival is not None and (rival.distance < floor or rival.distance == floor and rival.misfit == 0):
+            break  # nothing unseen can beat it
+        ties = own is not None and own.misfit > 0 and weighed < MAX_TIES
+        k = -1 if rival is None else rival.distance - (not ties)
+        if k < 0 and rival is not None:
+            break
+        base, hi = max(0, lo - reach), min(len(text), lo + chunk)
+        result = edlib.align(q, text[base:hi], mode="HW", task="locations", k=k)
+        distance = result["editDistance"]
+        if distance >= 0 and (rival is None or distance <= rival.distance):
+            for start, end in result["locations"]:
+                start, end = base + start, base + end + 1
+                if lo > 0 and end <= lo:
+                    continue  # the previous chunk's: its passage is whole there
+                hit = _Hit(distance, misfit(start, end), start, end)
+                weighed += 1
+                if hit.better_than(own) and (best is None or hit.distance < best.distance):
+                    own = hit
+                if own is not None and (own.misfit == 0 or weighed >= MAX_TIES):
+                    break
+        lo, chunk = hi, min(2 * chunk, chunk_max)
+    return own
 
 
 def _project(text: str) -> bytes:

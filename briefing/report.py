@@ -16,7 +16,9 @@ from briefing.models import (
     CitationResult,
     ClaimResult,
     Diagnostic,
+    Elsewhere,
     FigureReading,
+    Nearest,
     Report,
     Severity,
     Status,
@@ -181,12 +183,29 @@ def _citation_details(report: Report, item: CitationResult, colour: bool) -> lis
             if item.nearest_page else ""
         lines.append(f"source   {path}:{item.nearest_line}{pin}: {quoted(near.passage)} "
                      f"({near.similarity:.0%} similar)")
-        for change in near.changes:
-            lines.append(f"differs  {change_text(change, colour)}")
-            lines.extend(f"         {note}" for note in change.notes)
+        lines.extend(_differences(near, colour))
     for other in item.found_in:
         lines.append(f"note     the exact quote is in '{other}' ({source_path(report, other)}); "
                      f"is that the source you meant?")
+    if item.elsewhere is not None:
+        lines.append(f"note     {did_you_mean(report, item.elsewhere)}")
+        lines.extend(_differences(item.elsewhere.nearest, colour))
+    return lines
+
+
+def did_you_mean(report: Report, elsewhere: Elsewhere) -> str:
+    """A close passage of another source, named (issue 15 §7): a misattribution, not a fabrication."""
+    near = elsewhere.nearest
+    pin = f" (p. {page_label(elsewhere.page, labels_of(report, elsewhere.source))})" if elsewhere.page else ""
+    return (f"did you mean '{elsewhere.source}'? {source_path(report, elsewhere.source)}:{elsewhere.line}{pin} "
+            f"has {quoted(near.passage)} ({near.similarity:.0%} similar)")
+
+
+def _differences(near: Nearest, colour: bool) -> list[str]:
+    lines = []
+    for change in near.changes:
+        lines.append(f"differs  {change_text(change, colour)}")
+        lines.extend(f"         {note}" for note in change.notes)
     return lines
 
 
@@ -345,6 +364,18 @@ def _reading_json(reading: FigureReading) -> dict:
             "passage": reading.passage}
 
 
+def _elsewhere_json(elsewhere: Elsewhere) -> dict:
+    near = elsewhere.nearest
+    return {"source": elsewhere.source, "line": elsewhere.line, "page": elsewhere.page or None,
+            "start": near.span.start, "end": near.span.end, "passage": near.passage,
+            "similarity": round(near.similarity, 4), "distance": near.distance,
+            "diff": _diff_json(near.changes)}
+
+
+def _diff_json(changes: Iterable[WordChange]) -> list[dict]:
+    return [{"kind": ch.kind, "quote": ch.quote, "source": ch.source, "notes": list(ch.notes)} for ch in changes]
+
+
 def _citation_json(report: Report, item: CitationResult) -> dict:
     near = item.nearest
     return {
@@ -369,10 +400,10 @@ def _citation_json(report: Report, item: CitationResult) -> dict:
             "passage": near.passage,
             "similarity": round(near.similarity, 4),
             "distance": near.distance,
-            "diff": [{"kind": ch.kind, "quote": ch.quote, "source": ch.source, "notes": list(ch.notes)}
-                     for ch in near.changes],
+            "diff": _diff_json(near.changes),
         },
         "found_in": list(item.found_in),
+        "elsewhere": None if item.elsewhere is None else _elsewhere_json(item.elsewhere),
         "alterations": [{"kind": a.kind, "quote": a.text, "source": a.source} for a in item.alterations],
         "problem": item.problem or None,
     }

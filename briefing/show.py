@@ -7,7 +7,7 @@ import difflib
 from briefing.edits import describe as describe_alteration
 from briefing.models import CitationResult, ClaimResult, Report, Source, Span, Status
 from briefing.pins import page_label, pin_cite
-from briefing.report import change_text, citation_problem, paint, quoted, source_path
+from briefing.report import change_text, citation_problem, did_you_mean, paint, quoted, source_path
 
 CONTEXT = 2  # lines shown before and after a passage
 _AROUND = 60  # characters shown either side of a passage on a long line
@@ -89,6 +89,9 @@ def _citation(report: Report, item: CitationResult, number: int, count: int, sou
         lines.extend(context(source, near.span, colour))
     for other in item.found_in:
         lines.append(f"  note     the exact quote is in '{other}' ({source_path(report, other)})")
+    if item.elsewhere is not None:  # a close passage of another source (issue 15 §7)
+        lines.append(f"  note     {did_you_mean(report, item.elsewhere)}")
+        lines.extend(f"  differs  {change_text(change, colour)}" for change in item.elsewhere.nearest.changes)
     return "\n".join(lines)
 
 

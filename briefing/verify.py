@@ -15,6 +15,7 @@ from briefing.disagree import ClaimFigure, claim_figures, disagreements, settle
 from briefing.disagree import warnings as disagreement_warnings
 from briefing.edits import CODES as EDIT_CODES
 from briefing.edits import quote_warnings
+from briefing.elsewhere import Candidate, closest, near_elsewhere
 from briefing.hyphenation import (
     HyphenatedText,
     find_hyphenated,
@@ -115,26 +116,30 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
               for ids in _partition(sources, {s: len(keys) for s, keys in by_source.items()}, settings)]
     figures: list[ClaimFigure] = []
 
-    def between(checked: list[tuple[dict[Key, Citation], list[ClaimFigure]]]
-                ) -> tuple[dict[Key, Citation], list[Reading]]:
+    def between(checked: list[tuple[dict[Key, Citation], dict[Key, tuple[str, str]], list[ClaimFigure]]]
+                ) -> tuple[dict[Key, Citation], dict[Key, tuple[str, str]], list[Reading]]:
         # The figures claims state, read by each worker where its quotes matched (issue 7), in
         # briefing order whatever the split; each worker then looks for other values of them in
-        # its own sources, beside the failed quotes.
+        # its own sources, beside the failed quotes (exact, and close for those far from
+        # anything in their own source: issue 15 §7).
         order = {claim.id: i for i, claim in enumerate(briefing.claims)}
-        figures.extend(sorted((f for _, found in checked for f in found),
+        figures.extend(sorted((f for _, _, found in checked for f in found),
                               key=lambda f: (order[f.claim], f.citation, f.reading.span.start)))
-        failed = {key: citation for group_failed, _ in checked for key, citation in group_failed.items()}
-        return failed, [f.reading for f in figures]
+        failed = {key: citation for group_failed, _, _ in checked for key, citation in group_failed.items()}
+        far = {key: wanted for _, group_far, _ in checked for key, wanted in group_far.items()}
+        return failed, far, [f.reading for f in figures]
 
     judge = Judge(briefing.claims, results)
     _, seconds = run_two_phase(groups, between, lambda answer: judge.add(answer[0]))
     found_in: dict[Key, list[str]] = {}
-    for _, hits, _ in seconds:
+    for _, hits, _, _ in seconds:
         for key, source_ids in hits.items():
             found_in.setdefault(key, []).extend(source_ids)
-    claims = judge.finish({key: tuple(sorted(source_ids)) for key, source_ids in found_in.items()})
+    # A quote exact in another source needs no close passage there to be told misattributed.
+    close = {key: near for key, near in closest(near for _, _, near, _ in seconds).items() if key not in found_in}
+    claims = judge.finish({key: tuple(sorted(source_ids)) for key, source_ids in found_in.items()}, close)
     # Where the sources disagree (issue 7): other sources' values for the figures claims state.
-    found = disagreements(figures, settle([f.reading for f in figures], [c for _, _, c in seconds], sources),
+    found = disagreements(figures, settle([f.reading for f in figures], [c for _, _, _, c in seconds], sources),
                           claims, sources)
     claims = tuple(replace(c, disagreements=found[c.claim.id]) if c.claim.id in found else c for c in claims)
     diagnostics = _warnings(briefing, claims, sources)
@@ -190,32 +195,39 @@ class _Group:
         self.settings = settings
         self.results: dict[Key, CitationResult] = {}
 
-    def first(self) -> tuple[dict[Key, Citation], list[ClaimFigure]]:
+    def first(self) -> tuple[dict[Key, Citation], dict[Key, tuple[str, str]], list[ClaimFigure]]:
         """Match this group's quotes and explain those that fail; read the figures of the
         claims whose quotes matched here (issue 7). Between the phases the parent needs only
-        the failed quotes and the figures: the results wait for `second`, so the workers are
-        not kept waiting while the parent unpickles them (0.4 s on the bench)."""
+        the failed quotes, those far from anything in their source (with their source and the
+        text explained: issue 15 §7) and the figures: the results wait for `second`, so the
+        workers are not kept waiting while the parent unpickles them (0.4 s on the bench)."""
         results: dict[Key, CitationResult] = {}
+        far: dict[Key, tuple[str, str]] = {}
         for source_id, keys in self.by_source.items():
             matched = _match_source(source_id, [self.keyed[k] for k in keys], self.index, self.settings)
             failed = [i for i, r in enumerate(matched) if r.status is Status.NOT_FOUND]
-            explained = _explain_failures(source_id, [matched[i] for i in failed], self.index, self.settings)
-            for i, result in zip(failed, explained):
+            explained, texts = _explain_failures(source_id, [matched[i] for i in failed], self.index, self.settings)
+            for n, (i, result) in enumerate(zip(failed, explained)):
                 matched[i] = result
+                if result.status is Status.NOT_FOUND and n in texts and (
+                        len(texts[n]) <= self.settings.nearest_max_quote_chars):  # (else too long to explain)
+                    far[keys[i]] = (source_id, texts[n])
             results.update(zip(keys, matched))
         cited_here = {claim_id for claim_id, _ in results}
         claims = [claim for claim in self.claims if claim.id in cited_here]
         self.results = results
         failed = {key: r.citation for key, r in results.items() if r.status in (Status.MISQUOTED, Status.NOT_FOUND)}
-        return failed, claim_figures(claims, results, self.index.sources)
+        return failed, far, claim_figures(claims, results, self.index.sources)
 
-    def second(self, shared: tuple[Mapping[Key, Citation], list[Reading]]
-               ) -> tuple[dict[Key, CitationResult], dict[Key, list[str]], list[Candidates]]:
+    def second(self, shared: tuple[Mapping[Key, Citation], Mapping[Key, tuple[str, str]], list[Reading]]
+               ) -> tuple[dict[Key, CitationResult], dict[Key, list[str]], dict[Key, list[Candidate]],
+                          list[Candidates]]:
         """This group's results from `first`, where each failed quote is found in this group's
-        sources, and the passages here that may disagree with the figures."""
-        failed, wanted = shared
-        found = self.results, _find_elsewhere(failed, self.index), candidates(wanted, self.index.sources,
-                                                                               self.index.cache)
+        sources, the passages here close to the quotes far from anything in their own, and the
+        passages here that may disagree with the figures."""
+        failed, far, wanted = shared
+        found = (self.results, _find_elsewhere(failed, self.index), near_elsewhere(far, self.index, self.settings),
+                 candidates(wanted, self.index.sources, self.index.cache))
         self.index.cache.flush()
         return found
 
@@ -250,10 +262,12 @@ def _unknown_source(citation: Citation, sources: Mapping[str, Source]) -> Citati
 
 
 def _explain_failures(source_id: str, failures: Sequence[CitationResult], index: SourceIndex,
-                      settings: Settings) -> list[CitationResult]:
+                      settings: Settings) -> tuple[list[CitationResult], dict[int, str]]:
     """Nearest passage and word diff: they explain a failure, they never pass a quote.
 
-    All the failed quotes of one source are searched together (`nearest_passages`).
+    All the failed quotes of one source are searched together (`nearest_passages`). Also the
+    text explained, by failure: the quote, or its first elided part missing from the source
+    (none for a quote whose parts are all there, out of order).
     """
     folded = index.folded(source_id)
     explained = list(failures)
@@ -283,7 +297,7 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
             problem=failures[i].problem or ("" if misquoted else _bounded_search(
                 source_id, text, text != failures[i].citation.quote, folded, settings)),
         )
-    return explained
+    return explained, wanted
 
 
 def _bounded_search(source_id: str, quote: str, part: bool, folded: NormalisedText, settings: Settings) -> str:

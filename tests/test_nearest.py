@@ -283,3 +283,70 @@ def test_any_batch_is_as_close_as_one_by_one(source: str, quotes: list[str]) -> 
         together = nearest_passages(quotes, folded)
     alone = [nearest_passage(quote, folded) for quote in quotes]
     assert [n and n.distance for n in together] == [n and n.distance for n in alone]  # ties may differ
+
+
+# --- issue 15 §6: a short quote unlike anything in a large one-line source ---------------------
+
+
+def _whole_text_choice(q: str, text: str, bound: int) -> tuple[int, int, int] | None:
+    """What aligning on the whole text at once chose (the search before issue 15): of every
+    location at the least distance, the first with the fewest ends inside words."""
+    result = nearest.edlib.align(q.encode(), text.encode(), mode="HW", task="locations", k=bound)
+    if result["editDistance"] < 0:
+        return None
+    start, end = min(((s, e + 1) for s, e in result["locations"]), key=lambda loc: nearest._misfit(text, *loc))
+    return result["editDistance"], start, end
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="ab .", min_size=1, max_size=300), st.text(alphabet="abc .", min_size=1, max_size=8),
+       st.integers(-1, 4))
+def test_aligning_in_chunks_chooses_what_the_whole_text_does(text: str, q: str, bound: int) -> None:
+    best = None if bound < 0 else nearest._Hit(bound + 1, 1, 0, 0)
+    with mock.patch.multiple(nearest, FIRST_EVERYWHERE_CHUNK=2, EVERYWHERE_CHUNK=4):  # many chunk ends
+        found = nearest._align_everywhere(q.encode(), text.encode(), best, 0, lambda s, e: nearest._misfit(text, s, e))
+    assert (found and (found.distance, found.start, found.end)) == _whole_text_choice(q, text, bound)
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        pytest.param("the of and not " * 70_000, "613", id="one-line-prose-no-digits"),
+        pytest.param("ab" * 500_000, "613", id="one-word-of-a-million-letters"),
+        pytest.param("\u4e00\u4e8c" * 500_000, "qzq", id="no-word-boundaries-not-ascii"),
+        pytest.param("the of and not\n" * 70_000, "qzq", id="many-short-lines"),
+    ],
+)
+def test_a_short_quote_unlike_the_source_weighs_few_alignments(monkeypatch: pytest.MonkeyPatch, text: str,
+                                                               quote: str) -> None:
+    # Aligned on the whole 1 MB at once, every position ties: a million locations listed and
+    # weighed one Python call each (5.7 s and 524 MB at 3.3 MB). Counted, not timed.
+    weighed: list[int] = []
+    listed: list[int] = []
+    misfit, align = nearest._misfit, nearest.edlib.align
+
+    def counted_misfit(*args: object) -> int:
+        weighed.append(1)
+        return misfit(*args)
+
+    def counted_align(*args: object, **kwargs: object) -> dict:
+        result = align(*args, **kwargs)
+        listed.append(len(result["locations"]))
+        return result
+    monkeypatch.setattr(nearest, "_misfit", counted_misfit)
+    monkeypatch.setattr(nearest.edlib, "align", counted_align)
+    found = nearest_passage(quote, normalise(text))
+    assert found is not None and found.similarity == 0.0
+    assert len(weighed) <= nearest.MAX_TIES + 100
+    assert max(listed) <= 2 * nearest.EVERYWHERE_CHUNK
+    assert sum(listed) <= nearest.MAX_TIES + 2 * nearest.EVERYWHERE_CHUNK
+
+
+@pytest.mark.parametrize(("quote", "text", "edits"), [
+    pytest.param("613", "the of and not", 3, id="a-figure-in-a-source-without-digits"),
+    pytest.param("6a3", "the of and not", 2, id="each-missing-character-counts"),
+    pytest.param("qzq", "quiz", 0, id="every-character-there"),
+    pytest.param("a" * 12 + "9", "aaa", 0, id="long-enough-to-have-pieces"),
+])
+def test_characters_the_source_lacks_each_cost_an_edit(quote: str, text: str, edits: int) -> None:
+    assert nearest._absent(quote, text) == edits

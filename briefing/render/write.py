@@ -39,6 +39,7 @@ from urllib.request import url2pathname
 
 import jinja2
 
+from briefing.files import in_place, write_in_place, write_target
 from briefing.render.document import Document
 from briefing.render.refdoc import with_draft_header
 
@@ -356,8 +357,12 @@ _CHUNK = 1024 * 1024
 
 def temp_path(path: Path) -> Path:
     """A fresh hidden name beside `path`: same filesystem (so os.replace is atomic), and unique
-    per process and call, so concurrent builds into one folder never write the same file."""
-    return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(6)}.tmp")
+    per process and call, so concurrent builds into one folder never write the same file.
+
+    For a device or a FIFO, which `commit` writes in place, in the temporary folder instead:
+    a device's folder (/dev) is no place for a file (issue 15 §6)."""
+    folder = Path(tempfile.gettempdir()) if in_place(path) else write_target(path).parent
+    return folder / f".{path.name}.{os.getpid()}-{secrets.token_hex(6)}.tmp"
 
 
 def write_new(path: Path, data: bytes) -> None:
@@ -397,7 +402,13 @@ def stage(path: Path, data: bytes) -> Path:
 
 
 def commit(staged: Path, path: Path) -> None:
-    os.replace(staged, path)
+    """Move the staged file over `path`; into a device or FIFO, copy it there (a rename would
+    put a regular file in its place: as root, over /dev/null)."""
+    if in_place(path):
+        write_in_place(path, staged.read_bytes())
+        staged.unlink()
+        return
+    os.replace(staged, write_target(path))  # through a link, the file it leads to: the link stays
 
 
 def sync_folder(folder: Path) -> None:
