@@ -178,6 +178,17 @@ class Alteration:
 
 
 @dataclass(frozen=True)
+class Caution:
+    """An edit or elision of a verified quote that may turn its meaning (issues 7 and 15 §4):
+    the warning the report gives, and the statement its footnote prints."""
+
+    code: str  # "quote.elision-hides", "quote.insertion-adds", ...
+    message: str  # what the report says after "claim 'x', quote from 's': "
+    hint: str
+    statement: str  # a few words for the footnote: "[not] inserted by the author", "omitted: “nothing”"
+
+
+@dataclass(frozen=True)
 class FigureReading:
     """One source's statement of a quantity: the figure, what it counts, and where it says so."""
 
@@ -216,6 +227,7 @@ class CitationResult:
     nearest_page: int = 0  # PDF: the page where the nearest passage starts
     alterations: tuple[Alteration, ...] = ()  # editorial changes the match accepted (issue 7)
     gaps: tuple[str, ...] = ()  # between consecutive spans: "elision" or "insertion"
+    cautions: tuple[Caution, ...] = ()  # what its edits and elisions may change (issue 15 §4)
 
 
 @dataclass(frozen=True)
