@@ -111,26 +111,39 @@ def _elision_cautions(item: CitationResult, source: Source, i: int) -> list[Caut
     omitted = source.text[start:end]
     lines = f"line {item.lines[i]}" if item.lines[i] == item.lines[i + 1] else \
         f"lines {item.lines[i]}\u2013{item.lines[i + 1]}"
-    found: list[Caution] = []
     words = hidden_words(omitted)
+    joins = joins_sentences(source.text, start, end)
+    far = len(omitted) > ELISION_FAR
+    statement = _omission(words, _shown(omitted) if joins else "", len(omitted) if far else 0)
+    found: list[Caution] = []
     if words:
         found.append(Caution(
             HIDES, f"the omitted text ({lines}) contains {_listed(words)}",
-            "quote the omitted words too, or make sure the claim does not turn on them",
-            f"omitted: {_listed(words)}"))
-    if joins_sentences(source.text, start, end):
-        shown = _shown(omitted)
+            "quote the omitted words too, or make sure the claim does not turn on them", statement))
+    if joins:
         found.append(Caution(
             SPANS_SENTENCES, f"the elision ({lines}) joins two sentences: the part before it stops "
-            f"mid-sentence, and the omitted text \u201c{shown}\u201d runs past that sentence's end",
+            f"mid-sentence, and the omitted text \u201c{_shown(omitted)}\u201d runs past that sentence's end",
             "end the quoted part where its sentence ends, or quote each sentence in its own citation",
-            f"omitted: \u201c{shown}\u201d, across a sentence end"))
-    if len(omitted) > ELISION_FAR:
+            statement))
+    if far:
         found.append(Caution(
             FAR, f"the kept parts are {len(omitted):,} characters apart ({lines}; more than {ELISION_FAR})",
-            "quote each passage in its own citation, or make sure they belong together",
-            f"omitted: {len(omitted):,} characters between the quoted parts"))
+            "quote each passage in its own citation, or make sure they belong together", statement))
     return found
+
+
+def _omission(words: Sequence[str], across: str, far: int) -> str:
+    """One statement for the footnote about one elision: what it hides, whether it crosses a
+    sentence end, how much it leaves out ("omitted: “nothing”, across a sentence end (“…”)")."""
+    if words:
+        statement = f"omitted: {_listed(words)}" + (f", across a sentence end (\u201c{across}\u201d)"
+                                                    if across else "")
+    elif across:
+        statement = f"omitted across a sentence end: \u201c{across}\u201d"
+    else:
+        return f"omitted: {far:,} characters between the quoted parts" if far else ""
+    return statement + (f"; {far:,} characters left out" if far else "")
 
 
 def joins_sentences(text: str, start: int, end: int) -> bool:
@@ -218,7 +231,7 @@ def _judge_insertion(text: str, stands: str, around: str, exact: bool) -> list[C
     if hidden:
         found.append(Caution(
             INSERTION_HIDES, f"\u201c{text}\u201d {where} \u201c{around}\u201d, which contains {_listed(hidden)}",
-            "quote the source's own words, or make sure the insertion keeps their meaning", statement))
+            "quote the source's own words, or make sure the insertion keeps their meaning", statement, text))
     stated = {qualifier_key(q) for q in qualifiers(stands)}
     added = [q for q in dict.fromkeys(qualifiers(inner)) if qualifier_key(q) not in stated]
     if added:
@@ -227,7 +240,7 @@ def _judge_insertion(text: str, stands: str, around: str, exact: bool) -> list[C
             INSERTION_ADDS, f"the insertion \u201c{text}\u201d adds {_listed(added)}, which the source does "
             f"not have there{has}",
             "a negation or qualifier must be the source's own word: quote it, or say it in the claim's text",
-            statement))
+            statement, text))
     inserted = {_stem(v) for v in _WORD.findall(inner)}
     replaced = [w for w in _content_words(stands) if _stem(w) not in inserted]
     if replaced:
@@ -236,7 +249,7 @@ def _judge_insertion(text: str, stands: str, around: str, exact: bool) -> list[C
             INSERTION_REPLACES, f"the insertion \u201c{text}\u201d {where} \u201c{stands}\u201d{which}: an "
             "insertion may name what a word such as \u201cit\u201d or \u201cthis\u201d refers to, not put "
             "other words in the source's place",
-            "quote the source's own words, and say who or what it means in the claim's text", statement))
+            "quote the source's own words, and say who or what it means in the claim's text", statement, text))
     return found
 
 

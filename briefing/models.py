@@ -186,6 +186,7 @@ class Caution:
     message: str  # what the report says after "claim 'x', quote from 's': "
     hint: str
     statement: str  # a few words for the footnote: "[not] inserted by the author", "omitted: “nothing”"
+    insertion: str = ""  # the insertion it is about, as written ("[not]"); "" for an elision
 
 
 @dataclass(frozen=True)

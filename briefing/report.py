@@ -210,6 +210,7 @@ def _verified_block(report: Report, result: ClaimResult, colour: bool) -> str:
         folds = f" (folds: {', '.join(item.folds)})" if item.folds else ""
         lines.append(f"    {where}{pin}{folds}")
         lines.extend(f"      edited: {describe_alteration(a)}" for a in item.alterations)
+        lines.extend(f"      caution: {visible(c.statement)}" for c in item.cautions)  # issue 15 §4
     return "\n".join(lines)
 
 
@@ -374,5 +375,7 @@ def _citation_json(report: Report, item: CitationResult) -> dict:
         },
         "found_in": list(item.found_in),
         "alterations": [{"kind": a.kind, "quote": a.text, "source": a.source} for a in item.alterations],
+        # What an edit or elision may turn, as the footnote states it (issue 15 §4).
+        "cautions": [{"code": c.code, "statement": c.statement} for c in item.cautions],
         "problem": item.problem or None,
     }
