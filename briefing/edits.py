@@ -53,7 +53,7 @@ QUALIFIERS = (
     "deny", "denies", "denied", "denying", "denial", "refuse", "refuses", "refused", "refusing",
     "refusal", "reject", "rejects", "rejected", "rejecting", "refute", "refutes", "refuted",
     "false", "falsely", "untrue", "unfounded", "baseless", "fail to", "fails to", "failed to",
-    "failing to", "lack", "lacks", "lacked", "lacking",
+    "failing to", "lack of", "lack", "lacks", "lacked", "lacking",
     # hedges and doubt
     "alleged", "allegedly", "reportedly", "purportedly", "supposedly", "so-called",
     "unconfirmed", "unverified", "disputed", "possibly", "perhaps", "probably",
