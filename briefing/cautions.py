@@ -67,6 +67,10 @@ _WORD = re.compile(r"[^\W_]+(?:['\u2019\u02bc][^\W_]+)*")
 # Where the words an edge insertion stands in for stop: a clause or sentence mark, or a blank line.
 _CLAUSE_MARK = re.compile(r"[,;:()\[\]\"\u201c\u201d\u00ab\u00bb\u2014\u2013.!?\u2026]|\n[ \t\u00a0\r]*\n")
 _SENTENCE_MARK = re.compile(r"[.!?\u2026]|\n[ \t\u00a0\r]*\n")
+# Pieces of a word that turn it around, which an insertion may glue on: "[un]lawful", "care[less]".
+NEGATING_PREFIXES = frozenset({"un", "in", "im", "il", "ir", "dis", "non", "an", "anti", "mis", "counter"})
+NEGATING_SUFFIXES = frozenset({"less", "n't", "n\u2019t", "not"})
+_GLUED = re.compile(r"(?P<before>[^\W\d_]?)(?P<mark>\[[^\[\]]+\])(?P<after>[^\W\d_]?)")
 _REACH = 240  # characters read beside a kept part for what an edge insertion stands in for
 _SHOWN = 80  # characters of omitted text a message shows, the middle cut beyond that
 
@@ -191,11 +195,26 @@ def _insertion_cautions(item: CitationResult, source: Source) -> list[Caution]:
         if alteration.kind != "insertion":
             continue
         exact = not aligned or edited.at_joint[k] >= 0  # type: ignore[union-attr]
-        if exact:
+        glued = alteration.text in _glued(item.citation.quote)
+        if exact or glued:  # a piece glued onto a word stands in for nothing beside it
             stands, around = alteration.source, alteration.source
         else:
             stands, around = _edge(source.text, item, edited.beside[k], alteration)  # type: ignore[union-attr]
-        found += _judge_insertion(alteration.text, stands, around, exact)
+        found += _judge_insertion(alteration.text, stands, around, exact or glued,
+                                  alteration.text in _glued(item.citation.quote, negating=True))
+    return found
+
+
+def _glued(quote: str, negating: bool = False) -> set[str]:
+    """Insertions glued to a word (`negating`: those that turn it around, "[un]lawful",
+    "care[less]", "did[n't]")."""
+    found: set[str] = set()
+    for mark in _GLUED.finditer(quote):
+        piece = _inner(mark["mark"]).strip().lower().strip("-")
+        if not negating and (mark["after"] or mark["before"]):
+            found.add(mark["mark"])
+        elif (mark["after"] and piece in NEGATING_PREFIXES) or (mark["before"] and piece in NEGATING_SUFFIXES):
+            found.add(mark["mark"])
     return found
 
 
@@ -219,8 +238,9 @@ def _edge(text: str, item: CitationResult, beside: tuple[int, int], alteration: 
     return "", ""
 
 
-def _judge_insertion(text: str, stands: str, around: str, exact: bool) -> list[Caution]:
-    """Cautions for one insertion: what it hides, what negation it adds, whom it replaces."""
+def _judge_insertion(text: str, stands: str, around: str, exact: bool, negates: bool) -> list[Caution]:
+    """Cautions for one insertion: what it hides, what negation it adds (`negates`: it is glued to
+    a word as a prefix or suffix that turns it around), whom it replaces or adds."""
     inner = _inner(text)
     kept = {qualifier_key(q) for q in qualifiers(inner)}
     found: list[Caution] = []
@@ -234,6 +254,8 @@ def _judge_insertion(text: str, stands: str, around: str, exact: bool) -> list[C
             "quote the source's own words, or make sure the insertion keeps their meaning", statement, text))
     stated = {qualifier_key(q) for q in qualifiers(stands)}
     added = [q for q in dict.fromkeys(qualifiers(inner)) if qualifier_key(q) not in stated]
+    if negates and inner.strip() not in added:
+        added.append(inner.strip())
     if added:
         has = f" (it has \u201c{stands}\u201d)" if stands else ""
         found.append(Caution(
@@ -241,10 +263,15 @@ def _judge_insertion(text: str, stands: str, around: str, exact: bool) -> list[C
             f"not have there{has}",
             "a negation or qualifier must be the source's own word: quote it, or say it in the claim's text",
             statement, text))
+    # Where the source names someone or something, the insertion keeps to those words: it may
+    # neither put others in their place nor add others beside them ("[Rebels and the army]").
+    named = _content_words(stands)
     inserted = {_stem(v) for v in _WORD.findall(inner)}
-    replaced = [w for w in _content_words(stands) if _stem(w) not in inserted]
-    if replaced:
-        which = "" if len(replaced) == len(_WORD.findall(stands)) else f", replacing {_listed(replaced)}"
+    replaced = [w for w in named if _stem(w) not in inserted]
+    extra = [w for w in _content_words(inner) if _stem(w) not in {_stem(v) for v in named}] if named else []
+    if replaced or extra:
+        which = (f", adding {_listed(extra)}" if not replaced else
+                 "" if len(replaced) == len(_WORD.findall(stands)) else f", replacing {_listed(replaced)}")
         found.append(Caution(
             INSERTION_REPLACES, f"the insertion \u201c{text}\u201d {where} \u201c{stands}\u201d{which}: an "
             "insertion may name what a word such as \u201cit\u201d or \u201cthis\u201d refers to, not put "

@@ -57,6 +57,9 @@ QUALIFIERS = (
     # hedges and doubt
     "alleged", "allegedly", "reportedly", "purportedly", "supposedly", "so-called",
     "unconfirmed", "unverified", "disputed", "possibly", "perhaps", "probably",
+    # certainty, whose insertion asserts more than the source ("[undisputed]")
+    "undisputed", "indisputably", "undeniable", "undeniably", "unquestionably", "certainly",
+    "definitely",
     # quantity and order
     "few", "fewer", "almost", "nearly", "first",
 )
@@ -90,7 +93,7 @@ _QUALIFIER = re.compile(
 def qualifier_key(word: str) -> str:
     """One spelling per qualifier, so "didn't" in a source and "[did not]" in a quote compare equal."""
     key = " ".join(word.lower().split())
-    if key == "cannot" or key in _BARE_CONTRACTIONS or re.fullmatch(rf"\w+n[{_APOSTROPHES}]t", key):
+    if key == "cannot" or key in _BARE_CONTRACTIONS or re.fullmatch(rf"\w*n[{_APOSTROPHES}]t", key):
         return "not"
     return key
 

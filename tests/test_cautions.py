@@ -82,6 +82,18 @@ ADDS, REPLACES, HIDES_INS = "quote.insertion-adds", "quote.insertion-replaces", 
                  id="faithful: a name for a demonstrative (the example)"),
     pytest.param("It was [in 2012] that they met", "It was last year that they met.", [],
                  id="faithful: a date for a word that points by context"),
+    pytest.param("[Rebels and the army] shelled the town", "Rebels shelled the town.", [REPLACES],
+                 id="a second agent beside the source's"),
+    pytest.param("[The rebels] shelled the town", "Rebels shelled the town.", [],
+                 id="faithful: the source's agent with an article"),
+    pytest.param("[The Azerbaijani army] shelled the town", "The army shelled the town.", [REPLACES],
+                 id="more said of the agent than the source says"),
+    pytest.param("the act was [un]lawful", "the act was lawful.", [ADDS], id="a negating prefix glued on"),
+    pytest.param("it was [non-]violent", "it was violent.", [ADDS], id="a negating prefix with a hyphen"),
+    pytest.param("he did[n't] approve", "he did approve it.", [ADDS], id="a contraction glued on"),
+    pytest.param("it was care[less]", "it was care for them.", [ADDS], id="a negating suffix glued on"),
+    pytest.param("they agree[d] with it", "they agree with it.", [], id="faithful: a tense glued on"),
+    pytest.param("the [undisputed] leader", "the leader.", [ADDS], id="certainty added"),
 ])
 def test_insertions(quote: str, text: str, expected: list[str]) -> None:
     assert codes(quote, text) == expected
