@@ -89,9 +89,12 @@ def citation_cautions(item: CitationResult, source: Source) -> tuple[Caution, ..
 
 def with_cautions(result: ClaimResult, sources: Mapping[str, Source]) -> ClaimResult:
     """The claim's result with each verified citation's cautions attached."""
-    citations = tuple(replace(item, cautions=citation_cautions(item, sources[item.citation.source]))
-                      if item.citation.source in sources else item for item in result.citations)
-    return replace(result, citations=citations)
+    found = [citation_cautions(item, sources[item.citation.source]) if item.citation.source in sources else ()
+             for item in result.citations]
+    if not any(found):
+        return result
+    return replace(result, citations=tuple(replace(item, cautions=cautions) if cautions else item
+                                           for item, cautions in zip(result.citations, found)))
 
 
 def caution_warnings(claims_path: str, result: ClaimResult) -> list[Diagnostic]:

@@ -81,11 +81,34 @@ _MARKS = re.compile(
 )
 _WORD_REST = re.compile(rf"{_LETTER}*")
 _LAST_WORD = re.compile(r"\S+$")
-# "No." before a number is an abbreviation ("Resolution No. 48"), not a negation. Longer phrases
-# come first, so "no one" is read before "no".
+
+
+def _trie(words: list[str]) -> str:
+    """One regex for many words, as a trie: each position tries one branch per next letter
+    instead of every word in turn (about five times faster than an alternation of 100 words).
+    The longest word wins where one is a prefix of another ("no one" before "no")."""
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [(r"\s+" if char == " " else re.escape(char)) + emit(child)
+                    for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        if "" not in node:
+            return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{'|'.join(branches)})?"
+
+    return emit(tree)
+
+
+# "No." before a number is an abbreviation ("Resolution No. 48"), not a negation.
 _QUALIFIER = re.compile(
-    r"\b(?:" + "|".join(r"\s+".join(map(re.escape, q.split())) for q in sorted(
-        (*(q for q in QUALIFIERS if q != "no"), *_BARE_CONTRACTIONS), key=len, reverse=True))
+    r"\b(?:" + _trie([q for q in (*QUALIFIERS, *_BARE_CONTRACTIONS) if q != "no"])
     + r"|no(?!\.\s*\d))\b"
     rf"|\b[^\W\d_]+n[{_APOSTROPHES}]t\b", re.IGNORECASE)
 

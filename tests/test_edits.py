@@ -139,6 +139,10 @@ def test_the_fewest_replaced_words_win() -> None:
     pytest.param("Resolution No. 48 was adopted", ["48"], id="No. before a number is no negation"),
     pytest.param("a notable knot, nobodyish", [], id="whole words only"),
     pytest.param("nothing known, nobody came", ["nothing", "nobody"], id="negative pronouns (issue 15)"),
+    pytest.param("no one came, none, nonentity, nothing; not notable", ["no one", "none", "nothing", "not"],
+                 id="the longest qualifier wins, on word edges (issue 15)"),
+    pytest.param("a lack of food, lacking, it failed\n to act", ["lack of", "lacking", "failed to"],
+                 id="phrases across any white space (issue 15)"),
 ])
 def test_hidden_words(text: str, words: list[str]) -> None:
     assert hidden_words(text) == words
