@@ -32,6 +32,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from briefing.diff import is_invisible
 from briefing.edits import ELISION_FAR, hidden_words, parse_edits, qualifier_key, qualifiers
 from briefing.figures import find_figures
 from briefing.models import (
@@ -167,9 +168,15 @@ def joins_sentences(text: str, start: int, end: int) -> bool:
     return any(c.isalnum() for c in text[start:max(start, first.start)])
 
 
+def _printable(text: str) -> str:
+    """Source text for a message or a note: an invisible character (a bidi override that would
+    reorder the line) is named, never printed."""
+    return "".join(f"<U+{ord(c):04X}>" if is_invisible(c) else c for c in text)
+
+
 def _shown(omitted: str) -> str:
     """The omitted text on one line; past _SHOWN characters, its first and last words around "…"."""
-    words = omitted.split()
+    words = _printable(omitted).split()
     if len(" ".join(words)) <= _SHOWN:
         return " ".join(words)
     head: list[str] = []
@@ -245,6 +252,7 @@ def _judge_insertion(text: str, stands: str, around: str, exact: bool, negates: 
     """Cautions for one insertion: what it hides, what negation it adds (`negates`: it is glued to
     a word as a prefix or suffix that turns it around), whom it replaces or adds."""
     inner = _inner(text)
+    stands, around = _printable(stands), _printable(around)
     kept = {qualifier_key(q) for q in qualifiers(inner)}
     found: list[Caution] = []
     hidden = [w for w in hidden_words(around) if qualifier_key(w) not in kept

@@ -203,6 +203,11 @@ def test_the_sentence_warning_and_note_name_the_omitted_text() -> None:
     assert statements(quote, text) == ["omitted across a sentence end: \u201cpraised the volunteers. Rebels\u201d"]
 
 
+def test_an_invisible_character_in_the_omitted_text_is_named_not_printed() -> None:
+    quote, text = "The government [...] shelled the town.", "The government \u202epraised them. Rebels shelled the town."
+    assert statements(quote, text) == ["omitted across a sentence end: \u201c<U+202E>praised them. Rebels\u201d"]
+
+
 def test_one_elision_gets_one_statement_for_everything_it_does() -> None:
     text = "The town had 63 houses. Rebels " + "shelled it for days " * 20 + "and left."
     quote = "The town had [...] and left."
