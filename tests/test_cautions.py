@@ -352,7 +352,7 @@ def note_texts(quote: str, text: str) -> tuple[list[str], str]:
 def test_the_note_carries_the_statement(quote: str, text: str, line: str) -> None:
     lines, statement = note_texts(quote, text)
     assert lines[1:] == [f"\u201c{quote}\u201d", line]
-    assert statement.endswith("1 note marked \u201cCaution\u201d name words the author inserted or left out "
+    assert statement.endswith("1 note marked \u201cCaution\u201d names words the author inserted or left out "
                               "that may change what a quote says.")
 
 

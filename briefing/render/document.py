@@ -414,8 +414,9 @@ def _verification(briefing: Briefing, report: Report, notes: list[NoteRecord], d
                      "its source, and every figure in a claim is backed by its quotes.")
         cautioned = sum(1 for n in notes if n.caution)
         if cautioned:  # issue 15 §4: "verbatim" is not the whole story for these
-            statement += (f" {_count(cautioned, 'note')} marked “{CAUTION[:-1]}” name words the "
-                          "author inserted or left out that may change what a quote says.")
+            statement += (f" {_count(cautioned, 'note')} marked “{CAUTION[:-1]}” "
+                          f"{'names' if cautioned == 1 else 'name'} words the author inserted or left out "
+                          "that may change what a quote says.")
     else:
         statement = (f"{ok_claims} of {_count(len(claims), 'claim')} and {ok_quotes} of "
                      f"{_count(len(notes), 'quote')} were verified {against}. "
