@@ -171,7 +171,7 @@ def joins_sentences(text: str, start: int, end: int) -> bool:
 def _printable(text: str) -> str:
     """Source text for a message or a note: an invisible character (a bidi override that would
     reorder the line) is named, never printed."""
-    return "".join(f"<U+{ord(c):04X}>" if is_invisible(c) else c for c in text)
+    return "".join(f"<U+{ord(c):04X}>" if is_invisible(c) and not c.isspace() else c for c in text)
 
 
 def _shown(omitted: str) -> str:

@@ -210,7 +210,8 @@ def _verified_block(report: Report, result: ClaimResult, colour: bool) -> str:
         folds = f" (folds: {', '.join(item.folds)})" if item.folds else ""
         lines.append(f"    {where}{pin}{folds}")
         lines.extend(f"      edited: {describe_alteration(a)}" for a in item.alterations)
-        lines.extend(f"      caution: {visible(c.statement)}" for c in item.cautions)  # issue 15 §4
+        lines.extend(f"      caution: {visible(statement)}"  # issue 15 §4
+                     for statement in dict.fromkeys(c.statement for c in item.cautions))
     return "\n".join(lines)
 
 

@@ -68,7 +68,8 @@ def _citation(report: Report, item: CitationResult, number: int, count: int, sou
     path = source_path(report, cite.source)
     if ok and source is not None:
         lines.extend(f"  edited   {describe_alteration(a)}" for a in item.alterations)
-        lines.extend(f"  caution  {visible(c.statement)}" for c in item.cautions)  # issue 15 §4
+        lines.extend(f"  caution  {visible(statement)}"  # issue 15 §4
+                     for statement in dict.fromkeys(c.statement for c in item.cautions))
         if item.pages:
             lines.append(f"  pages    {pin_cite(item.pages, labels=source.page_labels)}")
         folds = f" (folds: {', '.join(item.folds)})" if item.folds else ""

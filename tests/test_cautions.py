@@ -206,6 +206,9 @@ def test_the_sentence_warning_and_note_name_the_omitted_text() -> None:
 def test_an_invisible_character_in_the_omitted_text_is_named_not_printed() -> None:
     quote, text = "The government [...] shelled the town.", "The government \u202epraised them. Rebels shelled the town."
     assert statements(quote, text) == ["omitted across a sentence end: \u201c<U+202E>praised them. Rebels\u201d"]
+    # (line breaks are white space, shown as one space)
+    assert statements("The report [...] shelled the town", "The report was long\n\nRebels shelled the town") == [
+        "omitted across a sentence end: \u201cwas long Rebels\u201d"]
 
 
 def test_one_elision_gets_one_statement_for_everything_it_does() -> None:
