@@ -169,6 +169,7 @@ def _parse_text(text: str, path: str) -> Result:
         reader.word(problem)
     reader.duplicate_ids(root)
     reader.invisible_chars(root, text)
+    reader.escaped_controls(root, text)
     diagnostics = tuple(sorted(reader.diagnostics, key=lambda d: (d.location.line, d.location.col)
                                if d.location else (0, 0)))
     return (None if diagnostics else reader.briefing(root)), diagnostics

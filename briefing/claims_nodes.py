@@ -34,6 +34,11 @@ _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 # ("6<ZWSP>13"). A quote keeps them: it then fails against its source, which names them.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _READ_FIELDS = ("title", "summary", "heading", "text")
+# Control characters a double-quoted value can hold only through an escape ("\0", "\x07",
+# "\u001b"): the raw characters are refused with the file (`claims._CONTROL`). None can be
+# printed, and a NUL reached the HTML as written (issue 15 §6); tab and line ends stay.
+_CONTROL_VALUE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_NAMED_ESCAPES = {0x00: "0", 0x07: "a", 0x08: "b", 0x0b: "v", 0x0c: "f", 0x1b: "e", 0x85: "N"}
 _TOP = "the claims file"  # the owner of top-level keys, as messages name it
 ALIAS_MESSAGE = "YAML aliases and anchors are not allowed in claims files"
 MAX_REPEATS = 20  # anchors or control characters reported one by one (anchors then summed up)
@@ -56,6 +61,15 @@ def char_location(text: str, offset: int, path: str) -> Location:
     start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset))
     line = text.count("\n", 0, offset) + text.count("\r", 0, offset) - text.count("\r\n", 0, offset) + 1
     return Location(path, line, offset - start)
+
+
+def _escape_of(c: str) -> re.Pattern[str]:
+    """A YAML escape that writes `c`, not itself escaped ("\\0" is a backslash and a zero)."""
+    code = ord(c)
+    forms = [f"x(?i:{code:02x})", f"u(?i:{code:04x})", f"U(?i:{code:08x})"]
+    if code in _NAMED_ESCAPES:
+        forms.append(_NAMED_ESCAPES[code])
+    return re.compile(r"(?<!\\)(?:\\\\)*(\\(?:" + "|".join(forms) + "))")
 
 
 def _kind(node: Node) -> str:
@@ -305,6 +319,34 @@ class ClaimsReader:
                     "claims.invisible-char", f"'{key}' holds the invisible character U+{ord(c):04X} {name}, "
                     "which changes how the text shows", where,
                     "delete it (it is usually pasted in from a PDF or a web page)"))
+
+    def escaped_controls(self, root: Node, text: str) -> None:
+        """Refuse a control character in any value, as bidi controls are refused (issue 15 §6)."""
+        stack: list[tuple[str, Node]] = [("", root)]
+        seen: set[int] = set()
+        found = 0
+        while stack and found < MAX_REPEATS:
+            key, node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node, MappingNode):
+                for key_node, value in reversed(node.value):
+                    stack += [(_text(key_node) if isinstance(key_node, ScalarNode) else key, value),
+                              ("", key_node)]
+            elif isinstance(node, SequenceNode):
+                stack += [(key, item) for item in reversed(node.value)]
+            elif isinstance(node, ScalarNode) and (bad := _CONTROL_VALUE.search(node.value)):
+                found += 1
+                c = bad.group()
+                escape = _escape_of(c).search(text, node.start_mark.index, node.end_mark.index)
+                where = (char_location(text, escape.start(1), self.path) if escape and self.starts is None
+                         else self.location(node))
+                written = f" (written as \"{escape.group(1)}\")" if escape else ""
+                owner = f"'{key}'" if key else "a key"
+                self.diagnostics.append(Diagnostic(
+                    "claims.control-char", f"{owner} holds the control character U+{ord(c):04X}{written}, "
+                    "which cannot be printed", where, "delete it; write the character itself if one was meant"))
 
     @staticmethod
     def _items(node: Node, key: str, seen: set[int]) -> list[Node]:

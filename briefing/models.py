@@ -178,6 +178,18 @@ class Alteration:
 
 
 @dataclass(frozen=True)
+class Caution:
+    """An edit or elision of a verified quote that may turn its meaning (issues 7 and 15 §4):
+    the warning the report gives, and the statement its footnote prints."""
+
+    code: str  # "quote.elision-hides", "quote.insertion-adds", ...
+    message: str  # what the report says after "claim 'x', quote from 's': "
+    hint: str
+    statement: str  # a few words for the footnote: "[not] inserted by the author", "omitted: “nothing”"
+    insertion: str = ""  # the insertion it is about, as written ("[not]"); "" for an elision
+
+
+@dataclass(frozen=True)
 class FigureReading:
     """One source's statement of a quantity: the figure, what it counts, and where it says so."""
 
@@ -228,6 +240,7 @@ class CitationResult:
     alterations: tuple[Alteration, ...] = ()  # editorial changes the match accepted (issue 7)
     gaps: tuple[str, ...] = ()  # between consecutive spans: "elision" or "insertion"
     elsewhere: Elsewhere | None = None  # not found near its source, but close in another (issue 15 §7)
+    cautions: tuple[Caution, ...] = ()  # what its edits and elisions may change (issue 15 §4)
 
 
 @dataclass(frozen=True)

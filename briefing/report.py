@@ -229,6 +229,8 @@ def _verified_block(report: Report, result: ClaimResult, colour: bool) -> str:
         folds = f" (folds: {', '.join(item.folds)})" if item.folds else ""
         lines.append(f"    {where}{pin}{folds}")
         lines.extend(f"      edited: {describe_alteration(a)}" for a in item.alterations)
+        lines.extend(f"      caution: {visible(statement)}"  # issue 15 §4
+                     for statement in dict.fromkeys(c.statement for c in item.cautions))
     return "\n".join(lines)
 
 
@@ -405,5 +407,7 @@ def _citation_json(report: Report, item: CitationResult) -> dict:
         "found_in": list(item.found_in),
         "elsewhere": None if item.elsewhere is None else _elsewhere_json(item.elsewhere),
         "alterations": [{"kind": a.kind, "quote": a.text, "source": a.source} for a in item.alterations],
+        # What an edit or elision may turn, as the footnote states it (issue 15 §4).
+        "cautions": [{"code": c.code, "statement": c.statement} for c in item.cautions],
         "problem": item.problem or None,
     }

@@ -7,7 +7,7 @@ import difflib
 from briefing.edits import describe as describe_alteration
 from briefing.models import CitationResult, ClaimResult, Report, Source, Span, Status
 from briefing.pins import page_label, pin_cite
-from briefing.report import change_text, citation_problem, did_you_mean, paint, quoted, source_path
+from briefing.report import change_text, citation_problem, did_you_mean, paint, quoted, source_path, visible
 
 CONTEXT = 2  # lines shown before and after a passage
 _AROUND = 60  # characters shown either side of a passage on a long line
@@ -68,6 +68,8 @@ def _citation(report: Report, item: CitationResult, number: int, count: int, sou
     path = source_path(report, cite.source)
     if ok and source is not None:
         lines.extend(f"  edited   {describe_alteration(a)}" for a in item.alterations)
+        lines.extend(f"  caution  {visible(statement)}"  # issue 15 §4
+                     for statement in dict.fromkeys(c.statement for c in item.cautions))
         if item.pages:
             lines.append(f"  pages    {pin_cite(item.pages, labels=source.page_labels)}")
         folds = f" (folds: {', '.join(item.folds)})" if item.folds else ""

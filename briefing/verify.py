@@ -13,8 +13,8 @@ from briefing.counts import Reading
 from briefing.disagree import CODE as DISAGREEMENT
 from briefing.disagree import ClaimFigure, claim_figures, disagreements, settle
 from briefing.disagree import warnings as disagreement_warnings
-from briefing.edits import CODES as EDIT_CODES
-from briefing.edits import quote_warnings
+from briefing.cautions import CODES as EDIT_CODES
+from briefing.cautions import caution_warnings, with_cautions
 from briefing.elsewhere import Candidate, closest, near_elsewhere
 from briefing.hyphenation import (
     HyphenatedText,
@@ -142,6 +142,8 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
     found = disagreements(figures, settle([f.reading for f in figures], [c for _, _, _, c in seconds], sources),
                           claims, sources)
     claims = tuple(replace(c, disagreements=found[c.claim.id]) if c.claim.id in found else c for c in claims)
+    # What each verified quote's elisions and insertions may turn (issues 7 and 15 §4).
+    claims = tuple(with_cautions(c, sources) for c in claims)
     diagnostics = _warnings(briefing, claims, sources)
     return Report(briefing.path, sources_dir, claims, diagnostics, tuple(sources.values()))
 
@@ -380,7 +382,7 @@ def _warnings(briefing: Briefing, claims: tuple[ClaimResult, ...],
                 f"claim '{result.claim.id}': exempt figure '{exemption}' does not appear in its text",
                 Location(briefing.path, result.claim.line, result.claim.col),
                 "remove it from exempt_figures, or write it in the text as listed", Severity.WARNING))
-        warnings += quote_warnings(briefing.path, result, sources)  # what an elision hides (issue 7)
+        warnings += caution_warnings(briefing.path, result)  # what an edit may turn (issues 7, 15 §4)
         warnings += disagreement_warnings(briefing.path, result)
     cited = {c.source for claim in briefing.claims for c in claim.citations}
     for source_id in sorted(set(sources) - cited):
@@ -392,7 +394,7 @@ def _warnings(briefing: Briefing, claims: tuple[ClaimResult, ...],
 
 
 
-# Warnings that `--strict` makes errors (issue 7): each says a verified quote may still mislead.
+# Warnings that `--strict` makes errors (issues 7, 15 §4): each says a verified quote may still mislead.
 STRICT_CODES = (DISAGREEMENT, *EDIT_CODES)
 
 

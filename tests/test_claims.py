@@ -225,6 +225,18 @@ ERRORS = [
          claim_file("id: a\ntext: t\nsource: s\nquote: q\nexempt_figures: [five, [6], '']\n"),
          ("claims.type", "9:32", "each item of 'exempt_figures' of claim 'a' must be text, not a list"),
          ("claims.empty-value", "9:37", "claim 'a' has an empty item in 'exempt_figures'")),
+    # --- control characters written as escapes (issue 15 §6) ----------------
+    case("escaped-nul-in-text", claim_file('id: a\ntext: "The toll was 613.\\0"\nsource: s\nquote: q\n'),
+         ("claims.control-char", "6:33", "'text' holds the control character U+0000 (written as \"\\0\"), "
+          "which cannot be printed")),
+    case("escaped-controls-elsewhere",
+         'title: "T\\x07"\nauthor: "A\\u001b"\n' + claim_file('id: a\ntext: t\nsource: s\nquote: "q\\e"\n')[9:],
+         ("claims.control-char", "1:10", "'title' holds the control character U+0007 (written as \"\\x07\"), "
+          "which cannot be printed"),
+         ("claims.control-char", "2:11", "'author' holds the control character U+001B (written as \"\\u001b\"), "
+          "which cannot be printed"),
+         ("claims.control-char", "9:18", "'quote' holds the control character U+001B (written as \"\\e\"), "
+          "which cannot be printed")),
     case("claim-is-text", claim_file("just a sentence\n"),
          ("claims.type", "5:9",
           "claim 1 of section 'H' must be a mapping with 'id', 'text', 'source' and 'quote', not text")),
@@ -354,3 +366,31 @@ def test_load_claims_too_large(tmp_path: Path) -> None:
     assert briefing is None
     assert (diagnostic.code, diagnostic.message) == (
         "claims.too-large", "claims file is 208 bytes, more than the limit of 100 bytes")
+
+
+@pytest.mark.parametrize("text, ok", [
+    pytest.param('"The toll was 613.\\0"', False, id="escaped-nul"),
+    pytest.param('"The toll was 613 (a\\\\b)."', True, id="an-escaped-backslash-before-a-letter-is-text"),
+    pytest.param('"The toll\\twas 613."', True, id="an-escaped-tab-is-allowed"),
+])
+def test_an_escaped_nul_in_claim_text_is_refused_and_nothing_is_built(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, ok: bool) -> None:
+    """Issue 15 §6: a NUL written as "\\0" reached the HTML as it was; it is refused like a bidi control."""
+    from briefing.cli import main
+
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "s.md").write_text("There were 613 dead.\n", encoding="utf-8")
+    (tmp_path / "claims.yaml").write_text(claim_file(f"id: a\ntext: {text}\nsource: s\nquote: 613 dead\n"),
+                                          encoding="utf-8")
+    out = tmp_path / "out.html"
+    code = main(["build", str(tmp_path), "--format", "html", "-o", str(out)])
+    captured = capsys.readouterr()
+    if ok:
+        assert code == 0, captured.err
+        assert "\x00" not in out.read_text(encoding="utf-8")
+        return
+    assert code == 2
+    assert not out.exists()
+    assert ("claims.yaml:6:33: error: 'text' holds the control character U+0000 (written as \"\\0\"), which "
+            "cannot be printed") in captured.err
+    assert "Traceback" not in captured.out + captured.err

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from briefing.cli import main
-from briefing.edits import ELISION_FAR, hidden_words, parse_edits, quote_warnings
+from briefing.cautions import quote_warnings
+from briefing.edits import ELISION_FAR, hidden_words, parse_edits
 from briefing.match import find_quote
 from briefing.models import (
     Alteration,
@@ -136,7 +137,12 @@ def test_the_fewest_replaced_words_win() -> None:
     pytest.param("however although though", ["however", "although", "though"], id="qualifiers"),
     pytest.param("dated 26 February 2021 | 19:10", ["26", "2021", "19:10"], id="a time as written"),
     pytest.param("Resolution No. 48 was adopted", ["48"], id="No. before a number is no negation"),
-    pytest.param("nothing known, nobody came", [], id="whole words only"),
+    pytest.param("a notable knot, nobodyish", [], id="whole words only"),
+    pytest.param("nothing known, nobody came", ["nothing", "nobody"], id="negative pronouns (issue 15)"),
+    pytest.param("no one came, none, nonentity, nothing; not notable", ["no one", "none", "nothing", "not"],
+                 id="the longest qualifier wins, on word edges (issue 15)"),
+    pytest.param("a lack of food, lacking, it failed\n to act", ["lack of", "lacking", "failed to"],
+                 id="phrases across any white space (issue 15)"),
 ])
 def test_hidden_words(text: str, words: list[str]) -> None:
     assert hidden_words(text) == words
@@ -169,7 +175,8 @@ def _check(quote: str, source_text: str) -> tuple[list[str], list[str]]:
                  f"than {ELISION_FAR})", id="far apart"),
     pytest.param("He said [the war] was over", "He said nothing but war was over", [
         "quote.insertion-hides"], "claim 'c', quote from 's': \u201c[the war]\u201d stands in for "
-        "\u201cnothing but war\u201d, which contains \u201cbut\u201d", id="insertion hides a qualifier"),
+        "\u201cnothing but war\u201d, which contains \u201cnothing\u201d, \u201cbut\u201d",
+        id="insertion hides a qualifier"),
 ])
 def test_elision_and_insertion_warnings(quote: str, source_text: str, codes: list[str], message: str) -> None:
     found_codes, messages = _check(quote, source_text)

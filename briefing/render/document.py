@@ -48,6 +48,9 @@ class NoteRecord:
     citation: Citation
     status: Status
     source: Source | None
+    # The line under the quote naming what its edits and elisions may turn ("" for none), which
+    # the read-back also finds in the note (issue 15 §4).
+    caution: str = ""
 
 
 @dataclass(frozen=True)
@@ -267,13 +270,17 @@ def build_document(briefing: Briefing, report: Report, *, draft: bool, now: date
             for i, citation in enumerate(claim.citations):
                 status = _citation_status(result, i)
                 source = sources.get(citation.source)
-                notes.append(NoteRecord(len(notes) + 1, claim.id, citation, status, source))
+                found = result.citations[i] if result and i < len(result.citations) else None
+                caution = caution_line(found)
+                notes.append(NoteRecord(len(notes) + 1, claim.id, citation, status, source, caution))
                 if i:
                     # Adjacent calls read "12"; a superscript comma makes them "1,2".
                     inlines.append({"t": "Superscript", "c": [{"t": "Str", "c": ","}]})
-                found = result.citations[i] if result and i < len(result.citations) else None
                 body = note_content(citation.source, source, citation.quote, status, draft, found)
                 body += _alterations(found)
+                if caution:
+                    body += [{"t": "LineBreak"}, {"t": "Strong", "c": text(CAUTION)}, {"t": "Space"},
+                             *text(caution)]
                 inlines.append({"t": "Note", "c": [_para(body)]})
             blocks.append(_para(inlines))
 
@@ -293,8 +300,22 @@ def _alterations(found: CitationResult | None) -> Inlines:
     """A brief line under a quote naming its editorial changes, each checked (issue 7)."""
     if found is None or found.status is not Status.VERIFIED or not found.alterations:
         return []
-    listed = "; ".join(brief_alteration(a) for a in found.alterations)
-    return [{"t": "LineBreak"}, {"t": "Emph", "c": text(f"Edited: {listed}.")}]
+    # An insertion with a caution is named on the caution line instead (issue 15 §4).
+    cautioned = {c.insertion for c in found.cautions}
+    listed = "; ".join(brief_alteration(a) for a in found.alterations
+                       if not (a.kind == "insertion" and a.text in cautioned))
+    return [{"t": "LineBreak"}, {"t": "Emph", "c": text(f"Edited: {listed}.")}] if listed else []
+
+
+CAUTION = "Caution:"
+
+
+def caution_line(found: CitationResult | None) -> str:
+    """What a verified quote's edits and elisions may turn, for its note (issue 15 §4): "[not]
+    inserted by the author; omitted: “nothing”." after "Caution:"; "" when nothing may."""
+    if found is None or found.status is not Status.VERIFIED or not found.cautions:
+        return ""
+    return "; ".join(dict.fromkeys(c.statement for c in found.cautions)) + "."
 
 
 def _disagreements(report: Report) -> list[Node]:
@@ -391,6 +412,11 @@ def _verification(briefing: Briefing, report: Report, notes: list[NoteRecord], d
         statement = (f"All {_count(len(claims), 'claim')} and {_count(len(notes), 'quote')} in "
                      f"this briefing were verified {against}: every quote appears verbatim in "
                      "its source, and every figure in a claim is backed by its quotes.")
+        cautioned = sum(1 for n in notes if n.caution)
+        if cautioned:  # issue 15 §4: "verbatim" is not the whole story for these
+            statement += (f" {_count(cautioned, 'note')} marked “{CAUTION[:-1]}” "
+                          f"{'names' if cautioned == 1 else 'name'} words the author inserted or left out "
+                          "that may change what a quote says.")
     else:
         statement = (f"{ok_claims} of {_count(len(claims), 'claim')} and {ok_quotes} of "
                      f"{_count(len(notes), 'quote')} were verified {against}. "

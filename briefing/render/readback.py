@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 
 from briefing.models import Diagnostic, Location, Severity
 from briefing.normalise import fold
-from briefing.render.document import CLOSE_QUOTE, OPEN_QUOTE, NoteRecord, is_web_url
+from briefing.render.document import CAUTION, CLOSE_QUOTE, OPEN_QUOTE, NoteRecord, is_web_url
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DRAFT_MARK = "DRAFT"
@@ -38,7 +38,11 @@ def _describe(note: NoteRecord) -> str:
 
 def quote_pattern(quote: str) -> re.Pattern[str]:
     """The folded quote in its marks, tolerant only of line breaks the layout may add."""
-    folded = fold(OPEN_QUOTE + quote.strip() + CLOSE_QUOTE)
+    return _layout_pattern(OPEN_QUOTE + quote.strip() + CLOSE_QUOTE)
+
+
+def _layout_pattern(printed: str) -> re.Pattern[str]:
+    folded = fold(printed)
     parts: list[str] = []
     for char in folded:
         if char == " ":
@@ -52,6 +56,26 @@ def quote_pattern(quote: str) -> re.Pattern[str]:
 
 def quote_printed(text: str, note: NoteRecord) -> bool:
     return quote_pattern(note.citation.quote).search(fold(text)) is not None
+
+
+def caution_printed(text: str, note: NoteRecord) -> bool:
+    """Does the note say what the quote's edits and elisions may turn (issue 15 §4)?"""
+    if not note.caution:
+        return True
+    return _layout_pattern(f"{CAUTION} {note.caution.strip()}").search(fold(text)) is not None
+
+
+def _note_findings(text: str, note: NoteRecord, output: str, claims_path: str) -> list[Diagnostic]:
+    """The printed note's quote, and its caution, as the check verified them."""
+    found: list[Diagnostic] = []
+    if not quote_printed(text, note):
+        found.append(_altered(note, output, claims_path))
+    if not caution_printed(text, note):
+        found.append(_error("build.caution-missing", f"{output}: {_describe(note)} does not say what the "
+                            "author inserted or omitted", _note_location(note, claims_path),
+                            "the note must print its caution line as the check gave it; a template or "
+                            "filter is dropping it"))
+    return found
 
 
 def _error(code: str, message: str, location: Location | None = None, hint: str = "") -> Diagnostic:
@@ -93,8 +117,7 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
             findings.append(_missing(note, output, claims_path))
             continue
         nearby = pages[note_page] + " " + (pages[note_page + 1] if note_page + 1 < len(pages) else "")
-        if not quote_printed(nearby, note):
-            findings.append(_altered(note, output, claims_path))
+        findings += _note_findings(nearby, note, output, claims_path)
         if call_page is not None and call_page != note_page:
             findings.append(Diagnostic(
                 "build.footnote-moved",
@@ -180,8 +203,8 @@ def check_docx(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output:
         body = bodies.get(calls[index]) if index < len(calls) else None
         if body is None:
             findings.append(_missing(note, output, claims_path))
-        elif not quote_printed(body, note):
-            findings.append(_altered(note, output, claims_path))
+        else:
+            findings += _note_findings(body, note, output, claims_path)
     if len(calls) > len(notes):
         findings.append(_error("build.footnote-extra",
                                f"{output}: {len(calls) - len(notes)} more footnotes than citations"))
@@ -263,8 +286,8 @@ def check_html(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output:
         body = reader.notes.get(target or "")
         if body is None:
             findings.append(_missing(note, output, claims_path))
-        elif not quote_printed("".join(body), note):
-            findings.append(_altered(note, output, claims_path))
+        else:
+            findings += _note_findings("".join(body), note, output, claims_path)
     if len(reader.calls) > len(notes):
         findings.append(_error("build.footnote-extra",
                                f"{output}: {len(reader.calls) - len(notes)} more footnotes than citations"))
