@@ -1,13 +1,15 @@
-"""Finds the figures a text states and checks a claim's figures against its quotes (pure, no I/O)."""
+"""Reads the figures a text states, and the number-like tokens it cannot read (pure, no I/O)."""
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+import unicodedata
+from decimal import Context, Decimal
 
-from briefing.models import Figure
+from briefing import units
+from briefing.figure_tokens import code_at, standalone, url_spans
+from briefing.models import Figure, Token
 
 # Decisions (spec: issue 2, "Figures": every number a claim's text states must equal, by value,
 # a number in at least one of its verified quotes). Each is pinned by tests/test_figures.py.
@@ -22,11 +24,21 @@ from briefing.models import Figure
 #   `dozen` multiplies (two dozen = 24). Plurals are vague and never figures ("hundreds of",
 #   "thousands of", "dozens of", "tens of thousands"), nor is a bare scale ("several hundred").
 # - Codes are not figures: digits glued to a letter before them (`G20`, `A4`) or to a capital
-#   after them (`5G`, `3D`), after a hyphen following a code word (`COVID-19`, `F-16`: a single
-#   capital, or a capital past the first letter), inside a slashed token with letters
-#   (`A/RES/62/243`, URLs), and dotted runs (`1.2.3`). Digits before lowercase letters keep
-#   their value (`10km`, `1990s`). Dates give their numbers (`26 February 1992` -> 26, 1992;
-#   `Feb.26` -> 26; `19:10` -> 19, 10); years are figures like any other.
+#   after them that is no unit or magnitude (`5G`, `3D`), after a hyphen following a code word
+#   (`COVID-19`, `F-16`: a single capital, or a capital past the first letter), inside a slashed
+#   token with letters (`A/RES/62/243`), and dotted runs (`1.2.3`). They are names, not skipped
+#   (issue 15 §3): `find_tokens` gives them, and a claim's must be in a quote or declared. The
+#   digits of URLs and e-mail addresses are neither. Dates give their numbers (`26 February 1992`
+#   -> 26, 1992; `Feb.26` -> 26; `19:10` -> 19, 10); years are figures like any other.
+# - Issue 15 §3, read by value (tables in `units`): magnitudes glued after digits (`63k`, `9M`,
+#   `3bn`; `m`, `b`, `B`, `T` only after a currency: `£5m`); currencies before (`$9M`, `USD900`,
+#   `EUR 7 million`) or after (`7 million euros`, `900 USD`), kept as the figure's `measure`;
+#   units glued or spaced (`900MW`, `900 MW`, `900 megawatts`) as its measure; rates (`900/day`);
+#   `1990s`, `3pm` keep their value. Percentage points (`pp`), per mille (`‰`) and basis points
+#   (`bp`) are units apart from percent (`pct`, `5pc` are percent). Refused (`find_tokens`):
+#   superscripts (`630²`), vulgar fractions (`½`), Roman numerals where a number would stand
+#   (`XLVIII`), unknown glued suffixes (`60fps`), `5m` without a currency (million or metres?),
+#   and numbers of more than MAX_DIGITS digits.
 # - Words match on word boundaries only ("someone", "none", "often", "tension" hold none).
 #   Fractions are not interpreted: "a third" is the ordinal 3, "half" is nothing.
 # - "one" is a figure unless used as a pronoun or idiom: after no/the/this/that/each/any/every/
@@ -36,8 +48,8 @@ from briefing.models import Figure
 # - "first" and "second" alone are sequence words ("first time", "second-largest") and count
 #   only before an event noun (anniversary, session, summit, ...); in compounds
 #   ("twenty-first") and as digits (`1st`) they always count. Other ordinal words always count.
-# - Exemptions: an exemption covers a claim figure with the same (value, unit) or the same
-#   written text (case-insensitive), so `five` also covers `5`; one covering nothing is unused.
+# - Values are exact Decimals of up to MAX_DIGITS digits (the default context's 28 digits
+#   rounded 1234567890123456789012345678901.5 and .4 to one value).
 
 _SEP = r"[\s\-\u2010\u2011]+"
 
@@ -91,13 +103,13 @@ _LEX = _lexicon()
 _ALT = _trie_pattern(list(_LEX))
 _WORD_RUN = re.compile(rf"\b(?:{_ALT})\b(?:{_SEP}(?:and\s+)?(?:{_ALT})\b)*", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z]+")
-_PERCENT_PATTERN = r"[ \u00a0\u2009\u202f]?%|\s+per[ \-\u2010\u2011]?cent\b"
+_PERCENT_PATTERN = r"[ \u00a0\u2009\u202f]?%|\s+per[ \-\u2010\u2011]?cent\b|[ \u00a0]?pct\b|pc\b"
 _DIGITS = re.compile(  # the lookahead makes each position cheap to reject
     r"(?=[-\u2212+.\d])(?P<sign>(?<![^\s(\[{])[-\u2212+])?"
     r"(?:(?P<int>\d{1,3}(?P<sep>[,\u00a0\u2009\u202f])\d{3}(?:(?P=sep)\d{3})*(?!\d)|\d+)"
     r"(?:\.(?P<frac>\d+))?|(?<![^\s(\[{\-\u2212+])\.(?P<lone>\d+))"
     r"(?:(?P<ord>st|nd|rd|th)\b"
-    r"|(?P<scale>(?:\s+(?:hundred|thousand|million|billion|trillion)\b)+|\s?(?:bn|mn)\b)?"
+    r"|(?P<scale>(?:\s+(?:hundred|thousand|million|billion|trillion)\b)+|\s?(?:bn|mn|mln|bln|tn|trn)\b)?"
     rf"(?P<pct>{_PERCENT_PATTERN})?)",
     re.IGNORECASE,
 )
@@ -108,8 +120,18 @@ _WORD_BEFORE = re.compile(r"([^\W\d_]+)" + _SEP + "$")
 _WORD_AFTER = re.compile(r"['\u2019]s\b|" + _SEP + r"([^\W\d_]+)")
 _ONE_BY = re.compile(r"\bone" + _SEP + "by" + _SEP + "$", re.IGNORECASE)
 
-_SCALE_WORDS = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9,
-                "trillion": 10**12, "bn": 10**9, "mn": 10**6}
+_SCALE_WORDS = {"hundred": 2, "thousand": 3, "million": 6, "billion": 9, "trillion": 12,
+                "bn": 9, "mn": 6, "mln": 6, "bln": 9, "tn": 12, "trn": 12}  # powers of ten
+# Numbers longer than this are refused, not read (issue 15 §6): Python's own limit for int().
+MAX_DIGITS = 4300
+# Exact for every number read: the default context rounds to 28 digits.
+EXACT = Context(prec=2 * MAX_DIGITS + 64, Emax=10**6, Emin=-10**6)
+# After the digits: letters (a unit, magnitude or code), a degree sign, or per mille.
+_GLUED = re.compile(r"[^\W\d_]+|\u00b0[CF]?|[\u2030\u2031\u00d7]")
+# A rate or a unit with a slash: "900/day", "50km/h", ending the token.
+_RATE = re.compile(r"(?P<unit>[^\W\d_]*)/(?P<per>[^\W\d_]+)(?![^\W_]|/)")
+_SYMBOL_ENDS = frozenset(symbol[-1] for symbol in units.SYMBOLS)
+_SPACE = " \u00a0\u202f"
 _ONE_PRONOUN_BEFORE = frozenset(
     "no the this that each any every which either neither another".split())
 _ONE_PRONOUN_AFTER = frozenset(
@@ -124,7 +146,7 @@ def _canonical(value: Decimal) -> str:
     """Decimal as a plain string without exponent or trailing zeros: 1.50 -> "1.5", 1.5E6 -> "1500000"."""
     if value == 0:
         return "0"
-    return format(value.normalize(), "f")
+    return format(value.normalize(EXACT), "f")
 
 
 def _word_before(text: str, start: int) -> str:
@@ -157,44 +179,159 @@ def _after_code_word(text: str, hyphen: int) -> bool:
     return (len(word) == 1 and word.isupper()) or any(c.isupper() for c in word[1:])
 
 
-# Internally a figure is (start, end, value, unit, ordinal): building a frozen dataclass per
-# number costs more than finding it, and quotes only need (value, unit).
-_Raw = tuple[int, int, str, str, bool]
+# Internally a figure is (start, end, value, unit, ordinal, measure): building a frozen dataclass
+# per number costs more than finding it, and quotes only need (value, unit, measure).
+_Raw = tuple[int, int, str, str, bool, str]
 
 
-def _digit_figures(text: str) -> list[_Raw]:
+def _ascii_digits(digits: str) -> str:
+    return digits if digits.isascii() else "".join(str(unicodedata.decimal(c)) for c in digits)
+
+
+def _value(sign: str, digits: str, frac: str | None, power: int) -> str:
+    """The canonical decimal string: exact, and without int() (issue 15 §6)."""
+    digits = _ascii_digits(digits)
+    if not frac and not power:  # the common case, an integer: no Decimal
+        digits = digits.lstrip("0") or "0"
+        return f"-{digits}" if sign and digits != "0" else digits
+    value = Decimal(f"{sign}{digits}.{_ascii_digits(frac)}" if frac else f"{sign}{digits}")
+    return _canonical(value.scaleb(power, EXACT))
+
+
+def _currency_before(text: str, start: int) -> tuple[str, int]:
+    """(ISO code, where it starts) of a currency glued or one space before `start`, else ("", start)."""
+    at = start - 1 if start and text[start - 1] in _SPACE else start
+    if not at:
+        return "", start
+    last = text[at - 1]
+    if last in _SYMBOL_ENDS:
+        for symbol in sorted((s for s in units.SYMBOLS if s[-1] == last), key=len, reverse=True):
+            begin = at - len(symbol)
+            if begin >= 0 and text.startswith(symbol, begin) and not text[begin - 1:begin].isalnum():
+                return units.SYMBOLS[symbol], begin
+    elif last.isupper() and at >= 3 and text[at - 3:at] in units.CODES and not text[at - 4:at - 3].isalnum():
+        return units.currency_code(text[at - 3:at]), at - 3
+    return "", start
+
+
+def _glued(text: str, at: int, currency: str) -> tuple[str, object, int] | None:
+    """What is glued to the digits at `at`: ("magnitude", power, end), ("unit", measure, end),
+    ("strict", unit, end), ("plain", None, end), ("token", reason, end); None for nothing."""
+    m = _GLUED.match(text, at)
+    if m is None:
+        return None
+    suffix, end = m.group(), m.end()
+    if text[end:end + 1].isdigit():
+        return "token", "name", end  # "3x3", "4K60"
+    if currency and suffix in units.CURRENCY_MAGNITUDES:
+        return "magnitude", units.CURRENCY_MAGNITUDES[suffix], end
+    if suffix in units.MAGNITUDES:
+        return "magnitude", units.MAGNITUDES[suffix], end
+    if suffix in units.STRICT:
+        return "strict", units.STRICT[suffix], end
+    if suffix == "m" or suffix == "b":
+        return "token", "ambiguous" if suffix == "m" else "suffix", end
+    if suffix in units.UNITS:
+        return "unit", suffix, end
+    if suffix in units.CODES:
+        return "unit", units.currency_code(suffix), end
+    if suffix in units.PLAIN_SUFFIXES:
+        return "plain", None, end
+    if suffix in ("a", "p") and text.startswith(".m.", end):
+        return "plain", None, end + 3
+    if suffix[0] in units.SUPERSCRIPTS:
+        return "token", "superscript", end
+    if unicodedata.numeric(suffix[0], 0) or "\u2044" in suffix:
+        return "token", "fraction", end
+    return "token", "name" if suffix[0].isupper() else "suffix", end
+
+
+def _spaced(text: str, at: int, currency_only: bool = False) -> tuple[str, str, int] | None:
+    """A unit one space after `at`: ("strict", unit, end) or ("unit", measure, end)."""
+    m = units.SPACED.match(text, at)
+    if m is None:
+        if text[at:at + 1] in _SPACE and text[at + 1:at + 2] in _SYMBOL_ENDS and text[at + 1] in units.SYMBOLS:
+            return "unit", units.SYMBOLS[text[at + 1]], at + 2  # "7 million €"
+        return None
+    strict, word, symbol = m.group("strict"), m.group("word"), m.group("symbol")
+    if strict:
+        return None if currency_only else ("strict", units.STRICT[strict.lower() if len(strict) > 4 else strict],
+                                           m.end())
+    if word:
+        lower = word.lower()
+        if lower in units.CURRENCY_WORDS:
+            return "unit", units.CURRENCY_WORDS[lower], m.end()
+        return None if currency_only else ("unit", lower, m.end())
+    if symbol in units.CODES:
+        return "unit", units.currency_code(symbol), m.end()
+    return None if currency_only else ("unit", symbol, m.end())
+
+
+def _digit_pass(text: str) -> tuple[list[_Raw], list[Token]]:
     out: list[_Raw] = []
+    tokens: list[Token] = []
     codes = _code_spans(text)
+    urls = url_spans(text)
     for m in _DIGITS.finditer(text):
         start, end = m.span()
+        if tokens and start < tokens[-1].end or urls and any(a <= start < b for a, b in urls):
+            continue  # inside a code already taken whole, or a URL
         sign, integer, separator, decimals, lone, ordinal, scale, pct = m.groups()
         frac = decimals or lone
         core_end = end - len(ordinal or "") - len(scale or "") - len(pct or "")
         prev = text[start - 1] if start else ""
-        if prev.isalpha() or (not ordinal and text[core_end:core_end + 1].isupper()):
-            continue  # G20, A4, 5G, 3D
-        if prev in "-\u2010\u2011" and _after_code_word(text, start - 1):
+        currency, begin = _currency_before(text, start) if not sign else ("", start)
+        if prev.isalpha() and not currency or prev in "-\u2010\u2011" and _after_code_word(text, start - 1):
+            tokens.append(code_at(text, start, core_end))  # G20, A4, COVID-19
             continue
         if prev == "." and start >= 2 and text[start - 2].isdigit():
             continue
         if decimals and text[core_end:core_end + 1] == "." and text[core_end + 1:core_end + 2].isdigit():
-            continue  # a dotted code such as 1.2.3 or 192.168.0.1
-        if codes and any(a <= start < b for a, b in codes):
+            tokens.append(code_at(text, start, core_end))  # a dotted code such as 1.2.3 or 192.168.0.1
             continue
+        rate = None
+        if codes and any(a <= start < b for a, b in codes):
+            rate = _RATE.match(text, core_end)
+            if rate is not None and rate.group("per") not in units.RATES and (
+                    f"{rate.group('unit')}/{rate.group('per')}" not in units.UNITS):
+                rate = None
+            if rate is None or ordinal or scale or pct or prev and not (
+                    prev.isspace() or prev in "([{\"'\u201c\u2018" or currency):
+                tokens.append(code_at(text, start, core_end))  # A/RES/62/243, 48/48-POL
+                continue
         digits = (integer.replace(separator, "") if separator else integer) if integer else "0"
-        sign = "-" if sign in ("-", "\u2212") else ""
+        if len(digits) + len(frac or "") > MAX_DIGITS:
+            tokens.append(Token(text[begin:core_end], begin, core_end, "too-long"))
+            continue
         if ordinal and frac:  # "3.5th" is no ordinal
             ordinal, end = None, core_end
-        if frac or scale:
-            value = Decimal(f"{sign}{digits}.{frac}" if frac else f"{sign}{digits}")
-            for word in _TOKEN.findall(scale or ""):
-                value *= _SCALE_WORDS[word.lower()]
-            canonical = _canonical(value)
-        else:  # the common case, an integer: skip Decimal
-            canonical = str(int(digits)) if sign == "" or int(digits) == 0 else f"-{int(digits)}"
-        unit = "percent" if pct else ""
-        out.append((start, end, canonical, unit, bool(ordinal)))
-    return out
+        power = sum(_SCALE_WORDS[w.lower()] for w in _TOKEN.findall(scale or ""))
+        unit, measure = ("percent" if pct else ""), currency
+        if rate is not None:
+            measure, end = f"{currency or rate.group('unit')}/{rate.group('per')}", rate.end()
+        elif not (ordinal or pct):
+            glued = None if scale else _glued(text, core_end, currency)
+            if glued is not None and glued[0] == "token":
+                tokens.append(code_at(text, start, glued[2]) if glued[1] == "name"
+                              else Token(text[begin:glued[2]], begin, glued[2], str(glued[1])))
+                continue
+            if glued is not None:
+                kind, payload, end = glued
+                if kind == "magnitude":
+                    power += int(payload)  # type: ignore[call-overload]
+                elif kind == "strict":
+                    unit = str(payload)
+                elif kind == "unit":
+                    measure = str(payload)
+            if glued is None or glued[0] == "magnitude":
+                spaced = _spaced(text, end, currency_only=bool(measure))
+                if spaced is not None and spaced[0] == "strict":
+                    unit, end = spaced[1], spaced[2]
+                elif spaced is not None and not measure:
+                    measure = spaced[1]
+        sign = "-" if sign in ("-", "\u2212") else ""
+        out.append((begin, end, _value(sign, digits, frac, power), unit, bool(ordinal), measure))
+    return out, tokens
 
 
 def _parse_words(tokens: list[tuple[str, int, int]], i: int) -> tuple[int, bool, int] | None:
@@ -275,54 +412,45 @@ def _word_figures(text: str) -> list[_Raw]:
                 continue
             value, ordinal, j = parsed
             start, end = tokens[i][1], tokens[j - 1][2]
-            unit = ""
+            unit, measure = "", ""
             if not ordinal:
                 percent = _PERCENT.match(text, end)
                 if percent:
                     unit, end = "percent", percent.end()
+                elif (spaced := _spaced(text, end)) is not None:  # "five percentage points", "nine million dollars"
+                    if spaced[0] == "strict":
+                        unit, end = spaced[1], spaced[2]
+                    else:
+                        measure = spaced[1]
             lone = j == i + 1 and tokens[i][0] in ("one", "first", "second")
             if unit or not lone or _counts(text, tokens[i][0], start, end):
-                out.append((start, end, str(value), unit, ordinal))
+                out.append((start, end, str(value), unit, ordinal, measure))
             i = j
     return out
 
 
-def _scan(text: str) -> list[_Raw]:
-    digits = _digit_figures(text)
-    words = [w for w in _word_figures(text) if not any(d[0] < w[1] and w[0] < d[1] for d in digits)]
-    return sorted(digits + words) if words and digits else digits or words
+@functools.lru_cache(maxsize=4096)
+def _read(text: str) -> tuple[tuple[_Raw, ...], tuple[Token, ...]]:
+    """The figures of `text`, and the number-like tokens of its digits that are not figures."""
+    digits, tokens = _digit_pass(text)
+    taken = digits + [(t.start, t.end) for t in tokens]  # type: ignore[misc]
+    words = [w for w in _word_figures(text) if not any(d[0] < w[1] and w[0] < d[1] for d in taken)]
+    return tuple(sorted(digits + words) if words and digits else digits or words), tuple(tokens)
 
 
 def find_figures(text: str) -> tuple[Figure, ...]:
     """Every figure `text` states, in order of position (see Decisions above)."""
-    return tuple(Figure(text[s:e], value, unit, s, e, ordinal) for s, e, value, unit, ordinal in _scan(text))
+    return tuple(Figure(text[s:e], value, unit, s, e, ordinal, measure)
+                 for s, e, value, unit, ordinal, measure in _read(text)[0])
 
 
-@dataclass(frozen=True)
-class FigureCheck:
-    unbacked: tuple[Figure, ...]  # figures in the claim text found in none of the quotes
-    exempted: tuple[Figure, ...]  # figures in the claim text covered by an exemption
-    unused_exemptions: tuple[str, ...]  # exemption strings matching no figure in the text
-
-
-def check_figures(claim_text: str, quotes: Sequence[str], exempt: Sequence[str] = ()) -> FigureCheck:
-    """Which figures of `claim_text` no quote states by value and unit, after exemptions."""
-    figures = find_figures(claim_text)
-    if not figures:
-        return FigureCheck((), (), tuple(exempt))
-    backed = {(raw[2], raw[3]) for quote in quotes for raw in _scan(quote)}
-    exemptions = [(e, {(f.value, f.unit) for f in find_figures(e)}, " ".join(e.split()).casefold())
-                  for e in exempt]
-    used: set[int] = set()
-    unbacked: list[Figure] = []
-    exempted: list[Figure] = []
-    for figure in figures:
-        key, written = (figure.value, figure.unit), " ".join(figure.text.split()).casefold()
-        covering = [n for n, (_, keys, text) in enumerate(exemptions) if key in keys or text == written]
-        if covering:
-            used.update(covering)
-            exempted.append(figure)
-        elif key not in backed:
-            unbacked.append(figure)
-    unused = tuple(e for n, (e, _, _) in enumerate(exemptions) if n not in used)
-    return FigureCheck(tuple(unbacked), tuple(exempted), unused)
+def find_tokens(text: str) -> tuple[Token, ...]:
+    """Every number-like token of `text` that is not read as a figure: codes and names ("G20"),
+    and figures the check cannot read ("630²", "½", "XLVIII"), in order of position."""
+    figures, tokens = _read(text)
+    found = list(tokens)
+    for token in standalone(text):
+        if not any(t.start < token.end and token.start < t.end for t in found) and not any(
+                f[0] < token.end and token.start < f[1] for f in figures):
+            found.append(token)
+    return tuple(sorted(found, key=lambda t: t.start))

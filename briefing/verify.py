@@ -23,6 +23,7 @@ from briefing.hyphenation import (
     may_match_across_breaks,
     squeezed,
 )
+from briefing.figure_tokens import UNUSED_NAME, unreadable_errors
 from briefing.judge import Judge, Key
 from briefing.match import MultiSearch, find_quote, find_quotes, prepare, split_elisions
 from briefing.models import (
@@ -126,7 +127,7 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
         failed = {key: citation for group_failed, _ in checked for key, citation in group_failed.items()}
         return failed, [f.reading for f in figures]
 
-    judge = Judge(briefing.claims, results)
+    judge = Judge(briefing.claims, results, sources, [name.text for name in briefing.names])
     _, seconds = run_two_phase(groups, between, lambda answer: judge.add(answer[0]))
     found_in: dict[Key, list[str]] = {}
     for _, hits, _ in seconds:
@@ -366,8 +367,16 @@ def _warnings(briefing: Briefing, claims: tuple[ClaimResult, ...],
                 f"claim '{result.claim.id}': exempt figure '{exemption}' does not appear in its text",
                 Location(briefing.path, result.claim.line, result.claim.col),
                 "remove it from exempt_figures, or write it in the text as listed", Severity.WARNING))
+        warnings += unreadable_errors(briefing.path, result)
         warnings += quote_warnings(briefing.path, result, sources)  # what an elision hides (issue 7)
         warnings += disagreement_warnings(briefing.path, result)
+    used = {name for result in claims for name in result.named_figures}
+    for name in briefing.names:
+        if name.text not in used:
+            warnings.append(Diagnostic(
+                UNUSED_NAME, f"name '{name.text}' in 'names' occurs in no claim's text",
+                Location(briefing.path, name.line, name.col), "remove it from names, or write it as listed",
+                Severity.WARNING))
     cited = {c.source for claim in briefing.claims for c in claim.citations}
     for source_id in sorted(set(sources) - cited):
         warnings.append(Diagnostic(
