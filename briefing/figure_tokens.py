@@ -32,6 +32,7 @@ _NOT_ROMAN = frozenset("CD DC MD CV MC CM MI DI LI CC MM CI CLI MCI MIX DIV LIV 
 # A capitalised word before a Roman numeral makes it part of a name ("World War II", "Louis
 # XIV", "Title IX"), unless it is a sentence's first word that names nothing ("The XLVIII").
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]+$")
+_CAPITAL_AFTER = re.compile(r"[ \t]+[A-Z]")
 _PLAIN_START = frozenset("the a an in of at on by for from to its their this that".split())
 _URL = re.compile(r"(?:\b[A-Za-z][A-Za-z0-9+.-]*://|\bwww\.)\S+|\S+@\S+\.\S+")
 
@@ -88,8 +89,10 @@ def standalone(text: str) -> list[Token]:
         found += [Token(m.group(), m.start(), m.end(), "fraction") for m in _FRACTION.finditer(text)]
     found += [Token(m.group(), m.start(), m.end(), "superscript") for m in _LONE_SCRIPT.finditer(text)]
     for m in _ROMAN.finditer(text):
-        if m.group() in _NOT_ROMAN:
-            continue
+        if m.group() in _NOT_ROMAN or text[m.start() - 1:m.start()] in ("(", "["):
+            continue  # an abbreviation, or a list label: "(II)"
+        if _CAPITAL_AFTER.match(text, m.end()):
+            continue  # part of a name: "MMC Site", "XXX Corps"
         before = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
         word = before.group(1) if before else ""
         sentence_start = not text[:before.start()].strip() or text[:before.start()].rstrip()[-1:] in ".!?" \

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 import unicodedata
 from decimal import Context, Decimal
@@ -267,6 +269,14 @@ def _spaced(text: str, at: int, currency_only: bool = False) -> tuple[str, str, 
     return None if currency_only else ("unit", symbol, m.end())
 
 
+def _slashed(text: str, start: int, end: int) -> Token:
+    """A slashed code as a token, without the brackets and stops around it."""
+    word = text[start:end]
+    low = start + len(word) - len(word.lstrip("([{\"'\u201c\u2018"))
+    high = low + len(text[low:end].rstrip(")]}\"'\u201d\u2019.,;:!?"))
+    return Token(text[low:high], low, high, "name")
+
+
 def _digit_pass(text: str) -> tuple[list[_Raw], list[Token]]:
     out: list[_Raw] = []
     tokens: list[Token] = []
@@ -297,7 +307,8 @@ def _digit_pass(text: str) -> tuple[list[_Raw], list[Token]]:
                 rate = None
             if rate is None or ordinal or scale or pct or prev and not (
                     prev.isspace() or prev in "([{\"'\u201c\u2018" or currency):
-                tokens.append(code_at(text, start, core_end))  # A/RES/62/243, 48/48-POL
+                a, b = next(span for span in codes if span[0] <= start < span[1])
+                tokens.append(_slashed(text, a, b))  # A/RES/62/243, 48/48-POL
                 continue
         digits = (integer.replace(separator, "") if separator else integer) if integer else "0"
         if len(digits) + len(frac or "") > MAX_DIGITS:
@@ -433,8 +444,12 @@ def _word_figures(text: str) -> list[_Raw]:
 def _read(text: str) -> tuple[tuple[_Raw, ...], tuple[Token, ...]]:
     """The figures of `text`, and the number-like tokens of its digits that are not figures."""
     digits, tokens = _digit_pass(text)
-    taken = digits + [(t.start, t.end) for t in tokens]  # type: ignore[misc]
-    words = [w for w in _word_figures(text) if not any(d[0] < w[1] and w[0] < d[1] for d in taken)]
+    words = _word_figures(text)
+    if words and (digits or tokens):  # a word figure overlapping digits is theirs: one sweep
+        taken = sorted([(d[0], d[1]) for d in digits] + [(t.start, t.end) for t in tokens])
+        starts = [a for a, _ in taken]
+        reach = list(itertools.accumulate((b for _, b in taken), max))  # furthest end so far
+        words = [w for w in words if not ((i := bisect.bisect_left(starts, w[1])) and reach[i - 1] > w[0])]
     return tuple(sorted(digits + words) if words and digits else digits or words), tuple(tokens)
 
 

@@ -39,7 +39,7 @@ def judge_claim(claim: Claim, citations: tuple[CitationResult, ...], sources: Ma
     figures = check_figures(claim.text, verified, claim.exempt_figures, names)
     # Beside a failed quote, the figures still unbacked once each quote matches its source: a
     # misquoted one read as the passage it was taken from, any other as written.
-    corrected = [r.nearest.passage if r.status is Status.MISQUOTED and r.nearest
+    corrected = [r.nearest.passage.replace("\u00ad", "") if r.status is Status.MISQUOTED and r.nearest
                  else without_insertions(r.citation.quote) for r in citations if r.status is not Status.VERIFIED]
     unquoted = (check_figures(claim.text, verified + corrected, claim.exempt_figures, names)
                 if (figures.unbacked or figures.unreadable) and corrected else figures)

@@ -160,8 +160,10 @@ def _claim_findings(report: Report, result: ClaimResult, colour: bool) -> list[F
     if problems:
         hint = ("hint: quote the passage that states it, fix the figure, or list it under "
                 "exempt_figures if it is the author's own")
-        if tokens:
+        if any(t.reason == "name" for t in tokens):
             hint += "; declare a name with a number in it (G20, MPL 2.0) once under 'names:'"
+        if any(t.reason != "name" for t in tokens):
+            hint += "; write a figure the check cannot read in digits or words it reads"
         details = (f"text     {quoted(claim.text, 240)}", hint)
         found.append(Finding(claim.id, Status.FIGURE_MISMATCH, claim.text_line or claim.line, claim.col,
                              "; ".join(problems), details,

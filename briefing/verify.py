@@ -23,7 +23,7 @@ from briefing.hyphenation import (
     may_match_across_breaks,
     squeezed,
 )
-from briefing.figure_tokens import UNUSED_NAME, unreadable_errors
+from briefing.figure_tokens import UNUSED_NAME, shown, unreadable_errors
 from briefing.judge import Judge, Key
 from briefing.match import MultiSearch, find_quote, find_quotes, prepare, split_elisions
 from briefing.models import (
@@ -364,7 +364,7 @@ def _warnings(briefing: Briefing, claims: tuple[ClaimResult, ...],
         for exemption in result.unused_exemptions:
             warnings.append(Diagnostic(
                 "figure.unused-exemption",
-                f"claim '{result.claim.id}': exempt figure '{exemption}' does not appear in its text",
+                f"claim '{result.claim.id}': exempt figure '{shown(exemption)}' does not appear in its text",
                 Location(briefing.path, result.claim.line, result.claim.col),
                 "remove it from exempt_figures, or write it in the text as listed", Severity.WARNING))
         warnings += unreadable_errors(briefing.path, result)
