@@ -132,6 +132,7 @@ EXACT = Context(prec=2 * MAX_DIGITS + 64, Emax=10**6, Emin=-10**6)
 _GLUED = re.compile(r"[^\W\d_]+|\u00b0[CF]?|[\u2030\u2031\u00d7]")
 # A rate or a unit with a slash: "900/day", "50km/h", ending the token.
 _RATE = re.compile(r"(?P<unit>[^\W\d_]*)/(?P<per>[^\W\d_]+)(?![^\W_]|/)")
+_FRACTION_SLASH = re.compile(r"\u2044\d+")
 _SYMBOL_ENDS = frozenset(symbol[-1] for symbol in units.SYMBOLS)
 _SPACE = " \u00a0\u202f"
 _ONE_PRONOUN_BEFORE = frozenset(
@@ -299,6 +300,9 @@ def _digit_pass(text: str) -> tuple[list[_Raw], list[Token]]:
         if decimals and text[core_end:core_end + 1] == "." and text[core_end + 1:core_end + 2].isdigit():
             tokens.append(code_at(text, start, core_end))  # a dotted code such as 1.2.3 or 192.168.0.1
             continue
+        if (slash := _FRACTION_SLASH.match(text, core_end)) is not None:
+            tokens.append(Token(text[begin:slash.end()], begin, slash.end(), "fraction"))
+            continue  # "1⁄2": the fraction slash
         rate = None
         if codes and any(a <= start < b for a, b in codes):
             rate = _RATE.match(text, core_end)
