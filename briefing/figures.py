@@ -14,7 +14,8 @@ from briefing.figure_tokens import code_at, standalone, url_spans
 from briefing.models import Figure, Token
 
 # Decisions (spec: issue 2, "Figures": every number a claim's text states must equal, by value,
-# a number in at least one of its verified quotes). Each is pinned by tests/test_figures.py.
+# a number in at least one of its verified quotes). Each is pinned by tests/test_figures.py
+# or, for issue 15, tests/test_figure_tokens.py.
 # - Digits: `1,275` = `1 275` (NBSP, thin or narrow NBSP between groups of three) = `1275`;
 #   a plain space never joins groups ("in 1992 613 died" is two figures). `3.5`, `.5`, `-4`,
 #   `−4` (U+2212), `+4`; a sign counts only after a space or bracket, so `25-26` is 25 and 26.
@@ -30,7 +31,8 @@ from briefing.models import Figure, Token
 #   (`COVID-19`, `F-16`: a single capital, or a capital past the first letter), inside a slashed
 #   token with letters (`A/RES/62/243`), and dotted runs (`1.2.3`). They are names, not skipped
 #   (issue 15 §3): `find_tokens` gives them, and a claim's must be in a quote or declared. The
-#   digits of URLs and e-mail addresses are neither. Dates give their numbers (`26 February 1992`
+#   digits of URLs and e-mail addresses are neither, and a letter of a script without case
+#   is no code (`2023年`, `第5` are figures). Dates give their numbers (`26 February 1992`
 #   -> 26, 1992; `Feb.26` -> 26; `19:10` -> 19, 10); years are figures like any other.
 # - Issue 15 §3, read by value (tables in `units`): magnitudes glued after digits (`63k`, `9M`,
 #   `3bn`; `m`, `b`, `B`, `T` only after a currency: `£5m`); currencies before (`$9M`, `USD900`,
@@ -107,7 +109,7 @@ _WORD_RUN = re.compile(rf"\b(?:{_ALT})\b(?:{_SEP}(?:and\s+)?(?:{_ALT})\b)*", re.
 _TOKEN = re.compile(r"[A-Za-z]+")
 _PERCENT_PATTERN = r"[ \u00a0\u2009\u202f]?%|\s+per[ \-\u2010\u2011]?cent\b|[ \u00a0]?pct\b|pc\b"
 _DIGITS = re.compile(  # the lookahead makes each position cheap to reject
-    r"(?=[-\u2212+.\d])(?P<sign>(?<![^\s(\[{])[-\u2212+])?"
+    r"(?=[-\u2212+.\d])(?P<sign>(?<![^\s(\[{$\u20ac\u00a3\u00a5])[-\u2212+])?"
     r"(?:(?P<int>\d{1,3}(?P<sep>[,\u00a0\u2009\u202f])\d{3}(?:(?P=sep)\d{3})*(?!\d)|\d+)"
     r"(?:\.(?P<frac>\d+))?|(?<![^\s(\[{\-\u2212+])\.(?P<lone>\d+))"
     r"(?:(?P<ord>st|nd|rd|th)\b"
@@ -128,13 +130,10 @@ _SCALE_WORDS = {"hundred": 2, "thousand": 3, "million": 6, "billion": 9, "trilli
 MAX_DIGITS = 4300
 # Exact for every number read: the default context rounds to 28 digits.
 EXACT = Context(prec=2 * MAX_DIGITS + 64, Emax=10**6, Emin=-10**6)
-# After the digits: letters (a unit, magnitude or code), a degree sign, or per mille.
-_GLUED = re.compile(r"[^\W\d_]+|\u00b0[CF]?|[\u2030\u2031\u00d7]")
 # A rate or a unit with a slash: "900/day", "50km/h", ending the token.
 _RATE = re.compile(r"(?P<unit>[^\W\d_]*)/(?P<per>[^\W\d_]+)(?![^\W_]|/)")
 _FRACTION_SLASH = re.compile(r"\u2044\d+")
-_SYMBOL_ENDS = frozenset(symbol[-1] for symbol in units.SYMBOLS)
-_SPACE = " \u00a0\u202f"
+
 _ONE_PRONOUN_BEFORE = frozenset(
     "no the this that each any every which either neither another".split())
 _ONE_PRONOUN_AFTER = frozenset(
@@ -201,75 +200,6 @@ def _value(sign: str, digits: str, frac: str | None, power: int) -> str:
     return _canonical(value.scaleb(power, EXACT))
 
 
-def _currency_before(text: str, start: int) -> tuple[str, int]:
-    """(ISO code, where it starts) of a currency glued or one space before `start`, else ("", start)."""
-    at = start - 1 if start and text[start - 1] in _SPACE else start
-    if not at:
-        return "", start
-    last = text[at - 1]
-    if last in _SYMBOL_ENDS:
-        for symbol in sorted((s for s in units.SYMBOLS if s[-1] == last), key=len, reverse=True):
-            begin = at - len(symbol)
-            if begin >= 0 and text.startswith(symbol, begin) and not text[begin - 1:begin].isalnum():
-                return units.SYMBOLS[symbol], begin
-    elif last.isupper() and at >= 3 and text[at - 3:at] in units.CODES and not text[at - 4:at - 3].isalnum():
-        return units.currency_code(text[at - 3:at]), at - 3
-    return "", start
-
-
-def _glued(text: str, at: int, currency: str) -> tuple[str, object, int] | None:
-    """What is glued to the digits at `at`: ("magnitude", power, end), ("unit", measure, end),
-    ("strict", unit, end), ("plain", None, end), ("token", reason, end); None for nothing."""
-    m = _GLUED.match(text, at)
-    if m is None:
-        return None
-    suffix, end = m.group(), m.end()
-    if text[end:end + 1].isdigit():
-        return "token", "name", end  # "3x3", "4K60"
-    if currency and suffix in units.CURRENCY_MAGNITUDES:
-        return "magnitude", units.CURRENCY_MAGNITUDES[suffix], end
-    if suffix in units.MAGNITUDES:
-        return "magnitude", units.MAGNITUDES[suffix], end
-    if suffix in units.STRICT:
-        return "strict", units.STRICT[suffix], end
-    if suffix == "m" or suffix == "b":
-        return "token", "ambiguous" if suffix == "m" else "suffix", end
-    if suffix in units.UNITS:
-        return "unit", suffix, end
-    if suffix in units.CODES:
-        return "unit", units.currency_code(suffix), end
-    if suffix in units.PLAIN_SUFFIXES:
-        return "plain", None, end
-    if suffix in ("a", "p") and text.startswith(".m.", end):
-        return "plain", None, end + 3
-    if suffix[0] in units.SUPERSCRIPTS:
-        return "token", "superscript", end
-    if unicodedata.numeric(suffix[0], 0) or "\u2044" in suffix:
-        return "token", "fraction", end
-    return "token", "name" if suffix[0].isupper() else "suffix", end
-
-
-def _spaced(text: str, at: int, currency_only: bool = False) -> tuple[str, str, int] | None:
-    """A unit one space after `at`: ("strict", unit, end) or ("unit", measure, end)."""
-    m = units.SPACED.match(text, at)
-    if m is None:
-        if text[at:at + 1] in _SPACE and text[at + 1:at + 2] in _SYMBOL_ENDS and text[at + 1] in units.SYMBOLS:
-            return "unit", units.SYMBOLS[text[at + 1]], at + 2  # "7 million €"
-        return None
-    strict, word, symbol = m.group("strict"), m.group("word"), m.group("symbol")
-    if strict:
-        return None if currency_only else ("strict", units.STRICT[strict.lower() if len(strict) > 4 else strict],
-                                           m.end())
-    if word:
-        lower = word.lower()
-        if lower in units.CURRENCY_WORDS:
-            return "unit", units.CURRENCY_WORDS[lower], m.end()
-        return None if currency_only else ("unit", lower, m.end())
-    if symbol in units.CODES:
-        return "unit", units.currency_code(symbol), m.end()
-    return None if currency_only else ("unit", symbol, m.end())
-
-
 def _slashed(text: str, start: int, end: int) -> Token:
     """A slashed code as a token, without the brackets and stops around it."""
     word = text[start:end]
@@ -291,8 +221,13 @@ def _digit_pass(text: str) -> tuple[list[_Raw], list[Token]]:
         frac = decimals or lone
         core_end = end - len(ordinal or "") - len(scale or "") - len(pct or "")
         prev = text[start - 1] if start else ""
-        currency, begin = _currency_before(text, start) if not sign else ("", start)
-        if prev.isalpha() and not currency or prev in "-\u2010\u2011" and _after_code_word(text, start - 1):
+        currency, begin = units.currency_before(text, start)
+        if currency and not sign and text[begin - 1:begin] in ("-", "\u2212") and (
+                begin == 1 or text[begin - 2] in " \t\n([{"):
+            sign, begin = text[begin - 1], begin - 1  # "-$5"
+        # A letter of a script without case (CJK, Arabic) is no code: "第5" is a figure.
+        cased = prev.isupper() or prev.islower()
+        if cased and not currency or prev in "-\u2010\u2011" and _after_code_word(text, start - 1):
             tokens.append(code_at(text, start, core_end))  # G20, A4, COVID-19
             continue
         if prev == "." and start >= 2 and text[start - 2].isdigit():
@@ -325,7 +260,7 @@ def _digit_pass(text: str) -> tuple[list[_Raw], list[Token]]:
         if rate is not None:
             measure, end = f"{currency or rate.group('unit')}/{rate.group('per')}", rate.end()
         elif not (ordinal or pct):
-            glued = None if scale else _glued(text, core_end, currency)
+            glued = None if scale else units.glued(text, core_end, currency)
             if glued is not None and glued[0] == "token":
                 tokens.append(code_at(text, start, glued[2]) if glued[1] == "name"
                               else Token(text[begin:glued[2]], begin, glued[2], str(glued[1])))
@@ -339,7 +274,7 @@ def _digit_pass(text: str) -> tuple[list[_Raw], list[Token]]:
                 elif kind == "unit":
                     measure = str(payload)
             if glued is None or glued[0] == "magnitude":
-                spaced = _spaced(text, end, currency_only=bool(measure))
+                spaced = units.spaced(text, end, currency_only=bool(measure))
                 if spaced is not None and spaced[0] == "strict":
                     unit, end = spaced[1], spaced[2]
                 elif spaced is not None and not measure:
@@ -432,7 +367,7 @@ def _word_figures(text: str) -> list[_Raw]:
                 percent = _PERCENT.match(text, end)
                 if percent:
                     unit, end = "percent", percent.end()
-                elif (spaced := _spaced(text, end)) is not None:  # "five percentage points", "nine million dollars"
+                elif (spaced := units.spaced(text, end)) is not None:  # "five percentage points", "nine million dollars"
                     if spaced[0] == "strict":
                         unit, end = spaced[1], spaced[2]
                     else:

@@ -1,4 +1,4 @@
-"""What may stand before or after a number: currencies, magnitudes and units, read by value (pure data).
+"""What may stand before or after a number: currencies, magnitudes and units, read by value (pure).
 
 Issue 15 §3: every number-like token in a claim is read or refused, never skipped. `figures`
 looks each prefix and suffix up here; one that is not here is refused (`figures.Token`).
@@ -8,7 +8,7 @@ Each table says in a comment why it holds what it holds.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+import unicodedata
 
 # --- currencies --------------------------------------------------------------------------
 # Symbols before a number ("$9M", "£5m", "€ 7"). A bare "$" is read as US dollars and a bare
@@ -132,5 +132,78 @@ SPACED = re.compile(
     + r"|(?P<symbol>" + _alternation(sorted(SPACED_SYMBOLS | CODES)) + r"))(?![^\W_])")
 
 
-def decimal_power(power: int) -> Decimal:
-    return Decimal(1).scaleb(power)
+_SYMBOL_ENDS = frozenset(symbol[-1] for symbol in SYMBOLS)
+_SPACE = " \u00a0\u202f"
+# After the digits: letters (a unit, magnitude or code), a degree sign, or per mille.
+_GLUED = re.compile(r"[^\W\d_]+|\u00b0[CF]?|[\u2030\u2031\u00d7]")
+
+
+def currency_before(text: str, start: int) -> tuple[str, int]:
+    """(ISO code, where it starts) of a currency glued or one space before `start`, else ("", start)."""
+    at = start - 1 if start and text[start - 1] in _SPACE else start
+    if not at:
+        return "", start
+    last = text[at - 1]
+    if last in _SYMBOL_ENDS:
+        for symbol in sorted((s for s in SYMBOLS if s[-1] == last), key=len, reverse=True):
+            begin = at - len(symbol)
+            if begin >= 0 and text.startswith(symbol, begin) and not text[begin - 1:begin].isalnum():
+                return SYMBOLS[symbol], begin
+    elif last.isupper() and at >= 3 and text[at - 3:at] in CODES and not text[at - 4:at - 3].isalnum():
+        return currency_code(text[at - 3:at]), at - 3
+    return "", start
+
+
+def glued(text: str, at: int, currency: str) -> tuple[str, object, int] | None:
+    """What is glued to the digits at `at`: ("magnitude", power, end), ("unit", measure, end),
+    ("strict", unit, end), ("plain", None, end), ("token", reason, end); None for nothing."""
+    m = _GLUED.match(text, at)
+    if m is None:
+        return None
+    suffix, end = m.group(), m.end()
+    if text[end:end + 1].isdigit():
+        return "token", "name", end  # "3x3", "4K60"
+    if currency and suffix in CURRENCY_MAGNITUDES:
+        return "magnitude", CURRENCY_MAGNITUDES[suffix], end
+    if suffix in MAGNITUDES:
+        return "magnitude", MAGNITUDES[suffix], end
+    if suffix in STRICT:
+        return "strict", STRICT[suffix], end
+    if suffix == "m" or suffix == "b":
+        return "token", "ambiguous" if suffix == "m" else "suffix", end
+    if suffix in UNITS:
+        return "unit", suffix, end
+    if suffix in CODES:
+        return "unit", currency_code(suffix), end
+    if suffix in PLAIN_SUFFIXES:
+        return "plain", None, end
+    if suffix in ("a", "p") and text.startswith(".m.", end):
+        return "plain", None, end + 3
+    if suffix[0] in SUPERSCRIPTS:
+        return "token", "superscript", end
+    if unicodedata.numeric(suffix[0], 0) or "\u2044" in suffix:
+        return "token", "fraction", end
+    if not (suffix[0].isupper() or suffix[0].islower()):
+        return "plain", None, at  # a script without case: "2023年" is 2023
+    return "token", "name" if suffix[0].isupper() else "suffix", end
+
+
+def spaced(text: str, at: int, currency_only: bool = False) -> tuple[str, str, int] | None:
+    """A unit one space after `at`: ("strict", unit, end) or ("unit", measure, end)."""
+    m = SPACED.match(text, at)
+    if m is None:
+        if text[at:at + 1] in _SPACE and text[at + 1:at + 2] in _SYMBOL_ENDS and text[at + 1] in SYMBOLS:
+            return "unit", SYMBOLS[text[at + 1]], at + 2  # "7 million €"
+        return None
+    strict, word, symbol = m.group("strict"), m.group("word"), m.group("symbol")
+    if strict:
+        return None if currency_only else ("strict", STRICT[strict.lower() if len(strict) > 4 else strict],
+                                           m.end())
+    if word:
+        lower = word.lower()
+        if lower in CURRENCY_WORDS:
+            return "unit", CURRENCY_WORDS[lower], m.end()
+        return None if currency_only else ("unit", lower, m.end())
+    if symbol in CODES:
+        return "unit", currency_code(symbol), m.end()
+    return None if currency_only else ("unit", symbol, m.end())

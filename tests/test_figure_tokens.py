@@ -46,6 +46,10 @@ READS = [
     ("pp", "5pp", [("5pp", "5", "percentage points", "")]),
     ("pp-words", "five percentage points", [("five percentage points", "5", "percentage points", "")]),
     ("basis-points", "25 bps", [("25 bps", "25", "basis points", "")]),
+    ("minus-before-currency", "fell (-$5)", [("-$5", "-5", "", "USD")]),
+    ("minus-after-currency", "$-5", [("$-5", "-5", "", "USD")]),
+    ("uncased-script-after", "2023\u5e74", [("2023", "2023", "", "")]),
+    ("uncased-script-before", "\u7b2c5", [("5", "5", "", "")]),
     ("decade-kept", "the 1990s", [("1990s", "1990", "", "")]),
     ("pm-kept", "at 3pm", [("3pm", "3", "", "")]),
     ("capital-BP-no-unit", "5 BP stations", [("5", "5", "", "")]),
@@ -126,6 +130,7 @@ ISSUE_TOKENS = [
     ("long-decimals", "1234567890123456789012345678901.5", "1234567890123456789012345678901.4",
      "1,234,567,890,123,456,789,012,345,678,901.5"),
     ("too-long", "1" * 4301, "1" * 4300, "1" * 4301),
+    ("negative-currency", "It fell by -$5.", "It fell by $5.", "It fell by -5 dollars."),
 ]
 
 
