@@ -208,6 +208,29 @@ def _slashed(text: str, start: int, end: int) -> Token:
     return Token(text[low:high], low, high, "name")
 
 
+def _code(text: str, m: re.Match[str], core_end: int, currency: str,
+          codes: list[tuple[int, int]]) -> tuple[Token | None, re.Match[str] | None]:
+    """The code the digits of `m` belong to (G20, COVID-19, 1.2.3, A/RES/62/243), else None
+    and the rate they end in ("900/day"), if any."""
+    start = m.start()
+    prev = text[start - 1] if start else ""
+    # A letter of a script without case (CJK, Arabic) is no code: "第5" is a figure.
+    if (prev.isupper() or prev.islower()) and not currency or (
+            prev in "-\u2010\u2011" and _after_code_word(text, start - 1)):
+        return code_at(text, start, core_end), None
+    if m.group("frac") and text[core_end:core_end + 1] == "." and text[core_end + 1:core_end + 2].isdigit():
+        return code_at(text, start, core_end), None  # a dotted code such as 1.2.3 or 192.168.0.1
+    if not codes or not any(a <= start < b for a, b in codes):
+        return None, None
+    rate = _RATE.match(text, core_end)
+    if rate is not None and (rate.group("per") in units.RATES or f"{rate.group('unit')}/{rate.group('per')}"
+                             in units.UNITS) and not (m.group("ord") or m.group("scale") or m.group("pct")) and (
+            not prev or prev.isspace() or prev in "([{\"'\u201c\u2018" or currency):
+        return None, rate
+    a, b = next(span for span in codes if span[0] <= start < span[1])
+    return _slashed(text, a, b), None
+
+
 def _digit_pass(text: str) -> tuple[list[_Raw], list[Token]]:
     out: list[_Raw] = []
     tokens: list[Token] = []
@@ -220,38 +243,20 @@ def _digit_pass(text: str) -> tuple[list[_Raw], list[Token]]:
         sign, integer, separator, decimals, lone, ordinal, scale, pct = m.groups()
         frac = decimals or lone
         core_end = end - len(ordinal or "") - len(scale or "") - len(pct or "")
-        prev = text[start - 1] if start else ""
+        if start >= 2 and text[start - 1] == "." and text[start - 2].isdigit():
+            continue  # the rest of a dotted run
         currency, begin = units.currency_before(text, start)
         if currency and not sign and text[begin - 1:begin] in ("-", "\u2212") and (
                 begin == 1 or text[begin - 2] in " \t\n([{"):
             sign, begin = text[begin - 1], begin - 1  # "-$5"
-        # A letter of a script without case (CJK, Arabic) is no code: "第5" is a figure.
-        cased = prev.isupper() or prev.islower()
-        if cased and not currency or prev in "-\u2010\u2011" and _after_code_word(text, start - 1):
-            tokens.append(code_at(text, start, core_end))  # G20, A4, COVID-19
-            continue
-        if prev == "." and start >= 2 and text[start - 2].isdigit():
-            continue
-        if decimals and text[core_end:core_end + 1] == "." and text[core_end + 1:core_end + 2].isdigit():
-            tokens.append(code_at(text, start, core_end))  # a dotted code such as 1.2.3 or 192.168.0.1
-            continue
-        if (slash := _FRACTION_SLASH.match(text, core_end)) is not None:
-            tokens.append(Token(text[begin:slash.end()], begin, slash.end(), "fraction"))
-            continue  # "1⁄2": the fraction slash
-        rate = None
-        if codes and any(a <= start < b for a, b in codes):
-            rate = _RATE.match(text, core_end)
-            if rate is not None and rate.group("per") not in units.RATES and (
-                    f"{rate.group('unit')}/{rate.group('per')}" not in units.UNITS):
-                rate = None
-            if rate is None or ordinal or scale or pct or prev and not (
-                    prev.isspace() or prev in "([{\"'\u201c\u2018" or currency):
-                a, b = next(span for span in codes if span[0] <= start < span[1])
-                tokens.append(_slashed(text, a, b))  # A/RES/62/243, 48/48-POL
-                continue
+        code, rate = _code(text, m, core_end, currency, codes)
         digits = (integer.replace(separator, "") if separator else integer) if integer else "0"
-        if len(digits) + len(frac or "") > MAX_DIGITS:
-            tokens.append(Token(text[begin:core_end], begin, core_end, "too-long"))
+        if code is None and (slash := _FRACTION_SLASH.match(text, core_end)) is not None:
+            code = Token(text[begin:slash.end()], begin, slash.end(), "fraction")  # "1⁄2"
+        elif code is None and len(digits) + len(frac or "") > MAX_DIGITS:
+            code = Token(text[begin:core_end], begin, core_end, "too-long")
+        if code is not None:
+            tokens.append(code)
             continue
         if ordinal and frac:  # "3.5th" is no ordinal
             ordinal, end = None, core_end
@@ -260,28 +265,36 @@ def _digit_pass(text: str) -> tuple[list[_Raw], list[Token]]:
         if rate is not None:
             measure, end = f"{currency or rate.group('unit')}/{rate.group('per')}", rate.end()
         elif not (ordinal or pct):
-            glued = None if scale else units.glued(text, core_end, currency)
-            if glued is not None and glued[0] == "token":
-                tokens.append(code_at(text, start, glued[2]) if glued[1] == "name"
-                              else Token(text[begin:glued[2]], begin, glued[2], str(glued[1])))
+            suffix = None if scale else units.glued(text, core_end, currency)
+            if suffix is not None and suffix[0] == "token":
+                tokens.append(code_at(text, start, suffix[2]) if suffix[1] == "name"
+                              else Token(text[begin:suffix[2]], begin, suffix[2], suffix[1]))
                 continue
-            if glued is not None:
-                kind, payload, end = glued
-                if kind == "magnitude":
-                    power += int(payload)  # type: ignore[call-overload]
-                elif kind == "strict":
-                    unit = str(payload)
-                elif kind == "unit":
-                    measure = str(payload)
-            if glued is None or glued[0] == "magnitude":
-                spaced = units.spaced(text, end, currency_only=bool(measure))
-                if spaced is not None and spaced[0] == "strict":
-                    unit, end = spaced[1], spaced[2]
-                elif spaced is not None and not measure:
-                    measure = spaced[1]
+            power, unit, measure, end = _suffixed(text, suffix, power, unit, measure, end)
         sign = "-" if sign in ("-", "\u2212") else ""
         out.append((begin, end, _value(sign, digits, frac, power), unit, bool(ordinal), measure))
     return out, tokens
+
+
+def _suffixed(text: str, suffix: tuple[str, str, int] | None, power: int, unit: str, measure: str,
+              end: int) -> tuple[int, str, str, int]:
+    """(power, unit, measure, end) once what is glued to a number (`units.glued`), then a unit
+    one space after it, are read."""
+    if suffix is not None:
+        kind, payload, end = suffix
+        if kind == "magnitude":
+            power += int(payload)
+        elif kind == "strict":
+            unit = payload
+        elif kind == "unit":
+            measure = payload
+    if suffix is None or suffix[0] == "magnitude":
+        spaced = units.spaced(text, end, currency_only=bool(measure))
+        if spaced is not None and spaced[0] == "strict":
+            unit, end = spaced[1], spaced[2]
+        elif spaced is not None and not measure:
+            measure = spaced[1]
+    return power, unit, measure, end
 
 
 def _parse_words(tokens: list[tuple[str, int, int]], i: int) -> tuple[int, bool, int] | None:

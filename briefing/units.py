@@ -154,9 +154,9 @@ def currency_before(text: str, start: int) -> tuple[str, int]:
     return "", start
 
 
-def glued(text: str, at: int, currency: str) -> tuple[str, object, int] | None:
+def glued(text: str, at: int, currency: str) -> tuple[str, str, int] | None:
     """What is glued to the digits at `at`: ("magnitude", power, end), ("unit", measure, end),
-    ("strict", unit, end), ("plain", None, end), ("token", reason, end); None for nothing."""
+    ("strict", unit, end), ("plain", "", end), ("token", reason, end); None for nothing."""
     m = _GLUED.match(text, at)
     if m is None:
         return None
@@ -164,9 +164,9 @@ def glued(text: str, at: int, currency: str) -> tuple[str, object, int] | None:
     if text[end:end + 1].isdigit():
         return "token", "name", end  # "3x3", "4K60"
     if currency and suffix in CURRENCY_MAGNITUDES:
-        return "magnitude", CURRENCY_MAGNITUDES[suffix], end
+        return "magnitude", str(CURRENCY_MAGNITUDES[suffix]), end
     if suffix in MAGNITUDES:
-        return "magnitude", MAGNITUDES[suffix], end
+        return "magnitude", str(MAGNITUDES[suffix]), end
     if suffix in STRICT:
         return "strict", STRICT[suffix], end
     if suffix == "m" or suffix == "b":
@@ -176,15 +176,15 @@ def glued(text: str, at: int, currency: str) -> tuple[str, object, int] | None:
     if suffix in CODES:
         return "unit", currency_code(suffix), end
     if suffix in PLAIN_SUFFIXES:
-        return "plain", None, end
+        return "plain", "", end
     if suffix in ("a", "p") and text.startswith(".m.", end):
-        return "plain", None, end + 3
+        return "plain", "", end + 3
     if suffix[0] in SUPERSCRIPTS:
         return "token", "superscript", end
     if unicodedata.numeric(suffix[0], 0) or "\u2044" in suffix:
         return "token", "fraction", end
     if not (suffix[0].isupper() or suffix[0].islower()):
-        return "plain", None, at  # a script without case: "2023年" is 2023
+        return "plain", "", at  # a script without case: "2023年" is 2023
     return "token", "name" if suffix[0].isupper() else "suffix", end
 
 
