@@ -29,11 +29,13 @@ _ROMAN = re.compile(r"(?<![^\W_])(?=[MDCLXVI]{2})M{0,3}(?:CM|CD|D?C{0,3})(?:XC|X
                     r"(?:IX|IV|V?I{0,3})(?![^\W_])")
 # Capitals that spell a Roman numeral but are read as abbreviations.
 _NOT_ROMAN = frozenset("CD DC MD CV MC CM MI DI LI CC MM CI CLI MCI MIX DIV LIV DL XL".split())
-# A capitalised word before a Roman numeral makes it part of a name ("World War II", "Louis
-# XIV", "Title IX"), unless it is a sentence's first word that names nothing ("The XLVIII").
+# A Roman numeral stands where a number would after a function word ("the XLVIII session",
+# "held its XLVIII") or with no word before it; after any other word it labels something
+# ("World War II", "Louis XIV", "type II diabetes", "phase III").
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]+$")
 _CAPITAL_AFTER = re.compile(r"[ \t]+[A-Z]")
-_PLAIN_START = frozenset("the a an in of at on by for from to its their this that".split())
+_FUNCTION_WORDS = frozenset("the a an in of at on by for from to with and or its their his her our this "
+                            "that these those some all about over under nearly almost".split())
 _URL = re.compile(r"(?:\b[A-Za-z][A-Za-z0-9+.-]*://|\bwww\.)\S+|\S+@\S+\.\S+")
 
 UNREADABLE, UNUSED_NAME = "figure.unreadable", "figure.unused-name"
@@ -94,11 +96,8 @@ def standalone(text: str) -> list[Token]:
         if _CAPITAL_AFTER.match(text, m.end()):
             continue  # part of a name: "MMC Site", "XXX Corps"
         before = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
-        word = before.group(1) if before else ""
-        sentence_start = not text[:before.start()].strip() or text[:before.start()].rstrip()[-1:] in ".!?" \
-            if before else True
-        if word[:1].isupper() and not (sentence_start and word.lower() in _PLAIN_START):
-            continue  # part of a name
+        if before is not None and before.group(1).lower() not in _FUNCTION_WORDS:
+            continue  # a label: "World War II", "type II"
         found.append(Token(m.group(), m.start(), m.end(), "roman"))
     return found
 

@@ -92,6 +92,7 @@ TOKENS = [
     # not number-like tokens of a sentence: names with Roman numerals, labels, abbreviations, URLs
     ("world-war-ii", "World War II began", []),
     ("louis-xiv", "Louis XIV", []),
+    ("type-ii", "type II diabetes and phase III trials", []),
     ("list-label", "(II) You may", []),
     ("abbreviation", "a CD player in DC", []),
     ("url", "see https://example.org/2020/05/x", []),
