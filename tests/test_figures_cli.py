@@ -254,3 +254,26 @@ def test_a_long_name_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[st
     (tmp_path / "claims.yaml").write_text(claims, encoding="utf-8")
     assert main(["check", str(tmp_path)]) == 2
     assert "has no letter" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value, code, hint", [
+    pytest.param("G20", "claims.type", 'write names: ["G20", "MPL 2.0"]', id="not-a-list"),
+    pytest.param('[""]', "claims.empty-value", "remove the empty item", id="empty-item"),
+    pytest.param('["G20 pledged 5"]', "claims.bad-name", "list only names with numbers in them, such as G20, COVID-19 "
+                 "or MPL 2.0", id="lower-case-word"),
+])
+def test_the_names_list_is_checked_like_the_rest_of_the_file(value: str, code: str, hint: str) -> None:
+    from briefing.claims import parse_claims
+
+    briefing, diagnostics = parse_claims(NAMES.format(amount="help").replace('["G20", "MPL 2.0"]', value),
+                                         "claims.yaml")
+    assert briefing is None
+    assert [(d.code, d.location.line, d.hint) for d in diagnostics] == [(code, 2, hint)]
+
+
+def test_declared_names_keep_their_place() -> None:
+    from briefing.claims import parse_claims
+    from briefing.models import Name
+
+    briefing, _ = parse_claims(NAMES.format(amount="help"), "claims.yaml")
+    assert briefing is not None and briefing.names == (Name("G20", 2, 9), Name("MPL 2.0", 2, 16))
