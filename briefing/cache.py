@@ -39,7 +39,10 @@ from briefing.models import Nearest, Source, Span, WordChange
 
 CACHE_NAME = ".briefing-cache"
 _DATABASE = "memo.sqlite3"
-_FORMAT = 2  # 2: nearest passages are kept by kind, "cited" or "elsewhere" (issue 15 §7)
+# 2: nearest passages are kept by kind, "cited" or "elsewhere" (issue 15 §7).
+# 3: issue 15 §3 reads units after number words, so the spans of the counts the scan keeps
+# may end later ("five percentage points").
+_FORMAT = 3
 # Entries of sources no longer checked are removed once this old, so switching between
 # branches keeps both sets while the cache stays bounded.
 _UNUSED_FOR = 14 * 24 * 3600

@@ -168,6 +168,7 @@ def _parse_text(text: str, path: str) -> Result:
     for problem in validate(root):
         reader.word(problem)
     reader.duplicate_ids(root)
+    reader.names(root)
     reader.invisible_chars(root, text)
     reader.escaped_controls(root, text)
     diagnostics = tuple(sorted(reader.diagnostics, key=lambda d: (d.location.line, d.location.col)

@@ -13,7 +13,8 @@ import unicodedata
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from briefing.models import Briefing, Citation, Claim, Diagnostic, Location, Section, line_at, line_starts
+from briefing.backing import name_problem
+from briefing.models import Briefing, Citation, Claim, Diagnostic, Location, Name, Section, line_at, line_starts
 from briefing.schema import Problem, claims_schema, entries, resolve
 
 # Safe loading only: we compose the node tree (never construct Python objects) and read
@@ -53,6 +54,8 @@ _HINTS = {  # what to write when a key is missing (or, for lists, empty)
     "source": "add 'source: SOURCE-ID' (a file name in sources/ without its extension)",
     "quote": "add 'quote: \"...\"' with the exact words from the source",
 }
+
+_LIST_HINTS = {"exempt_figures": 'write exempt_figures: ["five"]', "names": 'write names: ["G20", "MPL 2.0"]'}
 
 Fields = dict[str, tuple[ScalarNode, Node]]
 
@@ -232,8 +235,7 @@ class ClaimsReader:
                 self.error("claims.empty-list", f"{owner} has an empty '{key}' list", problem.key_node or node,
                            _HINTS.get(key, f"add at least one item to '{key}'"))
             else:
-                hint = ("write exempt_figures: [\"five\"]" if "null" in types
-                        else f"write each item of '{key}' on its own line starting with '- '")
+                hint = (_LIST_HINTS.get(key, "") or f"write each item of '{key}' on its own line starting with '- '")
                 self.error("claims.type", f"'{key}'{of} must be a list, not {_kind(node)}", node, hint)
         elif problem.keyword == "type" and not isinstance(node, ScalarNode):
             hint = (f"write {key}: \"...\" as one piece of text" if key != "quote" or isinstance(node, MappingNode)
@@ -262,7 +264,7 @@ class ClaimsReader:
                        f"write {label} as 'key: value' lines with {needs}")
             return
         key, owner = str(problem.path[-2]), _label(problem.path[:-2], problem.nodes[:-2])
-        hint = f"write {key}: [\"five\"]"
+        hint = _LIST_HINTS.get(key, f"write {key}: [\"five\"]")
         if isinstance(node, ScalarNode):
             self.error("claims.empty-value", f"{owner} has an empty item in '{key}'", node, "remove the empty item")
         else:
@@ -285,6 +287,19 @@ class ClaimsReader:
                                f"{first[claim_id]})", node, "give each claim its own id")
                 else:
                     first[claim_id] = self.location(node).line
+
+    def names(self, root: Node) -> None:
+        """Each declared name must be one (issue 15 §3): a name whose numbers identify, never an
+        amount that would hide a figure of a claim (`backing.name_problem`)."""
+        node = _fields(root).get("names", (None, None))[1] if isinstance(root, MappingNode) else None
+        if not isinstance(node, SequenceNode):
+            return
+        for item in node.value:
+            if isinstance(item, ScalarNode) and item.tag != NULL_TAG and item.value.strip():
+                problem = name_problem(item.value.strip())
+                if problem:
+                    self.error("claims.bad-name", f"name '{item.value.strip()[:80]}' in 'names' {problem}", item,
+                               "list only names with numbers in them, such as G20, COVID-19 or MPL 2.0")
 
     def invisible_chars(self, root: Node, text: str) -> None:
         """Refuse characters that make a field show other than it reads (see _BIDI)."""
@@ -365,7 +380,14 @@ class ClaimsReader:
         fields = _fields(root)
         optional = {key: _text(fields[key][1]) if key in fields else "" for key in TOP_KEYS[1:5]}
         sections = tuple(self.section(node) for node in fields["sections"][1].value)
-        return Briefing(self.path, _text(fields["title"][1]), sections, **optional)
+        declared = fields.get("names", (None, None))[1]
+        names = tuple(Name(item.value.strip(), *self._line_col(item))
+                      for item in declared.value) if isinstance(declared, SequenceNode) else ()
+        return Briefing(self.path, _text(fields["title"][1]), sections, **optional, names=names)
+
+    def _line_col(self, node: Node) -> tuple[int, int]:
+        where = self.location(node)
+        return where.line, where.col
 
     def section(self, node: MappingNode) -> Section:
         fields = _fields(node)

@@ -226,17 +226,6 @@ def without_insertions(quote: str) -> str:
     return _MARKS.sub(lambda mark: " " if mark.lastgroup == "insertion" else mark.group(), quote)
 
 
-def source_words(item: CitationResult) -> str:
-    """A verified quote without its inserted clarifications: the words the source vouches for.
-
-    The figure check reads this, so "[in 2012]" cannot back a figure the claim states. Brackets
-    the source prints itself (a quote that matched literally, with no insertion read) stay.
-    """
-    if any(alteration.kind == "insertion" for alteration in item.alterations):
-        return without_insertions(item.citation.quote)
-    return item.citation.quote
-
-
 def describe(alteration: Alteration) -> str:
     """One line for the report: what was changed, and what the source has."""
     quoted = f"\u201c{alteration.text}\u201d"

@@ -1,16 +1,21 @@
-"""Finds the figures a text states and checks a claim's figures against its quotes (pure, no I/O)."""
+"""Reads the figures a text states, and the number-like tokens it cannot read (pure, no I/O)."""
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+import unicodedata
+from decimal import Context, Decimal
 
-from briefing.models import Figure
+from briefing import units
+from briefing.figure_tokens import code_at, standalone, url_spans
+from briefing.models import Figure, Token
 
 # Decisions (spec: issue 2, "Figures": every number a claim's text states must equal, by value,
-# a number in at least one of its verified quotes). Each is pinned by tests/test_figures.py.
+# a number in at least one of its verified quotes). Each is pinned by tests/test_figures.py
+# or, for issue 15, tests/test_figure_tokens.py.
 # - Digits: `1,275` = `1 275` (NBSP, thin or narrow NBSP between groups of three) = `1275`;
 #   a plain space never joins groups ("in 1992 613 died" is two figures). `3.5`, `.5`, `-4`,
 #   `−4` (U+2212), `+4`; a sign counts only after a space or bracket, so `25-26` is 25 and 26.
@@ -22,11 +27,22 @@ from briefing.models import Figure
 #   `dozen` multiplies (two dozen = 24). Plurals are vague and never figures ("hundreds of",
 #   "thousands of", "dozens of", "tens of thousands"), nor is a bare scale ("several hundred").
 # - Codes are not figures: digits glued to a letter before them (`G20`, `A4`) or to a capital
-#   after them (`5G`, `3D`), after a hyphen following a code word (`COVID-19`, `F-16`: a single
-#   capital, or a capital past the first letter), inside a slashed token with letters
-#   (`A/RES/62/243`, URLs), and dotted runs (`1.2.3`). Digits before lowercase letters keep
-#   their value (`10km`, `1990s`). Dates give their numbers (`26 February 1992` -> 26, 1992;
-#   `Feb.26` -> 26; `19:10` -> 19, 10); years are figures like any other.
+#   after them that is no unit or magnitude (`5G`, `3D`), after a hyphen following a code word
+#   (`COVID-19`, `F-16`: a single capital, or a capital past the first letter), inside a slashed
+#   token with letters (`A/RES/62/243`), and dotted runs (`1.2.3`). They are names, not skipped
+#   (issue 15 §3): `find_tokens` gives them, and a claim's must be in a quote or declared. The
+#   digits of URLs and e-mail addresses are neither, and a letter of a script without case
+#   is no code (`2023年`, `第5` are figures). Dates give their numbers (`26 February 1992`
+#   -> 26, 1992; `Feb.26` -> 26; `19:10` -> 19, 10); years are figures like any other.
+# - Issue 15 §3, read by value (tables in `units`): magnitudes glued after digits (`63k`, `9M`,
+#   `3bn`; `m`, `b`, `B`, `T` only after a currency: `£5m`); currencies before (`$9M`, `USD900`,
+#   `EUR 7 million`) or after (`7 million euros`, `900 USD`), kept as the figure's `measure`;
+#   units glued or spaced (`900MW`, `900 MW`, `900 megawatts`) as its measure; rates (`900/day`);
+#   `1990s`, `3pm` keep their value. Percentage points (`pp`), per mille (`‰`) and basis points
+#   (`bp`) are units apart from percent (`pct`, `5pc` are percent). Refused (`find_tokens`):
+#   superscripts (`630²`), vulgar fractions (`½`), Roman numerals where a number would stand
+#   (`XLVIII`), unknown glued suffixes (`60fps`), `5m` without a currency (million or metres?),
+#   and numbers of more than MAX_DIGITS digits.
 # - Words match on word boundaries only ("someone", "none", "often", "tension" hold none).
 #   Fractions are not interpreted: "a third" is the ordinal 3, "half" is nothing.
 # - "one" is a figure unless used as a pronoun or idiom: after no/the/this/that/each/any/every/
@@ -36,8 +52,8 @@ from briefing.models import Figure
 # - "first" and "second" alone are sequence words ("first time", "second-largest") and count
 #   only before an event noun (anniversary, session, summit, ...); in compounds
 #   ("twenty-first") and as digits (`1st`) they always count. Other ordinal words always count.
-# - Exemptions: an exemption covers a claim figure with the same (value, unit) or the same
-#   written text (case-insensitive), so `five` also covers `5`; one covering nothing is unused.
+# - Values are exact Decimals of up to MAX_DIGITS digits (the default context's 28 digits
+#   rounded 1234567890123456789012345678901.5 and .4 to one value).
 
 _SEP = r"[\s\-\u2010\u2011]+"
 
@@ -91,13 +107,13 @@ _LEX = _lexicon()
 _ALT = _trie_pattern(list(_LEX))
 _WORD_RUN = re.compile(rf"\b(?:{_ALT})\b(?:{_SEP}(?:and\s+)?(?:{_ALT})\b)*", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z]+")
-_PERCENT_PATTERN = r"[ \u00a0\u2009\u202f]?%|\s+per[ \-\u2010\u2011]?cent\b"
+_PERCENT_PATTERN = r"[ \u00a0\u2009\u202f]?%|\s+per[ \-\u2010\u2011]?cent\b|[ \u00a0]?pct\b|pc\b"
 _DIGITS = re.compile(  # the lookahead makes each position cheap to reject
-    r"(?=[-\u2212+.\d])(?P<sign>(?<![^\s(\[{])[-\u2212+])?"
+    r"(?=[-\u2212+.\d])(?P<sign>(?<![^\s(\[{$\u20ac\u00a3\u00a5])[-\u2212+])?"
     r"(?:(?P<int>\d{1,3}(?P<sep>[,\u00a0\u2009\u202f])\d{3}(?:(?P=sep)\d{3})*(?!\d)|\d+)"
     r"(?:\.(?P<frac>\d+))?|(?<![^\s(\[{\-\u2212+])\.(?P<lone>\d+))"
     r"(?:(?P<ord>st|nd|rd|th)\b"
-    r"|(?P<scale>(?:\s+(?:hundred|thousand|million|billion|trillion)\b)+|\s?(?:bn|mn)\b)?"
+    r"|(?P<scale>(?:\s+(?:hundred|thousand|million|billion|trillion)\b)+|\s?(?:bn|mn|mln|bln|tn|trn)\b)?"
     rf"(?P<pct>{_PERCENT_PATTERN})?)",
     re.IGNORECASE,
 )
@@ -108,8 +124,16 @@ _WORD_BEFORE = re.compile(r"([^\W\d_]+)" + _SEP + "$")
 _WORD_AFTER = re.compile(r"['\u2019]s\b|" + _SEP + r"([^\W\d_]+)")
 _ONE_BY = re.compile(r"\bone" + _SEP + "by" + _SEP + "$", re.IGNORECASE)
 
-_SCALE_WORDS = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9,
-                "trillion": 10**12, "bn": 10**9, "mn": 10**6}
+_SCALE_WORDS = {"hundred": 2, "thousand": 3, "million": 6, "billion": 9, "trillion": 12,
+                "bn": 9, "mn": 6, "mln": 6, "bln": 9, "tn": 12, "trn": 12}  # powers of ten
+# Numbers longer than this are refused, not read (issue 15 §6): Python's own limit for int().
+MAX_DIGITS = 4300
+# Exact for every number read: the default context rounds to 28 digits.
+EXACT = Context(prec=2 * MAX_DIGITS + 64, Emax=10**6, Emin=-10**6)
+# A rate or a unit with a slash: "900/day", "50km/h", ending the token.
+_RATE = re.compile(r"(?P<unit>[^\W\d_]*)/(?P<per>[^\W\d_]+)(?![^\W_]|/)")
+_FRACTION_SLASH = re.compile(r"\u2044\d+")
+
 _ONE_PRONOUN_BEFORE = frozenset(
     "no the this that each any every which either neither another".split())
 _ONE_PRONOUN_AFTER = frozenset(
@@ -124,7 +148,7 @@ def _canonical(value: Decimal) -> str:
     """Decimal as a plain string without exponent or trailing zeros: 1.50 -> "1.5", 1.5E6 -> "1500000"."""
     if value == 0:
         return "0"
-    return format(value.normalize(), "f")
+    return format(value.normalize(EXACT), "f")
 
 
 def _word_before(text: str, start: int) -> str:
@@ -157,44 +181,120 @@ def _after_code_word(text: str, hyphen: int) -> bool:
     return (len(word) == 1 and word.isupper()) or any(c.isupper() for c in word[1:])
 
 
-# Internally a figure is (start, end, value, unit, ordinal): building a frozen dataclass per
-# number costs more than finding it, and quotes only need (value, unit).
-_Raw = tuple[int, int, str, str, bool]
+# Internally a figure is (start, end, value, unit, ordinal, measure): building a frozen dataclass
+# per number costs more than finding it, and quotes only need (value, unit, measure).
+_Raw = tuple[int, int, str, str, bool, str]
 
 
-def _digit_figures(text: str) -> list[_Raw]:
+def _ascii_digits(digits: str) -> str:
+    return digits if digits.isascii() else "".join(str(unicodedata.decimal(c)) for c in digits)
+
+
+def _value(sign: str, digits: str, frac: str | None, power: int) -> str:
+    """The canonical decimal string: exact, and without int() (issue 15 §6)."""
+    digits = _ascii_digits(digits)
+    if not frac and not power:  # the common case, an integer: no Decimal
+        digits = digits.lstrip("0") or "0"
+        return f"-{digits}" if sign and digits != "0" else digits
+    value = Decimal(f"{sign}{digits}.{_ascii_digits(frac)}" if frac else f"{sign}{digits}")
+    return _canonical(value.scaleb(power, EXACT))
+
+
+def _slashed(text: str, start: int, end: int) -> Token:
+    """A slashed code as a token, without the brackets and stops around it."""
+    word = text[start:end]
+    low = start + len(word) - len(word.lstrip("([{\"'\u201c\u2018"))
+    high = low + len(text[low:end].rstrip(")]}\"'\u201d\u2019.,;:!?"))
+    return Token(text[low:high], low, high, "name")
+
+
+def _code(text: str, m: re.Match[str], core_end: int, currency: str,
+          codes: list[tuple[int, int]]) -> tuple[Token | None, re.Match[str] | None]:
+    """The code the digits of `m` belong to (G20, COVID-19, 1.2.3, A/RES/62/243), else None
+    and the rate they end in ("900/day"), if any."""
+    start = m.start()
+    prev = text[start - 1] if start else ""
+    # A letter of a script without case (CJK, Arabic) is no code: "第5" is a figure.
+    if (prev.isupper() or prev.islower()) and not currency or (
+            prev in "-\u2010\u2011" and _after_code_word(text, start - 1)):
+        return code_at(text, start, core_end), None
+    if m.group("frac") and text[core_end:core_end + 1] == "." and text[core_end + 1:core_end + 2].isdigit():
+        return code_at(text, start, core_end), None  # a dotted code such as 1.2.3 or 192.168.0.1
+    if not codes or not any(a <= start < b for a, b in codes):
+        return None, None
+    rate = _RATE.match(text, core_end)
+    if rate is not None and (rate.group("per") in units.RATES or f"{rate.group('unit')}/{rate.group('per')}"
+                             in units.UNITS) and not (m.group("ord") or m.group("scale") or m.group("pct")) and (
+            not prev or prev.isspace() or prev in "([{\"'\u201c\u2018" or currency):
+        return None, rate
+    a, b = next(span for span in codes if span[0] <= start < span[1])
+    return _slashed(text, a, b), None
+
+
+def _digit_pass(text: str) -> tuple[list[_Raw], list[Token]]:
     out: list[_Raw] = []
+    tokens: list[Token] = []
     codes = _code_spans(text)
+    urls = url_spans(text)
     for m in _DIGITS.finditer(text):
         start, end = m.span()
+        if tokens and start < tokens[-1].end or urls and any(a <= start < b for a, b in urls):
+            continue  # inside a code already taken whole, or a URL
         sign, integer, separator, decimals, lone, ordinal, scale, pct = m.groups()
         frac = decimals or lone
         core_end = end - len(ordinal or "") - len(scale or "") - len(pct or "")
-        prev = text[start - 1] if start else ""
-        if prev.isalpha() or (not ordinal and text[core_end:core_end + 1].isupper()):
-            continue  # G20, A4, 5G, 3D
-        if prev in "-\u2010\u2011" and _after_code_word(text, start - 1):
-            continue
-        if prev == "." and start >= 2 and text[start - 2].isdigit():
-            continue
-        if decimals and text[core_end:core_end + 1] == "." and text[core_end + 1:core_end + 2].isdigit():
-            continue  # a dotted code such as 1.2.3 or 192.168.0.1
-        if codes and any(a <= start < b for a, b in codes):
-            continue
+        if start >= 2 and text[start - 1] == "." and text[start - 2].isdigit():
+            continue  # the rest of a dotted run
+        currency, begin = units.currency_before(text, start)
+        if currency and not sign and text[begin - 1:begin] in ("-", "\u2212") and (
+                begin == 1 or text[begin - 2] in " \t\n([{"):
+            sign, begin = text[begin - 1], begin - 1  # "-$5"
+        code, rate = _code(text, m, core_end, currency, codes)
         digits = (integer.replace(separator, "") if separator else integer) if integer else "0"
-        sign = "-" if sign in ("-", "\u2212") else ""
+        if code is None and (slash := _FRACTION_SLASH.match(text, core_end)) is not None:
+            code = Token(text[begin:slash.end()], begin, slash.end(), "fraction")  # "1⁄2"
+        elif code is None and len(digits) + len(frac or "") > MAX_DIGITS:
+            code = Token(text[begin:core_end], begin, core_end, "too-long")
+        if code is not None:
+            tokens.append(code)
+            continue
         if ordinal and frac:  # "3.5th" is no ordinal
             ordinal, end = None, core_end
-        if frac or scale:
-            value = Decimal(f"{sign}{digits}.{frac}" if frac else f"{sign}{digits}")
-            for word in _TOKEN.findall(scale or ""):
-                value *= _SCALE_WORDS[word.lower()]
-            canonical = _canonical(value)
-        else:  # the common case, an integer: skip Decimal
-            canonical = str(int(digits)) if sign == "" or int(digits) == 0 else f"-{int(digits)}"
-        unit = "percent" if pct else ""
-        out.append((start, end, canonical, unit, bool(ordinal)))
-    return out
+        power = sum(_SCALE_WORDS[w.lower()] for w in _TOKEN.findall(scale or ""))
+        unit, measure = ("percent" if pct else ""), currency
+        if rate is not None:
+            measure, end = f"{currency or rate.group('unit')}/{rate.group('per')}", rate.end()
+        elif not (ordinal or pct):
+            suffix = None if scale else units.glued(text, core_end, currency)
+            if suffix is not None and suffix[0] == "token":
+                tokens.append(code_at(text, start, suffix[2]) if suffix[1] == "name"
+                              else Token(text[begin:suffix[2]], begin, suffix[2], suffix[1]))
+                continue
+            power, unit, measure, end = _suffixed(text, suffix, power, unit, measure, end)
+        sign = "-" if sign in ("-", "\u2212") else ""
+        out.append((begin, end, _value(sign, digits, frac, power), unit, bool(ordinal), measure))
+    return out, tokens
+
+
+def _suffixed(text: str, suffix: tuple[str, str, int] | None, power: int, unit: str, measure: str,
+              end: int) -> tuple[int, str, str, int]:
+    """(power, unit, measure, end) once what is glued to a number (`units.glued`), then a unit
+    one space after it, are read."""
+    if suffix is not None:
+        kind, payload, end = suffix
+        if kind == "magnitude":
+            power += int(payload)
+        elif kind == "strict":
+            unit = payload
+        elif kind == "unit":
+            measure = payload
+    if suffix is None or suffix[0] == "magnitude":
+        spaced = units.spaced(text, end, currency_only=bool(measure))
+        if spaced is not None and spaced[0] == "strict":
+            unit, end = spaced[1], spaced[2]
+        elif spaced is not None and not measure:
+            measure = spaced[1]
+    return power, unit, measure, end
 
 
 def _parse_words(tokens: list[tuple[str, int, int]], i: int) -> tuple[int, bool, int] | None:
@@ -275,54 +375,49 @@ def _word_figures(text: str) -> list[_Raw]:
                 continue
             value, ordinal, j = parsed
             start, end = tokens[i][1], tokens[j - 1][2]
-            unit = ""
+            unit, measure = "", ""
             if not ordinal:
                 percent = _PERCENT.match(text, end)
                 if percent:
                     unit, end = "percent", percent.end()
+                elif (spaced := units.spaced(text, end)) is not None:  # "five percentage points", "nine million dollars"
+                    if spaced[0] == "strict":
+                        unit, end = spaced[1], spaced[2]
+                    else:
+                        measure = spaced[1]
             lone = j == i + 1 and tokens[i][0] in ("one", "first", "second")
             if unit or not lone or _counts(text, tokens[i][0], start, end):
-                out.append((start, end, str(value), unit, ordinal))
+                out.append((start, end, str(value), unit, ordinal, measure))
             i = j
     return out
 
 
-def _scan(text: str) -> list[_Raw]:
-    digits = _digit_figures(text)
-    words = [w for w in _word_figures(text) if not any(d[0] < w[1] and w[0] < d[1] for d in digits)]
-    return sorted(digits + words) if words and digits else digits or words
+@functools.lru_cache(maxsize=4096)
+def _read(text: str) -> tuple[tuple[_Raw, ...], tuple[Token, ...]]:
+    """The figures of `text`, and the number-like tokens of its digits that are not figures."""
+    digits, tokens = _digit_pass(text)
+    words = _word_figures(text)
+    if words and (digits or tokens):  # a word figure overlapping digits is theirs: one sweep
+        taken = sorted([(d[0], d[1]) for d in digits] + [(t.start, t.end) for t in tokens])
+        starts = [a for a, _ in taken]
+        reach = list(itertools.accumulate((b for _, b in taken), max))  # furthest end so far
+        words = [w for w in words if not ((i := bisect.bisect_left(starts, w[1])) and reach[i - 1] > w[0])]
+    return tuple(sorted(digits + words) if words and digits else digits or words), tuple(tokens)
 
 
 def find_figures(text: str) -> tuple[Figure, ...]:
     """Every figure `text` states, in order of position (see Decisions above)."""
-    return tuple(Figure(text[s:e], value, unit, s, e, ordinal) for s, e, value, unit, ordinal in _scan(text))
+    return tuple(Figure(text[s:e], value, unit, s, e, ordinal, measure)
+                 for s, e, value, unit, ordinal, measure in _read(text)[0])
 
 
-@dataclass(frozen=True)
-class FigureCheck:
-    unbacked: tuple[Figure, ...]  # figures in the claim text found in none of the quotes
-    exempted: tuple[Figure, ...]  # figures in the claim text covered by an exemption
-    unused_exemptions: tuple[str, ...]  # exemption strings matching no figure in the text
-
-
-def check_figures(claim_text: str, quotes: Sequence[str], exempt: Sequence[str] = ()) -> FigureCheck:
-    """Which figures of `claim_text` no quote states by value and unit, after exemptions."""
-    figures = find_figures(claim_text)
-    if not figures:
-        return FigureCheck((), (), tuple(exempt))
-    backed = {(raw[2], raw[3]) for quote in quotes for raw in _scan(quote)}
-    exemptions = [(e, {(f.value, f.unit) for f in find_figures(e)}, " ".join(e.split()).casefold())
-                  for e in exempt]
-    used: set[int] = set()
-    unbacked: list[Figure] = []
-    exempted: list[Figure] = []
-    for figure in figures:
-        key, written = (figure.value, figure.unit), " ".join(figure.text.split()).casefold()
-        covering = [n for n, (_, keys, text) in enumerate(exemptions) if key in keys or text == written]
-        if covering:
-            used.update(covering)
-            exempted.append(figure)
-        elif key not in backed:
-            unbacked.append(figure)
-    unused = tuple(e for n, (e, _, _) in enumerate(exemptions) if n not in used)
-    return FigureCheck(tuple(unbacked), tuple(exempted), unused)
+def find_tokens(text: str) -> tuple[Token, ...]:
+    """Every number-like token of `text` that is not read as a figure: codes and names ("G20"),
+    and figures the check cannot read ("630²", "½", "XLVIII"), in order of position."""
+    figures, tokens = _read(text)
+    found = list(tokens)
+    for token in standalone(text):
+        if not any(t.start < token.end and token.start < t.end for t in found) and not any(
+                f[0] < token.end and token.start < f[1] for f in figures):
+            found.append(token)
+    return tuple(sorted(found, key=lambda t: t.start))

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from briefing.edits import source_words, without_insertions
-from briefing.figures import check_figures
-from briefing.models import CitationResult, Claim, ClaimResult, Elsewhere, Status
+from briefing.backing import check_figures
+from briefing.edits import without_insertions
+from briefing.models import CitationResult, Claim, ClaimResult, Elsewhere, Source, Status
 
 Key = tuple[str, int]  # (claim id, citation number)
 
@@ -16,28 +16,46 @@ Key = tuple[str, int]  # (claim id, citation number)
 FAILURE_ORDER = (Status.UNKNOWN_SOURCE, Status.UNREADABLE_SOURCE, Status.NOT_FOUND, Status.MISQUOTED)
 
 
-def judge_claim(claim: Claim, citations: tuple[CitationResult, ...]) -> ClaimResult:
+def matched_text(item: CitationResult, sources: Mapping[str, Source]) -> list[str]:
+    """The source text each part of a verified quote matched: what the source vouches for.
+
+    Issue 15 §2: figures are read here, never from the quote as typed, so the whitespace fold
+    cannot make "1 613" (or "1⏎613") in the source back "1,613". An inserted clarification
+    ("[in 2012]") lies between the parts, so it backs nothing (issue 7). A soft hyphen, which
+    the fold drops and a reader does not see, is dropped here too.
+    """
+    source = sources.get(item.citation.source)
+    if source is None:
+        return []
+    return [source.text[span.start:span.end].replace("\u00ad", "") for span in item.spans]
+
+
+def judge_claim(claim: Claim, citations: tuple[CitationResult, ...], sources: Mapping[str, Source],
+                names: Sequence[str] = ()) -> ClaimResult:
     """The claim's result: the hardest-to-fix failing status of its citations, else
-    `figure_mismatch` when a figure of its text is backed by no verified quote, else verified."""
-    # An inserted clarification is the author's, not the source's: it backs no figure (issue 7).
-    verified_quotes = [source_words(r) for r in citations if r.status is Status.VERIFIED]
-    figures = check_figures(claim.text, verified_quotes, claim.exempt_figures)
+    `figure_mismatch` when a figure of its text is backed by no verified quote (or a token of it
+    is refused), else verified."""
+    verified = [text for r in citations if r.status is Status.VERIFIED for text in matched_text(r, sources)]
+    figures = check_figures(claim.text, verified, claim.exempt_figures, names)
     # Beside a failed quote, the figures still unbacked once each quote matches its source: a
     # misquoted one read as the passage it was taken from, any other as written.
-    corrected = [r.nearest.passage if r.status is Status.MISQUOTED and r.nearest
+    corrected = [r.nearest.passage.replace("\u00ad", "") if r.status is Status.MISQUOTED and r.nearest
                  else without_insertions(r.citation.quote) for r in citations if r.status is not Status.VERIFIED]
-    unquoted = (check_figures(claim.text, verified_quotes + corrected, claim.exempt_figures).unbacked
-                if figures.unbacked and corrected else figures.unbacked)
+    unquoted = (check_figures(claim.text, verified + corrected, claim.exempt_figures, names)
+                if (figures.unbacked or figures.unreadable) and corrected else figures)
     failing = {r.status for r in citations} - {Status.VERIFIED}
     if failing:
         status = next(s for s in FAILURE_ORDER if s in failing)
-    elif figures.unbacked:
+    elif figures.unbacked or figures.unreadable:
         status = Status.FIGURE_MISMATCH
     else:
         status = Status.VERIFIED
+    # Refused tokens are listed as the unbacked figures beside a failed quote are: only those
+    # still unbacked once the quotes match (with every quote verified, the two are the same).
     return ClaimResult(claim, status, citations, figures.unbacked,
                        tuple(f.text for f in figures.exempted), figures.unused_exemptions,
-                       unquoted_figures=unquoted)
+                       unquoted_figures=unquoted.unbacked, unreadable_figures=unquoted.unreadable,
+                       named_figures=figures.named)
 
 
 class Judge:
@@ -48,8 +66,11 @@ class Judge:
     but the API allows) each get a result, as they did when all were judged at the end.
     """
 
-    def __init__(self, claims: Sequence[Claim], results: dict[Key, CitationResult]):
+    def __init__(self, claims: Sequence[Claim], results: dict[Key, CitationResult],
+                 sources: Mapping[str, Source], names: Sequence[str] = ()):
         self.claims = list(claims)
+        self.sources = sources
+        self.names = tuple(names)
         self.results = results  # the citations settled so far (unknown sources are from the start)
         self.judged: dict[int, ClaimResult] = {}
         self.positions: dict[str, list[int]] = {}  # claim id -> positions of the claims with it
@@ -92,4 +113,4 @@ class Judge:
         return tuple(self.results[(claim.id, i)] for i in range(len(claim.citations)))
 
     def _judge(self, n: int) -> None:
-        self.judged[n] = judge_claim(self.claims[n], self._citations(n))
+        self.judged[n] = judge_claim(self.claims[n], self._citations(n), self.sources, self.names)

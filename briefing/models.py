@@ -59,6 +59,15 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class Name:
+    """A name with a number in it, declared once for the whole briefing (`names:`, issue 15 §3)."""
+
+    text: str
+    line: int = 0
+    col: int = 1
+
+
+@dataclass(frozen=True)
 class Section:
     heading: str
     claims: tuple[Claim, ...]
@@ -74,6 +83,7 @@ class Briefing:
     author: str = ""
     date: str = ""
     summary: str = ""
+    names: tuple[Name, ...] = ()  # numbered names declared for every claim (issue 15 §3)
 
     @property
     def claims(self) -> tuple[Claim, ...]:
@@ -160,12 +170,26 @@ class Nearest:
 class Figure:
     """A number stated in text, as a typed value (never compared as a string)."""
 
-    text: str  # as written, e.g. "1,275", "twenty-five", "20 per cent"
-    value: str  # canonical decimal string, e.g. "1275", "25", "20", "0.5"
-    unit: str  # "" or "percent"
+    text: str  # as written, e.g. "1,275", "twenty-five", "20 per cent", "$9M"
+    value: str  # canonical decimal string, magnitude applied, e.g. "1275", "25", "0.5", "9000000"
+    # "" or a unit compared apart from plain numbers: "percent", "percentage points", "per
+    # mille", "basis points" (issue 15 §3)
+    unit: str
     start: int
     end: int
     ordinal: bool = False
+    measure: str = ""  # a currency ("USD") or unit ("MW", "km") read with it; "" when none
+
+
+@dataclass(frozen=True)
+class Token:
+    """A number-like token that is not read as a figure (issue 15 §3): a name or code with a
+    number in it ("G20"), or a figure the check cannot read ("630²", "½", "XLVIII")."""
+
+    text: str  # as written
+    start: int
+    end: int
+    reason: str  # "name", "superscript", "fraction", "roman", "suffix", "ambiguous", "too-long"
 
 
 @dataclass(frozen=True)
@@ -255,6 +279,10 @@ class ClaimResult:
     # Of the unbacked figures, those still unbacked once each failed quote matches its source
     # (a misquoted one read as its nearest passage): beside a failed quote, only these are news.
     unquoted_figures: tuple[Figure, ...] = ()
+    # Issue 15 §3: tokens of the text not read as figures that no verified quote states as
+    # written and nothing declares ("G20", "630²"), and the declared names the text uses.
+    unreadable_figures: tuple[Token, ...] = ()
+    named_figures: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

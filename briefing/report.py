@@ -11,6 +11,7 @@ from briefing import __version__
 from briefing.diff import is_invisible
 from briefing.disagree import quantities
 from briefing.edits import describe as describe_alteration
+from briefing.figure_tokens import shown as shown_token
 from briefing.pins import page_label, page_of, pin_cite
 from briefing.models import (
     CitationResult,
@@ -64,6 +65,11 @@ def format_text(report: Report, *, colour: bool = False, verbose: bool = False) 
     if exemptions:
         lines = ["figures stated on the author's own authority (exempt_figures):"]
         lines += [f"  {r.claim.id}: {', '.join(quoted(f) for f in r.exempted_figures)}" for r in exemptions]
+        blocks.append("\n".join(lines))
+    named = [r for r in report.claims if r.named_figures]
+    if named:  # issue 15 §3: declared names are exemptions too, and listed as such
+        lines = ["numbers read as names, not figures (names):"]
+        lines += [f"  {r.claim.id}: {', '.join(quoted(n) for n in r.named_figures)}" for r in named]
         blocks.append("\n".join(lines))
     blocks += _edits_and_disagreements(report)
     blocks.append(summary_line(report, colour))
@@ -142,16 +148,27 @@ def _claim_findings(report: Report, result: ClaimResult, colour: bool) -> list[F
     # Beside a failed quote, only the figures still unbacked once the quotes match their sources:
     # the rest are backed by fixing the quote, and listing them would hide the one that matters.
     unbacked = result.unquoted_figures if found else result.unbacked_figures
+    problems: list[str] = []
     if unbacked:
         figures = ", ".join(quoted(f.text) for f in unbacked)
         verb = "is" if len(unbacked) == 1 else "are"
-        details = (f"text     {quoted(claim.text, 240)}",
-                   ("hint: quote the passage that states it, fix the figure, or list it under "
-                    "exempt_figures if it is the author's own"))
-        problem = (f"{figures} in the text {verb} still not backed once the quotes match their sources"
-                   if found else f"{figures} in the text {verb} not in any verified quote")
+        problems.append(f"{figures} in the text {verb} still not backed once the quotes match their sources"
+                        if found else f"{figures} in the text {verb} not in any verified quote")
+    tokens = result.unreadable_figures  # issue 15 §3: read or refused, never skipped
+    if tokens:
+        shown = ", ".join(quoted(shown_token(t.text)) for t in tokens)
+        problems.append(f"{shown} in the text cannot be read as {'a figure' if len(tokens) == 1 else 'figures'} "
+                        "and no verified quote states " + ("it" if len(tokens) == 1 else "them") + " as written")
+    if problems:
+        hint = ("hint: quote the passage that states it, fix the figure, or list it under "
+                "exempt_figures if it is the author's own")
+        if any(t.reason == "name" for t in tokens):
+            hint += "; declare a name with a number in it (G20, MPL 2.0) once under 'names:'"
+        if any(t.reason != "name" for t in tokens):
+            hint += "; write a figure the check cannot read in digits or words it reads"
+        details = (f"text     {quoted(claim.text, 240)}", hint)
         found.append(Finding(claim.id, Status.FIGURE_MISMATCH, claim.text_line or claim.line, claim.col,
-                             problem, details,
+                             "; ".join(problems), details,
                              label="also" if found else Status.FIGURE_MISMATCH.value))
     return found
 
@@ -291,6 +308,7 @@ def summarise(report: Report) -> dict:
         "sources": len(report.sources),
         "sources_cited": len({c.citation.source for c in citations} & {s.id for s in report.sources}),
         "exempted_figures": sum(len(r.exempted_figures) for r in report.claims),
+        "named_figures": sum(len(r.named_figures) for r in report.claims),
         "alterations": sum(len(c.alterations) for r in report.claims for c in r.citations),
         "disagreements": len(quantities(report.claims)),
         "warnings": sum(d.severity is Severity.WARNING for d in report.diagnostics),
@@ -350,6 +368,8 @@ def _claim_json(report: Report, result: ClaimResult) -> dict:
         "figures": {
             "unbacked": [{"text": f.text, "value": f.value, "unit": f.unit} for f in result.unbacked_figures],
             "exempted": list(result.exempted_figures),
+            "named": list(result.named_figures),
+            "unreadable": [{"text": t.text, "reason": t.reason} for t in result.unreadable_figures],
         },
         "disagreements": [{
             "citation": d.citation,

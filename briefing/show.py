@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 
 from briefing.edits import describe as describe_alteration
+from briefing.figure_tokens import shown
 from briefing.models import CitationResult, ClaimResult, Report, Source, Span, Status
 from briefing.pins import page_label, pin_cite
 from briefing.report import change_text, citation_problem, did_you_mean, paint, quoted, source_path, visible
@@ -53,8 +54,13 @@ def _figures(result: ClaimResult, colour: bool) -> str:
     if result.unbacked_figures:
         figures = ", ".join(paint(quoted(f.text), "red", colour) for f in result.unbacked_figures)
         lines.append(f"  figures  {figures} not in any verified quote")
+    if result.unreadable_figures:
+        tokens = ", ".join(paint(quoted(shown(t.text)), "red", colour) for t in result.unreadable_figures)
+        lines.append(f"  figures  {tokens} cannot be read and no verified quote states them as written")
     if result.exempted_figures:
         lines.append(f"  exempt   {', '.join(quoted(f) for f in result.exempted_figures)}")
+    if result.named_figures:
+        lines.append(f"  names    {', '.join(quoted(n) for n in result.named_figures)}")
     return "".join(f"\n{line}" for line in lines)
 
 

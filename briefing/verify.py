@@ -24,6 +24,7 @@ from briefing.hyphenation import (
     may_match_across_breaks,
     squeezed,
 )
+from briefing.figure_tokens import UNUSED_NAME, shown, unreadable_errors
 from briefing.judge import Judge, Key
 from briefing.match import MultiSearch, find_quote, find_quotes, prepare, split_elisions
 from briefing.models import (
@@ -129,7 +130,7 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
         far = {key: wanted for _, group_far, _ in checked for key, wanted in group_far.items()}
         return failed, far, [f.reading for f in figures]
 
-    judge = Judge(briefing.claims, results)
+    judge = Judge(briefing.claims, results, sources, [name.text for name in briefing.names])
     _, seconds = run_two_phase(groups, between, lambda answer: judge.add(answer[0]))
     found_in: dict[Key, list[str]] = {}
     for _, hits, _, _ in seconds:
@@ -379,11 +380,19 @@ def _warnings(briefing: Briefing, claims: tuple[ClaimResult, ...],
         for exemption in result.unused_exemptions:
             warnings.append(Diagnostic(
                 "figure.unused-exemption",
-                f"claim '{result.claim.id}': exempt figure '{exemption}' does not appear in its text",
+                f"claim '{result.claim.id}': exempt figure '{shown(exemption)}' does not appear in its text",
                 Location(briefing.path, result.claim.line, result.claim.col),
                 "remove it from exempt_figures, or write it in the text as listed", Severity.WARNING))
+        warnings += unreadable_errors(briefing.path, result)
         warnings += caution_warnings(briefing.path, result)  # what an edit may turn (issues 7, 15 §4)
         warnings += disagreement_warnings(briefing.path, result)
+    used = {name for result in claims for name in result.named_figures}
+    for name in briefing.names:
+        if name.text not in used:
+            warnings.append(Diagnostic(
+                UNUSED_NAME, f"name '{name.text}' in 'names' occurs in no claim's text",
+                Location(briefing.path, name.line, name.col), "remove it from names, or write it as listed",
+                Severity.WARNING))
     cited = {c.source for claim in briefing.claims for c in claim.citations}
     for source_id in sorted(set(sources) - cited):
         warnings.append(Diagnostic(

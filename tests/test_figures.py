@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefing.figures import FigureCheck, check_figures, find_figures
+from briefing.backing import FigureCheck, check_figures
+from briefing.figures import find_figures
 
 P = "percent"
 
@@ -57,7 +58,7 @@ EXTRACTION = [
     ("per-hyphen-cent", "20 per-cent", [("20", P, False)]),
     ("percent-decimal-negative", "-0.5%", [("-0.5", P, False)]),
     ("percent-words", "twenty per cent", [("20", P, False)]),
-    ("percentage-points-plain", "5 percentage points", [("5", "", False)]),
+    ("percentage-points", "5 percentage points", [("5", "percentage points", False)]),
     # ordinals
     ("ordinal-1st", "1st", [("1", "", True)]),
     ("ordinal-2nd-3rd", "2nd and 3rd", [("2", "", True), ("3", "", True)]),
