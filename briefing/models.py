@@ -216,6 +216,8 @@ class CitationResult:
     nearest_page: int = 0  # PDF: the page where the nearest passage starts
     alterations: tuple[Alteration, ...] = ()  # editorial changes the match accepted (issue 7)
     gaps: tuple[str, ...] = ()  # between consecutive spans: "elision" or "insertion"
+    # A quote refused for its shape (issue 15): "quote.too-short", "quote.line-end-hyphen", or "".
+    code: str = ""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from briefing.disagree import warnings as disagreement_warnings
 from briefing.edits import CODES as EDIT_CODES
 from briefing.edits import quote_warnings
 from briefing.hyphenation import (
+    HYPHEN_FOLDS,
     HyphenatedText,
     find_hyphenated,
     has_breaks,
@@ -43,6 +44,7 @@ from briefing.normalise import NormalisedText, normalise
 from briefing.parallel import cpu_count, run_two_phase
 from briefing.pins import page_of, pages_of
 from briefing.scan import Candidates, candidates
+from briefing.shape import TOO_SHORT, edge_miss, refuse_pasted, shape_errors, too_short, too_short_problem
 
 
 @dataclass
@@ -137,7 +139,7 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
     found = disagreements(figures, settle([f.reading for f in figures], [c for _, _, c in seconds], sources),
                           claims, sources)
     claims = tuple(replace(c, disagreements=found[c.claim.id]) if c.claim.id in found else c for c in claims)
-    diagnostics = _warnings(briefing, claims, sources)
+    diagnostics = _warnings(briefing, claims, sources, settings)
     return Report(briefing.path, sources_dir, claims, diagnostics, tuple(sources.values()))
 
 
@@ -198,7 +200,7 @@ class _Group:
         results: dict[Key, CitationResult] = {}
         for source_id, keys in self.by_source.items():
             matched = _match_source(source_id, [self.keyed[k] for k in keys], self.index, self.settings)
-            failed = [i for i, r in enumerate(matched) if r.status is Status.NOT_FOUND]
+            failed = [i for i, r in enumerate(matched) if r.status is Status.NOT_FOUND and not r.code]
             explained = _explain_failures(source_id, [matched[i] for i in failed], self.index, self.settings)
             for i, result in zip(failed, explained):
                 matched[i] = result
@@ -206,7 +208,8 @@ class _Group:
         cited_here = {claim_id for claim_id, _ in results}
         claims = [claim for claim in self.claims if claim.id in cited_here]
         self.results = results
-        failed = {key: r.citation for key, r in results.items() if r.status in (Status.MISQUOTED, Status.NOT_FOUND)}
+        failed = {key: r.citation for key, r in results.items()
+                  if r.status in (Status.MISQUOTED, Status.NOT_FOUND) and r.code != TOO_SHORT}
         return failed, claim_figures(claims, results, self.index.sources)
 
     def second(self, shared: tuple[Mapping[Key, Citation], list[Reading]]
@@ -222,23 +225,37 @@ class _Group:
 
 def _match_source(source_id: str, citations: list[Citation], index: SourceIndex,
                   settings: Settings) -> list[CitationResult]:
-    """One source searched once for all the quotes that cite it."""
-    matches = find_quotes([c.quote for c in citations], index.folded(source_id), settings.elision_max_gap)
+    """One source searched once for all the quotes that cite it.
+
+    A quote too short to show anything is not looked for, and one that copies a line-end
+    hyphen of the source's layout is refused (issue 15 §1, §5).
+    """
+    short = [too_short(c.quote, settings) for c in citations]
+    quotes = ["" if s else c.quote for c, s in zip(citations, short)]
+    matches = find_quotes(quotes, index.folded(source_id), settings.elision_max_gap)
     # Only a quote not found as the text stands tries the other readings of line-end hyphens, and
     # only if it could match under one: the source is read that way only for such a quote.
-    if None in matches and index.has_line_end_hyphens(source_id):
+    hyphens = index.has_line_end_hyphens(source_id)
+    if None in matches and hyphens:
         squeezed_source = squeezed(index.folded(source_id).text)
-        for i, (citation, match) in enumerate(zip(citations, matches)):
-            if match is None and may_match_across_breaks(citation.quote, squeezed_source) and (
+        for i, (quote, match) in enumerate(zip(quotes, matches)):
+            if match is None and quote and may_match_across_breaks(quote, squeezed_source) and (
                     hyphenated := index.hyphenated(source_id)) is not None:
-                matches[i] = find_hyphenated(citation.quote, hyphenated, settings.elision_max_gap)
+                matches[i] = find_hyphenated(quote, hyphenated, settings.elision_max_gap)
     lines = iter(index.lines(source_id, [s.start for m in matches if m for s in m.spans]))
-    page_starts = index.sources[source_id].page_starts
-    return [CitationResult(c, Status.NOT_FOUND) if m is None else
-            CitationResult(c, Status.VERIFIED, m.spans, tuple(next(lines) for _ in m.spans), m.folds,
-                           m.occurrences, pages=pages_of(page_starts, m.spans),
-                           alterations=m.alterations, gaps=m.gap_kinds)
-            for c, m in zip(citations, matches)]
+    source = index.sources[source_id]
+    results = [CitationResult(c, Status.NOT_FOUND) if m is None else
+               CitationResult(c, Status.VERIFIED, m.spans, tuple(next(lines) for _ in m.spans), m.folds,
+                              m.occurrences, pages=pages_of(source.page_starts, m.spans),
+                              alterations=m.alterations, gaps=m.gap_kinds)
+               for c, m in zip(citations, matches)]
+    for i, (citation, match) in enumerate(zip(citations, matches)):
+        if short[i]:
+            results[i] = CitationResult(citation, Status.NOT_FOUND, problem=too_short_problem(citation.quote),
+                                        code=TOO_SHORT)
+        elif hyphens and match is not None and not set(match.folds) & set(HYPHEN_FOLDS):
+            results[i] = refuse_pasted(source.text, index.folded(source_id), results[i], match, source.page_starts)
+    return results
 
 
 def _unknown_source(citation: Citation, sources: Mapping[str, Source]) -> CitationResult:
@@ -258,7 +275,13 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
     folded = index.folded(source_id)
     explained = list(failures)
     wanted: dict[int, str] = {}  # the text to explain, by failure
+    cut: list[int] = []  # failures found but for a word or number edge (issue 15 §1)
     for i, result in enumerate(failures):
+        miss = edge_miss(result.citation.quote, folded, settings.elision_max_gap)
+        if miss is not None:
+            explained[i] = replace(result, status=Status.MISQUOTED, nearest=miss.nearest, problem=miss.problem)
+            cut.append(i)
+            continue
         parts = split_elisions(result.citation.quote)
         # For an elided quote, explain the first part that is not in the source at all.
         missing = [p for p in parts if len(parts) == 1 or find_quote(p, folded, settings.elision_max_gap) is None]
@@ -270,8 +293,12 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
             wanted[i] = missing[0] if missing else result.citation.quote
     nearests = index.cache.nearest(index.sources[source_id], list(wanted.values()), settings,
                                    lambda quotes: nearest_passages(quotes, folded, settings))
-    lines = iter(index.lines(source_id, [n.span.start for n in nearests if n]))
     page_starts = index.sources[source_id].page_starts
+    for i, line in zip(cut, index.lines(source_id, [explained[i].nearest.span.start for i in cut])):
+        start = explained[i].nearest.span.start
+        explained[i] = replace(explained[i], nearest_line=line,
+                               nearest_page=page_of(page_starts, start) if page_starts else 0)
+    lines = iter(index.lines(source_id, [n.span.start for n in nearests if n]))
     for (i, text), nearest in zip(wanted.items(), nearests):
         misquoted = nearest is not None and nearest.similarity >= settings.misquote_min_similarity
         explained[i] = replace(
@@ -348,7 +375,7 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
 
 
 def _warnings(briefing: Briefing, claims: tuple[ClaimResult, ...],
-              sources: Mapping[str, Source]) -> tuple[Diagnostic, ...]:
+              sources: Mapping[str, Source], settings: Settings) -> tuple[Diagnostic, ...]:
     warnings: list[Diagnostic] = []
     for result in claims:
         for item in result.citations:
@@ -366,6 +393,7 @@ def _warnings(briefing: Briefing, claims: tuple[ClaimResult, ...],
                 f"claim '{result.claim.id}': exempt figure '{exemption}' does not appear in its text",
                 Location(briefing.path, result.claim.line, result.claim.col),
                 "remove it from exempt_figures, or write it in the text as listed", Severity.WARNING))
+        warnings += shape_errors(briefing.path, result, settings)  # too short, a pasted hyphen (issue 15)
         warnings += quote_warnings(briefing.path, result, sources)  # what an elision hides (issue 7)
         warnings += disagreement_warnings(briefing.path, result)
     cited = {c.source for claim in briefing.claims for c in claim.citations}

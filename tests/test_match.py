@@ -78,7 +78,8 @@ def test_batch_and_single_agree() -> None:
               "the Khojaly genocide ... 613 people", "including 63 children, 106 women", "O"]
     batch = find_quotes(quotes, source, 1500)
     assert batch == [find_quote(q, source, 1500) for q in quotes]
-    assert [m.occurrences if m else None for m in batch[:9]] == [1, 1, None, 1, 2, 2, 1, 1, 2]
+    # "O" is only ever the first letter of "OIC": on word edges it occurs nowhere (issue 15 §1).
+    assert [m.occurrences if m else None for m in batch[:9]] == [1, 1, None, 1, 2, 2, 1, 1, None]
 
 
 @pytest.mark.parametrize(
