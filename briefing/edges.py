@@ -13,7 +13,10 @@ digit, the source must not continue that word or number just outside it, with
   "'s" after the quote's end ("Azerbaijan's" may be quoted "Azerbaijan").
 
 A part that begins (ends) with such a separator ("in 2.", ".5 million") may not have a digit
-(a letter, for the apostrophe) on the other side of it in the source. Invisible characters
+(a letter, for the apostrophe) on the other side of it in the source. A hyphen between letters
+at a line end ("man-⏎agement") is no edge either: the word may go on across it, so a part may
+not begin or end there (the hyphenation matcher's joint, which stands for such a hyphen, is
+read the same way). Invisible characters
 (zero-width spaces, joiners, bidi controls) are looked through: they do not end a word.
 Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar,
 Tibetan) have no edges to check between letters: a quote may begin at any of their characters.
@@ -32,6 +35,15 @@ DIGIT_JOINERS = ",.'"
 # Spaces that group digits (1 613); after the whitespace fold the source reads " " for them.
 GROUPING_SPACES = "\u00a0\u202f\u2009"
 _APOSTROPHE = "'"  # (the quotes fold makes U+2019 one too)
+# Characters outside a part that end any word beside them; beside a digit, a space or `,` `.`
+# may still group or separate digits, so that case is looked at closely.
+PLAIN = frozenset(" ,.;:!?()[]\"")
+# The private-use characters `hyphenation` marks a line-end hyphen with: they join a word.
+_JOINT_RANGE = ("\ue000", "\ue0ff")
+# The hyphens a line end may break a word at (after the dashes fold, each reads "-").
+_BREAK_HYPHENS = "-\u2010"
+# A part ending in one of these is looked at closely even before a space: a digit (1 613), a hyphen (a line end).
+QUICK_NOT = frozenset("0123456789-")
 # How many invisible characters are looked through for the character outside an edge.
 _INVISIBLE_RUN = 8
 
@@ -60,6 +72,8 @@ def _continues(outside: str, inside: str) -> bool:
     """Whether `outside`, just beside the quote's `inside` character, continues its word."""
     if outside.isascii() and inside.isascii():  # (most prose: no category look-up)
         return outside.isalnum() and inside.isalnum()
+    if _JOINT_RANGE[0] <= outside <= _JOINT_RANGE[1]:
+        return inside.isalnum()
     if is_mark(outside) or is_mark(inside):
         return is_word(outside) and is_word(inside)
     if not (outside.isalnum() and inside.isalnum()):
@@ -112,6 +126,17 @@ def _joined(source: NormalisedText, left: int, sep: int, right: int) -> bool:
     return text[sep] == _APOSTROPHE and a.isalpha() and b.isalpha()
 
 
+def _line_end_break(source: NormalisedText, hyphen: int) -> bool:
+    """Whether the folded "-" at `hyphen`, and the " " after it, are a hyphen between letters at
+    a line end of the source ("man-⏎agement")."""
+    text = source.text
+    if not (0 < hyphen < len(text) - 2 and text[hyphen] == "-" and text[hyphen + 1] == " "
+            and text[hyphen - 1].isalpha() and text[hyphen + 2].isalpha()):
+        return False
+    at = source.to_original(hyphen)
+    return source.original[at] in _BREAK_HYPHENS and "\n" in source.original[at:source.to_original(hyphen + 2)]
+
+
 def clean_start(source: NormalisedText, start: int) -> bool:
     """Whether a part beginning at folded offset `start` begins on an edge of the source."""
     text = source.text
@@ -124,11 +149,13 @@ def clean_start(source: NormalisedText, start: int) -> bool:
     if is_word(first):
         if _continues(text[p], first):
             return False
+        if text[p] == " " and p > 0 and _line_end_break(source, p - 1):
+            return False
         return not _joined(source, _before(text, p), p, start)
     if first in DIGIT_JOINERS:  # ".5 million", ",613", "'s": the source's side of the separator
         nxt = _after(text, start + 1)
         return not _joined(source, p, start, nxt) if nxt < len(text) else True
-    return True
+    return not _JOINT_RANGE[0] <= first <= _JOINT_RANGE[1]
 
 
 def clean_end(source: NormalisedText, end: int) -> bool:
@@ -141,7 +168,7 @@ def clean_end(source: NormalisedText, end: int) -> bool:
     if n >= len(text):
         return True
     if is_word(text[last]):
-        if _continues(text[n], text[last]):
+        if _continues(text[n], text[last]) or _line_end_break(source, n):
             return False
         following = _after(text, n + 1)
         if text[n] == _APOSTROPHE and _possessive(text, following):
@@ -149,7 +176,8 @@ def clean_end(source: NormalisedText, end: int) -> bool:
         return not _joined(source, last, n, following)
     if text[last] in DIGIT_JOINERS:  # "in 2." before "5"; "can'" before "t"
         return not _joined(source, _before(text, last), last, n)
-    return True
+    # "com-" before a line end, as the text stands or as the hyphenation matcher's joint
+    return not (_line_end_break(source, last) or _JOINT_RANGE[0] <= text[last] <= _JOINT_RANGE[1])
 
 
 def _possessive(text: str, at: int) -> bool:
@@ -159,7 +187,13 @@ def _possessive(text: str, at: int) -> bool:
 
 def on_edges(source: NormalisedText, start: int, end: int) -> bool:
     """Whether the folded range [start, end) begins and ends on edges of the source."""
-    return clean_start(source, start) and clean_end(source, end)
+    text = source.text
+    # Most matches sit between spaces or punctuation that joins nothing: told without a call (a
+    # space may still group digits, or follow a line-end hyphen: those are looked at closely).
+    return ((start == 0 or text[start - 1] in PLAIN and text[start - 2] != "-" and not text[start].isdigit()
+             or clean_start(source, start))
+            and (end >= len(text) or text[end] in PLAIN and text[end - 1] not in QUICK_NOT
+                 or clean_end(source, end)))
 
 
 @dataclass(frozen=True)
@@ -206,5 +240,7 @@ def _inside(source: NormalisedText, i: int) -> bool:
     """Whether the character at i belongs to a word or number (a separator only between two of its characters)."""
     c = source.text[i]
     if is_word(c) or _invisible(c):
+        return True
+    if c == "-" and _line_end_break(source, i) or c == " " and i > 0 and _line_end_break(source, i - 1):
         return True
     return 0 < i < len(source.text) - 1 and _joined(source, i - 1, i, i + 1)

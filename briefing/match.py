@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 import ahocorasick_rs
 
-from briefing.edges import on_edges
+from briefing.edges import PLAIN, QUICK_NOT, on_edges
 from briefing.edits import INSERTION_MAX_GAP, parse_edits
 from briefing.models import Alteration, Span
 from briefing.normalise import FOLD_NAMES, NormalisedText, fold, folds_needed
@@ -127,49 +127,74 @@ def find_quote(quote: str, source: NormalisedText, max_gap: int, edges: bool = T
 def find_quotes(quotes: Sequence[str], source: NormalisedText, max_gap: int,
                 edges: bool = True) -> list[QuoteMatch | None]:
     """Match many quotes against one source; each quote's literal first occurrence and count."""
+    return match_quotes(quotes, source, max_gap, edges).found
+
+
+@dataclass(frozen=True)
+class Matched:
+    """What `match_quotes` found: each quote's match, and for a quote not found, where it
+    occurs as written but only inside a word or number (its first such place), to explain."""
+
+    found: list[QuoteMatch | None]
+    cut: list[QuoteMatch | None]
+
+
+def match_quotes(quotes: Sequence[str], source: NormalisedText, max_gap: int, edges: bool = True) -> Matched:
+    """`find_quotes`, with the literal places cut at an edge that the same search met."""
     needles = [prepare(q) for q in quotes]
     literal = _literal_hits(needles, source, edges)
-    results: list[QuoteMatch | None] = []
-    for quote, needle, hit in zip(quotes, needles, literal):
-        if hit is not None:
-            start, count = hit
-            results.append(_result(quote, source, [(start, start + len(needle))], count))
+    found: list[QuoteMatch | None] = []
+    cut: list[QuoteMatch | None] = []
+    for quote, needle, (start, count, raw) in zip(quotes, needles, literal):
+        if count:
+            found.append(_result(quote, source, [(start, start + len(needle))], count))
         else:
             # Literal first, then elisions, then editorial marks (issue 7): brackets a source
             # prints itself match as text.
-            results.append(_find_elided(quote, needle, source, max_gap, edges)
-                           or _find_edited(quote, source, max_gap, edges))
-    return results
+            found.append(_find_elided(quote, needle, source, max_gap, edges)
+                         or _find_edited(quote, source, max_gap, edges))
+        missed = found[-1] is None and raw >= 0
+        cut.append(_result(quote, source, [(raw, raw + len(needle))], 0) if missed else None)
+    return Matched(found, cut)
 
 
-def _literal_hits(needles: list[str], source: NormalisedText, edges: bool) -> list[tuple[int, int] | None]:
-    """(first offset, occurrences) per needle, or None when absent; only hits on edges count."""
+def _literal_hits(needles: list[str], source: NormalisedText, edges: bool) -> list[tuple[int, int, int]]:
+    """Per needle: its first offset and occurrences on edges (-1 and 0 when none), and its first
+    offset as written (-1 when absent)."""
     if len(needles) < _BATCH_MIN_QUOTES:
         return [_find_one(n, source, edges) for n in needles]
     distinct = sorted({n for n in needles if n})
-    first: dict[str, int] = {}
-    counts: dict[str, int] = {}
-    for index, start in MultiSearch(distinct).matches(source.text):
-        needle = distinct[index]
-        if edges and not on_edges(source, start, start + len(needle)):
-            continue
-        if needle not in first:
-            first[needle] = start
-        counts[needle] = counts.get(needle, 0) + 1
-    return [(first[n], min(counts[n], _MAX_OCCURRENCES)) if n in first else None for n in needles]
+    lengths = [len(n) for n in distinct]
+    first, counts, raw = [-1] * len(distinct), [0] * len(distinct), [-1] * len(distinct)
+    text, size = source.text, len(source.text)
+    for index, start in MultiSearch(distinct).matches(text):
+        if raw[index] < 0:
+            raw[index] = start
+        if edges:
+            end = start + lengths[index]
+            # `on_edges`'s quick test, inlined: this runs once per hit, and repeated text has millions.
+            if not ((start == 0 or text[start - 1] in PLAIN and text[start - 2] != "-" and not text[start].isdigit())
+                    and (end >= size or text[end] in PLAIN and text[end - 1] not in QUICK_NOT)) \
+                    and not on_edges(source, start, end):
+                continue
+        if not counts[index]:
+            first[index] = start
+        counts[index] += 1
+    found = {n: (first[i], min(counts[i], _MAX_OCCURRENCES), raw[i]) for i, n in enumerate(distinct)}
+    return [found.get(n, (-1, 0, -1)) for n in needles]
 
 
-def _find_one(needle: str, source: NormalisedText, edges: bool) -> tuple[int, int] | None:
+def _find_one(needle: str, source: NormalisedText, edges: bool) -> tuple[int, int, int]:
     if not needle:
-        return None
+        return -1, 0, -1
     text, first, count = source.text, -1, 0
-    i = text.find(needle)
+    raw = i = text.find(needle)
     while i != -1 and count < _MAX_OCCURRENCES:
         if not edges or on_edges(source, i, i + len(needle)):
             first = i if count == 0 else first
             count += 1
         i = text.find(needle, i + 1)
-    return (first, count) if count else None
+    return first, count, raw
 
 
 def _find_elided(quote: str, needle: str, source: NormalisedText, max_gap: int,

@@ -22,7 +22,7 @@ from briefing.diff import word_changes
 from briefing.edges import Cut, cuts, is_word
 from briefing.edits import parse_edits
 from briefing.hyphenation import breaks
-from briefing.match import QuoteMatch, find_quote, split_elisions
+from briefing.match import QuoteMatch, elided_parts, find_quote, prepare, split_elisions
 from briefing.models import CitationResult, ClaimResult, Diagnostic, Location, Nearest, Span, Status
 from briefing.nearest import edit_distance
 from briefing.normalise import NormalisedText, fold
@@ -78,10 +78,16 @@ class EdgeMiss:
 
 
 def edge_miss(quote: str, folded: NormalisedText, max_gap: int) -> EdgeMiss | None:
-    """Why `quote` failed, when it would match but for a word or number edge; else None."""
-    match = find_quote(quote, folded, max_gap, edges=False)
-    if match is None:
+    """Why an elided or edited `quote` failed, when it would match but for a word or number
+    edge; else None. (The search itself meets where a plain quote is cut: `Matched.cut`.)"""
+    if not (elided_parts(prepare(quote)) or parse_edits(quote)):
         return None
+    match = find_quote(quote, folded, max_gap, edges=False)
+    return explain_cut(folded, match) if match is not None else None
+
+
+def explain_cut(folded: NormalisedText, match: QuoteMatch) -> EdgeMiss | None:
+    """The whole words or numbers a match made without edges cuts, as a nearest passage."""
     for (start, end), part in zip(match.ranges, match.parts):
         found = cuts(folded, start, end)
         if not found:
@@ -97,14 +103,22 @@ def edge_miss(quote: str, folded: NormalisedText, max_gap: int) -> EdgeMiss | No
     return None
 
 
+def missed(result: CitationResult, miss: EdgeMiss, line: int, page_starts: Sequence[int]) -> CitationResult:
+    """`result` as a quote found only inside a word or number: misquoted, with the whole of it."""
+    page = page_of(page_starts, miss.nearest.span.start) if page_starts else 0
+    return replace(result, status=Status.MISQUOTED, nearest=miss.nearest, nearest_line=line, nearest_page=page,
+                   problem=miss.problem)
+
+
 def _describe_cuts(folded: NormalisedText, found: Sequence[Cut], who: str) -> str:
     if len(found) == 2 and (found[0].start, found[0].end) == (found[1].start, found[1].end):
         found = [Cut("starts and ends", found[0].start, found[0].end)]
     said = []
     for cut in found:
         span = folded.original_span(cut.start, cut.end)
-        said.append(f"the source has {_q(folded.original[span.start:span.end])}; {who} {cut.side} inside that "
-                    f"{cut.kind(folded.text)}")
+        # A word broken at a line end is shown with the break: "man-⏎agement".
+        token = re.sub(r"[ \t]*\n\s*", "\u23ce", folded.original[span.start:span.end])
+        said.append(f"the source has {_q(token)}; {who} {cut.side} inside that {cut.kind(folded.text)}")
     return "; ".join(said)
 
 

@@ -25,7 +25,7 @@ from briefing.hyphenation import (
     squeezed,
 )
 from briefing.judge import Judge, Key
-from briefing.match import MultiSearch, find_quote, find_quotes, prepare, split_elisions
+from briefing.match import MultiSearch, find_quote, match_quotes, prepare, split_elisions
 from briefing.models import (
     Briefing,
     Citation,
@@ -44,7 +44,17 @@ from briefing.normalise import NormalisedText, normalise
 from briefing.parallel import cpu_count, run_two_phase
 from briefing.pins import page_of, pages_of
 from briefing.scan import Candidates, candidates
-from briefing.shape import TOO_SHORT, edge_miss, refuse_pasted, shape_errors, too_short, too_short_problem
+from briefing.shape import (
+    TOO_SHORT,
+    EdgeMiss,
+    edge_miss,
+    explain_cut,
+    missed,
+    refuse_pasted,
+    shape_errors,
+    too_short,
+    too_short_problem,
+)
 
 
 @dataclass
@@ -232,7 +242,8 @@ def _match_source(source_id: str, citations: list[Citation], index: SourceIndex,
     """
     short = [too_short(c.quote, settings) for c in citations]
     quotes = ["" if s else c.quote for c, s in zip(citations, short)]
-    matches = find_quotes(quotes, index.folded(source_id), settings.elision_max_gap)
+    matched = match_quotes(quotes, index.folded(source_id), settings.elision_max_gap)
+    matches = matched.found
     # Only a quote not found as the text stands tries the other readings of line-end hyphens, and
     # only if it could match under one: the source is read that way only for such a quote.
     hyphens = index.has_line_end_hyphens(source_id)
@@ -249,12 +260,17 @@ def _match_source(source_id: str, citations: list[Citation], index: SourceIndex,
                               m.occurrences, pages=pages_of(source.page_starts, m.spans),
                               alterations=m.alterations, gaps=m.gap_kinds)
                for c, m in zip(citations, matches)]
-    for i, (citation, match) in enumerate(zip(citations, matches)):
+    misses: dict[int, EdgeMiss] = {}
+    for i, (citation, match, cut) in enumerate(zip(citations, matches, matched.cut)):
         if short[i]:
             results[i] = CitationResult(citation, Status.NOT_FOUND, problem=too_short_problem(citation.quote),
                                         code=TOO_SHORT)
         elif hyphens and match is not None and not set(match.folds) & set(HYPHEN_FOLDS):
             results[i] = refuse_pasted(source.text, index.folded(source_id), results[i], match, source.page_starts)
+        elif match is None and cut is not None and (miss := explain_cut(index.folded(source_id), cut)):
+            misses[i] = miss  # found only inside a word or number (issue 15 §1)
+    for (i, miss), line in zip(misses.items(), index.lines(source_id, [m.nearest.span.start for m in misses.values()])):
+        results[i] = missed(results[i], miss, line, source.page_starts)
     return results
 
 
@@ -275,12 +291,11 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
     folded = index.folded(source_id)
     explained = list(failures)
     wanted: dict[int, str] = {}  # the text to explain, by failure
-    cut: list[int] = []  # failures found but for a word or number edge (issue 15 §1)
+    misses: dict[int, EdgeMiss] = {}  # elided or edited quotes found but for a word or number edge
     for i, result in enumerate(failures):
         miss = edge_miss(result.citation.quote, folded, settings.elision_max_gap)
         if miss is not None:
-            explained[i] = replace(result, status=Status.MISQUOTED, nearest=miss.nearest, problem=miss.problem)
-            cut.append(i)
+            misses[i] = miss
             continue
         parts = split_elisions(result.citation.quote)
         # For an elided quote, explain the first part that is not in the source at all.
@@ -294,10 +309,8 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
     nearests = index.cache.nearest(index.sources[source_id], list(wanted.values()), settings,
                                    lambda quotes: nearest_passages(quotes, folded, settings))
     page_starts = index.sources[source_id].page_starts
-    for i, line in zip(cut, index.lines(source_id, [explained[i].nearest.span.start for i in cut])):
-        start = explained[i].nearest.span.start
-        explained[i] = replace(explained[i], nearest_line=line,
-                               nearest_page=page_of(page_starts, start) if page_starts else 0)
+    for (i, miss), line in zip(misses.items(), index.lines(source_id, [m.nearest.span.start for m in misses.values()])):
+        explained[i] = missed(failures[i], miss, line, page_starts)
     lines = iter(index.lines(source_id, [n.span.start for n in nearests if n]))
     for (i, text), nearest in zip(wanted.items(), nearests):
         misquoted = nearest is not None and nearest.similarity >= settings.misquote_min_similarity

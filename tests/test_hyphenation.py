@@ -281,3 +281,32 @@ def test_a_pasted_hyphen_fails_the_check_with_its_code(tmp_path: Path, capsys: p
     assert main(["check", str(tmp_path), "--no-cache", "--format", "json"]) == 1
     document = json.loads(capsys.readouterr().out)
     assert [d["code"] for d in document["diagnostics"] if d["severity"] == "error"] == ["quote.line-end-hyphen"]
+
+
+# --- a quote may not begin or end at a line-end hyphen (issue 15 §1) ------------------------------
+
+BROKEN = "It criticised the unlaw-\nful strike and the man-\nagement of public records, by a well-\nknown auditor."
+
+
+@pytest.mark.parametrize(("quote", "problem"), [
+    ("agement of public records", "the source has \u201cman-\u23ceagement\u201d; the quote starts inside that word"),
+    ("ful strike and", "the source has \u201cunlaw-\u23ceful\u201d; the quote starts inside that word"),
+    ("known auditor", "the source has \u201cwell-\u23ceknown\u201d; the quote starts inside that word"),
+    ("strike and the man", "the source has \u201cman-\u23ceagement\u201d; the quote ends inside that word"),
+    ("criticised the unlaw-", "the source has \u201cunlaw-\u23ceful\u201d; the quote ends inside that word"),
+    ("lawful strike and", ""),  # found only under the joined reading, inside "unlawful"
+], ids=["after-the-break", "after-the-break-2", "after-a-real-hyphen", "before-the-break", "ending-in-the-hyphen",
+        "inside-the-joined-word"])
+def test_a_quote_cut_at_a_line_end_hyphen_is_not_verified(quote: str, problem: str) -> None:
+    result = check_one(Source("s", "s.txt", "text", BROKEN), quote)
+    assert result.status is Status.MISQUOTED
+    assert result.problem == problem
+
+
+@pytest.mark.parametrize(("quote", "fold"), [
+    ("the unlawful strike and", JOINED), ("the management of public records", JOINED),
+    ("by a well-known auditor", KEPT), ("the man-agement of", KEPT),
+], ids=["joined", "joined-2", "kept", "kept-2"])
+def test_whole_words_across_a_line_end_hyphen_verify(quote: str, fold: str) -> None:
+    result = check_one(Source("s", "s.txt", "text", BROKEN), quote)
+    assert result.status is Status.VERIFIED and fold in result.folds
