@@ -46,16 +46,21 @@ _UNSPACED = re.compile("[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u2
 # --- too short -----------------------------------------------------------------
 
 
-def source_text(quote: str) -> str:
-    """The words of a quote that its source must hold: no elision marks, no editorial marks."""
-    edited = parse_edits(quote)
-    return " ".join(edited.pieces if edited is not None else split_elisions(quote))
-
-
 def too_short(quote: str, settings: Settings) -> bool:
     """Whether a quote is too short to show anything: fewer than `quote_min_words` words and
-    no word of `quote_min_letters` letters (a lone number, a letter, a mark)."""
-    text = source_text(quote)
+    no word of `quote_min_letters` letters (a lone number, a letter, a mark). Elision marks
+    are not words, and brackets join what they split ("[T]he" is one word)."""
+    return _short(" ".join(split_elisions(quote)).replace("[", "").replace("]", ""), settings)
+
+
+def too_short_as_edited(quote: str, settings: Settings) -> bool:
+    """Whether a quote matched as edited is too short once its insertions, which are not the
+    source's words, are left out ("[The minister] said" holds one word of the source's)."""
+    edited = parse_edits(quote)
+    return edited is not None and _short(" ".join(edited.pieces), settings)
+
+
+def _short(text: str, settings: Settings) -> bool:
     words = _WORD.findall(text)
     count = len(words) + sum(len(_UNSPACED.findall(w)) - 1 for w in words if _UNSPACED.search(w))
     return count < settings.quote_min_words and not any(

@@ -53,6 +53,7 @@ from briefing.shape import (
     refuse_pasted,
     shape_errors,
     too_short,
+    too_short_as_edited,
     too_short_problem,
 )
 
@@ -262,7 +263,8 @@ def _match_source(source_id: str, citations: list[Citation], index: SourceIndex,
                for c, m in zip(citations, matches)]
     misses: dict[int, EdgeMiss] = {}
     for i, (citation, match, cut) in enumerate(zip(citations, matches, matched.cut)):
-        if short[i]:
+        # Found as edited, the quote's own words are those outside its insertions.
+        if short[i] or match is not None and match.alterations and too_short_as_edited(citation.quote, settings):
             results[i] = CitationResult(citation, Status.NOT_FOUND, problem=too_short_problem(citation.quote),
                                         code=TOO_SHORT)
         elif hyphens and match is not None and not set(match.folds) & set(HYPHEN_FOLDS):

@@ -214,21 +214,23 @@ def test_the_batch_search_filters_its_hits_the_same_way() -> None:
 
 
 @pytest.mark.parametrize("quote", ["613", "a", ".", "1,613", "12.5%", "the", "UN", "\u2026 613 \u2026", "[T]he",
-                                   "63k", "\u00a0a\u00a0"],
+                                   "63k", "\u00a0a\u00a0", "[They said] it", "[...] the [...]"],
                          ids=["number", "letter", "full-stop", "grouped-number", "percent", "short-word",
-                              "acronym", "elided-number", "edited-word", "number-and-letter", "spaced-letter"])
+                              "acronym", "elided-number", "edited-word", "number-and-letter", "spaced-letter",
+                              "insertion-is-not-the-source", "marks-are-not-words"])
 def test_a_quote_too_short_is_refused_with_its_code(quote: str) -> None:
-    source = "The UN said 1,613 civilians, 63k people, the 12.5% rate, a 613 figure."
+    source = "The UN said 1,613 civilians, 63k people, the 12.5% rate, a 613 figure. They said it."
     result = check(quote, source)
     assert (result.status, result.code) == (Status.NOT_FOUND, "quote.too-short")
     assert result.nearest is None and result.found_in == ()
 
 
-@pytest.mark.parametrize("quote", ["63 children", "Khojaly", "NATO", "of the", "2.5 million", "\u5317\u4eac"],
+@pytest.mark.parametrize("quote", ["63 children", "Khojaly", "NATO", "of the", "2.5 million", "\u5317\u4eac",
+                                   "[the OIC] said so", "[UN] [sic]"],
                          ids=["two-words", "long-word", "four-letters", "two-short-words", "number-and-word",
-                              "two-characters-unspaced"])
+                              "two-characters-unspaced", "insertion-and-two-words", "brackets-printed-by-the-source"])
 def test_a_quote_long_enough_is_looked_for(quote: str) -> None:
-    source = "Of the 63 children, NATO and Khojaly; 2.5 million in \u5317\u4eac. of the"
+    source = "Of the 63 children, NATO and Khojaly; 2.5 million in \u5317\u4eac. of the. It said so. [UN] [sic]"
     assert check(quote, source).status is Status.VERIFIED
 
 
