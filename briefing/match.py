@@ -38,6 +38,10 @@ _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s")
 _BATCH_MIN_QUOTES = 64
 # Counting stops here; "occurs 1,000+ times" says enough.
 _MAX_OCCURRENCES = 1000
+# Places of a quote's whole text looked at, on edges or not (issue 15 §1): in real text a
+# quote's text is nowhere near this common, but a hostile source ("aaaa…" for "aaaa") may hold
+# it millions of times inside words. Past it the search stops: the quote fails, never passes.
+_MAX_PLACES = 100_000
 
 
 class MultiSearch:
@@ -189,7 +193,9 @@ def _find_one(needle: str, source: NormalisedText, edges: bool) -> tuple[int, in
         return -1, 0, -1
     text, first, count = source.text, -1, 0
     raw = i = text.find(needle)
-    while i != -1 and count < _MAX_OCCURRENCES:
+    places = 0
+    while i != -1 and count < _MAX_OCCURRENCES and places < _MAX_PLACES:
+        places += 1
         if not edges or on_edges(source, i, i + len(needle)):
             first = i if count == 0 else first
             count += 1

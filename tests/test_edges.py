@@ -19,6 +19,7 @@ from briefing.match import find_quote, find_quotes
 from briefing.models import Briefing, Citation, CitationResult, Claim, Section, Source, Status
 from briefing.normalise import fold, normalise
 from briefing.verify import verify
+from tests.limits import time_limit
 
 SOURCE = ("Officials said 1,613 civilians died in 1963, and 2.5 million were displaced. The strike was "
           "unlawful. It was a nonviolent protest. The minister cannot approve the plan. Reports of 163 "
@@ -208,6 +209,15 @@ def test_the_batch_search_filters_its_hits_the_same_way() -> None:
     single = [find_quote(q, source, 1500) for q in quotes[:6]]
     assert batch[:6] == single
     assert [m.occurrences if m else None for m in single] == [1, 1, 1, None, 1, 1]
+
+
+def test_a_word_hidden_millions_of_times_inside_a_longer_one_is_looked_for_in_bounded_time() -> None:
+    # Every place of "aaaa" but the last is inside one word: the search stops after 100,000
+    # places, and the quote fails (it never passes); a quote with more words is still found.
+    source = normalise("a" * 10_000_000 + " aaaa end")
+    with time_limit(5):
+        found = find_quotes(["aaaa", "aaaa end"], source, 1500)
+    assert found[0] is None and found[1] is not None
 
 
 # --- the shortest quote ---------------------------------------------------------------
