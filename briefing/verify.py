@@ -271,9 +271,16 @@ def _match_source(source_id: str, citations: list[Citation], index: SourceIndex,
             results[i] = refuse_pasted(source.text, index.folded(source_id), results[i], match, source.page_starts)
         elif match is None and cut is not None and (miss := explain_cut(index.folded(source_id), cut)):
             misses[i] = miss  # found only inside a word or number (issue 15 §1)
-    for (i, miss), line in zip(misses.items(), index.lines(source_id, [m.nearest.span.start for m in misses.values()])):
-        results[i] = missed(results[i], miss, line, source.page_starts)
+    _mark_missed(source_id, results, misses, index)
     return results
+
+
+def _mark_missed(source_id: str, results: list[CitationResult], misses: Mapping[int, EdgeMiss],
+                 index: SourceIndex) -> None:
+    """Each quote found only inside a word or number: misquoted, with the whole of it (issue 15 §1)."""
+    lines = index.lines(source_id, [miss.nearest.span.start for miss in misses.values()])
+    for (i, miss), line in zip(misses.items(), lines):
+        results[i] = missed(results[i], miss, line, index.sources[source_id].page_starts)
 
 
 def _unknown_source(citation: Citation, sources: Mapping[str, Source]) -> CitationResult:
@@ -310,9 +317,8 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
             wanted[i] = missing[0] if missing else result.citation.quote
     nearests = index.cache.nearest(index.sources[source_id], list(wanted.values()), settings,
                                    lambda quotes: nearest_passages(quotes, folded, settings))
+    _mark_missed(source_id, explained, misses, index)
     page_starts = index.sources[source_id].page_starts
-    for (i, miss), line in zip(misses.items(), index.lines(source_id, [m.nearest.span.start for m in misses.values()])):
-        explained[i] = missed(failures[i], miss, line, page_starts)
     lines = iter(index.lines(source_id, [n.span.start for n in nearests if n]))
     for (i, text), nearest in zip(wanted.items(), nearests):
         misquoted = nearest is not None and nearest.similarity >= settings.misquote_min_similarity

@@ -389,3 +389,25 @@ def test_any_slice_between_spaces_verifies_and_no_match_cuts_a_word(text: str, d
     assert match is not None
     for a, b in match.ranges:
         assert on_edges(folded, a, b)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_TEXT, st.data())
+def test_through_verify_a_long_enough_slice_on_edges_verifies_and_a_cut_one_does_not(
+        text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text) - 1))
+    start, end = _stripped(text, start, data.draw(st.integers(start + 1, len(text))))
+    quote = text[start:end]
+    if not quote or "..." in quote:
+        return
+    result = check(quote, text)
+    if result.code == "quote.too-short":
+        return
+    wanted = fold(quote)
+    anywhere_on_edges = any(
+        _on_edges(text, s, e) for s in range(len(text)) for e in range(s + 1, len(text) + 1)
+        if not text[s].isspace() and not text[e - 1].isspace() and fold(text[s:e]) == wanted)
+    if _on_edges(text, start, end):
+        assert result.status is Status.VERIFIED
+    elif not anywhere_on_edges:
+        assert result.status is Status.MISQUOTED and "inside that" in result.problem
