@@ -170,6 +170,8 @@ _DIAGNOSTIC_TEXT = {
     "quote.elision-hides": "The text an elision leaves out holds a negation, a qualifier or a figure",
     "quote.elision-far": "The parts of an elided quote lie far apart in the source",
     "quote.insertion-hides": "A bracketed insertion stands in for words holding a negation or a figure",
+    "quote.too-short": "A quote is too short to show what its source says",
+    "quote.line-end-hyphen": "A quote copies a line-end hyphen of its source's layout",
 }
 
 

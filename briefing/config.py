@@ -10,6 +10,11 @@ class Settings:
     # Elided parts of a quote ("a ... b") must sit within this many characters of each
     # other in the source (folded text): about half a page of prose.
     elision_max_gap: int = 1500
+    # A quote shorter than this shows nothing of what the source says, and is refused
+    # (`quote.too-short`, issue 15 §1): it needs `quote_min_words` words ("63 children"), or one
+    # word of `quote_min_letters` letters ("Khojaly"). "613", "a" and "." are refused.
+    quote_min_words: int = 2
+    quote_min_letters: int = 4
     # A failed quote counts as "misquoted" when its nearest passage is at least this
     # similar (1 - edit distance / quote length); below it the quote is "not_found".
     misquote_min_similarity: float = 0.6

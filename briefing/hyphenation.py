@@ -11,7 +11,8 @@ by a joint (a private-use character the source does not print) and the line brea
 removed, then folded as usual; a quote is searched with a pattern in which a joint may stand
 between any two characters (joined) or for a hyphen (kept).
 Hyphens between digits are never joined: "20-\\n30" is a range, and reading it as "2030" would
-invent a figure.
+invent a figure. Every part begins and ends on an edge of the source's words and numbers, as
+in `match` (issue 15 §1); a joint is not a letter, so it is an edge under either reading.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from briefing.match import QuoteMatch, prepare, split_elisions
+from briefing.edges import on_edges
+from briefing.match import QuoteMatch, elided_parts, prepare, split_elisions
 from briefing.models import Span
 from briefing.normalise import FOLD_NAMES, NormalisedText, folds_needed, normalise
 
@@ -71,10 +73,10 @@ class HyphenatedText:
 
 def has_breaks(text: str) -> bool:
     """Whether `text` has a line-end hyphen between letters: one `hyphenate` would read both ways."""
-    return next(_breaks(text), None) is not None
+    return next(breaks(text), None) is not None
 
 
-def _breaks(text: str) -> Iterator[re.Match[str]]:
+def breaks(text: str) -> Iterator[re.Match[str]]:
     """Each line-end hyphen between letters, with its line break."""
     # A text with no hyphen at all is told some thirty times faster than by the pattern.
     if "-" not in text and "\u2010" not in text and "\u00ad" not in text:
@@ -95,7 +97,7 @@ def hyphenate(text: str) -> HyphenatedText | None:
     marks: list[int] = []
     removed: list[int] = []
     position = length = total = 0
-    for match in _breaks(text):
+    for match in breaks(text):
         pieces.append(text[position:match.start()])
         pieces.append(joint)
         length += match.start() - position + 1
@@ -138,20 +140,21 @@ def find_hyphenated(quote: str, source: HyphenatedText, max_gap: int) -> QuoteMa
     needle = prepare(quote)
     if not needle or source.joint in needle:
         return None
-    text = source.folded.text
     pattern = _pattern(needle, source.joint)
-    first = pattern.search(text)
+    hits = islice(_hits(pattern, source.folded), _MAX_OCCURRENCES)
+    first = next(hits, None)
     if first is not None:
-        count = sum(1 for _ in islice(pattern.finditer(text), _MAX_OCCURRENCES))
-        return _result([quote], [needle], [first.span()], source, count, elided=False)
-    parts = split_elisions(needle)
-    if len(parts) < 2:
+        return _result([quote], [needle], [first], source, 1 + sum(1 for _ in hits), elided=False)
+    parts = elided_parts(needle)
+    if not parts:
         return None
     patterns = [_pattern(p, source.joint) for p in parts]
     found: list[tuple[int, int]] | None = None
     count = 0
-    for start in islice(patterns[0].finditer(text), _MAX_OCCURRENCES):
-        placed = _place_rest(patterns, parts, text, start.span(), max_gap)
+    for start in _hits(patterns[0], source.folded):
+        if count >= _MAX_OCCURRENCES:
+            break
+        placed = _place_rest(patterns, parts, source.folded, start, max_gap)
         if placed is not None:
             found = found or placed
             count += 1
@@ -160,16 +163,29 @@ def find_hyphenated(quote: str, source: HyphenatedText, max_gap: int) -> QuoteMa
     return _result(split_elisions(quote), parts, found, source, count, elided=True)
 
 
-def _place_rest(patterns: list[re.Pattern[str]], parts: list[str], text: str,
+def _hits(pattern: re.Pattern[str], folded: NormalisedText, start: int = 0,
+          end: int | None = None) -> Iterator[tuple[int, int]]:
+    """Each match of `pattern` in folded[start:end] on edges of words and numbers, overlapping
+    ones included (a match cut at an edge may overlap one that is not)."""
+    text = folded.text
+    end = len(text) if end is None else min(end, len(text))
+    hit = pattern.search(text, start, end)
+    while hit is not None:
+        if on_edges(folded, *hit.span()):
+            yield hit.span()
+        hit = pattern.search(text, hit.start() + 1, end)
+
+
+def _place_rest(patterns: list[re.Pattern[str]], parts: list[str], folded: NormalisedText,
                 first: tuple[int, int], max_gap: int) -> list[tuple[int, int]] | None:
     placed = [first]
     for pattern, part in zip(patterns[1:], parts[1:]):
         previous_end = placed[-1][1]
         # A part with joints is longer than the part itself: allow one joint per character.
-        hit = pattern.search(text, previous_end, previous_end + max_gap + 2 * len(part))
-        if hit is None or hit.start() - previous_end > max_gap:
+        hit = next(_hits(pattern, folded, previous_end, previous_end + max_gap + 2 * len(part)), None)
+        if hit is None or hit[0] - previous_end > max_gap:
             return None
-        placed.append(hit.span())
+        placed.append(hit)
     return placed
 
 

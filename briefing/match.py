@@ -4,6 +4,11 @@ A quote is whole first: only when the literal quote is absent are elision marks 
 elisions, so a source that itself prints "..." still matches literally. Only then are editorial
 marks read ([T]he, [sic], [words], emphasis added: see `edits`), so brackets a source prints
 itself match as text too (issue 7).
+
+Every part of a match begins and ends on an edge of the source's words and numbers (`edges`,
+issue 15 §1): "613" is not found in "1,613", nor "lawful" in "unlawful". All occurrences are
+looked at, and only those on edges are counted. An elision mark at the start or end of a quote
+("… the massacre was …") says words were left out there: the text between is what is matched.
 """
 
 from __future__ import annotations
@@ -14,12 +19,16 @@ from dataclasses import dataclass, replace
 
 import ahocorasick_rs
 
+from briefing.edges import PLAIN, QUICK_NOT, on_edges
 from briefing.edits import INSERTION_MAX_GAP, parse_edits
 from briefing.models import Alteration, Span
 from briefing.normalise import FOLD_NAMES, NormalisedText, fold, folds_needed
 
 # "...", "…", "[...]" and "[…]" with the spaces around them.
-ELISION = re.compile(r"\s*(?:\[(?:\.\.\.|…)\]|\.\.\.|…)\s*")
+_MARK = r"(?:\[(?:\.\.\.|…)\]|\.\.\.|…)"
+ELISION = re.compile(rf"\s*{_MARK}\s*")
+# An elision mark that opens or closes a quote (issue 15 §1).
+_END_MARK = re.compile(rf"^\s*{_MARK}|{_MARK}\s*$")
 
 # A sentence ends inside the text an insertion would stand in for.
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s")
@@ -29,6 +38,10 @@ _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s")
 _BATCH_MIN_QUOTES = 64
 # Counting stops here; "occurs 1,000+ times" says enough.
 _MAX_OCCURRENCES = 1000
+# Places of a quote's whole text looked at, on edges or not (issue 15 §1): in real text a
+# quote's text is nowhere near this common, but a hostile source ("aaaa…" for "aaaa") may hold
+# it millions of times inside words. Past it the search stops: the quote fails, never passes.
+_MAX_PLACES = 100_000
 
 
 class MultiSearch:
@@ -82,6 +95,9 @@ class QuoteMatch:
     elided: bool = False
     alterations: tuple[Alteration, ...] = ()  # editorial marks the match read (issue 7)
     gaps: tuple[str, ...] = ()  # between consecutive spans: "elision" or "insertion"
+    # Folded offsets of each part in the text searched, and the quote's text of each part.
+    ranges: tuple[tuple[int, int], ...] = ()
+    parts: tuple[str, ...] = ()
 
     @property
     def gap_kinds(self) -> tuple[str, ...]:
@@ -99,66 +115,105 @@ def split_elisions(quote: str) -> list[str]:
     return [part.strip() for part in ELISION.split(quote) if part.strip()]
 
 
-def find_quote(quote: str, source: NormalisedText, max_gap: int) -> QuoteMatch | None:
-    """Where `quote` occurs in `source`, or None."""
-    return find_quotes([quote], source, max_gap)[0]
+def elided_parts(quote: str) -> list[str]:
+    """The parts an elided quote is matched as: two or more, or one with a mark at an end
+    (issue 15 §1: "[...] the mass atrocities"); [] when the quote is not elided."""
+    parts = split_elisions(quote)
+    return parts if len(parts) > 1 or parts and _END_MARK.search(quote) else []
 
 
-def find_quotes(quotes: Sequence[str], source: NormalisedText, max_gap: int) -> list[QuoteMatch | None]:
+def find_quote(quote: str, source: NormalisedText, max_gap: int, edges: bool = True) -> QuoteMatch | None:
+    """Where `quote` occurs in `source`, or None. Without `edges`, a part may begin or end
+    inside a word or number (only to explain a failure)."""
+    return find_quotes([quote], source, max_gap, edges)[0]
+
+
+def find_quotes(quotes: Sequence[str], source: NormalisedText, max_gap: int,
+                edges: bool = True) -> list[QuoteMatch | None]:
     """Match many quotes against one source; each quote's literal first occurrence and count."""
+    return match_quotes(quotes, source, max_gap, edges).found
+
+
+@dataclass(frozen=True)
+class Matched:
+    """What `match_quotes` found: each quote's match, and for a quote not found, where it
+    occurs as written but only inside a word or number (its first such place), to explain."""
+
+    found: list[QuoteMatch | None]
+    cut: list[QuoteMatch | None]
+
+
+def match_quotes(quotes: Sequence[str], source: NormalisedText, max_gap: int, edges: bool = True) -> Matched:
+    """`find_quotes`, with the literal places cut at an edge that the same search met."""
     needles = [prepare(q) for q in quotes]
-    literal = _literal_hits(needles, source.text)
-    results: list[QuoteMatch | None] = []
-    for quote, needle, hit in zip(quotes, needles, literal):
-        if hit is not None:
-            start, count = hit
-            results.append(_result(quote, source, [(start, start + len(needle))], count))
+    literal = _literal_hits(needles, source, edges)
+    found: list[QuoteMatch | None] = []
+    cut: list[QuoteMatch | None] = []
+    for quote, needle, (start, count, raw) in zip(quotes, needles, literal):
+        if count:
+            found.append(_result(quote, source, [(start, start + len(needle))], count))
         else:
             # Literal first, then elisions, then editorial marks (issue 7): brackets a source
             # prints itself match as text.
-            results.append(_find_elided(quote, needle, source, max_gap)
-                           or _find_edited(quote, source, max_gap))
-    return results
+            found.append(_find_elided(quote, needle, source, max_gap, edges)
+                         or _find_edited(quote, source, max_gap, edges))
+        missed = found[-1] is None and raw >= 0
+        cut.append(_result(quote, source, [(raw, raw + len(needle))], 0) if missed else None)
+    return Matched(found, cut)
 
 
-def _literal_hits(needles: list[str], text: str) -> list[tuple[int, int] | None]:
-    """(first offset, occurrences) per needle, or None when absent."""
+def _literal_hits(needles: list[str], source: NormalisedText, edges: bool) -> list[tuple[int, int, int]]:
+    """Per needle: its first offset and occurrences on edges (-1 and 0 when none), and its first
+    offset as written (-1 when absent)."""
     if len(needles) < _BATCH_MIN_QUOTES:
-        return [_find_one(n, text) for n in needles]
+        return [_find_one(n, source, edges) for n in needles]
     distinct = sorted({n for n in needles if n})
-    first: dict[str, int] = {}
-    counts: dict[str, int] = {}
+    lengths = [len(n) for n in distinct]
+    first, counts, raw = [-1] * len(distinct), [0] * len(distinct), [-1] * len(distinct)
+    text, size = source.text, len(source.text)
     for index, start in MultiSearch(distinct).matches(text):
-        needle = distinct[index]
-        if needle not in first:
-            first[needle] = start
-        counts[needle] = counts.get(needle, 0) + 1
-    return [(first[n], min(counts[n], _MAX_OCCURRENCES)) if n in first else None for n in needles]
+        if raw[index] < 0:
+            raw[index] = start
+        if edges:
+            end = start + lengths[index]
+            # `on_edges`'s quick test, inlined: this runs once per hit, and repeated text has millions.
+            if not ((start == 0 or text[start - 1] in PLAIN and text[start - 2] != "-" and not text[start].isdigit())
+                    and (end >= size or text[end] in PLAIN and text[end - 1] not in QUICK_NOT)) \
+                    and not on_edges(source, start, end):
+                continue
+        if not counts[index]:
+            first[index] = start
+        counts[index] += 1
+    found = {n: (first[i], min(counts[i], _MAX_OCCURRENCES), raw[i]) for i, n in enumerate(distinct)}
+    return [found.get(n, (-1, 0, -1)) for n in needles]
 
 
-def _find_one(needle: str, text: str) -> tuple[int, int] | None:
+def _find_one(needle: str, source: NormalisedText, edges: bool) -> tuple[int, int, int]:
     if not needle:
-        return None
-    start = text.find(needle)
-    if start == -1:
-        return None
-    count, i = 1, text.find(needle, start + 1)
-    while i != -1 and count < _MAX_OCCURRENCES:
-        count += 1
+        return -1, 0, -1
+    text, first, count = source.text, -1, 0
+    raw = i = text.find(needle)
+    places = 0
+    while i != -1 and count < _MAX_OCCURRENCES and places < _MAX_PLACES:
+        places += 1
+        if not edges or on_edges(source, i, i + len(needle)):
+            first = i if count == 0 else first
+            count += 1
         i = text.find(needle, i + 1)
-    return start, count
+    return first, count, raw
 
 
-def _find_elided(quote: str, needle: str, source: NormalisedText, max_gap: int) -> QuoteMatch | None:
-    parts = split_elisions(needle)
-    if len(parts) < 2:
+def _find_elided(quote: str, needle: str, source: NormalisedText, max_gap: int,
+                 edges: bool = True) -> QuoteMatch | None:
+    parts = elided_parts(needle)
+    if not parts:
         return None
     text = source.text
     found: list[tuple[int, int]] | None = None
     count = 0
     start = text.find(parts[0])
     while start != -1 and count < _MAX_OCCURRENCES:
-        placed = _place_rest(parts, text, start, max_gap)
+        placed = _place_rest(parts, source, start, max_gap, edges=edges)
         if placed is not None:
             found = found or placed
             count += 1
@@ -168,7 +223,7 @@ def _find_elided(quote: str, needle: str, source: NormalisedText, max_gap: int) 
     return _result(quote, source, found, count, elided=True)
 
 
-def _find_edited(quote: str, source: NormalisedText, max_gap: int) -> QuoteMatch | None:
+def _find_edited(quote: str, source: NormalisedText, max_gap: int, edges: bool = True) -> QuoteMatch | None:
     """The quote read with its editorial marks ([T]he, [sic], [words], emphasis added)."""
     edited = parse_edits(quote)
     if edited is None:
@@ -181,7 +236,7 @@ def _find_edited(quote: str, source: NormalisedText, max_gap: int) -> QuoteMatch
     count, best = 0, 0
     start = text.find(parts[0])
     while start != -1 and count < _MAX_OCCURRENCES:
-        placed = _place_rest(parts, text, start, max_gap, edited.joints)
+        placed = _place_rest(parts, source, start, max_gap, edited.joints, edges)
         if placed is not None:
             # Where an insertion may stand for more or fewer words, the fewest replaced wins.
             replaced = sum(placed[i + 1][0] - placed[i][1] for i, joint in enumerate(edited.joints)
@@ -200,19 +255,24 @@ def _find_edited(quote: str, source: NormalisedText, max_gap: int) -> QuoteMatch
     return replace(match, alterations=alterations, gaps=edited.joints)
 
 
-def _place_rest(parts: list[str], text: str, start: int, max_gap: int,
-                joints: Sequence[str] = ()) -> list[tuple[int, int]] | None:
-    """Each later part at its earliest place after the previous one, within `max_gap`.
+def _place_rest(parts: list[str], source: NormalisedText, start: int, max_gap: int,
+                joints: Sequence[str] = (), edges: bool = True) -> list[tuple[int, int]] | None:
+    """Each later part at its earliest place after the previous one, within `max_gap`, every
+    part on edges of the source's words and numbers unless not `edges` (issue 15 §1).
 
     After an inserted clarification the gap is at most INSERTION_MAX_GAP, and whole words.
     """
+    text = source.text
     placed = [(start, start + len(parts[0]))]
+    if edges and not on_edges(source, *placed[0]):
+        return None
     for i, part in enumerate(parts[1:]):
         previous_end = placed[-1][1]
         insertion = i < len(joints) and joints[i] == "insertion"
         end = previous_end + (INSERTION_MAX_GAP if insertion else max_gap) + len(part)
         at = text.find(part, previous_end, end)
-        while insertion and at != -1 and not _whole_words(text, previous_end, at):
+        while at != -1 and (insertion and not _whole_words(text, previous_end, at)
+                            or edges and not on_edges(source, at, at + len(part))):
             at = text.find(part, at + 1, end)
         if at == -1:
             return None
@@ -238,4 +298,4 @@ def _result(quote: str, source: NormalisedText, ranges: list[tuple[int, int]], c
     for part, span in zip(quote_parts, spans):
         folds.update(folds_needed(part, source.original[span.start:span.end]))
     ordered = tuple(f for f in FOLD_NAMES if f in folds)
-    return QuoteMatch(spans, ordered, count, elided)
+    return QuoteMatch(spans, ordered, count, elided, ranges=tuple(ranges), parts=tuple(quote_parts))

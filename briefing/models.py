@@ -265,6 +265,8 @@ class CitationResult:
     gaps: tuple[str, ...] = ()  # between consecutive spans: "elision" or "insertion"
     elsewhere: Elsewhere | None = None  # not found near its source, but close in another (issue 15 §7)
     cautions: tuple[Caution, ...] = ()  # what its edits and elisions may change (issue 15 §4)
+    # A quote refused for its shape (issue 15): "quote.too-short", "quote.line-end-hyphen", or "".
+    code: str = ""
 
 
 @dataclass(frozen=True)

@@ -470,6 +470,11 @@ def _distance(q: str, passage: str) -> int:
     return int(_edlib(q, passage, "NW", "distance")["editDistance"])
 
 
+def edit_distance(q: str, passage: str) -> int:
+    """Edits between a folded quote and a folded passage, as `Nearest.distance` counts them."""
+    return _distance(q, passage)
+
+
 def _is_word(c: str) -> bool:
     return c.isalnum() or c == "_"
 

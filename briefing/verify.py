@@ -17,6 +17,7 @@ from briefing.cautions import CODES as EDIT_CODES
 from briefing.cautions import caution_warnings, with_cautions
 from briefing.elsewhere import Candidate, closest, near_elsewhere
 from briefing.hyphenation import (
+    HYPHEN_FOLDS,
     HyphenatedText,
     find_hyphenated,
     has_breaks,
@@ -26,7 +27,7 @@ from briefing.hyphenation import (
 )
 from briefing.figure_tokens import UNUSED_NAME, shown, unreadable_errors
 from briefing.judge import Judge, Key
-from briefing.match import MultiSearch, find_quote, find_quotes, prepare, split_elisions
+from briefing.match import MultiSearch, find_quote, match_quotes, prepare, split_elisions
 from briefing.models import (
     Briefing,
     Citation,
@@ -45,6 +46,18 @@ from briefing.normalise import NormalisedText, normalise
 from briefing.parallel import cpu_count, run_two_phase
 from briefing.pins import page_of, pages_of
 from briefing.scan import Candidates, candidates
+from briefing.shape import (
+    TOO_SHORT,
+    EdgeMiss,
+    edge_miss,
+    explain_cut,
+    missed,
+    refuse_pasted,
+    shape_errors,
+    too_short,
+    too_short_as_edited,
+    too_short_problem,
+)
 
 
 @dataclass
@@ -145,7 +158,7 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
     claims = tuple(replace(c, disagreements=found[c.claim.id]) if c.claim.id in found else c for c in claims)
     # What each verified quote's elisions and insertions may turn (issues 7 and 15 §4).
     claims = tuple(with_cautions(c, sources) for c in claims)
-    diagnostics = _warnings(briefing, claims, sources)
+    diagnostics = _warnings(briefing, claims, sources, settings)
     return Report(briefing.path, sources_dir, claims, diagnostics, tuple(sources.values()))
 
 
@@ -208,7 +221,7 @@ class _Group:
         far: dict[Key, tuple[str, str]] = {}
         for source_id, keys in self.by_source.items():
             matched = _match_source(source_id, [self.keyed[k] for k in keys], self.index, self.settings)
-            failed = [i for i, r in enumerate(matched) if r.status is Status.NOT_FOUND]
+            failed = [i for i, r in enumerate(matched) if r.status is Status.NOT_FOUND and not r.code]
             explained, texts = _explain_failures(source_id, [matched[i] for i in failed], self.index, self.settings)
             for n, (i, result) in enumerate(zip(failed, explained)):
                 matched[i] = result
@@ -219,7 +232,8 @@ class _Group:
         cited_here = {claim_id for claim_id, _ in results}
         claims = [claim for claim in self.claims if claim.id in cited_here]
         self.results = results
-        failed = {key: r.citation for key, r in results.items() if r.status in (Status.MISQUOTED, Status.NOT_FOUND)}
+        failed = {key: r.citation for key, r in results.items()
+                  if r.status in (Status.MISQUOTED, Status.NOT_FOUND) and r.code != TOO_SHORT}
         return failed, far, claim_figures(claims, results, self.index.sources)
 
     def second(self, shared: tuple[Mapping[Key, Citation], Mapping[Key, tuple[str, str]], list[Reading]]
@@ -237,23 +251,51 @@ class _Group:
 
 def _match_source(source_id: str, citations: list[Citation], index: SourceIndex,
                   settings: Settings) -> list[CitationResult]:
-    """One source searched once for all the quotes that cite it."""
-    matches = find_quotes([c.quote for c in citations], index.folded(source_id), settings.elision_max_gap)
+    """One source searched once for all the quotes that cite it.
+
+    A quote too short to show anything is not looked for, and one that copies a line-end
+    hyphen of the source's layout is refused (issue 15 §1, §5).
+    """
+    short = [too_short(c.quote, settings) for c in citations]
+    quotes = ["" if s else c.quote for c, s in zip(citations, short)]
+    matched = match_quotes(quotes, index.folded(source_id), settings.elision_max_gap)
+    matches = matched.found
     # Only a quote not found as the text stands tries the other readings of line-end hyphens, and
     # only if it could match under one: the source is read that way only for such a quote.
-    if None in matches and index.has_line_end_hyphens(source_id):
+    hyphens = index.has_line_end_hyphens(source_id)
+    if None in matches and hyphens:
         squeezed_source = squeezed(index.folded(source_id).text)
-        for i, (citation, match) in enumerate(zip(citations, matches)):
-            if match is None and may_match_across_breaks(citation.quote, squeezed_source) and (
+        for i, (quote, match) in enumerate(zip(quotes, matches)):
+            if match is None and quote and may_match_across_breaks(quote, squeezed_source) and (
                     hyphenated := index.hyphenated(source_id)) is not None:
-                matches[i] = find_hyphenated(citation.quote, hyphenated, settings.elision_max_gap)
+                matches[i] = find_hyphenated(quote, hyphenated, settings.elision_max_gap)
     lines = iter(index.lines(source_id, [s.start for m in matches if m for s in m.spans]))
-    page_starts = index.sources[source_id].page_starts
-    return [CitationResult(c, Status.NOT_FOUND) if m is None else
-            CitationResult(c, Status.VERIFIED, m.spans, tuple(next(lines) for _ in m.spans), m.folds,
-                           m.occurrences, pages=pages_of(page_starts, m.spans),
-                           alterations=m.alterations, gaps=m.gap_kinds)
-            for c, m in zip(citations, matches)]
+    source = index.sources[source_id]
+    results = [CitationResult(c, Status.NOT_FOUND) if m is None else
+               CitationResult(c, Status.VERIFIED, m.spans, tuple(next(lines) for _ in m.spans), m.folds,
+                              m.occurrences, pages=pages_of(source.page_starts, m.spans),
+                              alterations=m.alterations, gaps=m.gap_kinds)
+               for c, m in zip(citations, matches)]
+    misses: dict[int, EdgeMiss] = {}
+    for i, (citation, match, cut) in enumerate(zip(citations, matches, matched.cut)):
+        # Found as edited, the quote's own words are those outside its insertions.
+        if short[i] or match is not None and match.alterations and too_short_as_edited(citation.quote, settings):
+            results[i] = CitationResult(citation, Status.NOT_FOUND, problem=too_short_problem(citation.quote),
+                                        code=TOO_SHORT)
+        elif hyphens and match is not None and not set(match.folds) & set(HYPHEN_FOLDS):
+            results[i] = refuse_pasted(source.text, index.folded(source_id), results[i], match, source.page_starts)
+        elif match is None and cut is not None and (miss := explain_cut(index.folded(source_id), cut)):
+            misses[i] = miss  # found only inside a word or number (issue 15 §1)
+    _mark_missed(source_id, results, misses, index)
+    return results
+
+
+def _mark_missed(source_id: str, results: list[CitationResult], misses: Mapping[int, EdgeMiss],
+                 index: SourceIndex) -> None:
+    """Each quote found only inside a word or number: misquoted, with the whole of it (issue 15 §1)."""
+    lines = index.lines(source_id, [miss.nearest.span.start for miss in misses.values()])
+    for (i, miss), line in zip(misses.items(), lines):
+        results[i] = missed(results[i], miss, line, index.sources[source_id].page_starts)
 
 
 def _unknown_source(citation: Citation, sources: Mapping[str, Source]) -> CitationResult:
@@ -275,7 +317,12 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
     folded = index.folded(source_id)
     explained = list(failures)
     wanted: dict[int, str] = {}  # the text to explain, by failure
+    misses: dict[int, EdgeMiss] = {}  # elided or edited quotes found but for a word or number edge
     for i, result in enumerate(failures):
+        miss = edge_miss(result.citation.quote, folded, settings.elision_max_gap)
+        if miss is not None:
+            misses[i] = miss
+            continue
         parts = split_elisions(result.citation.quote)
         # For an elided quote, explain the first part that is not in the source at all.
         missing = [p for p in parts if len(parts) == 1 or find_quote(p, folded, settings.elision_max_gap) is None]
@@ -287,8 +334,9 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
             wanted[i] = missing[0] if missing else result.citation.quote
     nearests = index.cache.nearest(index.sources[source_id], list(wanted.values()), settings,
                                    lambda quotes: nearest_passages(quotes, folded, settings))
-    lines = iter(index.lines(source_id, [n.span.start for n in nearests if n]))
+    _mark_missed(source_id, explained, misses, index)
     page_starts = index.sources[source_id].page_starts
+    lines = iter(index.lines(source_id, [n.span.start for n in nearests if n]))
     for (i, text), nearest in zip(wanted.items(), nearests):
         misquoted = nearest is not None and nearest.similarity >= settings.misquote_min_similarity
         explained[i] = replace(
@@ -365,7 +413,7 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
 
 
 def _warnings(briefing: Briefing, claims: tuple[ClaimResult, ...],
-              sources: Mapping[str, Source]) -> tuple[Diagnostic, ...]:
+              sources: Mapping[str, Source], settings: Settings) -> tuple[Diagnostic, ...]:
     warnings: list[Diagnostic] = []
     for result in claims:
         for item in result.citations:
@@ -383,6 +431,7 @@ def _warnings(briefing: Briefing, claims: tuple[ClaimResult, ...],
                 f"claim '{result.claim.id}': exempt figure '{shown(exemption)}' does not appear in its text",
                 Location(briefing.path, result.claim.line, result.claim.col),
                 "remove it from exempt_figures, or write it in the text as listed", Severity.WARNING))
+        warnings += shape_errors(briefing.path, result, settings)  # too short, a pasted hyphen (issue 15)
         warnings += unreadable_errors(briefing.path, result)
         warnings += caution_warnings(briefing.path, result)  # what an edit may turn (issues 7, 15 §4)
         warnings += disagreement_warnings(briefing.path, result)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -10,9 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefing.hyphenation import JOINED, KEPT, find_hyphenated, hyphenate, may_match_across_breaks, squeezed
+from briefing.config import DEFAULT_SETTINGS
 from briefing.ingest import reader_for
 from briefing.models import Briefing, Citation, Claim, Section, Source, Status
 from briefing.normalise import normalise
+from briefing.shape import too_short
 from briefing.verify import verify
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
@@ -107,10 +110,15 @@ def test_a_source_without_line_end_hyphens_pays_nothing() -> None:
     assert hyphenate("well-known and state-owned\nlines without a break hyphen") is None
 
 
-def test_a_literal_match_needs_no_reading() -> None:
+def test_a_literal_match_across_a_line_end_hyphen_is_the_layout_pasted() -> None:
+    # Found as the text stands (the whitespace fold), but the quote prints a broken word:
+    # refused, naming the word as the source prints it (issue 15 §5; it verified before).
     source = Source("s", "s.txt", "text", "the man-\nagement of records")
-    result = check_one(source, "man- agement")  # as the text stands, after the whitespace fold
-    assert result.status is Status.VERIFIED and JOINED not in result.folds and KEPT not in result.folds
+    result = check_one(source, "the man- agement of records")
+    assert (result.status, result.code) == (Status.MISQUOTED, "quote.line-end-hyphen")
+    assert result.problem == ("the quote has \u201cman- agement\u201d, a line-end hyphen pasted from the source's "
+                              "layout; the source prints the word as \u201cmanagement\u201d (or \u201cman-agement\u201d: "
+                              "the source does not tell whether the hyphen is the word's own)")
 
 
 def test_soft_hyphen_and_spaces_around_the_break() -> None:
@@ -208,5 +216,97 @@ def test_the_squeezed_prefilter_never_hides_a_hyphenated_match(words: list[str],
     hyphenated = hyphenate(original)
     if not quote or hyphenated is None or find_hyphenated(quote, hyphenated, MAX_GAP) is None:
         return  # (about a third of the draws; the rest match under a reading)
+    if too_short(quote, DEFAULT_SETTINGS):
+        return  # refused unread (issue 15 §1)
     assert may_match_across_breaks(quote, squeezed(normalise(original).text))
     assert check_one(Source("s", "s.txt", "text", original), quote).status is Status.VERIFIED
+
+
+# --- a line-end hyphen pasted into the quote (issue 15 §5) -------------------------------------
+
+_PASTED = "the quote has \u201c{}\u201d, a line-end hyphen pasted from the source's layout; the source prints the word as {}"
+_UNTOLD = " (or \u201c{}\u201d: the source does not tell whether the hyphen is the word's own)"
+
+
+@pytest.mark.parametrize(("text", "quote", "layout", "word"), [
+    ("Screens show images com\u2010\nposed of pixels.", "images com\u2010 posed of pixels", "com- posed",
+     "\u201ccomposed\u201d"),
+    ("Screens show images com-\nposed of pixels. Each image is composed of dots.", "images com- posed of pixels",
+     "com- posed", "\u201ccomposed\u201d"),
+    ("Screens show images com-\nposed of pixels.", "images com- posed of pixels", "com- posed",
+     "\u201ccomposed\u201d" + _UNTOLD.format("com-posed")),
+    ("A well-known fact, and a well-\nknown auditor.", "a well- known auditor", "well- known", "\u201cwell-known\u201d"),
+    ("The inter\u00ad\nnational office.", "The inter\u00ad national office", "inter national", "\u201cinternational\u201d"),
+    ("The Nagorno-\nKarabakh region.", "The Nagorno- Karabakh region", "Nagorno- Karabakh",
+     "\u201cNagorno-Karabakh\u201d"),
+    ("The man-\nagement said so. The management of the fund was poor.",
+     "The man- agement said so. ... the fund was poor", "man- agement", "\u201cmanagement\u201d"),
+], ids=["u2010-is-hyphenation", "the-word-elsewhere", "not-told", "kept-elsewhere", "soft-hyphen", "capital",
+        "in-an-elided-part"])
+def test_a_pasted_line_end_hyphen_is_an_error_naming_the_word(text: str, quote: str, layout: str, word: str) -> None:
+    result = check_one(Source("s", "s.txt", "text", text), quote)
+    assert (result.status, result.code) == (Status.MISQUOTED, "quote.line-end-hyphen")
+    assert result.problem == _PASTED.format(layout, word)
+    assert result.nearest is not None and layout not in result.nearest.passage
+
+
+@pytest.mark.parametrize("quote", ["images composed of pixels", "images com-posed of pixels"],
+                         ids=["joined", "kept"])
+def test_the_word_as_either_reading_prints_it_still_verifies(quote: str) -> None:
+    assert check_one(Source("s", "s.txt", "text", "Screens show images com-\nposed of pixels."), quote).status \
+        is Status.VERIFIED
+
+
+def test_a_pasted_hyphen_in_a_real_pdf_names_the_word() -> None:
+    result = check_one(fixture_source("weasyprint.pdf"), "report on \u201cinstitutional man\u2010 agement\u201d found")
+    assert result.code == "quote.line-end-hyphen"
+    assert result.problem == _PASTED.format("man- agement", "\u201cmanagement\u201d")
+    assert result.nearest is not None
+    assert result.nearest.passage.split() == ["report", "on", "\u201cinstitutional", "management\u201d", "found"]
+    assert [(c.quote, c.source) for c in result.nearest.changes] == [("man- agement", "management")]
+
+
+def test_a_pasted_hyphen_fails_the_check_with_its_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from briefing.cli import main
+
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "s.txt").write_text("Screens show images com\u2010\nposed of pixels.\n", encoding="utf-8")
+    (tmp_path / "claims.yaml").write_text(
+        'title: T\nsections:\n  - heading: H\n    claims:\n      - id: c\n        text: "Images."\n'
+        '        source: s\n        quote: "images com- posed of pixels"\n', encoding="utf-8")
+    assert main(["check", str(tmp_path), "--no-cache"]) == 1
+    out = capsys.readouterr().out
+    assert (f"claims.yaml:8:16: error: claim 'c' misquoted: {_PASTED.format('com- posed', '“composed”')}"
+            in out)
+    assert main(["check", str(tmp_path), "--no-cache", "--format", "json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert [d["code"] for d in document["diagnostics"] if d["severity"] == "error"] == ["quote.line-end-hyphen"]
+
+
+# --- a quote may not begin or end at a line-end hyphen (issue 15 §1) ------------------------------
+
+BROKEN = "It criticised the unlaw-\nful strike and the man-\nagement of public records, by a well-\nknown auditor."
+
+
+@pytest.mark.parametrize(("quote", "problem"), [
+    ("agement of public records", "the source has \u201cman-\u23ceagement\u201d; the quote starts inside that word"),
+    ("ful strike and", "the source has \u201cunlaw-\u23ceful\u201d; the quote starts inside that word"),
+    ("known auditor", "the source has \u201cwell-\u23ceknown\u201d; the quote starts inside that word"),
+    ("strike and the man", "the source has \u201cman-\u23ceagement\u201d; the quote ends inside that word"),
+    ("criticised the unlaw-", "the source has \u201cunlaw-\u23ceful\u201d; the quote ends inside that word"),
+    ("lawful strike and", ""),  # found only under the joined reading, inside "unlawful"
+], ids=["after-the-break", "after-the-break-2", "after-a-real-hyphen", "before-the-break", "ending-in-the-hyphen",
+        "inside-the-joined-word"])
+def test_a_quote_cut_at_a_line_end_hyphen_is_not_verified(quote: str, problem: str) -> None:
+    result = check_one(Source("s", "s.txt", "text", BROKEN), quote)
+    assert result.status is Status.MISQUOTED
+    assert result.problem == problem
+
+
+@pytest.mark.parametrize(("quote", "fold"), [
+    ("the unlawful strike and", JOINED), ("the management of public records", JOINED),
+    ("by a well-known auditor", KEPT), ("the man-agement of", KEPT),
+], ids=["joined", "joined-2", "kept", "kept-2"])
+def test_whole_words_across_a_line_end_hyphen_verify(quote: str, fold: str) -> None:
+    result = check_one(Source("s", "s.txt", "text", BROKEN), quote)
+    assert result.status is Status.VERIFIED and fold in result.folds

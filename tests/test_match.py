@@ -1,11 +1,9 @@
 """Exact matching: literal first, then elisions; folds reported; never fuzzy."""
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from briefing.match import find_quote, find_quotes, split_elisions
-from briefing.normalise import fold, normalise
+from briefing.normalise import normalise
 
 SOURCE = (
     "As a result of the Khojaly genocide, 613 people were killed, including 63 children,\n"
@@ -78,7 +76,8 @@ def test_batch_and_single_agree() -> None:
               "the Khojaly genocide ... 613 people", "including 63 children, 106 women", "O"]
     batch = find_quotes(quotes, source, 1500)
     assert batch == [find_quote(q, source, 1500) for q in quotes]
-    assert [m.occurrences if m else None for m in batch[:9]] == [1, 1, None, 1, 2, 2, 1, 1, 2]
+    # "O" is only ever the first letter of "OIC": on word edges it occurs nowhere (issue 15 §1).
+    assert [m.occurrences if m else None for m in batch[:9]] == [1, 1, None, 1, 2, 2, 1, 1, None]
 
 
 @pytest.mark.parametrize(
@@ -94,20 +93,6 @@ def test_split_elisions(quote: str, parts: list[str]) -> None:
     assert split_elisions(quote) == parts
 
 
-_prose = st.text(
-    alphabet=st.sampled_from(list("abcdefgh 0123456789,.\n\t\u00a0\u2019\u201c\u201d\u2014\u00ad\ufb01\u00e9")),
-    min_size=1, max_size=400,
-)
-
-
-@given(_prose, st.data())
-def test_any_slice_of_a_source_verifies(text: str, data: st.DataObject) -> None:
-    start = data.draw(st.integers(0, len(text) - 1))
-    end = data.draw(st.integers(start + 1, len(text)))
-    quote = text[start:end]
-    if not fold(quote).strip() or "..." in fold(quote):
-        return
-    match = find_quote(quote, normalise(text), 1500)
-    assert match is not None
-    span = match.spans[0]
-    assert fold(quote).strip() in fold(text[span.start:span.end])
+# "Any slice of a source verifies" no longer holds: a slice may cut a word or number (issue 15
+# §1). Its successors, a slice between spaces verifies and a slice verifies exactly when some
+# occurrence is on edges, are in test_edges.py.
