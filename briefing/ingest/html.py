@@ -11,6 +11,7 @@ import codecs
 import re
 from html.parser import HTMLParser
 
+from briefing.ingest.encodings import encoding_for_label
 from briefing.models import Diagnostic, Location, Severity, Source, SourceMeta
 
 SUFFIXES = frozenset({".html", ".htm"})
@@ -34,15 +35,13 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
 _COMMENT_CLOSE = re.compile(r"--\s*>")  # as the stdlib's _markupbase ends a comment
 _SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML whitespace; U+00A0 is text, as in browsers
 _CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
-# WHATWG encoding labels that mean something else than Python's codec of the same name.
-_ENCODING_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
-                     "us-ascii": "cp1252", "ascii": "cp1252", "utf-16": "utf-8",
-                     "utf-16le": "utf-8", "utf-16be": "utf-8"}
 
 
 def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[Diagnostic]]:
     """Extract the page's visible text: blocks become paragraphs, inline markup joins seamlessly."""
     markup, diagnostics = _decode(data, path, source_id)
+    if markup is None:
+        return None, diagnostics
     if "\x00" in markup:
         return None, [Diagnostic(
             "sources.binary", f"{source_id}: looks binary (contains NUL bytes), not a web page",
@@ -74,26 +73,40 @@ def _defuse(markup: str) -> str:
     return markup[:last + 1] + tail.replace("<", "&lt;") if "<" in tail else markup
 
 
-def _decode(data: bytes, path: str, source_id: str) -> tuple[str, list[Diagnostic]]:
-    """Bytes to text as a browser would: BOM, then <meta charset>, then UTF-8, then Windows-1252."""
+def _decode(data: bytes, path: str, source_id: str) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes to text as a browser would: BOM, then <meta charset>, then UTF-8, then Windows-1252.
+
+    Only the WHATWG Encoding Standard's labels are honoured (issue 15 §6, `encodings.py`).
+    """
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                           (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             return _decode_as(data[len(bom):], encoding, path, source_id)
+    diagnostics: list[Diagnostic] = []
     declared = _CHARSET.search(data[:4096])
     if declared:
-        label = declared.group(1).decode("ascii", "replace").lower()
-        encoding = _ENCODING_ALIASES.get(label, label)
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            encoding = "utf-8"
-        return _decode_as(data, encoding, path, source_id)
+        label = declared.group(1).decode("ascii", "replace")
+        where = Location(path, data.count(b"\n", 0, declared.start()) + 1)
+        found = encoding_for_label(label)
+        if found is not None and found[1] is not None:
+            return _decode_as(data, found[1], path, source_id)
+        if found is not None:  # the "replacement" encoding: a browser shows one U+FFFD
+            return None, [Diagnostic(
+                "sources.encoding",
+                f"{source_id}: the page declares the encoding '{label}', which browsers refuse to "
+                "decode (the WHATWG Encoding Standard reads it as one U+FFFD); no text to check",
+                where, "save the page again as UTF-8")]
+        # An unknown label is ignored, as browsers ignore it; say so, since the author meant one.
+        diagnostics.append(Diagnostic(
+            "sources.encoding",
+            f"{source_id}: <meta charset> names '{label}', which is not an encoding browsers know "
+            "(WHATWG Encoding Standard); read as UTF-8, or Windows-1252 where that fails",
+            where, "declare one of the standard's labels, e.g. utf-8", Severity.WARNING))
     try:
-        return data.decode("utf-8"), []
+        return data.decode("utf-8"), diagnostics
     except UnicodeDecodeError:
         # Undeclared and not UTF-8: browsers fall back to Windows-1252 for English pages.
-        return data.decode("cp1252", "replace"), []
+        return data.decode("cp1252", "replace"), diagnostics
 
 
 def _decode_as(data: bytes, encoding: str, path: str, source_id: str) -> tuple[str, list[Diagnostic]]:
