@@ -171,3 +171,164 @@ def test_a_reader_that_raises_costs_its_source_not_the_run(
         "sources.corrupt", "page.html",
         "page: the html reader failed on this file (LookupError: 'rot13' is not a text encoding); "
         "it was not read")
+
+
+# --- what is not text: deletions, hidden content, a second title ---------------------------
+
+def text_of(markup: str) -> str:
+    source, _ = html.parse(markup.encode(), "page.html", "page")
+    return source.text if source else ""
+
+
+NOT_TEXT = [
+    pytest.param("<p>The minister <del>did not</del> approved the plan.</p>",
+                 "The minister approved the plan.", id="del"),
+    pytest.param("<p>Casualties: <s>613</s> 630.</p>", "Casualties: 630.", id="s"),
+    pytest.param("<p>Casualties: <strike>613</strike> 630.</p>", "Casualties: 630.", id="strike"),
+    pytest.param("<p>a</p><p hidden>613 civilians</p><p>b</p>", "a\n\nb", id="hidden"),
+    pytest.param("<p>a</p><div hidden=hidden>613</div>", "a", id="hidden=hidden"),
+    pytest.param("<p>a</p><div HIDDEN=''>613</div>", "a", id="hidden-empty"),
+    pytest.param('<p>a <span style="display:none">613</span>b</p>', "a b", id="display-none"),
+    pytest.param('<p>a <span style="color: red; DISPLAY : None !important">613</span>b</p>', "a b",
+                 id="display-none-important"),
+    pytest.param('<p>a <span style="visibility: hidden">613</span>b</p>', "a b", id="visibility-hidden"),
+    pytest.param('<p>a <span style="visibility:collapse">613</span>b</p>', "a b", id="visibility-collapse"),
+    pytest.param('<p>a <span style="display:/* x */none">613</span>b</p>', "a b", id="css-comment"),
+    pytest.param('<p>a <span style="display:none !important; display:inline">613</span>b</p>', "a b",
+                 id="important-wins"),
+    pytest.param('<p>a <span style="x" style="display:none">613</span> b</p>', "a 613 b",
+                 id="first-style-counts"),
+    pytest.param("<div hidden><div>613</div>more</div><p>seen</p>", "seen", id="nested-same-tag"),
+    pytest.param("<p hidden>613 left open<p>seen", "seen", id="open-p-ends-at-next-p"),
+    pytest.param("<div><p hidden>613 left open</div>seen", "seen", id="open-p-ends-with-parent"),
+    pytest.param("<ul><li hidden>613<li>seen</ul>", "seen", id="open-li"),
+    pytest.param("<ul><li hidden>613<ul><li>inner</ul>more<li>seen</ul>", "seen", id="open-li-nested-list"),
+    pytest.param("<table><tr><td hidden>613<td>seen</table>", "seen", id="open-td"),
+    pytest.param("<title>One</title><p>body</p><title>Two</title>", "body", id="second-title"),
+]
+
+
+@pytest.mark.parametrize(("markup", "text"), NOT_TEXT)
+def test_deleted_and_hidden_content_is_not_text(markup: str, text: str) -> None:
+    assert text_of(markup) == text
+
+
+STILL_TEXT = [
+    pytest.param("<p>The minister <ins>approved</ins> the plan.</p>", "The minister approved the plan.", id="ins"),
+    pytest.param("<p>a</p><div hidden=until-found>613 civilians</div>", "a\n\n613 civilians", id="until-found"),
+    pytest.param('<p>a <span aria-hidden="true">613</span> b</p>', "a 613 b", id="aria-hidden"),
+    pytest.param("<details><summary>More</summary><p>613 civilians</p></details>",
+                 "More\n\n613 civilians", id="closed-details"),
+    pytest.param('<p>a <span style="display:inline">613</span> b</p>', "a 613 b", id="display-inline"),
+    pytest.param('<p>a <span style="display:none; display:inline">613</span> b</p>', "a 613 b",
+                 id="last-declaration-wins"),
+    pytest.param('<p>a <span style="visibility:visible">613</span> b</p>', "a 613 b", id="visible"),
+    pytest.param("<p>text <img hidden src=x.png> after</p>", "text after", id="hidden-void-element"),
+]
+
+
+@pytest.mark.parametrize(("markup", "text"), STILL_TEXT)
+def test_visible_content_is_still_text(markup: str, text: str) -> None:
+    assert text_of(markup) == text
+
+
+def test_the_first_title_is_the_title() -> None:
+    source, _ = html.parse(b"<title>One</title><p>body</p><title>Two</title>", "p.html", "p")
+    assert source is not None and source.meta.title == "One"
+
+
+# --- superscripts and subscripts never glue onto numbers or words -------------------------
+
+SCRIPTS = [
+    pytest.param("<p>10<sup>6</sup> cells</p>", "10 6 cells", id="power-of-ten"),
+    pytest.param("<p>founded in 1992<sup>3</sup> by</p>", "founded in 1992 3 by", id="note-after-year"),
+    pytest.param("<p>founded in 1992.<sup>3</sup> The</p>", "founded in 1992. 3 The", id="note-after-stop"),
+    pytest.param("<p>in 1992,<sup>3</sup> 400 more</p>", "in 1992, 3 400 more", id="note-after-comma"),
+    pytest.param('<p>in 1992<sup><a href="#n3">3</a></sup> by</p>', "in 1992 3 by", id="linked-note"),
+    pytest.param("<p>the minister says<sup>12</sup>, and</p>", "the minister says 12, and", id="note-after-word"),
+    pytest.param("<p>10<sup>6</sup>cells</p>", "10 6 cells", id="kept-from-the-word-after"),
+    pytest.param("<p>1<sup>3</sup>4</p>", "1 3 4", id="between-digits"),
+    pytest.param("<p>10<sup>\u22126</sup> m</p>", "10 \u22126 m", id="negative-exponent"),
+    pytest.param("<p>10<sub>2</sub> is two</p>", "10 2 is two", id="subscript-after-digits"),
+    # Where nothing can join, nothing changes.
+    pytest.param("<p>the city.<sup>[3]</sup> It</p>", "the city.[3] It", id="bracketed-note"),
+    pytest.param("<p>in 1992<sup>*</sup> by</p>", "in 1992* by", id="asterisk"),
+    pytest.param("<p>CO<sub>2</sub> and H<sub>2</sub>O</p>", "CO2 and H2O", id="chemistry"),
+    pytest.param("<p>the 21<sup>st</sup> century, the 1<sup>er</sup> mai</p>",
+                 "the 21st century, the 1er mai", id="ordinals"),
+    # Real superscript units are written as the page shows them.
+    pytest.param("<p>500 m<sup>2</sup> of land, 3 km<sup>3</sup></p>", "500 m² of land, 3 km³", id="area"),
+    pytest.param("<p>9.8 m s<sup>-2</sup> and 4 t ha<sup>\u22121</sup></p>", "9.8 m s⁻² and 4 t ha⁻¹",
+                 id="rates"),
+    pytest.param("<p>a<sup></sup>b</p>", "ab", id="empty"),
+    pytest.param("<p>10<sup>6", "10 6", id="left-open"),
+]
+
+
+@pytest.mark.parametrize(("markup", "text"), SCRIPTS)
+def test_superscripts_and_subscripts_never_join_a_number_or_word(markup: str, text: str) -> None:
+    assert text_of(markup) == text
+
+
+def edges_clear(text: str, quote: str) -> bool:
+    """Issue 15 §1's rule, as the acceptance suite states it: the source does not continue the
+    quote's first or last word or number (no letter or digit just outside, no `,` or `.`
+    joining digits)."""
+    at = text.find(quote)
+    if at < 0:
+        return False
+    before, after = text[:at], text[at + len(quote):]
+    joined_before = before[-1:].isalnum() or (before[-1:] in (".", ",") and before[-2:-1].isdigit()
+                                              and quote[:1].isdigit())
+    joined_after = after[:1].isalnum() or (after[:1] in (".", ",") and after[1:2].isdigit()
+                                           and quote[-1:].isdigit())
+    return not joined_before and not joined_after
+
+
+@pytest.mark.parametrize(("markup", "right", "wrong"), [
+    ("<p>It was founded in 1992<sup>3</sup> by them.</p>", "founded in 1992", "founded in 19923"),
+    ("<p>It was founded in 1992.<sup>3</sup> The</p>", "founded in 1992.", "1992.3"),
+    ("<p>A culture of 10<sup>6</sup> cells.</p>", "culture of 10", "106 cells"),
+    ("<p>The minister says<sup>4</sup> no.</p>", "The minister says", "says4"),
+])
+def test_a_quote_ending_at_the_number_keeps_its_edges_and_no_glued_number_exists(
+        markup: str, right: str, wrong: str) -> None:
+    text = text_of(markup)
+    assert edges_clear(text, right)
+    assert wrong not in text
+
+
+# --- end to end: what `check` says about such pages ---------------------------------------
+
+PAGE = """<html><head><title>Report</title></head><body>
+<p>The plant, founded in 1992<sup>3</sup>, grows 10<sup>6</sup> cells on 500 m<sup>2</sup>.</p>
+<p>The minister <del>did not approve</del> approved the plan.</p>
+<p style="display:none">Officials said 9,000 civilians died.</p>
+<p hidden>The strike was unlawful.</p>
+<p>Officials said 613 civilians died.</p>
+<title>Hidden second title</title>
+</body></html>"""
+
+
+@pytest.mark.parametrize(("text", "quote", "verified"), [
+    pytest.param("Founded in 1992.", "founded in 1992", True, id="year-before-note"),
+    pytest.param("Founded in 19923.", "founded in 19923", False, id="year-glued-to-note"),
+    pytest.param("It grows 106 cells.", "grows 106 cells", False, id="power-read-as-number"),
+    pytest.param("It grows cells on 500 m².", "cells on 500 m²", True, id="unit"),
+    pytest.param("The minister approved the plan.", "The minister approved the plan.", True,
+                 id="text-around-a-deletion"),
+    pytest.param("The minister did not approve.", "did not approve", False, id="deleted-text"),
+    pytest.param("9,000 civilians died.", "said 9,000 civilians died", False, id="display-none"),
+    pytest.param("The strike was unlawful.", "The strike was unlawful.", False, id="hidden"),
+    pytest.param("613 civilians died.", "said 613 civilians died", True, id="visible"),
+    pytest.param("A title.", "Hidden second title", False, id="second-title"),
+])
+def test_check_verifies_only_what_a_reader_of_the_page_sees(text: str, quote: str, verified: bool) -> None:
+    from briefing.models import Briefing, Citation, Claim, Section
+    from briefing.verify import verify
+
+    source, _ = html.parse(PAGE.encode(), "s.html", "s")
+    assert source is not None
+    claim = Claim("c", text, (Citation("s", quote, 1),), 1)
+    report = verify(Briefing("claims.yaml", "T", (Section("S", (claim,)),)), {"s": source})
+    assert (report.claims[0].citations[0].status.value == "verified") is verified
