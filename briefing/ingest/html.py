@@ -179,7 +179,7 @@ class _TextExtractor(HTMLParser):
                 return
             self._skip = None  # a tag that closes the skipped element is seen as usual
         if tag in _HIDDEN or (self._svg and tag in ("title", "desc")) or (
-                tag == "title" and self._title_state) or (tag not in _VOID and hides(attrs)):
+                tag == "title" and self._title_state) or (attrs and tag not in _VOID and hides(attrs)):
             # Not text: scripts and the like, deletions (as the DOCX reader skips them), content
             # hidden by `hidden` or an inline style, a second <title> (issue 15 §5).
             self._skip = Skipped(tag)

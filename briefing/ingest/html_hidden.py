@@ -49,16 +49,17 @@ _RAW = frozenset({"script", "style"})
 
 def hides(attrs: list[tuple[str, str | None]]) -> bool:
     """Whether an element with these attributes is hidden from a reader (see the module's note)."""
-    seen: set[str] = set()
-    for name, value in attrs:
-        if name in seen:
-            continue  # a repeated attribute: browsers keep the first
-        seen.add(name)
-        if name == "hidden" and (value or "").strip().lower() != "until-found":
-            return True
-        if name == "style" and value and _style_hides(value):
-            return True
-    return False
+    hidden: str | None = None
+    style: str | None = None
+    seen_hidden = seen_style = False
+    for name, value in attrs:  # a repeated attribute: browsers keep the first
+        if name == "hidden" and not seen_hidden:
+            seen_hidden, hidden = True, value
+        elif name == "style" and not seen_style:
+            seen_style, style = True, value
+    if seen_hidden and (hidden or "").strip().lower() != "until-found":
+        return True
+    return bool(style) and _style_hides(style or "")
 
 
 def _style_hides(style: str) -> bool:
