@@ -106,8 +106,21 @@ class SourceMeta:
 
 
 @dataclass(frozen=True)
+class LineMap:
+    """File lines of a text that is not laid out as its file is (HTML): from `offsets[i]` on,
+    the text comes from file line `lines[i]` (issue 15 §6). Offsets ascend from 0."""
+
+    offsets: tuple[int, ...]
+    lines: tuple[int, ...]
+
+    def line_of(self, offset: int) -> int:
+        return self.lines[max(0, bisect.bisect_right(self.offsets, offset) - 1)] if self.lines else 1
+
+
+@dataclass(frozen=True)
 class Source:
-    """A source's extracted text; `first_line` is the file line where `text` begins."""
+    """A source's extracted text; `first_line` is the file line where `text` begins, or
+    `line_map` gives the file line of each offset where the text's lines are not the file's."""
 
     id: str
     path: str
@@ -119,9 +132,12 @@ class Source:
     page_starts: tuple[int, ...] = ()  # PDF: offset in `text` where each page begins (page 1 first)
     # PDF: each page's printed label ("iv", "12"), when the file defines labels; () otherwise
     page_labels: tuple[str, ...] = ()
+    line_map: LineMap | None = None  # HTML: file lines by offset (PDF and DOCX have none)
 
     def line_of(self, offset: int) -> int:
         """File line (1-based) of a character offset into `text`."""
+        if self.line_map is not None:
+            return self.line_map.line_of(offset)
         return self.first_line + self.text.count("\n", 0, max(0, offset))
 
 

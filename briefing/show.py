@@ -113,8 +113,7 @@ def context(source: Source, span: Span, colour: bool = False) -> list[str]:
     last = text.count("\n", 0, max(span.start, span.end - 1))
     low, high = max(0, first - CONTEXT), min(len(lines) - 1, last + CONTEXT)
     offset = sum(len(line) + 1 for line in lines[:low])
-    width = len(str(source.first_line + high))
-    out = []
+    rows: list[tuple[bool, int, str]] = []
     for index in range(low, high + 1):
         line = lines[index]
         inside = first <= index <= last
@@ -123,9 +122,16 @@ def context(source: Source, span: Span, colour: bool = False) -> list[str]:
             shown = _window(line, start, end, colour)
         else:
             shown = line if len(line) <= _LONG else line[:_LONG] + "…"
-        out.append(f"  {'>' if inside else ' '} {source.first_line + index:>{width}} | {shown}".rstrip())
+        rows.append((inside, _file_line(source, index, offset + (start if inside else 0)), shown))
         offset += len(line) + 1
-    return out
+    width = max(len(str(number)) for _, number, _ in rows)
+    return [f"  {'>' if inside else ' '} {number:>{width}} | {shown}".rstrip() for inside, number, shown in rows]
+
+
+def _file_line(source: Source, index: int, offset: int) -> int:
+    """The file line of a shown line (`index` in the text), or of the passage where it starts in
+    it: an HTML page's text is not laid out as its file is (issue 15 §6)."""
+    return source.first_line + index if source.line_map is None else source.line_of(offset)
 
 
 def _window(line: str, start: int, end: int, colour: bool) -> str:

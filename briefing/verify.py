@@ -98,6 +98,8 @@ class SourceIndex:
     def lines(self, source_id: str, offsets: Sequence[int]) -> list[int]:
         """File line of each offset: one counting pass over the text, in offset order."""
         source = self.sources[source_id]
+        if source.line_map is not None:  # HTML: the file's lines, not the text's (issue 15 §6)
+            return [source.line_map.line_of(o) for o in offsets]
         found: dict[int, int] = {}
         line, at = source.first_line, 0
         for offset in sorted(set(offsets)):

@@ -135,7 +135,12 @@ def load_source(file: SourceFile, settings: Settings = DEFAULT_SETTINGS
         return None, (_too_large(file, limit),)
     reader = reader_for(file.path)
     assert reader is not None  # scan_sources only lists files with a reader
-    source, diagnostics = reader.parse(data, str(file.path), file.id)
+    try:
+        source, diagnostics = reader.parse(data, str(file.path), file.id)
+    except Exception as error:  # noqa: BLE001 - a reader's bug costs its source, not the run
+        # Issue 15 §6: readers report every problem they know of as a diagnostic; one they do
+        # not know of (a bug) must still leave the other sources checked, and say what it was.
+        return None, (_reader_failed(file, reader.KIND, error),)
     if source is not None:
         source = replace(source, sha256=hashlib.sha256(data).hexdigest())
         if file.sidecar is not None:
@@ -165,6 +170,16 @@ def _read_bounded(path: Path, limit: int) -> bytes | None:
             if total > limit:
                 return None
     return b"".join(pieces)
+
+
+def _reader_failed(file: SourceFile, kind: str, error: Exception) -> Diagnostic:
+    detail = " ".join(str(error).split())[:200]
+    return Diagnostic(
+        "sources.corrupt",
+        f"{file.id}: the {kind} reader failed on this file ({type(error).__name__}"
+        f"{': ' + detail if detail else ''}); it was not read",
+        Location(str(file.path), 1),
+        "this is a bug in briefing: please report it, with the file if you may share it")
 
 
 def _too_large(file: SourceFile, limit: int) -> Diagnostic:

@@ -7,18 +7,24 @@ tree: block boundaries come from tags, entities are decoded with the HTML5 table
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
+from collections.abc import Sequence
 from html.parser import HTMLParser
 
-from briefing.models import Diagnostic, Location, Severity, Source, SourceMeta
+from briefing.ingest import scripts
+from briefing.ingest.encodings import encoding_for_label
+from briefing.ingest.html_hidden import Skipped, hides
+from briefing.models import Diagnostic, LineMap, Location, Severity, Source, SourceMeta
 
 SUFFIXES = frozenset({".html", ".htm"})
 KIND = "html"
 
-# Tags whose content a reader never sees (issue 4: "not its scripts, styles").
+# Tags whose content a reader never sees (issue 4: "not its scripts, styles"), and deleted or
+# struck-out text (issue 15 §5: the DOCX reader skips deletions too).
 _HIDDEN = frozenset({"script", "style", "template", "noscript", "iframe", "canvas", "object",
-                     "audio", "video", "datalist"})
+                     "audio", "video", "datalist", "del", "s", "strike"})
 # Elements that start and end a block: a paragraph break ("\n\n") in the text. Every other tag
 # (<i>, <a>, <tt>, <span>, <b>, unknown custom elements...) is inline and adds nothing, so
 # it never splits a word or a sentence.
@@ -33,23 +39,24 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
                    "param", "source", "track", "wbr"})
 _COMMENT_CLOSE = re.compile(r"--\s*>")  # as the stdlib's _markupbase ends a comment
 _SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML whitespace; U+00A0 is text, as in browsers
+# A line break written as a character reference: a space to every fold, and no line of the
+# file, which the text's line map counts by the newlines it decodes (issue 15 §6).
+_NEWLINE_REF = re.compile(r"&(?:#0*10(?![0-9]);?|#[xX]0*[aA](?![0-9a-fA-F]);?|NewLine;)")
 _CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
-# WHATWG encoding labels that mean something else than Python's codec of the same name.
-_ENCODING_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
-                     "us-ascii": "cp1252", "ascii": "cp1252", "utf-16": "utf-8",
-                     "utf-16le": "utf-8", "utf-16be": "utf-8"}
 
 
 def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[Diagnostic]]:
     """Extract the page's visible text: blocks become paragraphs, inline markup joins seamlessly."""
     markup, diagnostics = _decode(data, path, source_id)
+    if markup is None:
+        return None, diagnostics
     if "\x00" in markup:
         return None, [Diagnostic(
             "sources.binary", f"{source_id}: looks binary (contains NUL bytes), not a web page",
             Location(path, markup[: markup.index("\x00")].count("\n") + 1),
             "save the page again from the browser (File > Save Page As)")]
     extractor = _TextExtractor()
-    extractor.feed(_defuse(markup))
+    extractor.feed(_defuse(_NEWLINE_REF.sub("&#32;", markup)))
     extractor.close()
     text = extractor.text()
     if not text.strip():
@@ -59,7 +66,7 @@ def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[D
             "if the page builds its text with JavaScript, save it after it has loaded, or print it to PDF")]
     meta = SourceMeta(title=extractor.title or extractor.og_title or extractor.h1,
                       author=extractor.author)
-    return Source(source_id, path, KIND, text, meta), diagnostics
+    return Source(source_id, path, KIND, text, meta, line_map=extractor.line_map()), diagnostics
 
 
 def _defuse(markup: str) -> str:
@@ -74,26 +81,40 @@ def _defuse(markup: str) -> str:
     return markup[:last + 1] + tail.replace("<", "&lt;") if "<" in tail else markup
 
 
-def _decode(data: bytes, path: str, source_id: str) -> tuple[str, list[Diagnostic]]:
-    """Bytes to text as a browser would: BOM, then <meta charset>, then UTF-8, then Windows-1252."""
+def _decode(data: bytes, path: str, source_id: str) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes to text as a browser would: BOM, then <meta charset>, then UTF-8, then Windows-1252.
+
+    Only the WHATWG Encoding Standard's labels are honoured (issue 15 §6, `encodings.py`).
+    """
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                           (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             return _decode_as(data[len(bom):], encoding, path, source_id)
+    diagnostics: list[Diagnostic] = []
     declared = _CHARSET.search(data[:4096])
     if declared:
-        label = declared.group(1).decode("ascii", "replace").lower()
-        encoding = _ENCODING_ALIASES.get(label, label)
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            encoding = "utf-8"
-        return _decode_as(data, encoding, path, source_id)
+        label = declared.group(1).decode("ascii", "replace")
+        where = Location(path, data.count(b"\n", 0, declared.start()) + 1)
+        found = encoding_for_label(label)
+        if found is not None and found[1] is not None:
+            return _decode_as(data, found[1], path, source_id)
+        if found is not None:  # the "replacement" encoding: a browser shows one U+FFFD
+            return None, [Diagnostic(
+                "sources.encoding",
+                f"{source_id}: the page declares the encoding '{label}', which browsers refuse to "
+                "decode (the WHATWG Encoding Standard reads it as one U+FFFD); no text to check",
+                where, "save the page again as UTF-8")]
+        # An unknown label is ignored, as browsers ignore it; say so, since the author meant one.
+        diagnostics.append(Diagnostic(
+            "sources.encoding",
+            f"{source_id}: <meta charset> names '{label}', which is not an encoding browsers know "
+            "(WHATWG Encoding Standard); read as UTF-8, or Windows-1252 where that fails",
+            where, "declare one of the standard's labels, e.g. utf-8", Severity.WARNING))
     try:
-        return data.decode("utf-8"), []
+        return data.decode("utf-8"), diagnostics
     except UnicodeDecodeError:
         # Undeclared and not UTF-8: browsers fall back to Windows-1252 for English pages.
-        return data.decode("cp1252", "replace"), []
+        return data.decode("cp1252", "replace"), diagnostics
 
 
 def _decode_as(data: bytes, encoding: str, path: str, source_id: str) -> tuple[str, list[Diagnostic]]:
@@ -108,18 +129,19 @@ def _decode_as(data: bytes, encoding: str, path: str, source_id: str) -> tuple[s
 
 
 class _TextExtractor(HTMLParser):
-    """Collects visible text as a browser lays it out, owing at most one break at a time.
-
-    Content hidden by the `hidden` attribute or CSS is kept on purpose: a collapsed "read more"
-    is still the page's text, and a quote from it must not be reported as not found.
-    """
+    """Collects visible text as a browser lays it out, owing at most one break at a time, and
+    the file line each stretch of it comes from (issue 15 §6: reports give file lines)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self._out: list[str] = []
+        self._length = 0  # characters in _out
+        self._mark_offsets: list[int] = []  # from each offset on, the text is on the file line
+        self._mark_lines: list[int] = []
         self._pending = 0  # newlines owed before the next text: 1 after <br>, 2 at a block edge
-        self._skip_tag = ""  # the element whose content is being skipped, and how deep in it
-        self._skip_depth = 0
+        self._skip: Skipped | None = None  # the element whose content is being skipped
+        self._script: tuple[str, int, int] | None = None  # open sup/sub: tag, depth, first piece
+        self._guard: scripts.Placed | None = None  # the last sup/sub, which text must not join
         self._pre = 0
         self._pre_start = False
         self._svg = 0
@@ -135,7 +157,11 @@ class _TextExtractor(HTMLParser):
     # --- results -----------------------------------------------------------------------
 
     def text(self) -> str:
+        self._end_script()
         return "".join(self._out).rstrip()
+
+    def line_map(self) -> LineMap:
+        return LineMap(tuple(self._mark_offsets), tuple(self._mark_lines))
 
     @property
     def title(self) -> str:
@@ -148,17 +174,23 @@ class _TextExtractor(HTMLParser):
     # --- tokens ------------------------------------------------------------------------
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self._skip_depth:
-            self._skip_depth += tag == self._skip_tag
-            return
-        if tag == "meta":
+        if self._skip is not None:
+            if not self._skip.start(tag):
+                return
+            self._skip = None  # a tag that closes the skipped element is seen as usual
+        if tag in _HIDDEN or (self._svg and tag in ("title", "desc")) or (
+                tag == "title" and self._title_state) or (attrs and tag not in _VOID and hides(attrs)):
+            # Not text: scripts and the like, deletions (as the DOCX reader skips them), content
+            # hidden by `hidden` or an inline style, a second <title> (issue 15 §5).
+            self._skip = Skipped(tag)
+        elif tag == "meta":
             self._meta(dict(attrs))
         elif tag == "svg":
             self._svg += 1
-        elif tag in _HIDDEN or (self._svg and tag in ("title", "desc")):
-            self._skip_tag, self._skip_depth = tag, 1
         elif tag == "title":
-            self._title_state = self._title_state or 1
+            self._title_state = 1
+        elif tag in ("sup", "sub"):
+            self._start_script(tag)
         elif tag == "br":
             self._pending = min(self._pending + 1, 2)
         elif tag in _BLOCK:
@@ -176,16 +208,18 @@ class _TextExtractor(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        if self._skip_depth:
-            if tag == self._skip_tag:
-                self._skip_depth -= 1
-            elif tag in ("body", "html") and self._skip_tag not in ("script", "style"):
-                self._skip_depth = 0  # an element left open never hides the rest of the page
-            return
+        if self._skip is not None:
+            ended = self._skip.end(tag)
+            if ended != "closed-by":
+                self._skip = None if ended == "closed" else self._skip
+                return
+            self._skip = None  # an ancestor's end tag closed it: that tag is read as usual
         if tag == "svg":
             self._svg = max(0, self._svg - 1)
         elif tag == "title":
             self._title_state = 2 if self._title_state else 0
+        elif tag in ("sup", "sub"):
+            self._end_script(tag)
         elif tag == "br":  # browsers read a stray `</br>` as `<br>`
             self._pending = min(self._pending + 1, 2)
         elif tag in _BLOCK:
@@ -196,22 +230,27 @@ class _TextExtractor(HTMLParser):
                 self._h1_state = 2
 
     def handle_data(self, data: str) -> None:
-        if self._skip_depth:
+        if self._skip is not None:
             return
         if self._title_state == 1:
             self._title.append(data)
             return
         if self._h1_state == 1:
             self._h1.append(data)
+        line = self.getpos()[0]  # where this run of text starts in the file
         if self._pre:
-            data = data.replace("\r\n", "\n").replace("\r", "\n")
+            data = data.replace("\r\n", "\n")
             if self._pre_start and data.startswith("\n"):
                 data = data[1:]  # a newline right after <pre> is not content (HTML spec)
+                line += 1
             self._pre_start = False
-            self._emit(data, collapse=False)
+            breaks = [(m.end(), line + n) for n, m in enumerate(re.finditer("\n", data), 1)]
+            self._emit(data.replace("\r", "\n"), False, line, breaks)
+        elif "\n" in data:
+            text, breaks = _collapse(data, line)
+            self._emit(text, True, line, breaks)
         else:
-            self._emit(_SPACE.sub(" ", data), collapse=True)
-
+            self._emit(_SPACE.sub(" ", data), True, line)
     def parse_comment(self, i: int, report: int = 1) -> int:
         # An unclosed `<!--` made the stdlib search the rest of the page for `-->` once per
         # `<!--`: quadratic (see _defuse). Knowing where the last `-->` is ends that.
@@ -235,21 +274,89 @@ class _TextExtractor(HTMLParser):
 
     # --- helpers -----------------------------------------------------------------------
 
-    def _emit(self, chunk: str, collapse: bool) -> None:
+    def _emit(self, chunk: str, collapse: bool, line: int, breaks: Sequence[tuple[int, int]] = ()) -> None:
+        """Append text from file line `line`; `breaks` are (offset in chunk, file line) where a
+        newline of the file fell within it."""
+        shift = 0
         if collapse and (self._pending or not self._out or self._out[-1][-1] in " \n"):
-            chunk = chunk.lstrip(" ")
+            shift = len(chunk) - len(chunk.lstrip(" "))
+            chunk = chunk[shift:]
         if not chunk:
             return
         if self._pending and self._out:
             # Breaks come only from `_pending`: spaces or a <pre>'s newlines before it go.
             while self._out and self._out[-1][-1] in " \n":
-                self._out[-1] = self._out[-1].rstrip(" \n")
-                if not self._out[-1]:
+                stripped = self._out[-1].rstrip(" \n")
+                self._length -= len(self._out[-1]) - len(stripped)
+                self._out[-1] = stripped
+                if not stripped:
                     self._out.pop()
             if self._out:
-                self._out.append("\n" * self._pending)
+                self._append("\n" * self._pending)
+        elif self._guard is not None and scripts.joins(self._guard.text, chunk, self._guard.letters):
+            self._append(" ")  # text right after a superscript must not join it (issue 15 §5)
         self._pending = 0
+        self._guard = None
+        lines = self._mark_lines
+        if not lines or lines[-1] != line or self._mark_offsets[-1] > self._length:
+            self._mark(self._length, line)
+        for offset, at in breaks:
+            self._mark(self._length + max(0, offset - shift), at)
         self._out.append(chunk)
+        self._length += len(chunk)
+
+    def _append(self, piece: str) -> None:
+        self._out.append(piece)
+        self._length += len(piece)
+
+    def _mark(self, offset: int, line: int) -> None:
+        """From `offset` on, the text comes from file `line` (a later mark at an offset wins)."""
+        while self._mark_offsets and self._mark_offsets[-1] >= offset:
+            self._mark_offsets.pop()
+            self._mark_lines.pop()
+        if not self._mark_lines or self._mark_lines[-1] != line:
+            self._mark_offsets.append(offset)
+            self._mark_lines.append(line)
+
+    def _start_script(self, tag: str) -> None:
+        if self._script is not None:  # nested: the outermost one is placed as a whole
+            kind, depth, first = self._script
+            self._script = (kind, depth + 1, first)
+        else:
+            self._script = (tag, 1, len(self._out))
+
+    def _end_script(self, tag: str = "") -> None:
+        """At the end of the outermost <sup>/<sub> (or of the page), set its text as
+        `scripts.place` says, so it never joins the number or word before or after it."""
+        if self._script is None:
+            return
+        kind, depth, first = self._script
+        if tag and depth > 1:
+            self._script = (kind, depth - 1, first)
+            return
+        self._script = None
+        content = "".join(self._out[first:])
+        if not content.strip() or "\n" in content:
+            return  # nothing raised, or blocks inside it: leave it as it came
+        del self._out[first:]
+        self._length -= len(content)
+        cut = bisect.bisect_right(self._mark_offsets, self._length)
+        marks = [(o - self._length, n) for o, n in zip(self._mark_offsets[cut:], self._mark_lines[cut:])]
+        del self._mark_offsets[cut:], self._mark_lines[cut:]
+        before = "" if self._pending else "".join(self._out[-3:])[-16:]
+        lead = content[: len(content) - len(content.lstrip(" "))]
+        placed = scripts.place(kind, content.strip(" "), before + lead)
+        extra = int(placed.space_before)  # same length otherwise: superscript digits are 1 for 1
+        self._emit(lead + " " * extra + placed.text, True, self._line_at(self._length),
+                   [(o + extra * (o >= len(lead)), n) for o, n in marks])
+        if content.endswith(" "):
+            self._append(" ")
+        else:
+            self._guard = placed
+
+    def _line_at(self, offset: int) -> int:
+        at = bisect.bisect_right(self._mark_offsets, offset) - 1
+        return self._mark_lines[at] if at >= 0 else self.getpos()[0]
 
     def _meta(self, attrs: dict[str, str | None]) -> None:
         key = (attrs.get("property") or attrs.get("name") or "").strip().lower()
@@ -258,3 +365,23 @@ class _TextExtractor(HTMLParser):
             self.og_title = content
         elif key == "author" and not self.author:
             self.author = content
+
+
+def _collapse(data: str, line: int) -> tuple[str, list[tuple[int, int]]]:
+    """HTML whitespace runs as one space; and where each run that crosses lines of the file
+    ends in the result, with the file line there (`data` starts on `line`)."""
+    out: list[str] = []
+    breaks: list[tuple[int, int]] = []
+    at = length = 0
+    for match in _LINE_BREAK.finditer(data):  # a run per line of the file, not per word
+        piece = _SPACE.sub(" ", data[at:match.start()]) + " "
+        out.append(piece)
+        length += len(piece)
+        line += data.count("\n", match.start(), match.end())
+        breaks.append((length, line))
+        at = match.end()
+    out.append(_SPACE.sub(" ", data[at:]))
+    return "".join(out), breaks
+
+
+_LINE_BREAK = re.compile(r"[ \t\r\f]*\n[ \t\n\r\f]*")

@@ -3,7 +3,9 @@
 Text is kept as the PDF gives it: a line-end hyphen stays, followed by "\\n" ("man‐\\nagement",
 "well-\\nknown"), since only the matcher can tell which reading a quote needs (issue 4), and
 ligatures stay as their own characters for the matcher's folds. Pages are joined by
-PAGE_BREAK; `Source.page_starts[i]` is the offset where page i + 1 begins.
+PAGE_BREAK; `Source.page_starts[i]` is the offset where page i + 1 begins. Text no reader sees
+is left out, and raised note marks and exponents are set apart from the numbers before them
+(issue 15 §5: `pdf_ink`, `scripts`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from briefing.ingest import scripts
 from briefing.models import Diagnostic, Location, Severity, Source, SourceMeta
 
 if TYPE_CHECKING:
@@ -43,27 +46,28 @@ def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[D
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
                 return None, [_encrypted(source_id, where)]
-            pages = [_page_text(page) for page in reader.pages]
+            pages = [_page_text(page, reader) for page in reader.pages]
             title = _title(reader)
             labels = _labels(reader)
         except (DependencyError, FileNotDecryptedError) as error:
             return None, [_encrypted(source_id, where, str(error))]
         except Exception as error:  # noqa: BLE001 - see above
             return None, [_corrupt(source_id, where, _reason(error))]
-    texts = [text for text, _ in pages]
+    texts = [text for text, _, _ in pages]
     if not any(texts):
         return None, [Diagnostic(
             "sources.no-text",
             f"{source_id}: no text layer on any of its {len(pages)} page(s) (a scan?)",
             where, "run OCR on it (e.g. ocrmypdf) and save the result in its place")]
     diagnostics: list[Diagnostic] = []
-    scanned = [str(n) for n, (text, has_images) in enumerate(pages, 1) if not text and has_images]
+    scanned = [str(n) for n, (text, has_images, _) in enumerate(pages, 1) if not text and has_images]
     if scanned:
         diagnostics.append(Diagnostic(
             "sources.no-text-pages",
             f"{source_id}: page(s) {', '.join(scanned)} have images but no text; "
             "quotes from them cannot be checked",
             where, "run OCR on it (e.g. ocrmypdf) and save the result in its place", Severity.WARNING))
+    diagnostics += _hidden_text(source_id, where, [unseen for _, _, unseen in pages])
     starts: list[int] = []
     offset = 0
     for text in texts:
@@ -74,13 +78,59 @@ def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[D
     return source, diagnostics
 
 
-def _page_text(page: Any) -> tuple[str, bool]:
-    """One page's text (stripped, "\\n" line ends) and whether the page draws any images."""
-    text = page.extract_text() or ""
+def _page_text(page: Any, reader: PdfReader) -> tuple[str, bool, frozenset[str]]:
+    """One page's text (stripped, "\\n" line ends), whether the page draws any images, and why
+    text was left out of it (issue 15 §5: text no reader sees; see `pdf_ink`)."""
+    try:
+        unseen = _judge_ink(page, reader)
+    except Exception:  # noqa: BLE001 - damaged drawing: read as pypdf reads it, and say so
+        unseen = frozenset({"unjudged"})
+    text = scripts.resolve(page.extract_text() or "")
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     resources = page.get("/Resources")
     has_images = bool(resources and "/XObject" in resources.get_object())
-    return text, has_images
+    return text, has_images, unseen
+
+
+def _judge_ink(page: Any, reader: PdfReader) -> frozenset[str]:
+    """Put the page's operations, with unseen text blanked and raised text marked, where
+    pypdf's extraction reads them; returns why text was blanked."""
+    from pypdf.generic import ContentStream, NameObject
+
+    from briefing.ingest import pdf_ink  # imports pypdf: only for PDF sources
+
+    contents = page.get("/Contents")
+    resources = page.get("/Resources")
+    if contents is None or resources is None:
+        return frozenset()
+    box = page.cropbox
+    ink = pdf_ink.Ink((float(box.left), float(box.bottom), float(box.right), float(box.top)), reader)
+    stream = ContentStream(contents.get_object(), reader, "bytes")
+    stream.operations = ink.rewrite(stream.operations, resources.get_object())
+    page[NameObject("/Contents")] = stream
+    return frozenset(ink.hidden)
+
+
+def _hidden_text(source_id: str, where: Location, unseen: list[frozenset[str]]) -> list[Diagnostic]:
+    from briefing.ingest import pdf_ink
+
+    found: list[Diagnostic] = []
+    pages = [str(n) for n, reasons in enumerate(unseen, 1) if reasons - {"unjudged"}]
+    if pages:
+        reasons = ", ".join(pdf_ink.REASONS[r] for r in pdf_ink.REASONS if any(r in u for u in unseen))
+        found.append(Diagnostic(
+            "sources.hidden-text",
+            f"{source_id}: text no reader can see ({reasons}) on page(s) {', '.join(pages)} was "
+            "left out; quotes from it are not found", where,
+            "quote what the page shows; open the PDF in a viewer to see what is there", Severity.WARNING))
+    unjudged = [str(n) for n, reasons in enumerate(unseen, 1) if "unjudged" in reasons]
+    if unjudged:
+        found.append(Diagnostic(
+            "sources.hidden-text",
+            f"{source_id}: the drawing of page(s) {', '.join(unjudged)} could not be read to leave "
+            "out text no reader sees; all their text is read", where,
+            "check quotes from those pages against the PDF in a viewer", Severity.WARNING))
+    return found
 
 
 def _labels(reader: PdfReader) -> tuple[str, ...]:
