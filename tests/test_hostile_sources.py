@@ -395,3 +395,23 @@ TAG_SOUP = st.lists(st.sampled_from([
 @given(TAG_SOUP)
 def test_tag_soup_never_raises(tokens: list[str]) -> None:
     assert_reader_contract("html", "".join(tokens).encode("utf-8", "surrogatepass"))
+
+
+def _raised_run(before: str, raised: str, after: str) -> bytes:
+    return (f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>{before}</w:t></w:r>'
+            f'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>{raised}</w:t></w:r>'
+            f'<w:r><w:t xml:space="preserve">{after}</w:t></w:r></w:p></w:body></w:document>').encode()
+
+
+@pytest.mark.parametrize(("before", "raised", "after", "text"), [
+    ("in 1992", "3", " the town", "in 1992 3 the town"),  # a note mark: no "19923"
+    ("in 1992.", "3", " The town", "in 1992. 3 The town"),  # no "1992.3"
+    ("10", "6", " cells", "10 6 cells"),  # no "106"
+    ("the 21", "st", " century", "the 21st century"),  # an ordinal reads as printed
+    ("500 m", "2", " of land", "500 m² of land"),  # a unit's exponent reads as printed
+], ids=["note-mark", "note-mark-after-stop", "power", "ordinal", "unit-exponent"])
+def test_a_docx_superscript_never_glues_onto_a_number(before: str, raised: str, after: str, text: str) -> None:
+    source, problems = docx.parse(docx_bytes({"word/document.xml": _raised_run(before, raised, after)}),
+                                  "s.docx", "s")
+    assert source is not None and not problems
+    assert source.text.strip() == text

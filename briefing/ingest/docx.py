@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Iterator
 from xml.etree import ElementTree
 
+from briefing.ingest.scripts import CLOSE, OPEN, resolve
 from briefing.models import Diagnostic, Location, Source, SourceMeta
 
 SUFFIXES = frozenset({".docx"})
@@ -129,7 +130,9 @@ def _paragraphs(root: ElementTree.Element | None) -> Iterator[str]:
             parts: list[str] = []
             nested: list[ElementTree.Element] = []
             _runs(child, parts, nested)
-            yield "".join(parts).strip()
+            # A raised run (a note mark, an exponent) never glues onto the number before it:
+            # "1992" and a raised "3" are not "19923" (issue 15 §5, as in HTML and PDF).
+            yield resolve("".join(parts)).strip()
             for box in nested:
                 yield from _paragraphs(box)
         elif name in _SKIP or (name == "Fallback" and child.tag.startswith(f"{{{_MC}}}")):
@@ -152,6 +155,10 @@ def _runs(element: ElementTree.Element, parts: list[str], nested: list[ElementTr
             parts.append(_CHARS[name])
         elif name == "r" and _hidden(child):
             continue
+        elif name == "r" and _raised(child):
+            parts.append(OPEN)
+            _runs(child, parts, nested)
+            parts.append(CLOSE)
         else:
             _runs(child, parts, nested)
 
@@ -164,6 +171,12 @@ def _hidden(run: ElementTree.Element) -> bool:
                 if _local(prop) == "vanish":
                     return _attr(prop, "val") not in ("0", "false", "off")
     return False
+
+
+def _raised(run: ElementTree.Element) -> bool:
+    """A run set as superscript (w:vertAlign), as a note mark or an exponent is."""
+    return any(_local(prop) == "vertAlign" and _attr(prop, "val") == "superscript"
+               for props in run if _local(props) == "rPr" for prop in props)
 
 
 def _local(element: ElementTree.Element) -> str:
