@@ -343,8 +343,24 @@ def _in_token(text: str, i: int) -> bool:
         return True
     between = 0 < i < len(text) - 1
     if c == "-":
-        return between and text[i - 1].isalnum() and text[i + 1].isalnum()
-    return c in _JOINS_DIGITS and between and text[i - 1].isdigit() and text[i + 1].isdigit()
+        return between and text[i - 1].isalnum() and (text[i + 1].isalnum() or _line_end_hyphen(text, i))
+    if c in _JOINS_DIGITS and between and text[i - 1].isdigit() and text[i + 1].isdigit():
+        return True
+    if c.isspace():  # the line break after a line-end hyphen ("man-⏎agement")
+        hyphen = i - 1
+        while hyphen >= 0 and text[hyphen].isspace():
+            hyphen -= 1
+        return hyphen > 0 and text[hyphen] == "-" and _line_end_hyphen(text, hyphen)
+    return False
+
+
+def _line_end_hyphen(text: str, i: int) -> bool:
+    """A hyphen between letters with a line break after it: the word may go on across it."""
+    rest = i + 1
+    while rest < len(text) and text[rest].isspace():
+        rest += 1
+    return (i > 0 and text[i - 1].isalpha() and rest < len(text) and text[rest].isalpha()
+            and "\n" in text[i + 1:rest])
 
 
 def _on_edges(text: str, start: int, end: int) -> bool:
