@@ -264,6 +264,10 @@ def build(directory: Path, claims_file: Path | None, sources_dir: Path | None,
     Exit status: 0 built, 1 refused or the read-back failed, 2 unusable input.
     """
     formats = tuple(dict.fromkeys(formats or ("pdf",)))
+    if output is not None and str(output) == "-":
+        # A build is read back from its file before it is kept: it needs a file, never stdout.
+        raise click.BadParameter("build writes files and reads each back; name a file or folder, not '-' "
+                                 "(nothing was written)", click.get_current_context(), param_hint="'-o' / '--output'")
     outputs = _output_paths(directory, formats, output)
     _refuse_inputs(directory, claims_file, sources_dir, outputs.values(), given=output is not None)
     project, report = _load_and_check(directory, claims_file, sources_dir, no_cache=no_cache)

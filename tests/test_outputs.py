@@ -225,6 +225,12 @@ def test_check_output_dash_is_stdout(project: Path, capsys: pytest.CaptureFixtur
     assert not (project / "-").exists()
 
 
+def test_build_output_dash_is_refused_not_a_file_named_dash(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", ".", "--format", "html", "-o", "-"]) == 2
+    assert "name a file or folder, not '-' (nothing was written)" in capsys.readouterr().err
+    assert not (project / "-").exists() and not (project / "build").exists()
+
+
 def test_check_output_folder_is_a_clear_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "out").mkdir()
     assert main(["check", ".", "--format", "json", "-o", "out"]) == 2
