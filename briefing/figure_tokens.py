@@ -48,6 +48,7 @@ REASONS = {
     "suffix": "a number with a suffix the check does not read as a magnitude or unit",
     "ambiguous": "a number whose suffix may be a magnitude or a unit (\u201cm\u201d: million or metres?)",
     "too-long": "a number of more than 4,300 digits, which the check does not read",
+    "joined": "digits joined by a separator the check does not read as one number (a decimal comma?)",
 }
 HINTS = {
     "name": "quote a passage that contains it, or declare it once under 'names:' in the claims file",
