@@ -118,6 +118,9 @@ _DIGITS = re.compile(  # the lookahead makes each position cheap to reject
     re.IGNORECASE,
 )
 _PERCENT = re.compile(_PERCENT_PATTERN, re.IGNORECASE)
+# A percent followed by "points" is percentage points ("5% points", "5 per cent points"), not
+# percent (issue 15 §3).
+_POINTS = re.compile(r"(?:[ \u00a0]|-|\u2010|\u2011)?points?\b", re.IGNORECASE)
 _SLASH_TOKEN = re.compile(r"\S*/\S*")
 _A_BEFORE = re.compile(r"\ba\s+$", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)" + _SEP + "$")
@@ -285,6 +288,8 @@ def _digit_pass(text: str) -> tuple[list[_Raw], list[Token]]:
             ordinal, end = None, core_end
         power = sum(_SCALE_WORDS[w.lower()] for w in _TOKEN.findall(scale or ""))
         unit, measure = ("percent" if pct else ""), currency
+        if pct and (points := _POINTS.match(text, end)) is not None:
+            unit, end = "percentage points", points.end()  # "5% points"
         if rate is not None:
             measure, end = f"{currency or rate.group('unit')}/{rate.group('per')}", rate.end()
         elif not (ordinal or pct):
@@ -402,7 +407,8 @@ def _word_figures(text: str) -> list[_Raw]:
             if not ordinal:
                 percent = _PERCENT.match(text, end)
                 if percent:
-                    unit, end = "percent", percent.end()
+                    points = _POINTS.match(text, percent.end())
+                    unit, end = ("percentage points", points.end()) if points else ("percent", percent.end())
                 elif (spaced := units.spaced(text, end)) is not None:  # "five percentage points", "nine million dollars"
                     if spaced[0] == "strict":
                         unit, end = spaced[1], spaced[2]

@@ -58,6 +58,11 @@ READS = [
      [("1234567890123456789012345678901.5", "1234567890123456789012345678901.5", "", "")]),
     ("long-integer-exact", "9" * 4300, [("9" * 4300, "9" * 4300, "", "")]),
     ("figure-space-groups", "1\u2007613 died", [("1\u2007613", "1613", "", "")]),
+    ("percent-points", "up 5% points", [("5% points", "5", "percentage points", "")]),
+    ("per-cent-points", "up 5 per cent points", [("5 per cent points", "5", "percentage points", "")]),
+    ("percent-point-hyphen", "a 5%-point rise", [("5%-point", "5", "percentage points", "")]),
+    ("words-percent-points", "five percent points", [("five percent points", "5", "percentage points", "")]),
+    ("percent-pointless", "5% pointless", [("5%", "5", "percent", "")]),
 ]
 
 
@@ -100,6 +105,13 @@ TOKENS = [
     ("arabic-thousands", "\u0661\u066c\u0666\u0661\u0663 died", [("\u0661\u066c\u0666\u0661\u0663", "joined")]),
     ("middle-dot", "2\u00b75 per cent", [("2\u00b75", "joined")]),
     ("after-a-code", "x2,5 per cent", [("x2", "name"), ("5", "joined")]),
+    # numeral characters that are no digits the reader reads
+    ("circled", "\u2460 item", [("\u2460", "numeral")]),
+    ("circled-twelve", "it cost \u246b", [("\u246b", "numeral")]),
+    ("dingbat", "it cost \u2776", [("\u2776", "numeral")]),
+    ("parenthesized", "it cost \u247f", [("\u247f", "numeral")]),
+    ("roman-character", "the \u216b session", [("\u216b", "numeral")]),
+    ("cjk-zero-left", "\u4e8c\u3007\u4e8c\u3007\u5e74", []),
     # not number-like tokens of a sentence: names with Roman numerals, labels, abbreviations, URLs
     ("world-war-ii", "World War II began", []),
     ("louis-xiv", "Louis XIV", []),
@@ -143,6 +155,10 @@ ISSUE_TOKENS = [
      "1,234,567,890,123,456,789,012,345,678,901.5"),
     ("too-long", "1" * 4301, "1" * 4300, "1" * 4301),
     ("negative-currency", "It fell by -$5.", "It fell by $5.", "It fell by -5 dollars."),
+    ("percent-points", "up 5% points", "up 5%", "up 5 percentage points"),
+    ("per-cent-points", "up 5 per cent points", "up 5 per cent", "up 5pp"),
+    ("circled", "It cost \u246b dollars.", "It cost 2 dollars.", "It cost \u246b dollars."),
+    ("roman-character", "the \u216b session", "the 2 session", "the \u216b session"),
 ]
 
 
