@@ -35,9 +35,16 @@ from briefing.diff import is_invisible
 from briefing.normalise import NormalisedText
 
 # Separators a number is written with: a quote may not begin or end between two of its digits.
-DIGIT_JOINERS = ",.'"
-# Spaces that group digits (1 613); after the whitespace fold the source reads " " for them.
-GROUPING_SPACES = "\u00a0\u202f\u2009"
+# Besides , . ' (1,613 · 2.5 · 1'613): the Arabic decimal and thousands separators (٢٫٥ · ١٬٦١٣),
+# the middle dot of a decimal (2·5), a colon (a time or a ratio: 19:10, 3:1) and the fraction
+# and division slashes (3⁄4) (issue 15 §1: "10 the meeting began" is not what "19:10 the
+# meeting began" says).
+DIGIT_JOINERS = ",.'\u066b\u066c\u00b7:"
+# Slashes between digits ("9/11", "3⁄4", "3∕4").
+DIGIT_SLASHES = "/\u2044\u2215"
+# Spaces that group digits (1 613, the figure space included); after the whitespace fold the
+# source reads " " for them.
+GROUPING_SPACES = "\u00a0\u202f\u2009\u2007"
 _APOSTROPHE = "'"  # (the quotes fold makes U+2019 one too)
 # Characters outside a part that end any word beside them; beside a digit, a space or `,` `.`
 # may still group or separate digits, so that case is looked at closely.
@@ -137,7 +144,7 @@ def _joined(source: NormalisedText, left: int, sep: int, right: int) -> bool:
     if a.isalnum() and b.isalnum() and _word_hyphen(source, sep):
         return True  # "anti-government", "Co-operation", "1990-1994": one word or range
     if a.isdigit() and b.isdigit():
-        return text[sep] == "/" or _joins_digits(source, left, sep, right)  # "9/11", "20/30"
+        return text[sep] in DIGIT_SLASHES or _joins_digits(source, left, sep, right)  # "9/11", "20/30"
     return text[sep] == _APOSTROPHE and a.isalpha() and b.isalpha()
 
 
@@ -167,7 +174,7 @@ def clean_start(source: NormalisedText, start: int) -> bool:
         if text[p] == " " and p > 0 and _line_end_break(source, p - 1):
             return False
         return not _joined(source, _before(text, p), p, start)
-    if first in DIGIT_JOINERS or first in "-/":  # ".5 million", ",613", "'s", "-known", "/11"
+    if first in DIGIT_JOINERS or first in DIGIT_SLASHES or first == "-":  # ".5 million", ",613", "'s", "-known", "/11"
         nxt = _after(text, start + 1)
         return not _joined(source, p, start, nxt) if nxt < len(text) else True
     return not _JOINT_RANGE[0] <= first <= _JOINT_RANGE[1]
@@ -189,7 +196,7 @@ def clean_end(source: NormalisedText, end: int) -> bool:
         if text[n] == _APOSTROPHE and _possessive(text, following):
             return True
         return not _joined(source, last, n, following)
-    if text[last] in DIGIT_JOINERS or text[last] == "/" or (text[last] == "-" and not _line_end_break(source, last)):
+    if text[last] in DIGIT_JOINERS or text[last] in DIGIT_SLASHES or (text[last] == "-" and not _line_end_break(source, last)):
         return not _joined(source, _before(text, last), last, n)  # "in 2." before "5"; "can'"; "well-"
     # "com-" before a line end, as the text stands or as the hyphenation matcher's joint
     return not (_line_end_break(source, last) or _JOINT_RANGE[0] <= text[last] <= _JOINT_RANGE[1])

@@ -10,6 +10,7 @@ it; otherwise it is an error (`figure.unreadable`).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from briefing.models import ClaimResult, Diagnostic, Location, Severity, Token
 from briefing.units import SUBSCRIPTS, SUPERSCRIPTS
@@ -22,6 +23,8 @@ _CODE_PIECE = re.compile(r"[\dA-Z]")
 # Vulgar fractions, and digits joined by the fraction slash ("1⁄2").
 _FRACTIONS = "\u00bc\u00bd\u00be\u2150-\u215e\u2189"
 _FRACTION = re.compile(rf"\d*[{_FRACTIONS}]|\d+\u2044\d+")
+_FRACTION_CHAR = re.compile(f"[{_FRACTIONS}]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # Superscript or subscript digits not after a letter ("km²" and "CO₂" are words): a lone "²".
 _LONE_SCRIPT = re.compile(rf"(?<![^\W\d_])[{SUPERSCRIPTS}{SUBSCRIPTS}]+")
 # A well-formed Roman numeral of two letters or more.
@@ -48,6 +51,8 @@ REASONS = {
     "suffix": "a number with a suffix the check does not read as a magnitude or unit",
     "ambiguous": "a number whose suffix may be a magnitude or a unit (\u201cm\u201d: million or metres?)",
     "too-long": "a number of more than 4,300 digits, which the check does not read",
+    "numeral": "a numeral character the check does not read (\u201c\u2460\u201d, \u201c\u216b\u201d)",
+    "joined": "digits joined by a separator the check does not read as one number (a decimal comma?)",
 }
 HINTS = {
     "name": "quote a passage that contains it, or declare it once under 'names:' in the claims file",
@@ -84,9 +89,29 @@ def url_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _URL.finditer(text)]
 
 
-def standalone(text: str) -> list[Token]:
-    """Fractions, lone superscripts and Roman numerals in figure position (see `_ROMAN`)."""
+def _numerals(text: str) -> list[Token]:
+    """Runs of number characters that are not digits the reader reads, superscripts or
+    fractions: "①", "❶", "⑴", "Ⅻ" (issue 15 §3: read or refused, never skipped). The CJK
+    numerals (〇, Hangzhou) are left with the ideographs, which are not read either."""
     found: list[Token] = []
+    for m in _NON_ASCII.finditer(text):
+        start = None
+        for i in range(m.start(), m.end() + 1):
+            c = text[i] if i < m.end() else ""
+            numeral = bool(c) and unicodedata.category(c) in ("No", "Nl") and not (
+                c in SUPERSCRIPTS or c in SUBSCRIPTS or _FRACTION_CHAR.match(c) or "\u3000" <= c <= "\u303f")
+            if numeral and start is None:
+                start = i
+            elif not numeral and start is not None:
+                found.append(Token(text[start:i], start, i, "numeral"))
+                start = None
+    return found
+
+
+def standalone(text: str) -> list[Token]:
+    """Fractions, lone superscripts, other numeral characters and Roman numerals in figure
+    position (see `_ROMAN`)."""
+    found: list[Token] = [] if text.isascii() else _numerals(text)
     if any(c in text for c in "\u00bc\u00bd\u00be\u2044") or re.search(f"[{_FRACTIONS}]", text):
         found += [Token(m.group(), m.start(), m.end(), "fraction") for m in _FRACTION.finditer(text)]
     found += [Token(m.group(), m.start(), m.end(), "superscript") for m in _LONE_SCRIPT.finditer(text)]

@@ -16,7 +16,7 @@ from briefing.models import Figure, Token
 # Decisions (spec: issue 2, "Figures": every number a claim's text states must equal, by value,
 # a number in at least one of its verified quotes). Each is pinned by tests/test_figures.py
 # or, for issue 15, tests/test_figure_tokens.py.
-# - Digits: `1,275` = `1 275` (NBSP, thin or narrow NBSP between groups of three) = `1275`;
+# - Digits: `1,275` = `1 275` (NBSP, thin, narrow NBSP or figure space between groups of three) = `1275`;
 #   a plain space never joins groups ("in 1992 613 died" is two figures). `3.5`, `.5`, `-4`,
 #   `−4` (U+2212), `+4`; a sign counts only after a space or bracket, so `25-26` is 25 and 26.
 # - Values are compared as Decimals: `1.50` = `1.5`, `600` != `613` (rounding never passes).
@@ -110,7 +110,7 @@ _TOKEN = re.compile(r"[A-Za-z]+")
 _PERCENT_PATTERN = r"[ \u00a0\u2009\u202f]?%|\s+per[ \-\u2010\u2011]?cent\b|[ \u00a0]?pct\b|pc\b"
 _DIGITS = re.compile(  # the lookahead makes each position cheap to reject
     r"(?=[-\u2212+.\d])(?P<sign>(?<![^\s(\[{$\u20ac\u00a3\u00a5])[-\u2212+])?"
-    r"(?:(?P<int>\d{1,3}(?P<sep>[,\u00a0\u2009\u202f])\d{3}(?:(?P=sep)\d{3})*(?!\d)|\d+)"
+    r"(?:(?P<int>\d{1,3}(?P<sep>[,\u00a0\u2009\u202f\u2007])\d{3}(?:(?P=sep)\d{3})*(?!\d)|\d+)"
     r"(?:\.(?P<frac>\d+))?|(?<![^\s(\[{\-\u2212+])\.(?P<lone>\d+))"
     r"(?:(?P<ord>st|nd|rd|th)\b"
     r"|(?P<scale>(?:\s+(?:hundred|thousand|million|billion|trillion)\b)+|\s?(?:bn|mn|mln|bln|tn|trn)\b)?"
@@ -118,6 +118,9 @@ _DIGITS = re.compile(  # the lookahead makes each position cheap to reject
     re.IGNORECASE,
 )
 _PERCENT = re.compile(_PERCENT_PATTERN, re.IGNORECASE)
+# A percent followed by "points" is percentage points ("5% points", "5 per cent points"), not
+# percent (issue 15 §3).
+_POINTS = re.compile(r"(?:[ \u00a0]|-|\u2010|\u2011)?points?\b", re.IGNORECASE)
 _SLASH_TOKEN = re.compile(r"\S*/\S*")
 _A_BEFORE = re.compile(r"\ba\s+$", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)" + _SEP + "$")
@@ -133,6 +136,10 @@ EXACT = Context(prec=2 * MAX_DIGITS + 64, Emax=10**6, Emin=-10**6)
 # A rate or a unit with a slash: "900/day", "50km/h", ending the token.
 _RATE = re.compile(r"(?P<unit>[^\W\d_]*)/(?P<per>[^\W\d_]+)(?![^\W_]|/)")
 _FRACTION_SLASH = re.compile(r"\u2044\d+")
+# Separators that join digits into a number this reader does not read whole: a comma that
+# groups no thousands (a decimal comma), an apostrophe, the Arabic separators, a middle dot.
+_GLUE = ",'\u2019\u066b\u066c\u00b7\uff0c"
+_GLUED_RUN = re.compile(rf"(?:[{_GLUE}]\d+)+")
 
 _ONE_PRONOUN_BEFORE = frozenset(
     "no the this that each any every which either neither another".split())
@@ -231,6 +238,23 @@ def _code(text: str, m: re.Match[str], core_end: int, currency: str,
     return _slashed(text, a, b), None
 
 
+def _joined(text: str, start: int, core_end: int, floor: int) -> Token | None:
+    """Digits glued to other digits by a separator that is no part of one number as read here
+    ("2,5" and "1.613,5" with a decimal comma, "1,6130", "1'613", "٢٫٥"): one token, not two
+    figures, or "2,5 per cent" would back "5 per cent" (issue 15 §2, §3)."""
+    after = _GLUED_RUN.match(text, core_end)
+    before = start >= 2 and text[start - 1] in _GLUE and text[start - 2].isdigit()
+    if after is None and not before:
+        return None
+    low = start
+    while low > floor and (text[low - 1].isdigit() or text[low - 1] in _GLUE and text[low - 2:low - 1].isdigit()):
+        low -= 1
+    while text[low] in _GLUE:  # (the digits before belong to a code already taken: "x2,5")
+        low += 1
+    high = after.end() if after is not None else core_end
+    return Token(text[low:high], low, high, "joined")
+
+
 def _digit_pass(text: str) -> tuple[list[_Raw], list[Token]]:
     out: list[_Raw] = []
     tokens: list[Token] = []
@@ -251,6 +275,8 @@ def _digit_pass(text: str) -> tuple[list[_Raw], list[Token]]:
             sign, begin = text[begin - 1], begin - 1  # "-$5"
         code, rate = _code(text, m, core_end, currency, codes)
         digits = (integer.replace(separator, "") if separator else integer) if integer else "0"
+        if code is None:
+            code = _joined(text, start, core_end, tokens[-1].end if tokens else 0)
         if code is None and (slash := _FRACTION_SLASH.match(text, core_end)) is not None:
             code = Token(text[begin:slash.end()], begin, slash.end(), "fraction")  # "1⁄2"
         elif code is None and len(digits) + len(frac or "") > MAX_DIGITS:
@@ -262,6 +288,8 @@ def _digit_pass(text: str) -> tuple[list[_Raw], list[Token]]:
             ordinal, end = None, core_end
         power = sum(_SCALE_WORDS[w.lower()] for w in _TOKEN.findall(scale or ""))
         unit, measure = ("percent" if pct else ""), currency
+        if pct and (points := _POINTS.match(text, end)) is not None:
+            unit, end = "percentage points", points.end()  # "5% points"
         if rate is not None:
             measure, end = f"{currency or rate.group('unit')}/{rate.group('per')}", rate.end()
         elif not (ordinal or pct):
@@ -379,7 +407,8 @@ def _word_figures(text: str) -> list[_Raw]:
             if not ordinal:
                 percent = _PERCENT.match(text, end)
                 if percent:
-                    unit, end = "percent", percent.end()
+                    points = _POINTS.match(text, percent.end())
+                    unit, end = ("percentage points", points.end()) if points else ("percent", percent.end())
                 elif (spaced := units.spaced(text, end)) is not None:  # "five percentage points", "nine million dollars"
                     if spaced[0] == "strict":
                         unit, end = spaced[1], spaced[2]

@@ -205,7 +205,7 @@ class Token:
     text: str  # as written
     start: int
     end: int
-    reason: str  # "name", "superscript", "fraction", "roman", "suffix", "ambiguous", "too-long"
+    reason: str  # "name", "superscript", "fraction", "roman", "suffix", "ambiguous", "too-long", "joined"
 
 
 @dataclass(frozen=True)

@@ -100,10 +100,14 @@ def test_the_nearest_passage_of_a_cut_number_is_the_whole_number_with_the_quote(
     ("Costs were 1\u20132 million.", "2 million"),  # an en dash is no hyphen: it does not join
     ("The Khojaly\u2014the site\u2014was shelled.", "the site"),  # nor an em dash between words
     ("Kyiv/Kiev is spelt both ways.", "Kiev is spelt both ways"),  # a slash between letters is an edge
+    ("At 19:10 the meeting began.", "19:10 the meeting began"),  # the whole time
+    ("Article 3: 10 people were named.", "10 people were named"),  # a colon and a space join nothing
+    ("About 3\u20444 of them left.", "3\u20444 of them left"),
     ("We went to \u5317\u4eac\u5e02\u653f\u5e9c today.", "\u5317\u4eac\u5e02"),  # no spaces between words
 ], ids=["double-quotes", "with-its-quotes", "curly-closing", "paren-closing", "inside-parens", "paren-opening",
         "brackets", "single-quotes", "possessive", "plural-possessive", "full-stop", "before-a-decimal-word",
-        "en-dash-range", "em-dash", "slash-between-letters", "chinese"])
+        "en-dash-range", "em-dash", "slash-between-letters", "chinese", "whole-time", "colon-space",
+        "whole-fraction"])
 def test_quotes_inside_quotation_marks_brackets_and_punctuation_verify(source: str, quote: str) -> None:
     assert check(quote, source).status is Status.VERIFIED
 
@@ -137,11 +141,22 @@ def test_quotes_inside_quotation_marks_brackets_and_punctuation_verify(source: s
     ("In the 1990-1994 war many fled.", "1994 war many fled"),
     ("Since the 9/11 attacks, security rose.", "11 attacks, security rose"),
     ("Costs were 20/30 units.", "30 units"),
+    # Hostile review (issue 15 §1): the other separators a number is written with.
+    ("Officials said 1\u2007613 civilians died.", "613 civilians died"),  # a figure space groups
+    ("At 19:10 the meeting began.", "10 the meeting began"),  # a time
+    ("At 19:10 the meeting began.", "At 19"),
+    ("They voted 3:1 against.", "1 against"),  # a ratio
+    ("About 3\u20444 of them left.", "4 of them left"),  # the fraction slash
+    ("About 3\u22154 of them left.", "4 of them left"),  # the division slash
+    ("Inflation was 2\u066b5 per cent.", "5 per cent"),  # the Arabic decimal separator
+    ("Some \u0661\u066c\u0666\u0661\u0663 died.", "\u0666\u0661\u0663 died"),  # and its thousands separator
+    ("Inflation was 2\u00b75 per cent.", "5 per cent"),  # a decimal middle dot
 ], ids=["nbsp", "narrow-nbsp", "thin-space", "swiss-apostrophe", "swiss-curly", "nbsp-end", "comma-end",
         "comma-in-quote", "zero-width-space", "cant", "cant-apostrophe", "nt-start", "possessive-start",
         "possessive-apostrophe-start", "mark-after", "mark-first", "devanagari-virama", "superscript",
         "hyphenated-word", "unicode-hyphen", "hyphenated-end", "hyphen-first", "hyphen-range", "year-range",
-        "slash-date", "slash-ratio"])
+        "slash-date", "slash-ratio", "figure-space", "time-start", "time-end", "ratio-colon", "fraction-slash",
+        "division-slash", "arabic-decimal", "arabic-thousands", "middle-dot"])
 def test_a_joined_number_or_word_is_not_cut(source: str, quote: str) -> None:
     result = check(quote, source)
     assert result.status is Status.MISQUOTED, result.problem

@@ -57,6 +57,12 @@ READS = [
     ("exact-long-decimal", "1234567890123456789012345678901.5",
      [("1234567890123456789012345678901.5", "1234567890123456789012345678901.5", "", "")]),
     ("long-integer-exact", "9" * 4300, [("9" * 4300, "9" * 4300, "", "")]),
+    ("figure-space-groups", "1\u2007613 died", [("1\u2007613", "1613", "", "")]),
+    ("percent-points", "up 5% points", [("5% points", "5", "percentage points", "")]),
+    ("per-cent-points", "up 5 per cent points", [("5 per cent points", "5", "percentage points", "")]),
+    ("percent-point-hyphen", "a 5%-point rise", [("5%-point", "5", "percentage points", "")]),
+    ("words-percent-points", "five percent points", [("five percent points", "5", "percentage points", "")]),
+    ("percent-pointless", "5% pointless", [("5%", "5", "percent", "")]),
 ]
 
 
@@ -89,6 +95,23 @@ TOKENS = [
     ("unknown-suffix", "60fps", [("60fps", "suffix")]),
     ("m-without-currency", "5m people", [("5m", "ambiguous")]),
     ("too-long", "1" * 4301, [("1" * 4301, "too-long")]),
+    # digits joined by a separator that is no part of one number as read: a decimal comma, ...
+    ("decimal-comma", "2,5 per cent", [("2,5", "joined")]),
+    ("decimal-comma-after-point", "1.613,5 died", [("1.613,5", "joined")]),
+    ("bad-grouping", "1,6130 died", [("1,6130", "joined")]),
+    ("grouped-then-decimal-comma", "1,613,5 died", [("1,613,5", "joined")]),
+    ("swiss-apostrophe", "1'613 died", [("1'613", "joined")]),
+    ("arabic-decimal", "\u0662\u066b\u0665 per cent", [("\u0662\u066b\u0665", "joined")]),
+    ("arabic-thousands", "\u0661\u066c\u0666\u0661\u0663 died", [("\u0661\u066c\u0666\u0661\u0663", "joined")]),
+    ("middle-dot", "2\u00b75 per cent", [("2\u00b75", "joined")]),
+    ("after-a-code", "x2,5 per cent", [("x2", "name"), ("5", "joined")]),
+    # numeral characters that are no digits the reader reads
+    ("circled", "\u2460 item", [("\u2460", "numeral")]),
+    ("circled-twelve", "it cost \u246b", [("\u246b", "numeral")]),
+    ("dingbat", "it cost \u2776", [("\u2776", "numeral")]),
+    ("parenthesized", "it cost \u247f", [("\u247f", "numeral")]),
+    ("roman-character", "the \u216b session", [("\u216b", "numeral")]),
+    ("cjk-zero-left", "\u4e8c\u3007\u4e8c\u3007\u5e74", []),
     # not number-like tokens of a sentence: names with Roman numerals, labels, abbreviations, URLs
     ("world-war-ii", "World War II began", []),
     ("louis-xiv", "Louis XIV", []),
@@ -132,6 +155,10 @@ ISSUE_TOKENS = [
      "1,234,567,890,123,456,789,012,345,678,901.5"),
     ("too-long", "1" * 4301, "1" * 4300, "1" * 4301),
     ("negative-currency", "It fell by -$5.", "It fell by $5.", "It fell by -5 dollars."),
+    ("percent-points", "up 5% points", "up 5%", "up 5 percentage points"),
+    ("per-cent-points", "up 5 per cent points", "up 5 per cent", "up 5pp"),
+    ("circled", "It cost \u246b dollars.", "It cost 2 dollars.", "It cost \u246b dollars."),
+    ("roman-character", "the \u216b session", "the 2 session", "the \u216b session"),
 ]
 
 
@@ -140,6 +167,30 @@ def test_each_token_is_backed_only_by_a_quote_stating_it(claim: str, wrong: str,
     refused = check_figures(claim, [wrong])
     assert refused.unbacked or refused.unreadable
     backed = check_figures(claim, [right])
+    assert (backed.unbacked, backed.unreadable) == ((), ())
+
+
+# Hostile review (issue 15 §2, §3): a number the reader does not read whole backs no piece of it.
+JOINED = [
+    # id, quote, a claim stating a piece of its number, a claim stating it as written
+    ("decimal-comma", "Inflation was 2,5 per cent.", "Inflation was 5 per cent.", "Inflation was 2,5 per cent."),
+    ("decimal-comma-integer", "Inflation was 2,5 per cent.", "Inflation was 2 per cent.", "It was 2,5 per cent."),
+    ("european", "Costs were 1.613,5 euros.", "Costs were 5 euros.", "Costs were 1.613,5 euros."),
+    ("bad-grouping", "Some 1,6130 died.", "6130 died.", "Some 1,6130 died."),
+    ("swiss", "Some 1'613 died.", "613 died.", "Some 1'613 died."),
+    ("arabic-thousands", "\u0661\u066c\u0666\u0661\u0663 died", "613 died.",
+     "\u0661\u066c\u0666\u0661\u0663 died"),
+    ("arabic-decimal", "\u0662\u066b\u0665 per cent", "5 per cent", "\u0662\u066b\u0665 per cent"),
+    ("middle-dot", "2\u00b75 per cent", "5 per cent", "2\u00b75 per cent"),
+    ("figure-space", "Some 1\u2007613 died.", "613 died.", "1,613 died."),
+]
+
+
+@pytest.mark.parametrize("quote, wrong, right", [c[1:] for c in JOINED], ids=[c[0] for c in JOINED])
+def test_digits_joined_by_a_separator_back_no_piece_of_the_number(quote: str, wrong: str, right: str) -> None:
+    refused = check_figures(wrong, [quote])
+    assert refused.unbacked or refused.unreadable
+    backed = check_figures(right, [quote])
     assert (backed.unbacked, backed.unreadable) == ((), ())
 
 
