@@ -5,7 +5,8 @@ apart, and on an insertion that stands in for such words. Issue 15 §4 adds thre
 passed `--strict` while it turned the meaning:
 
 - `quote.insertion-adds`: the insertion holds a negation or qualifier that the source words it
-  stands in for do not (`did [not] approve`, `613 civilians [were not killed]`).
+  stands in for do not (`did [not] approve`, `613 civilians [were not killed]`), or a figure
+  where the source has no words at all (`the [613] town`).
 - `quote.insertion-replaces`: the insertion puts other words where the source names someone or
   something (`[The army] shelled the town` over "Rebels shelled the town"). A clarification
   replaces only pronouns, determiners, auxiliaries, prepositions and words that point by
@@ -34,7 +35,7 @@ from dataclasses import replace
 
 from briefing.diff import is_invisible
 from briefing.edits import ELISION_FAR, hidden_words, parse_edits, qualifier_key, qualifiers
-from briefing.figures import find_figures
+from briefing.figures import find_figures, find_tokens
 from briefing.models import (
     Alteration,
     CitationResult,
@@ -267,12 +268,15 @@ def _judge_insertion(text: str, stands: str, around: str, exact: bool, negates: 
     added = [q for q in dict.fromkeys(qualifiers(inner)) if qualifier_key(q) not in stated]
     if negates and inner.strip() not in added:
         added.append(inner.strip())
+    if not stands:  # a figure where the source has no words ("the [613] town") is the author's alone
+        added += [w for w in hidden_words(inner) if _is_figure(w) and w not in added]
     if added:
         has = f" (it has \u201c{stands}\u201d)" if stands else ""
         found.append(Caution(
             INSERTION_ADDS, f"the insertion \u201c{text}\u201d adds {_listed(added)}, which the source does "
             f"not have there{has}",
-            "a negation or qualifier must be the source's own word: quote it, or say it in the claim's text",
+            "a negation, qualifier or figure must be the source's own words: quote them, or say it in the "
+            "claim's text",
             statement, text))
     # Where the source names someone or something, the insertion keeps to those words: it may
     # neither put others in their place nor add others beside them ("[Rebels and the army]").
@@ -308,7 +312,7 @@ def _inner(text: str) -> str:
 
 
 def _is_figure(word: str) -> bool:
-    return bool(find_figures(word))
+    return bool(find_figures(word) or find_tokens(word))
 
 
 def _listed(words: Sequence[str], limit: int = 6) -> str:

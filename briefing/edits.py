@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from briefing.figures import find_figures
+from briefing.figures import find_figures, find_tokens
 from briefing.models import Alteration, CitationResult
 
 # Decisions (issue 7), pinned by tests/test_edits.py:
@@ -57,6 +57,7 @@ QUALIFIERS = (
     # hedges and doubt
     "alleged", "allegedly", "reportedly", "purportedly", "supposedly", "so-called",
     "unconfirmed", "unverified", "disputed", "possibly", "perhaps", "probably",
+    "unlikely", "improbable", "impossible", "doubt", "doubts", "doubted", "doubtful",
     # certainty, whose insertion asserts more than the source ("[undisputed]")
     "undisputed", "indisputably", "undeniable", "undeniably", "unquestionably", "certainly",
     "definitely",
@@ -262,11 +263,13 @@ def hidden_words(text: str) -> list[str]:
     """
     found = [(m.start(), m.group()) for m in _QUALIFIER.finditer(text)]
     figures: list[tuple[int, int]] = []
-    for f in find_figures(text):
-        if figures and text[figures[-1][1]:f.start] in (":", "-", "\u2013", "/"):
-            figures[-1] = (figures[-1][0], f.end)
+    # Number-like tokens that are not read as figures (a time, a date, a code) are hidden too.
+    spans = sorted([(f.start, f.end) for f in find_figures(text)] + [(t.start, t.end) for t in find_tokens(text)])
+    for start, end in spans:
+        if figures and text[figures[-1][1]:start] in (":", "-", "\u2013", "/"):
+            figures[-1] = (figures[-1][0], end)
         else:
-            figures.append((f.start, f.end))
+            figures.append((start, end))
     found += [(start, text[start:end]) for start, end in figures]
     seen: dict[str, None] = {}
     for _, word in sorted(found):

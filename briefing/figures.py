@@ -18,7 +18,8 @@ from briefing.models import Figure, Token
 # or, for issue 15, tests/test_figure_tokens.py.
 # - Digits: `1,275` = `1 275` (NBSP, thin, narrow NBSP or figure space between groups of three) = `1275`;
 #   a plain space never joins groups ("in 1992 613 died" is two figures). `3.5`, `.5`, `-4`,
-#   `−4` (U+2212), `+4`; a sign counts only after a space or bracket, so `25-26` is 25 and 26.
+#   `−4` (U+2212), `–4` (an en dash typed for a minus), `+4`; a sign counts only after a space
+#   or bracket, so `25-26` and `25–26` are 25 and 26.
 # - Values are compared as Decimals: `1.50` = `1.5`, `600` != `613` (rounding never passes).
 # - Percent: `%`, `percent`, `per cent`, `per-cent`; a percent matches only a percent and a
 #   plain number only a plain number. Ordinals compare by value: `48th` = `forty-eighth` = 48.
@@ -32,8 +33,9 @@ from briefing.models import Figure, Token
 #   token with letters (`A/RES/62/243`), and dotted runs (`1.2.3`). They are names, not skipped
 #   (issue 15 §3): `find_tokens` gives them, and a claim's must be in a quote or declared. The
 #   digits of URLs and e-mail addresses are neither, and a letter of a script without case
-#   is no code (`2023年`, `第5` are figures). Dates give their numbers (`26 February 1992`
-#   -> 26, 1992; `Feb.26` -> 26; `19:10` -> 19, 10); years are figures like any other.
+#   is no code (`2023年`, `第5` are figures). Dates in words give their numbers (`26 February
+#   1992` -> 26, 1992; `Feb.26` -> 26); years are figures like any other. Digits joined by `:`
+#   or `/` (`19:10`, `3:1`, `9/11`, `26/02/1992`) are one token, never pieces.
 # - Issue 15 §3, read by value (tables in `units`): magnitudes glued after digits (`63k`, `9M`,
 #   `3bn`; `m`, `b`, `B`, `T` only after a currency: `£5m`); currencies before (`$9M`, `USD900`,
 #   `EUR 7 million`) or after (`7 million euros`, `900 USD`), kept as the figure's `measure`;
@@ -109,7 +111,7 @@ _WORD_RUN = re.compile(rf"\b(?:{_ALT})\b(?:{_SEP}(?:and\s+)?(?:{_ALT})\b)*", re.
 _TOKEN = re.compile(r"[A-Za-z]+")
 _PERCENT_PATTERN = r"[ \u00a0\u2009\u202f]?%|\s+per[ \-\u2010\u2011]?cent\b|[ \u00a0]?pct\b|pc\b"
 _DIGITS = re.compile(  # the lookahead makes each position cheap to reject
-    r"(?=[-\u2212+.\d])(?P<sign>(?<![^\s(\[{$\u20ac\u00a3\u00a5])[-\u2212+])?"
+    r"(?=[-\u2212\u2013+.\d])(?P<sign>(?<![^\s(\[{$\u20ac\u00a3\u00a5])[-\u2212\u2013+])?"
     r"(?:(?P<int>\d{1,3}(?P<sep>[,\u00a0\u2009\u202f\u2007])\d{3}(?:(?P=sep)\d{3})*(?!\d)|\d+)"
     r"(?:\.(?P<frac>\d+))?|(?<![^\s(\[{\-\u2212+])\.(?P<lone>\d+))"
     r"(?:(?P<ord>st|nd|rd|th)\b"
@@ -138,7 +140,9 @@ _RATE = re.compile(r"(?P<unit>[^\W\d_]*)/(?P<per>[^\W\d_]+)(?![^\W_]|/)")
 _FRACTION_SLASH = re.compile(r"\u2044\d+")
 # Separators that join digits into a number this reader does not read whole: a comma that
 # groups no thousands (a decimal comma), an apostrophe, the Arabic separators, a middle dot.
-_GLUE = ",'\u2019\u066b\u066c\u00b7\uff0c"
+# Also ":" and "/" between digits: a time, a ratio or a date ("19:10", "3:1", "9/11",
+# "26/02/1992") is one token, backed only where a quote prints it; its pieces back nothing.
+_GLUE = ",'\u2019\u066b\u066c\u00b7\uff0c:/"
 _GLUED_RUN = re.compile(rf"(?:[{_GLUE}]\d+)+")
 
 _ONE_PRONOUN_BEFORE = frozenset(
@@ -299,7 +303,8 @@ def _digit_pass(text: str) -> tuple[list[_Raw], list[Token]]:
                               else Token(text[begin:suffix[2]], begin, suffix[2], suffix[1]))
                 continue
             power, unit, measure, end = _suffixed(text, suffix, power, unit, measure, end)
-        sign = "-" if sign in ("-", "\u2212") else ""
+        # An en dash typed for a minus ("–5 degrees") is a sign where a sign may stand.
+        sign = "-" if sign in ("-", "\u2212", "\u2013") else ""
         out.append((begin, end, _value(sign, digits, frac, power), unit, bool(ordinal), measure))
     return out, tokens
 

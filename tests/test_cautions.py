@@ -94,6 +94,12 @@ ADDS, REPLACES, HIDES_INS = "quote.insertion-adds", "quote.insertion-replaces", 
     pytest.param("it was care[less]", "it was care for them.", [ADDS], id="a negating suffix glued on"),
     pytest.param("they agree[d] with it", "they agree with it.", [], id="faithful: a tense glued on"),
     pytest.param("the [undisputed] leader", "the leader.", [ADDS], id="certainty added"),
+    pytest.param("Rebels shelled the [613] houses", "Rebels shelled the houses.", [ADDS],
+                 id="a figure where the source has none"),
+    pytest.param("Rebels shelled the [sixty] houses", "Rebels shelled the houses.", [ADDS],
+                 id="a figure in words where the source has none"),
+    pytest.param("Rebels shelled [the 613] houses", "Rebels shelled the 613 houses.", [],
+                 id="faithful: the figure the source has"),
 ])
 def test_insertions(quote: str, text: str, expected: list[str]) -> None:
     assert codes(quote, text) == expected
@@ -138,6 +144,7 @@ def test_parse_edits_knows_which_piece_an_insertion_touches(quote: str, beside: 
     "nothing", "nobody", "none", "nowhere", "denied", "refused", "false", "allegedly", "lack of",
     "few", "first", "didn\u02bct", "didnt", "no one", "hardly", "barely", "neither", "rejected",
     "refuted", "reportedly", "unconfirmed", "disputed", "failed to", "so-called",
+    "unlikely", "doubtful", "impossible",
 ])
 def test_an_elision_that_hides_a_qualifier_warns(hidden: str) -> None:
     text = f"The minister had {hidden} to do with the killings."

@@ -183,6 +183,12 @@ JOINED = [
     ("arabic-decimal", "\u0662\u066b\u0665 per cent", "5 per cent", "\u0662\u066b\u0665 per cent"),
     ("middle-dot", "2\u00b75 per cent", "5 per cent", "2\u00b75 per cent"),
     ("figure-space", "Some 1\u2007613 died.", "613 died.", "1,613 died."),
+    # A time, a ratio or a date in digits is one token: its pieces back nothing.
+    ("time", "At 19:10 people came.", "10 people came.", "At 19:10 people came."),
+    ("ratio", "It passed 3:1 in the end.", "1 voted against.", "It passed 3:1."),
+    ("date-slashes", "Since the 9/11 attacks, security rose.", "11 attacks happened.", "After 9/11, it rose."),
+    ("full-date", "Signed on 26/02/1992 in Baku.", "On 26 February it was signed.", "Signed on 26/02/1992."),
+    ("fraction", "A 3/4 majority voted.", "4 voted.", "A 3/4 majority."),
 ]
 
 
