@@ -168,7 +168,7 @@ def test_the_purpose_built_sets_are_big_enough() -> None:
 
 
 @pytest.mark.parametrize("name, min_precision, min_recall", [
-    # Measured (README, "Where the sources disagree"): 40 of 41 reported are planted, 40 of 42
+    # Measured (docs/disagreements.md, "How well it works"): 40 of 41 reported are planted, 40 of 42
     # planted are found; on the held-out set 14 of 15 and 14 of 16.
     pytest.param("disagree", 0.97, 0.95, id="the tuning set"),
     pytest.param("disagree-heldout", 0.93, 0.87, id="the held-out set"),

@@ -114,7 +114,7 @@ def test_an_invisible_character_never_rescues_a_wrong_figure(c: str) -> None:
 
 
 def test_a_soft_hyphen_is_the_one_invisible_character_folded_and_the_fold_is_reported() -> None:
-    """U+00AD is a documented fold (README, "What verbatim means"): it marks a break point."""
+    """U+00AD is a documented fold (docs/verbatim.md, "The folds"): it marks a break point."""
     result = check(QUOTE.replace("civilians", "civil\u00adians"))
     assert result.status is Status.VERIFIED and result.citations[0].folds == ("soft-hyphen",)
 

@@ -293,20 +293,3 @@ def test_pandoc_always_runs_in_its_sandbox_with_only_template_files(built: tuple
         named = [a for a in argv[1:] if a.startswith("/")]
         assert all(a.startswith((package, str(root.resolve()), os.path.realpath(tempfile.gettempdir()),
                                  tempfile.gettempdir())) for a in named), named
-
-
-# --- SECURITY.md stays true ---------------------------------------------------------------------
-
-
-def test_security_md_names_only_tests_that_exist() -> None:
-    """Every `file::test` SECURITY.md gives as proof is a test in that file (STYLE: docs kept
-    current by a test)."""
-    text = (Path(__file__).resolve().parent.parent / "SECURITY.md").read_text(encoding="utf-8")
-    named, current = [], None
-    for match in re.finditer(r"`(?:(test_\w+\.py))?::(test_\w+)(?:\[[^\]]*\])?`", text):
-        current = match.group(1) or current
-        named.append((current, match.group(2)))
-    assert len(named) > 40
-    tests = Path(__file__).resolve().parent
-    missing = [(f, t) for f, t in named if f"def {t}(" not in (tests / f).read_text(encoding="utf-8")]
-    assert missing == []
