@@ -12,20 +12,21 @@ from pathlib import Path
 
 import click
 
-from briefing import __version__, ci_formats, render
-from briefing import init as new_project
-from briefing.cache import CACHE_NAME, NO_CACHE, open_cache
+from briefing import __version__, render
+from briefing.report import ci as ci_formats
+from briefing import scaffold as new_project
+from briefing.engine.cache import CACHE_NAME, NO_CACHE, open_cache
 from briefing.files import input_named, write_atomic
-from briefing.inventory import format_inventory_json, format_inventory_text, load_inventory
-from briefing.lock import LOCK_NAME, Lock, changes, describe_changes, load_lock, load_snapshot, write_lock
+from briefing.report.inventory import format_inventory_json, format_inventory_text, load_inventory
+from briefing.sources.lock import LOCK_NAME, Lock, changes, describe_changes, load_lock, load_snapshot, write_lock
 from briefing.models import Diagnostic, Report, Severity
-from briefing.progress import Bar
-from briefing.project import Project, check_project, load_project
+from briefing.engine.progress import Bar
+from briefing.engine.project import Project, check_project, load_project
 from briefing.render import DEFAULT_NAMES, FORMATS
-from briefing.report import format_diagnostic, format_errors_json, format_json, format_text, summary_line
-from briefing.show import format_show, suggest
-from briefing.verify import STRICT_CODES
-from briefing.verify import strict as strict_report
+from briefing.report.text import format_diagnostic, format_errors_json, format_json, format_text, summary_line
+from briefing.report.show import format_show, suggest
+from briefing.verify.group import STRICT_CODES
+from briefing.verify.group import strict as strict_report
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 STRICT_HELP = ("Fail on warnings that a verified quote may mislead: other sources give a figure "

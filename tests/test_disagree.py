@@ -11,17 +11,17 @@ import pytest
 import yaml
 
 from briefing.cli import main
-from briefing.config import DEFAULT_SETTINGS
-from briefing.counts import noun_phrase, read, score
-from briefing.disagree import conflicts, find_disagreements, quantities
-from briefing.figures import find_figures
-from briefing.ingest import load_source, scan_sources
+from briefing.settings import DEFAULT_SETTINGS
+from briefing.verify.counts import noun_phrase, read, score
+from briefing.disagree.compare import conflicts, find_disagreements, quantities
+from briefing.verify.figures import find_figures
+from briefing.sources import load_source, scan_sources
 from briefing.models import Briefing, Citation, Claim, Section, Source
-from briefing.scan import _scan
-from briefing.project import check_project, load_project
+from briefing.disagree.scan import _scan
+from briefing.engine.project import check_project, load_project
 from briefing.render.document import build_document
-from briefing.report import format_json, format_text
-from briefing.verify import verify
+from briefing.report.text import format_json, format_text
+from briefing.verify.group import verify
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

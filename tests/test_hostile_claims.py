@@ -30,9 +30,9 @@ from limits import time_limit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing.claims import parse_claims
+from briefing.claims.read import parse_claims
 from briefing.cli import main
-from briefing.config import DEFAULT_SETTINGS
+from briefing.settings import DEFAULT_SETTINGS
 from briefing.models import Briefing, Diagnostic, Severity
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -421,7 +421,7 @@ def test_a_file_over_the_limit_is_refused_unread(tmp_path: Path) -> None:
 
 MEASURE = textwrap.dedent("""\
     import json, resource, sys, time
-    from briefing.claims import load_claims
+    from briefing.claims.read import load_claims
     start = time.perf_counter()
     briefing, diagnostics = load_claims(sys.argv[1])
     print(json.dumps({"seconds": time.perf_counter() - start,

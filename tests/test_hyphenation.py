@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.hyphenation import JOINED, KEPT, find_hyphenated, hyphenate, may_match_across_breaks, squeezed
-from briefing.config import DEFAULT_SETTINGS
-from briefing.ingest import reader_for
+from briefing.verify.hyphenation import JOINED, KEPT, find_hyphenated, hyphenate, may_match_across_breaks, squeezed
+from briefing.settings import DEFAULT_SETTINGS
+from briefing.sources import reader_for
 from briefing.models import Briefing, Citation, Claim, Section, Source, Status
-from briefing.normalise import normalise
-from briefing.shape import too_short
-from briefing.verify import verify
+from briefing.text import normalise
+from briefing.verify.shape import too_short
+from briefing.verify.group import verify
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 MAX_GAP = 1500

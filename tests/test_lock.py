@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefing.cli import main
-from briefing.lock import (
+from briefing.sources.lock import (
     LOCK_NAME,
     Lock,
     LockEntry,

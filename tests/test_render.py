@@ -30,7 +30,7 @@ from briefing.models import (
     SourceMeta,
     Status,
 )
-from briefing.normalise import fold
+from briefing.text import fold
 from briefing.render import BuildResult, build, readback, write
 from briefing.render.document import build_document, is_web_url, quoted
 from briefing.render.refdoc import a4_reference, with_draft_header

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefing.cli import main
-from briefing.ingest import html
+from briefing.sources import html
 
 HEAD = "\n".join(["<!doctype html>", "<html>", "<head>", "<title>Report</title>", "<style>",
                   *[f"  .c{i} {{ color: red }}" for i in range(17)], "</style>", "<script>",

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 from briefing.models import Diagnostic, Location, Severity
-from briefing.normalise import fold
+from briefing.text import fold
 from briefing.render.document import CAUTION, CLOSE_QUOTE, OPEN_QUOTE, NoteRecord, is_web_url
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
