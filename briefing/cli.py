@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,8 +23,8 @@ from briefing.engine.project import Project, check_project, load_project
 from briefing.render import DEFAULT_NAMES, FORMATS
 from briefing.report.text import format_diagnostic, format_errors_json, format_json, format_text, summary_line
 from briefing.report.show import format_show, suggest
-from briefing.verify.group import STRICT_CODES
-from briefing.verify.group import strict as strict_report
+from briefing.engine.outcome import collect_less_often, promoted, without_disagreements
+from briefing.engine.outcome import strict as strict_report
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 STRICT_HELP = ("Fail on warnings that a verified quote may mislead: other sources give a figure "
@@ -272,13 +270,13 @@ def build(directory: Path, claims_file: Path | None, sources_dir: Path | None,
         report = strict_report(report)
     if not report.ok:
         click.echo(format_text(report, colour=_use_colour()), nl=False)
-    promoted = sum(d.code in STRICT_CODES and d.severity is Severity.ERROR for d in report.diagnostics)
-    if strict and promoted and not draft:
-        click.echo(f"error: --strict: {promoted} warning{'' if promoted == 1 else 's'} count as errors; "
+    promotions = promoted(report)
+    if strict and promotions and not draft:
+        click.echo(f"error: --strict: {promotions} warning{'' if promotions == 1 else 's'} count as errors; "
                    "nothing was built (fix them, or build with --draft)", err=True)
         raise SystemExit(EXIT_FAILED)
     if not disagreements:  # the appendix is drawn from the report's disagreements
-        report = replace(report, claims=tuple(replace(c, disagreements=()) for c in report.claims))
+        report = without_disagreements(report)
     with Bar("building") as bar:
         result = render.build(project.briefing, report, formats, outputs,
                               templates_dir=directory / "templates", draft=draft, progress=bar.status)
@@ -458,19 +456,6 @@ def _print_unusable(diagnostics: tuple[Diagnostic, ...], output_format: str, cla
     for d in diagnostics:
         click.echo(format_diagnostic(d, colour), err=True)
     click.echo(f"{len(errors)} error{'' if len(errors) == 1 else 's'}: nothing was checked", err=True)
-
-
-@contextlib.contextmanager
-def collect_less_often() -> Iterator[None]:
-    """A large check makes millions of small objects that live until it ends, and the default
-    collector walks them again and again (about 7% of `make bench`). Restored afterwards, for
-    whoever called `main` in-process."""
-    previous = gc.get_threshold()
-    gc.set_threshold(10_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
 
 
 def main(argv: list[str] | None = None) -> int:

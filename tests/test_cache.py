@@ -9,10 +9,11 @@ import pytest
 
 from briefing.engine import cache as cache_module
 from briefing.disagree import scan
-from briefing.verify import group as verify
-from briefing.engine.cache import CACHE_NAME, Needles, SourceCache, _key
+from briefing.verify import quotes
+from briefing.engine.cache import CACHE_NAME, SourceCache, _key
 from briefing.cli import main
 from briefing.verify.match import MultiSearch, prepare
+from briefing.verify.memo import Needles
 from briefing.models import Source
 from briefing.verify.nearest import SEED_LENGTH
 
@@ -66,7 +67,7 @@ def _refuse_to_derive(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("derived again, not taken from the cache")
     monkeypatch.setattr(scan, "_scan", refuse)
-    monkeypatch.setattr(verify, "nearest_passages", refuse)
+    monkeypatch.setattr(quotes, "nearest_passages", refuse)
     monkeypatch.setattr(MultiSearch, "present", refuse)
 
 

@@ -18,7 +18,8 @@ from briefing.render import readback
 from briefing.render.document import build_document
 from briefing.report.text import format_json, format_text
 from briefing.verify.sentences import sentence_ends
-from briefing.verify.group import STRICT_CODES, strict, verify
+from briefing.engine.outcome import STRICT_CODES, strict
+from briefing.engine.run import verify
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2025, 11, 23, 11, 3, tzinfo=UTC)

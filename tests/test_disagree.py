@@ -21,7 +21,7 @@ from briefing.disagree.scan import _scan
 from briefing.engine.project import check_project, load_project
 from briefing.render.document import build_document
 from briefing.report.text import format_json, format_text
-from briefing.verify.group import verify
+from briefing.engine.run import verify
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -18,7 +18,7 @@ from briefing.verify.edges import on_edges
 from briefing.verify.match import find_quote, find_quotes
 from briefing.models import Briefing, Citation, CitationResult, Claim, Section, Source, Status
 from briefing.text import fold, normalise
-from briefing.verify.group import verify
+from briefing.engine.run import verify
 from tests.limits import time_limit
 
 SOURCE = ("Officials said 1,613 civilians died in 1963, and 2.5 million were displaced. The strike was "

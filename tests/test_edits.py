@@ -23,7 +23,8 @@ from briefing.models import (
 from briefing.text import normalise
 from briefing.render.document import build_document
 from briefing.report.text import format_json, format_text
-from briefing.verify.group import strict, verify
+from briefing.engine.outcome import strict
+from briefing.engine.run import verify
 
 SOURCE = ("The resolution strongly condemns the mass atrocities committed byArmenia against the "
           "Azerbaijani civilian population. It recognized the genocide. He said it was not over. "

@@ -11,7 +11,7 @@ import pytest
 
 from briefing.verify import elsewhere
 from briefing.verify import nearest
-from briefing.verify import group as verify
+from briefing.engine import run as verify
 from briefing.cli import main
 from briefing.settings import Settings
 from briefing.models import Briefing, Citation, Claim, Section, Source, Status, WordChange

@@ -11,7 +11,7 @@ import pytest
 from briefing.verify.backing import check_figures, name_problem
 from briefing.verify.figures import find_figures, find_tokens
 from briefing.models import Briefing, Citation, Claim, Section, Source, Status
-from briefing.verify.group import verify
+from briefing.engine.run import verify
 
 # --- reading: magnitudes, currencies, units ---------------------------------------------------
 

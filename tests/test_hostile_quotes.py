@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from briefing.cli import main
 from briefing.models import Briefing, Citation, CitationResult, Claim, ClaimResult, Section, Source, Status
-from briefing.verify.group import verify
+from briefing.engine.run import verify
 from tests.limits import time_limit
 
 SOURCE = ("As a result of the Khojaly genocide, 613 Azerbaijani civilians, including 63 children, "

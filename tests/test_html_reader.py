@@ -326,7 +326,7 @@ PAGE = """<html><head><title>Report</title></head><body>
 ])
 def test_check_verifies_only_what_a_reader_of_the_page_sees(text: str, quote: str, verified: bool) -> None:
     from briefing.models import Briefing, Citation, Claim, Section
-    from briefing.verify.group import verify
+    from briefing.engine.run import verify
 
     source, _ = html.parse(PAGE.encode(), "s.html", "s")
     assert source is not None

@@ -16,7 +16,7 @@ from briefing.sources import reader_for
 from briefing.models import Briefing, Citation, Claim, Section, Source, Status
 from briefing.text import normalise
 from briefing.verify.shape import too_short
-from briefing.verify.group import verify
+from briefing.engine.run import verify
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 MAX_GAP = 1500

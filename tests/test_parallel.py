@@ -2,7 +2,7 @@
 
 from briefing.settings import Settings
 from briefing.models import Briefing, Citation, Claim, Section, Source
-from briefing.verify.group import verify
+from briefing.engine.run import verify
 
 TEXT = ("The OIC said that 613 civilians were killed, including 63 children. " * 40
         + "Later the OIC said the fate of 150 hostages remains unknown.")

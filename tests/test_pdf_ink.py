@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from briefing.sources import pdf
 from briefing.models import Briefing, Citation, Claim, Section, Severity, Source
-from briefing.verify.group import verify
+from briefing.engine.run import verify
 
 VISIBLE = b"BT /F1 11 Tf 72 740 Td (Visible control line.) Tj ET\n"
 

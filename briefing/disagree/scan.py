@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import ahocorasick_rs
 
-from briefing.engine.cache import NO_CACHE, SourceCache
+from briefing.verify.memo import NO_MEMO, Memo
 from briefing.verify.counts import (
     MAX_RATIO,
     MIN_SCORE,
@@ -200,7 +200,7 @@ class Candidates:
 
 
 def candidates(wanted: Sequence[Reading], sources: Mapping[str, Source],
-               cache: SourceCache = NO_CACHE) -> list[Candidates]:
+               cache: Memo = NO_MEMO) -> list[Candidates]:
     """For each wanted reading, the counts in `sources` worth reading in full (cheap gates only).
 
     One pass over each source finds every count whose key is wanted. Then, per reading: another

@@ -30,12 +30,14 @@ import sys
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from briefing.settings import Settings
 from briefing.models import Nearest, Source, Span, WordChange
+from briefing.settings import Settings
+from briefing.verify.memo import Hit, Needles
+from briefing.verify.memo import digest as _digest
 
 CACHE_NAME = ".briefing-cache"
 _DATABASE = "memo.sqlite3"
@@ -60,28 +62,9 @@ _KEPT_SETS = 8
 # a substring test for each (as in `match`).
 _FEW_NEW_NEEDLES = 64
 
-Hit = tuple[str, int, int, float]  # (key, start, end, value), as scan._scan yields them
-
-
-@dataclass(frozen=True)
-class Needles:
-    """The digests of the quotes looked for in every source, made once per search."""
-
-    digests: tuple[str, ...]
-    positions: dict[str, tuple[int, ...]]  # each digest's places in `texts` (a quote may repeat)
-    asked: str  # the digest of the whole set
-
-    @classmethod
-    def of(cls, texts: Sequence[str]) -> Needles:
-        digests = tuple(_digest(t) for t in texts)
-        positions: dict[str, tuple[int, ...]] = {}
-        for i, d in enumerate(digests):
-            positions[d] = positions.get(d, ()) + (i,)
-        return cls(digests, positions, _digest("\0".join(sorted(digests))))
-
-
 class SourceCache:
-    """What was learnt about sources; `SourceCache(None)` keeps nothing and does no I/O.
+    """What was learnt about sources: a `verify.memo.Memo` kept on disk. `SourceCache(None)`
+    keeps nothing and does no I/O.
 
     Each method takes a `compute` function and returns what it would, from the cache when an
     entry answers the same question about the same text. `flush` writes what was learnt. The
@@ -355,10 +338,6 @@ def _key(source: Source) -> str:
 def _keys_digest(keys: frozenset[str]) -> str:
     """The digest of a scan's keys: the same set for every source of a run, digested once."""
     return _digest("\0".join(sorted(keys)))
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _sound(memo: dict[str, Any], length: int) -> bool:

@@ -13,7 +13,7 @@ from briefing.sources import SourceSet, load_source, scan_sources
 from briefing.sources.lock import LockState, load_lock_state
 from briefing.models import Briefing, Diagnostic, Report, Severity, Source
 from briefing.engine.parallel import run_beside
-from briefing.verify.group import verify
+from briefing.engine.run import verify
 
 
 @dataclass(frozen=True)

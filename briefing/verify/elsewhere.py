@@ -1,6 +1,6 @@
 """The passage of another source closest to a quote that is far from anything in its own
 (issue 15 §7): a misattributed quote that is also slightly wrong, told apart from a made-up
-one. Pure, but for what the `SourceIndex` it is given keeps in its cache.
+one. Pure, but for what the `Memo` of the `SourceIndex` it is given remembers.
 
 The search is bounded: a quote is aligned only in the MAX_SOURCES sources that share the most
 of its exact pieces (`nearest.seeds`, found in one pass over each source for all such
@@ -13,18 +13,14 @@ split between workers.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
-
-from briefing.engine.cache import Needles
+from briefing.verify.memo import Needles
 from briefing.settings import Settings
+from briefing.verify.index import SourceIndex
 from briefing.verify.judge import Key
 from briefing.verify.match import MultiSearch
 from briefing.models import Elsewhere
 from briefing.verify.nearest import nearest_passage, seeds
 from briefing.verify.pins import page_of
-
-if TYPE_CHECKING:
-    from briefing.verify.group import SourceIndex
 
 MAX_SOURCES = 3
 # Seeds looked for per quote, at most: `seeds` gives the ends first, then inward, so these
@@ -48,7 +44,7 @@ def near_elsewhere(far: Mapping[Key, tuple[str, str]], index: SourceIndex,
     position = {piece: i for i, piece in enumerate(pieces)}
     sharing: dict[int, list[tuple[int, str]]] = {}  # quote -> (seeds shared, source id)
     for source_id in sorted(index.sources):
-        present = index.cache.present(index.sources[source_id], "seeds", asked,
+        present = index.memo.present(index.sources[source_id], "seeds", asked,
                                       lambda among, s=source_id: search.present(index.folded(s).text, among))
         for n, found in enumerate(wanted):
             shared = sum(position[piece] in present for piece in found)
@@ -72,7 +68,7 @@ def _align(source_id: str, quotes: list[tuple[str, int]], index: SourceIndex,
     """Each quote's nearest passage in one source, one by one (so an answer never depends on
     which other quotes were aligned there), named when close enough."""
     folded = index.folded(source_id)
-    nearests = index.cache.nearest(index.sources[source_id], [text for text, _ in quotes], settings,
+    nearests = index.memo.nearest(index.sources[source_id], [text for text, _ in quotes], settings,
                                    lambda texts: [nearest_passage(text, folded, settings) for text in texts],
                                    kind="elsewhere")
     close = [n if n is not None and n.similarity >= settings.misquote_min_similarity else None for n in nearests]
