@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from briefing.diagnostics import SHOW_UNKNOWN_CLAIM, SOURCES_MISSING, Diagnostic, Severity
 from briefing import __version__, render
 from briefing.report import ci as ci_formats
 from briefing import scaffold as new_project
@@ -17,7 +18,7 @@ from briefing.engine.cache import CACHE_NAME, NO_CACHE, open_cache
 from briefing.files import input_named, write_atomic
 from briefing.report.inventory import format_inventory_json, format_inventory_text, load_inventory
 from briefing.sources.lock import LOCK_NAME, Lock, changes, describe_changes, load_lock, load_snapshot, write_lock
-from briefing.models import Diagnostic, Report, Severity
+from briefing.models import Report
 from briefing.engine.progress import Bar
 from briefing.engine.project import Project, check_project, load_project
 from briefing.render import DEFAULT_NAMES, FORMATS
@@ -307,7 +308,7 @@ def show(claim_id: str, directory: Path, claims_file: Path | None, sources_dir: 
     ids = [claim.id for claim in project.briefing.claims]
     if claim_id not in ids:
         colour = sys.stderr.isatty() and "NO_COLOR" not in os.environ
-        diagnostic = Diagnostic("show.unknown-claim", f"no claim '{claim_id}' in {project.claims_path}", None,
+        diagnostic = Diagnostic(SHOW_UNKNOWN_CLAIM, f"no claim '{claim_id}' in {project.claims_path}", None,
                                 suggest(claim_id, ids))
         click.echo(format_diagnostic(diagnostic, colour), err=True)
         raise SystemExit(EXIT_UNUSABLE)
@@ -415,7 +416,7 @@ def sources_command(directory: Path, sources_dir: Path | None, output_format: st
     sources folder.
     """
     inventory = load_inventory(Path(_display(sources_dir or directory / "sources")))
-    missing = [d for d in inventory.diagnostics if d.code == "sources.missing"]
+    missing = [d for d in inventory.diagnostics if d.code == SOURCES_MISSING]
     if output_format == "json":
         click.echo(format_inventory_json(inventory), nl=False)
     elif not missing:  # no folder, no table: only the error, below

@@ -1,4 +1,4 @@
-"""Dataclasses and enums shared by every stage; imports nothing from briefing, does no I/O."""
+"""Dataclasses and enums shared by every stage; imports only `diagnostics`, does no I/O."""
 
 from __future__ import annotations
 
@@ -7,33 +7,7 @@ import enum
 import functools
 from dataclasses import dataclass, field
 
-
-@dataclass(frozen=True)
-class Location:
-    """A place in a file, 1-based line and column, as editors show them."""
-
-    path: str
-    line: int
-    col: int = 1
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}"
-
-
-class Severity(str, enum.Enum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    """A problem found while loading or checking; never raised, always collected."""
-
-    code: str  # stable identifier, e.g. "claims.duplicate-id"
-    message: str
-    location: Location | None = None
-    hint: str = ""
-    severity: Severity = Severity.ERROR
+from briefing.diagnostics import Diagnostic, Location, Severity
 
 
 # --- claims -----------------------------------------------------------------

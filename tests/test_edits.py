@@ -7,19 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from briefing.diagnostics import Severity
 from briefing.cli import main
 from briefing.verify.cautions import quote_warnings
 from briefing.verify.edits import ELISION_FAR, hidden_words, parse_edits
 from briefing.verify.match import find_quote
-from briefing.models import (
-    Alteration,
-    Briefing,
-    Citation,
-    Claim,
-    Section,
-    Severity,
-    Source,
-)
+from briefing.models import Alteration, Briefing, Citation, Claim, Section, Source
 from briefing.text import normalise
 from briefing.render.document import build_document
 from briefing.report.text import format_json, format_text

@@ -30,10 +30,11 @@ from limits import time_limit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from briefing.diagnostics import Diagnostic, Severity
 from briefing.claims.read import parse_claims
 from briefing.cli import main
 from briefing.settings import DEFAULT_SETTINGS
-from briefing.models import Briefing, Diagnostic, Severity
+from briefing.models import Briefing
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = (ROOT / "claims.yaml").read_bytes()

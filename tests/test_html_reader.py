@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from briefing.diagnostics import Severity
 from briefing.cli import main
 from briefing.sources import encodings
 from briefing.sources import html
-from briefing.models import Severity
 
 
 def page(charset: str, body: bytes) -> bytes:

@@ -13,8 +13,27 @@ import unicodedata
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from briefing.diagnostics import (
+    CLAIMS_ALIAS,
+    CLAIMS_BAD_ID,
+    CLAIMS_BAD_NAME,
+    CLAIMS_BOTH_FORMS,
+    CLAIMS_CONTROL_CHAR,
+    CLAIMS_DUPLICATE_ID,
+    CLAIMS_DUPLICATE_KEY,
+    CLAIMS_EMPTY_LIST,
+    CLAIMS_EMPTY_QUOTE,
+    CLAIMS_EMPTY_VALUE,
+    CLAIMS_INVISIBLE_CHAR,
+    CLAIMS_MISSING_KEY,
+    CLAIMS_NOT_A_MAPPING,
+    CLAIMS_TYPE,
+    CLAIMS_UNKNOWN_KEY,
+    Diagnostic,
+    Location,
+)
 from briefing.verify.backing import name_problem
-from briefing.models import Briefing, Citation, Claim, Diagnostic, Location, Name, Section, line_at, line_starts
+from briefing.models import Briefing, Citation, Claim, Name, Section, line_at, line_starts
 from briefing.claims.schema import Problem, claims_schema, entries, resolve
 
 # Safe loading only: we compose the node tree (never construct Python objects) and read
@@ -161,14 +180,14 @@ class ClaimsReader:
             count += 1
             if count <= MAX_REPEATS:
                 sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
-                self.diagnostics.append(Diagnostic("claims.alias", ALIAS_MESSAGE, self.location(event),
+                self.diagnostics.append(Diagnostic(CLAIMS_ALIAS, ALIAS_MESSAGE, self.location(event),
                                                    f"remove '{sign}{name}' and write the value out in full"))
             elif rest is None:
                 rest = self.location(event)
         if rest is not None:
             message = f"{count - MAX_REPEATS} more YAML aliases and anchors, not shown"
             hint = "remove every '&name' and '*name'"
-            self.diagnostics.append(Diagnostic("claims.alias", message, rest, hint))
+            self.diagnostics.append(Diagnostic(CLAIMS_ALIAS, message, rest, hint))
 
     # --- wording each schema problem ------------------------------------------
 
@@ -177,7 +196,7 @@ class ClaimsReader:
         if problem.keyword in ("key-type", "duplicate-key", "additionalProperties", "required", "oneOf"):
             self.mapping_problem(problem, _label(problem.path, problem.nodes))
         elif not problem.path:
-            self.error("claims.not-a-mapping", f"claims file must be a mapping with {_needs(problem.schema)}, "
+            self.error(CLAIMS_NOT_A_MAPPING, f"claims file must be a mapping with {_needs(problem.schema)}, "
                        f"not {_kind(problem.node)}", problem.node,
                        "start the file with 'title: \"...\"' and a 'sections:' list, no '- ' before them")
         elif isinstance(problem.path[-1], int):
@@ -189,19 +208,19 @@ class ClaimsReader:
         key, node = problem.key, problem.node
         where = "at the top level" if owner == _TOP else f"in {owner}"
         if problem.keyword == "key-type":
-            self.error("claims.type", f"keys must be text, not {_kind(problem.key_node)}", problem.key_node,
+            self.error(CLAIMS_TYPE, f"keys must be text, not {_kind(problem.key_node)}", problem.key_node,
                        "write each key as a plain word followed by ':'")
         elif problem.keyword == "duplicate-key":
             first = next(k for k, _ in node.value if isinstance(k, ScalarNode) and k.value == key)
-            self.error("claims.duplicate-key", f"duplicate key '{key}' {where} (first used at line "
+            self.error(CLAIMS_DUPLICATE_KEY, f"duplicate key '{key}' {where} (first used at line "
                        f"{self.location(first).line})", problem.key_node, f"remove one of the two '{key}' lines")
         elif problem.keyword == "additionalProperties":
             allowed = tuple(problem.schema.get("properties", ()))
             close = difflib.get_close_matches(key, allowed, n=1)
-            self.error("claims.unknown-key", f"unknown key '{key}' {where}", problem.key_node,
+            self.error(CLAIMS_UNKNOWN_KEY, f"unknown key '{key}' {where}", problem.key_node,
                        f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}")
         elif problem.keyword == "required":
-            self.error("claims.missing-key", f"{owner} has no '{key}'", node, _HINTS.get(key, f"add '{key}'"))
+            self.error(CLAIMS_MISSING_KEY, f"{owner} has no '{key}'", node, _HINTS.get(key, f"add '{key}'"))
         else:
             self.forms(problem, owner)
 
@@ -213,46 +232,46 @@ class ClaimsReader:
         applying = [keys for keys in needs if any(key in present for key in keys)]
         named = [" and ".join(f"'{key}'" for key in keys) for keys in needs]
         if not applying:
-            self.error("claims.missing-key", f"{owner} has no {named[0]}, nor {', nor '.join(named[1:])}", node,
+            self.error(CLAIMS_MISSING_KEY, f"{owner} has no {named[0]}, nor {', nor '.join(named[1:])}", node,
                        "add 'source: SOURCE-ID' and 'quote: \"exact words\"', or a 'citations' list")
             return
         if len(applying) > 1:
             later = next(key for key in applying[-1] if key in present)
             first = "/".join(f"'{key}'" for key in applying[0])
-            self.error("claims.both-forms", f"{owner} has both '{later}' and {first}", present[later][0],
+            self.error(CLAIMS_BOTH_FORMS, f"{owner} has both '{later}' and {first}", present[later][0],
                        f"keep one form: move {' and '.join(repr(k) for k in applying[0])} into '{later}'")
         missing = [key for keys in applying for key in keys if key not in present]
         for key in missing:
-            self.error("claims.missing-key", f"{owner} has no '{key}'", node, _HINTS.get(key, f"add '{key}'"))
+            self.error(CLAIMS_MISSING_KEY, f"{owner} has no '{key}'", node, _HINTS.get(key, f"add '{key}'"))
         if len(applying) == 1 and not missing:  # never pass a file the schema refuses, even unworded
-            self.error("claims.type", f"{owner} does not match the claims schema", node, "see the README")
+            self.error(CLAIMS_TYPE, f"{owner} does not match the claims schema", node, "see the README")
 
     def field_problem(self, problem: Problem, owner: str) -> None:
         key, node, types = str(problem.path[-1]), problem.node, _types(problem.schema)
         of = "" if owner == _TOP else f" of {owner}"
         if "array" in types:
             if problem.keyword == "minItems" or (problem.keyword == "type" and _blank(node) and "null" not in types):
-                self.error("claims.empty-list", f"{owner} has an empty '{key}' list", problem.key_node or node,
+                self.error(CLAIMS_EMPTY_LIST, f"{owner} has an empty '{key}' list", problem.key_node or node,
                            _HINTS.get(key, f"add at least one item to '{key}'"))
             else:
                 hint = (_LIST_HINTS.get(key, "") or f"write each item of '{key}' on its own line starting with '- '")
-                self.error("claims.type", f"'{key}'{of} must be a list, not {_kind(node)}", node, hint)
+                self.error(CLAIMS_TYPE, f"'{key}'{of} must be a list, not {_kind(node)}", node, hint)
         elif problem.keyword == "type" and not isinstance(node, ScalarNode):
             hint = (f"write {key}: \"...\" as one piece of text" if key != "quote" or isinstance(node, MappingNode)
                     else "for several quotes use a 'citations' list of {source, quote} items")
-            self.error("claims.type", f"'{key}'{of} must be text, not {_kind(node)}", node, hint)
+            self.error(CLAIMS_TYPE, f"'{key}'{of} must be text, not {_kind(node)}", node, hint)
         elif _blank(node):
-            self.error("claims.empty-quote" if key == "quote" else "claims.empty-value",
+            self.error(CLAIMS_EMPTY_QUOTE if key == "quote" else CLAIMS_EMPTY_VALUE,
                        f"{owner} has an empty '{key}'", node,
                        "copy the exact words from the source" if key == "quote" else f"fill in '{key}'")
         elif key == "id":
             claim_id = _text(node)
             slug = re.sub(r"[^A-Za-z0-9._-]+", "-", claim_id).strip("-._")
-            self.error("claims.bad-id", f"claim id '{claim_id}' may only use letters, digits, '.', '_' "
+            self.error(CLAIMS_BAD_ID, f"claim id '{claim_id}' may only use letters, digits, '.', '_' "
                        "and '-', starting with a letter or digit", node,
                        f"try '{slug}'" if slug else "use an id such as 'death-toll'")
         else:
-            self.error("claims.type", f"'{key}'{of} does not match the pattern {problem.schema.get('pattern')}",
+            self.error(CLAIMS_TYPE, f"'{key}'{of} does not match the pattern {problem.schema.get('pattern')}",
                        node, f"fix '{key}'")
 
     def item_problem(self, problem: Problem) -> None:
@@ -260,15 +279,15 @@ class ClaimsReader:
         if "object" in types:
             label = _label(problem.path, problem.nodes)
             needs = _needs(problem.schema)
-            self.error("claims.type", f"{label} must be a mapping with {needs}, not {_kind(node)}", node,
+            self.error(CLAIMS_TYPE, f"{label} must be a mapping with {needs}, not {_kind(node)}", node,
                        f"write {label} as 'key: value' lines with {needs}")
             return
         key, owner = str(problem.path[-2]), _label(problem.path[:-2], problem.nodes[:-2])
         hint = _LIST_HINTS.get(key, f"write {key}: [\"five\"]")
         if isinstance(node, ScalarNode):
-            self.error("claims.empty-value", f"{owner} has an empty item in '{key}'", node, "remove the empty item")
+            self.error(CLAIMS_EMPTY_VALUE, f"{owner} has an empty item in '{key}'", node, "remove the empty item")
         else:
-            self.error("claims.type", f"each item of '{key}' of {owner} must be text, not {_kind(node)}", node, hint)
+            self.error(CLAIMS_TYPE, f"each item of '{key}' of {owner} must be text, not {_kind(node)}", node, hint)
 
     # --- what the schema cannot say -------------------------------------------
 
@@ -283,7 +302,7 @@ class ClaimsReader:
                     continue
                 claim_id = _text(node)
                 if claim_id in first:
-                    self.error("claims.duplicate-id", f"duplicate claim id '{claim_id}' (first used at line "
+                    self.error(CLAIMS_DUPLICATE_ID, f"duplicate claim id '{claim_id}' (first used at line "
                                f"{first[claim_id]})", node, "give each claim its own id")
                 else:
                     first[claim_id] = self.location(node).line
@@ -298,7 +317,7 @@ class ClaimsReader:
             if isinstance(item, ScalarNode) and item.tag != NULL_TAG and item.value.strip():
                 problem = name_problem(item.value.strip())
                 if problem:
-                    self.error("claims.bad-name", f"name '{item.value.strip()[:80]}' in 'names' {problem}", item,
+                    self.error(CLAIMS_BAD_NAME, f"name '{item.value.strip()[:80]}' in 'names' {problem}", item,
                                "list only names with numbers in them, such as G20, COVID-19 or MPL 2.0")
 
     def invisible_chars(self, root: Node, text: str) -> None:
@@ -331,7 +350,7 @@ class ClaimsReader:
                          else self.location(node))
                 name = unicodedata.name(c, "unnamed character")
                 self.diagnostics.append(Diagnostic(
-                    "claims.invisible-char", f"'{key}' holds the invisible character U+{ord(c):04X} {name}, "
+                    CLAIMS_INVISIBLE_CHAR, f"'{key}' holds the invisible character U+{ord(c):04X} {name}, "
                     "which changes how the text shows", where,
                     "delete it (it is usually pasted in from a PDF or a web page)"))
 
@@ -360,7 +379,7 @@ class ClaimsReader:
                 written = f" (written as \"{escape.group(1)}\")" if escape else ""
                 owner = f"'{key}'" if key else "a key"
                 self.diagnostics.append(Diagnostic(
-                    "claims.control-char", f"{owner} holds the control character U+{ord(c):04X}{written}, "
+                    CLAIMS_CONTROL_CHAR, f"{owner} holds the control character U+{ord(c):04X}{written}, "
                     "which cannot be printed", where, "delete it; write the character itself if one was meant"))
 
     @staticmethod

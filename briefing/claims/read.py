@@ -15,6 +15,20 @@ import yaml
 from yaml.nodes import ScalarNode
 
 # What both modules use lives in claims_nodes, which must not import this one (no cycle).
+from briefing.diagnostics import (
+    CLAIMS_ALIAS,
+    CLAIMS_BINARY,
+    CLAIMS_CONTROL_CHAR,
+    CLAIMS_EMPTY,
+    CLAIMS_ENCODING,
+    CLAIMS_MISSING,
+    CLAIMS_SYNTAX,
+    CLAIMS_TOO_DEEP,
+    CLAIMS_TOO_LARGE,
+    CLAIMS_UNREADABLE,
+    Diagnostic,
+    Location,
+)
 from briefing.claims.nodes import (
     ALIAS_MESSAGE,
     CITATION_KEYS,
@@ -28,7 +42,7 @@ from briefing.claims.nodes import (
     char_location,
 )
 from briefing.settings import DEFAULT_SETTINGS, Settings
-from briefing.models import Briefing, Diagnostic, Location
+from briefing.models import Briefing
 from briefing.claims.schema import validate
 
 # The key lists sit beside the node walk that checks them; callers import them from here.
@@ -67,18 +81,18 @@ def load_claims(path: str | os.PathLike[str], settings: Settings = DEFAULT_SETTI
     limit = settings.claims_max_bytes
     try:
         if os.path.isdir(path):
-            return None, (Diagnostic("claims.unreadable", f"claims path is a directory, not a file: {shown}",
+            return None, (Diagnostic(CLAIMS_UNREADABLE, f"claims path is a directory, not a file: {shown}",
                                      None, "pass the YAML file itself, e.g. --claims DIR/claims.yaml"),)
         with open(path, "rb") as file:
             size = os.fstat(file.fileno()).st_size
             data = b"" if size > limit else _read_upto(file, size + 1, limit + 1)
             size = max(size, len(data))
     except (FileNotFoundError, NotADirectoryError):
-        return None, (Diagnostic("claims.missing", f"claims file not found: {shown}", None,
+        return None, (Diagnostic(CLAIMS_MISSING, f"claims file not found: {shown}", None,
                                  "check the path, or pass the file with --claims FILE"),)
     except OSError as exc:
         reason = (exc.strerror or str(exc)).lower()
-        return None, (Diagnostic("claims.unreadable", f"cannot read claims file {shown}: {reason}", None,
+        return None, (Diagnostic(CLAIMS_UNREADABLE, f"cannot read claims file {shown}: {reason}", None,
                                  "check that the file exists and that you may read it"),)
     if size > limit:
         return None, (_too_large(size, limit, shown),)
@@ -143,7 +157,7 @@ def _too_deep(text: str, path: str) -> Diagnostic | None:
 
 
 def _deep_diagnostic(location: Location) -> Diagnostic:
-    return Diagnostic("claims.too-deep", f"claims file nests lists or mappings more than {MAX_DEPTH:,} deep",
+    return Diagnostic(CLAIMS_TOO_DEEP, f"claims file nests lists or mappings more than {MAX_DEPTH:,} deep",
                       location, "a claims file needs only a few levels: title, sections, claims, citations")
 
 
@@ -157,10 +171,10 @@ def _parse_text(text: str, path: str) -> Result:
     except yaml.MarkedYAMLError as exc:
         return None, (_syntax(exc, text, path),)
     except yaml.YAMLError as exc:  # a reader error _CONTROL missed: no reliable mark
-        return None, (Diagnostic("claims.syntax", str(exc).splitlines()[0].lower(), Location(path, 1, 1),
+        return None, (Diagnostic(CLAIMS_SYNTAX, str(exc).splitlines()[0].lower(), Location(path, 1, 1),
                                  "save the file as plain UTF-8 text"),)
     if root is None or (isinstance(root, ScalarNode) and root.tag == NULL_TAG and not root.value):
-        return None, (Diagnostic("claims.empty", "claims file is empty", Location(path, 1, 1),
+        return None, (Diagnostic(CLAIMS_EMPTY, "claims file is empty", Location(path, 1, 1),
                                  "start with 'title:' and a 'sections:' list (see the README)"),)
     reader = ClaimsReader(path, text)
     if _MAYBE_ANCHOR.search(text):
@@ -178,23 +192,23 @@ def _parse_text(text: str, path: str) -> Result:
 
 def _too_large(size: int, limit: int, path: str) -> Diagnostic:
     message = f"claims file is {size:,} bytes, more than the limit of {limit:,} bytes"
-    return Diagnostic("claims.too-large", message, Location(path, 1, 1), "check that this is the claims file")
+    return Diagnostic(CLAIMS_TOO_LARGE, message, Location(path, 1, 1), "check that this is the claims file")
 
 
 def _decode(data: bytes | str, path: str) -> tuple[str | None, tuple[Diagnostic, ...]]:
     """Bytes to text without a BOM, or the diagnostics that say why that is impossible."""
-    binary = ("claims.binary", "claims file contains a NUL byte: it looks binary, not YAML")
+    binary = (CLAIMS_BINARY, "claims file contains a NUL byte: it looks binary, not YAML")
     binary_hint = "pass the YAML claims file, not a binary file"
     if isinstance(data, bytes):
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return None, (Diagnostic("claims.encoding", "claims file is UTF-16, not UTF-8",
+            return None, (Diagnostic(CLAIMS_ENCODING, "claims file is UTF-16, not UTF-8",
                                      Location(path, 1, 1), "save the file as UTF-8"),)
         if (nul := data.find(b"\x00")) != -1:
             return None, (Diagnostic(*binary, _byte_location(data, nul, path), binary_hint),)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            return None, (Diagnostic("claims.encoding", f"claims file is not valid UTF-8 (byte "
+            return None, (Diagnostic(CLAIMS_ENCODING, f"claims file is not valid UTF-8 (byte "
                                      f"0x{data[exc.start]:02x})", _byte_location(data, exc.start, path),
                                      "save the file as UTF-8"),)
     else:
@@ -202,7 +216,7 @@ def _decode(data: bytes | str, path: str) -> tuple[str | None, tuple[Diagnostic,
         if "\x00" in text:
             return None, (Diagnostic(*binary, char_location(text, text.index("\x00"), path), binary_hint),)
     problems = tuple(
-        Diagnostic("claims.control-char", f"control character U+{ord(m.group()):04X} is not allowed in YAML",
+        Diagnostic(CLAIMS_CONTROL_CHAR, f"control character U+{ord(m.group()):04X} is not allowed in YAML",
                    char_location(text, m.start(), path),
                    "delete it (it is usually invisible, pasted in from a PDF or a web page)")
         for m, _ in zip(_CONTROL.finditer(text), range(MAX_REPEATS)))
@@ -227,12 +241,12 @@ def _syntax(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic:
     problem = (exc.problem or exc.context or "invalid YAML").strip()
     context = (exc.context or "") if exc.problem else ""
     if "alias" in problem:
-        return Diagnostic("claims.alias", ALIAS_MESSAGE, location, "write the value out in full")
+        return Diagnostic(CLAIMS_ALIAS, ALIAS_MESSAGE, location, "write the value out in full")
     if text[index:index + 1] == "\t" or "tab" in problem:
-        return Diagnostic("claims.syntax", "tabs are not allowed in YAML indentation", location,
+        return Diagnostic(CLAIMS_SYNTAX, "tabs are not allowed in YAML indentation", location,
                           "indent with spaces, not tabs")
     if "single document" in context:
-        return Diagnostic("claims.syntax", "claims file holds more than one YAML document", location,
+        return Diagnostic(CLAIMS_SYNTAX, "claims file holds more than one YAML document", location,
                           "keep one document: remove the second '---'")
     message = problem
     context_line = char_location(text, exc.context_mark.index, path).line if exc.context_mark else 0
@@ -240,4 +254,4 @@ def _syntax(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic:
         message += f" ({context} at line {context_line})"
     hint = next((hint for needle, hint in _SYNTAX_HINTS if needle in f"{problem} {context}"),
                 "check the indentation and quoting on this line and the one above")
-    return Diagnostic("claims.syntax", message, location, hint)
+    return Diagnostic(CLAIMS_SYNTAX, message, location, hint)

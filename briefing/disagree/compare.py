@@ -16,24 +16,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from briefing.diagnostics import FIGURE_DISAGREEMENT, Diagnostic, Location, Severity
 from briefing.verify.counts import Reading, read, score
 from briefing.verify.figures import find_figures
-from briefing.models import (
-    CitationResult,
-    Claim,
-    ClaimResult,
-    Diagnostic,
-    Disagreement,
-    Figure,
-    FigureReading,
-    Location,
-    Severity,
-    Source,
-    Status,
-)
+from briefing.models import CitationResult, Claim, ClaimResult, Disagreement, Figure, FigureReading, Source, Status
 from briefing.disagree.scan import UNANCHORED_CAP, Candidates, candidates
 
-CODE = "figure.disagreement"
+CODE = FIGURE_DISAGREEMENT
 # How much of a source's sentence the report and the appendix quote.
 _PASSAGE = 320
 

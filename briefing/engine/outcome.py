@@ -8,12 +8,10 @@ import gc
 from collections.abc import Iterator
 from dataclasses import replace
 
-from briefing.disagree.compare import CODE as DISAGREEMENT
-from briefing.models import Report, Severity
-from briefing.verify.cautions import CODES as EDIT_CODES
+from briefing.diagnostics import STRICT_CODES, Severity
+from briefing.models import Report
 
-# Warnings that `--strict` makes errors (issues 7, 15 §4): each says a verified quote may still mislead.
-STRICT_CODES = (DISAGREEMENT, *EDIT_CODES)
+__all__ = ["STRICT_CODES", "collect_less_often", "promoted", "strict", "without_disagreements"]
 
 
 def strict(report: Report) -> Report:

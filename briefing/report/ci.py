@@ -12,8 +12,19 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from urllib.parse import quote as url_quote
 
+from briefing.diagnostics import (
+    CODES,
+    FIGURE_DISAGREEMENT,
+    QUOTE_ELISION_FAR,
+    QUOTE_ELISION_HIDES,
+    QUOTE_INSERTION_HIDES,
+    QUOTE_LINE_END_HYPHEN,
+    QUOTE_TOO_SHORT,
+    Diagnostic,
+    Severity,
+)
 from briefing import __version__
-from briefing.models import Diagnostic, Report, Severity, Status
+from briefing.models import Report, Status
 from briefing.report.text import Finding, findings, format_diagnostic, format_text, summary_line
 
 # GitHub shows at most 10 error and 10 warning annotations per step and drops the rest
@@ -164,15 +175,11 @@ _RULE_TEXT = {
     Status.UNREADABLE_SOURCE: "The cited source's text could not be read",
     Status.FIGURE_MISMATCH: "The claim states a figure that none of its verified quotes gives",
 }
-# Diagnostic codes with a description of their own (others are "briefing diagnostic <code>").
-_DIAGNOSTIC_TEXT = {
-    "figure.disagreement": "Other sources give a figure the claim states a different value",
-    "quote.elision-hides": "The text an elision leaves out holds a negation, a qualifier or a figure",
-    "quote.elision-far": "The parts of an elided quote lie far apart in the source",
-    "quote.insertion-hides": "A bracketed insertion stands in for words holding a negation or a figure",
-    "quote.too-short": "A quote is too short to show what its source says",
-    "quote.line-end-hyphen": "A quote copies a line-end hyphen of its source's layout",
-}
+# Diagnostic codes whose SARIF rule carries their meaning from `CODES` (the others are
+# "briefing diagnostic <code>", as before issue 18, which kept every output byte-identical).
+_DESCRIBED = (FIGURE_DISAGREEMENT, QUOTE_ELISION_HIDES, QUOTE_ELISION_FAR, QUOTE_INSERTION_HIDES, QUOTE_TOO_SHORT,
+              QUOTE_LINE_END_HYPHEN)
+_DIAGNOSTIC_TEXT = {code: CODES[code].meaning[:1].upper() + CODES[code].meaning[1:] for code in _DESCRIBED}
 
 
 def _uri(path: str) -> str:

@@ -9,10 +9,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefing.diagnostics import Diagnostic, Severity
 from briefing import __version__
 from briefing.sources import load_source, reader_for, scan_sources
 from briefing.sources.lock import file_sha256
-from briefing.models import META_FIELDS, Diagnostic, Severity, SourceMeta
+from briefing.models import META_FIELDS, SourceMeta
 from briefing.report.text import diagnostic_json, format_diagnostic
 
 SHORT_SHA = 12  # as in the rendered Sources list

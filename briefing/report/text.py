@@ -7,24 +7,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from briefing.diagnostics import Diagnostic, Severity
 from briefing import __version__
 from briefing.verify.diff import is_invisible
 from briefing.disagree.compare import quantities
 from briefing.verify.edits import describe as describe_alteration
 from briefing.verify.figure_tokens import shown as shown_token
 from briefing.verify.pins import page_label, page_of, pin_cite
-from briefing.models import (
-    CitationResult,
-    ClaimResult,
-    Diagnostic,
-    Elsewhere,
-    FigureReading,
-    Nearest,
-    Report,
-    Severity,
-    Status,
-    WordChange,
-)
+from briefing.models import CitationResult, ClaimResult, Elsewhere, FigureReading, Nearest, Report, Status, WordChange
 
 JSON_SCHEMA_VERSION = 1
 

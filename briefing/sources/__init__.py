@@ -14,13 +14,26 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
+from briefing.diagnostics import (
+    SOURCES_CORRUPT,
+    SOURCES_DUPLICATE_ID,
+    SOURCES_MISSING,
+    SOURCES_OUTSIDE,
+    SOURCES_SIDECAR,
+    SOURCES_TOO_LARGE,
+    SOURCES_UNREADABLE,
+    SOURCES_UNSUPPORTED,
+    Diagnostic,
+    Location,
+    Severity,
+)
 from briefing.settings import DEFAULT_SETTINGS, Settings
 from briefing.sources import docx
 from briefing.sources import html
 from briefing.sources import pdf
 from briefing.sources import sidecar
 from briefing.sources import text
-from briefing.models import Diagnostic, Location, Severity, Source
+from briefing.models import Source
 
 READERS: tuple[ModuleType, ...] = (text, html, pdf, docx)
 # Six short metadata fields never need more; a larger sidecar is ignored with a warning.
@@ -53,7 +66,7 @@ def scan_sources(directory: Path) -> SourceSet:
     files: dict[str, SourceFile] = {}
     if not directory.is_dir():
         diagnostics.append(Diagnostic(
-            "sources.missing", f"sources folder not found: {directory}",
+            SOURCES_MISSING, f"sources folder not found: {directory}",
             Location(str(directory), 1), "create it, or point --sources at the folder holding the sources"))
         return SourceSet(files, tuple(diagnostics))
     root = directory.resolve()
@@ -62,7 +75,7 @@ def scan_sources(directory: Path) -> SourceSet:
         entries = sorted(directory.iterdir())
     except OSError as error:
         diagnostics.append(Diagnostic(
-            "sources.missing", f"cannot list the sources folder {directory}: "
+            SOURCES_MISSING, f"cannot list the sources folder {directory}: "
             f"{error.strerror or error}", Location(str(directory), 1), "check the folder's permissions"))
         return SourceSet(files, tuple(diagnostics))
     for path in entries:
@@ -74,24 +87,24 @@ def scan_sources(directory: Path) -> SourceSet:
             inside = root in path.resolve(strict=True).parents
         except (OSError, RuntimeError):  # a dangling link or a loop (RuntimeError before 3.13)
             diagnostics.append(Diagnostic(
-                "sources.unsupported", f"{path.name}: a broken or looping link; ignored",
+                SOURCES_UNSUPPORTED, f"{path.name}: a broken or looping link; ignored",
                 where, "remove the link, or copy the file it meant into sources/", Severity.WARNING))
             continue
         if not inside:
             diagnostics.append(Diagnostic(
-                "sources.outside", f"{path.name} points outside the sources folder; ignored",
+                SOURCES_OUTSIDE, f"{path.name} points outside the sources folder; ignored",
                 where, "copy the file into sources/ instead of linking to it", Severity.WARNING))
             continue
         if not path.is_file():
             # A FIFO, socket or device would block or never end when read (issue 6).
             diagnostics.append(Diagnostic(
-                "sources.unsupported", f"{path.name}: not a regular file; ignored",
+                SOURCES_UNSUPPORTED, f"{path.name}: not a regular file; ignored",
                 where, "sources must be ordinary files", Severity.WARNING))
             continue
         if path.suffix.lower() in sidecar.SUFFIXES:
             if path.stem in sidecars:
                 diagnostics.append(Diagnostic(
-                    "sources.sidecar", f"two metadata files for '{path.stem}': "
+                    SOURCES_SIDECAR, f"two metadata files for '{path.stem}': "
                     f"{sidecars[path.stem].name} and {path.name}; {path.name} ignored",
                     where, "merge them into one", Severity.WARNING))
             else:
@@ -100,13 +113,13 @@ def scan_sources(directory: Path) -> SourceSet:
         if reader_for(path) is None:
             known = ", ".join(sorted(s for r in READERS for s in r.SUFFIXES))
             diagnostics.append(Diagnostic(
-                "sources.unsupported", f"{path.name}: unknown kind of source; ignored",
+                SOURCES_UNSUPPORTED, f"{path.name}: unknown kind of source; ignored",
                 where, f"sources can be {known}", Severity.WARNING))
             continue
         source_id = path.stem
         if source_id in files:
             diagnostics.append(Diagnostic(
-                "sources.duplicate-id",
+                SOURCES_DUPLICATE_ID,
                 f"two files give the source id '{source_id}': {files[source_id].path.name} and {path.name}",
                 where, "rename or remove one of them"))
             continue
@@ -116,7 +129,7 @@ def scan_sources(directory: Path) -> SourceSet:
             files[source_id] = replace(files[source_id], sidecar=path)
         else:
             diagnostics.append(Diagnostic(
-                "sources.sidecar", f"{path.name}: metadata for a source '{source_id}' that is not there",
+                SOURCES_SIDECAR, f"{path.name}: metadata for a source '{source_id}' that is not there",
                 Location(str(path), 1), "rename it to match its source's file name", Severity.WARNING))
     return SourceSet(files, tuple(diagnostics))
 
@@ -133,7 +146,7 @@ def load_source(file: SourceFile, settings: Settings = DEFAULT_SETTINGS
         data = _read_bounded(file.path, limit)
     except OSError as error:
         return None, (Diagnostic(
-            "sources.unreadable", f"cannot read {file.path.name}: {error.strerror or error}",
+            SOURCES_UNREADABLE, f"cannot read {file.path.name}: {error.strerror or error}",
             Location(str(file.path), 1), "check the file's permissions"),)
     if data is None:
         return None, (_too_large(file, limit),)
@@ -179,7 +192,7 @@ def _read_bounded(path: Path, limit: int) -> bytes | None:
 def _reader_failed(file: SourceFile, kind: str, error: Exception) -> Diagnostic:
     detail = " ".join(str(error).split())[:200]
     return Diagnostic(
-        "sources.corrupt",
+        SOURCES_CORRUPT,
         f"{file.id}: the {kind} reader failed on this file ({type(error).__name__}"
         f"{': ' + detail if detail else ''}); it was not read",
         Location(str(file.path), 1),
@@ -192,7 +205,7 @@ def _too_large(file: SourceFile, limit: int) -> Diagnostic:
     except OSError:
         size = "too large"
     return Diagnostic(
-        "sources.too-large",
+        SOURCES_TOO_LARGE,
         f"{file.id}: the file is {size}, more than the limit of {limit:,} bytes; not read",
         Location(str(file.path), 1),
         "check that this is the right file; quote from a smaller extract of it if it is")
@@ -203,11 +216,11 @@ def _load_sidecar(path: Path) -> tuple[dict[str, str], list[Diagnostic]]:
         data = _read_bounded(path, SIDECAR_MAX_BYTES)
     except OSError as error:
         return {}, [Diagnostic(
-            "sources.sidecar", f"cannot read {path.name}: {error.strerror or error}",
+            SOURCES_SIDECAR, f"cannot read {path.name}: {error.strerror or error}",
             Location(str(path), 1), "check the file's permissions", Severity.WARNING)]
     if data is None:
         return {}, [Diagnostic(
-            "sources.sidecar", f"{path.name}: more than {SIDECAR_MAX_BYTES:,} bytes, too large "
+            SOURCES_SIDECAR, f"{path.name}: more than {SIDECAR_MAX_BYTES:,} bytes, too large "
             "for a metadata file; ignored", Location(str(path), 1),
             "keep only title, publisher, author, date, url and accessed in it", Severity.WARNING)]
     return sidecar.parse_sidecar(data, str(path))

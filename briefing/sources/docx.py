@@ -14,8 +14,9 @@ import zlib
 from collections.abc import Iterator
 from xml.etree import ElementTree
 
+from briefing.diagnostics import SOURCES_CORRUPT, SOURCES_ENCRYPTED, SOURCES_NO_TEXT, Diagnostic, Location
 from briefing.sources.scripts import CLOSE, OPEN, resolve
-from briefing.models import Diagnostic, Location, Source, SourceMeta
+from briefing.models import Source, SourceMeta
 
 SUFFIXES = frozenset({".docx"})
 KIND = "docx"
@@ -50,7 +51,7 @@ def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[D
         # An OLE container: either a password-protected .docx or an old binary .doc.
         if "EncryptedPackage".encode("utf-16-le") in data:
             return None, [Diagnostic(
-                "sources.encrypted", f"{source_id}: password-protected Word document", where,
+                SOURCES_ENCRYPTED, f"{source_id}: password-protected Word document", where,
                 "save an unprotected copy (File > Info > Protect Document > remove the password)")]
         return None, [_corrupt(source_id, where, "this is an old Word 97-2003 .doc file, not .docx",
                                "open it in Word or LibreOffice and save it as .docx")]
@@ -67,7 +68,7 @@ def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[D
         return None, [_corrupt(source_id, where, str(error) or type(error).__name__)]
     paragraphs = [p for p in (*body, *notes) if p]
     if not paragraphs:
-        return None, [Diagnostic("sources.no-text", f"{source_id}: the document has no text", where,
+        return None, [Diagnostic(SOURCES_NO_TEXT, f"{source_id}: the document has no text", where,
                                  "check that this is the right file")]
     title = ""
     if core is not None:
@@ -198,5 +199,5 @@ def _attr(element: ElementTree.Element, name: str) -> str:
 
 def _corrupt(source_id: str, where: Location, reason: str,
              hint: str = "download or export the file again") -> Diagnostic:
-    return Diagnostic("sources.corrupt", f"{source_id}: cannot read this Word document: {reason}",
+    return Diagnostic(SOURCES_CORRUPT, f"{source_id}: cannot read this Word document: {reason}",
                       where, hint)

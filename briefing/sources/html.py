@@ -13,10 +13,18 @@ import re
 from collections.abc import Sequence
 from html.parser import HTMLParser
 
+from briefing.diagnostics import (
+    SOURCES_BINARY,
+    SOURCES_ENCODING,
+    SOURCES_NO_TEXT,
+    Diagnostic,
+    Location,
+    Severity,
+)
 from briefing.sources import scripts
 from briefing.sources.encodings import encoding_for_label
 from briefing.sources.html_hidden import Skipped, hides
-from briefing.models import Diagnostic, LineMap, Location, Severity, Source, SourceMeta
+from briefing.models import LineMap, Source, SourceMeta
 
 SUFFIXES = frozenset({".html", ".htm"})
 KIND = "html"
@@ -52,7 +60,7 @@ def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[D
         return None, diagnostics
     if "\x00" in markup:
         return None, [Diagnostic(
-            "sources.binary", f"{source_id}: looks binary (contains NUL bytes), not a web page",
+            SOURCES_BINARY, f"{source_id}: looks binary (contains NUL bytes), not a web page",
             Location(path, markup[: markup.index("\x00")].count("\n") + 1),
             "save the page again from the browser (File > Save Page As)")]
     extractor = _TextExtractor()
@@ -61,7 +69,7 @@ def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[D
     text = extractor.text()
     if not text.strip():
         return None, [*diagnostics, Diagnostic(
-            "sources.no-text", f"{source_id}: the page has no visible text",
+            SOURCES_NO_TEXT, f"{source_id}: the page has no visible text",
             Location(path, 1),
             "if the page builds its text with JavaScript, save it after it has loaded, or print it to PDF")]
     meta = SourceMeta(title=extractor.title or extractor.og_title or extractor.h1,
@@ -100,13 +108,13 @@ def _decode(data: bytes, path: str, source_id: str) -> tuple[str | None, list[Di
             return _decode_as(data, found[1], path, source_id)
         if found is not None:  # the "replacement" encoding: a browser shows one U+FFFD
             return None, [Diagnostic(
-                "sources.encoding",
+                SOURCES_ENCODING,
                 f"{source_id}: the page declares the encoding '{label}', which browsers refuse to "
                 "decode (the WHATWG Encoding Standard reads it as one U+FFFD); no text to check",
                 where, "save the page again as UTF-8")]
         # An unknown label is ignored, as browsers ignore it; say so, since the author meant one.
         diagnostics.append(Diagnostic(
-            "sources.encoding",
+            SOURCES_ENCODING,
             f"{source_id}: <meta charset> names '{label}', which is not an encoding browsers know "
             "(WHATWG Encoding Standard); read as UTF-8, or Windows-1252 where that fails",
             where, "declare one of the standard's labels, e.g. utf-8", Severity.WARNING))
@@ -123,7 +131,7 @@ def _decode_as(data: bytes, encoding: str, path: str, source_id: str) -> tuple[s
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         return data.decode(encoding, "replace"), [Diagnostic(
-            "sources.encoding",
+            SOURCES_ENCODING,
             f"{source_id}: bytes that are not valid {encoding} were replaced with U+FFFD",
             Location(path, line), "save the page again as UTF-8", Severity.WARNING)]
 

@@ -20,10 +20,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from briefing.diagnostics import (
+    LOCK_INVALID,
+    SOURCE_CHANGED,
+    SOURCE_REMOVED,
+    SOURCE_TEXT_CHANGED,
+    SOURCE_UNLOCKED,
+    Diagnostic,
+    Location,
+    Severity,
+)
 from briefing import __version__
 from briefing.files import write_atomic
 from briefing.sources import SourceFile, load_source, reader_for, scan_sources
-from briefing.models import Diagnostic, Location, Severity, Source
+from briefing.models import Source
 
 LOCK_NAME = "sources.lock"
 LOCK_VERSION = 1
@@ -163,7 +173,7 @@ def parse_lock(text: str, path: str) -> tuple[Lock | None, list[Diagnostic]]:
 
 
 def _invalid(path: str, reason: str, line: int = 1, col: int = 1) -> Diagnostic:
-    return Diagnostic("lock.invalid", f"{_name(path)}: {reason}", Location(path, line, col),
+    return Diagnostic(LOCK_INVALID, f"{_name(path)}: {reason}", Location(path, line, col),
                       "write it again with `briefing lock` (after checking the sources are the right ones)")
 
 
@@ -250,23 +260,23 @@ def compare(locked: Lock, current: Lock, lock_path: str, sources_dir: str) -> li
         lock_name = _name(lock_path)
         if change.what == "added":
             diagnostics.append(Diagnostic(
-                "source.unlocked", f"source '{change.source_id}' ({entry.file}) is not in {lock_name}",
+                SOURCE_UNLOCKED, f"source '{change.source_id}' ({entry.file}) is not in {lock_name}",
                 where, _ACCEPT))
         elif change.what == "removed":
             diagnostics.append(Diagnostic(
-                "source.removed", f"source '{change.source_id}' ({entry.file}) is in {lock_name} "
+                SOURCE_REMOVED, f"source '{change.source_id}' ({entry.file}) is in {lock_name} "
                 "but no longer in the sources folder", Location(lock_path, 1), _ACCEPT))
         elif change.what == "changed":
             assert old is not None and new is not None
             renamed = f", and is now {new.file}" if old.file != new.file else ""
             diagnostics.append(Diagnostic(
-                "source.changed", f"source '{change.source_id}' changed since {lock_name}: SHA-256 "
+                SOURCE_CHANGED, f"source '{change.source_id}' changed since {lock_name}: SHA-256 "
                 f"{_short(new.sha256)}, locked as {_short(old.sha256)}{renamed}", where, _ACCEPT))
         elif change.what == "metadata":
             assert old is not None and new is not None
             sidecar = new.sidecar or old.sidecar
             diagnostics.append(Diagnostic(
-                "source.changed", f"source '{change.source_id}': its metadata file {sidecar} "
+                SOURCE_CHANGED, f"source '{change.source_id}': its metadata file {sidecar} "
                 f"{'changed' if old.sidecar and new.sidecar else 'was added' if new.sidecar else 'was removed'}"
                 f" since {lock_name}", where, _ACCEPT))
         else:
@@ -274,7 +284,7 @@ def compare(locked: Lock, current: Lock, lock_path: str, sources_dir: str) -> li
             how = (f" (extractor {old.extractor} then, {new.extractor} now)"
                    if old.extractor != new.extractor else "")
             diagnostics.append(Diagnostic(
-                "source.text-changed", f"source '{change.source_id}': same bytes as in {lock_name}, "
+                SOURCE_TEXT_CHANGED, f"source '{change.source_id}': same bytes as in {lock_name}, "
                 f"but its text is extracted differently{how}", where,
                 "check its quotes still mean what they did; `briefing lock` records the new text",
                 Severity.WARNING))

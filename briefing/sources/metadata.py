@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import yaml
 
-from briefing.models import META_FIELDS, Diagnostic, Location, Severity
+from briefing.diagnostics import Diagnostic, Location, Severity
+from briefing.models import META_FIELDS
 
 _NULL = "tag:yaml.org,2002:null"
 

@@ -17,8 +17,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from briefing.diagnostics import (
+    SOURCES_CORRUPT,
+    SOURCES_ENCRYPTED,
+    SOURCES_HIDDEN_TEXT,
+    SOURCES_NO_TEXT,
+    SOURCES_NO_TEXT_PAGES,
+    Diagnostic,
+    Location,
+    Severity,
+)
 from briefing.sources import scripts
-from briefing.models import Diagnostic, Location, Severity, Source, SourceMeta
+from briefing.models import Source, SourceMeta
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -56,14 +66,14 @@ def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[D
     texts = [text for text, _, _ in pages]
     if not any(texts):
         return None, [Diagnostic(
-            "sources.no-text",
+            SOURCES_NO_TEXT,
             f"{source_id}: no text layer on any of its {len(pages)} page(s) (a scan?)",
             where, "run OCR on it (e.g. ocrmypdf) and save the result in its place")]
     diagnostics: list[Diagnostic] = []
     scanned = [str(n) for n, (text, has_images, _) in enumerate(pages, 1) if not text and has_images]
     if scanned:
         diagnostics.append(Diagnostic(
-            "sources.no-text-pages",
+            SOURCES_NO_TEXT_PAGES,
             f"{source_id}: page(s) {', '.join(scanned)} have images but no text; "
             "quotes from them cannot be checked",
             where, "run OCR on it (e.g. ocrmypdf) and save the result in its place", Severity.WARNING))
@@ -119,14 +129,14 @@ def _hidden_text(source_id: str, where: Location, unseen: list[frozenset[str]]) 
     if pages:
         reasons = ", ".join(pdf_ink.REASONS[r] for r in pdf_ink.REASONS if any(r in u for u in unseen))
         found.append(Diagnostic(
-            "sources.hidden-text",
+            SOURCES_HIDDEN_TEXT,
             f"{source_id}: text no reader can see ({reasons}) on page(s) {', '.join(pages)} was "
             "left out; quotes from it are not found", where,
             "quote what the page shows; open the PDF in a viewer to see what is there", Severity.WARNING))
     unjudged = [str(n) for n, reasons in enumerate(unseen, 1) if "unjudged" in reasons]
     if unjudged:
         found.append(Diagnostic(
-            "sources.hidden-text",
+            SOURCES_HIDDEN_TEXT,
             f"{source_id}: the drawing of page(s) {', '.join(unjudged)} could not be read to leave "
             "out text no reader sees; all their text is read", where,
             "check quotes from those pages against the PDF in a viewer", Severity.WARNING))
@@ -157,7 +167,7 @@ def _title(reader: PdfReader) -> str:
 def _encrypted(source_id: str, where: Location, detail: str = "") -> Diagnostic:
     needs_crypto = "cryptography" in detail or "AES" in detail
     return Diagnostic(
-        "sources.encrypted",
+        SOURCES_ENCRYPTED,
         f"{source_id}: encrypted PDF"
         + ("; reading its AES encryption needs the 'cryptography' package" if needs_crypto
            else "; it needs a password to open"),
@@ -167,7 +177,7 @@ def _encrypted(source_id: str, where: Location, detail: str = "") -> Diagnostic:
 
 
 def _corrupt(source_id: str, where: Location, reason: str) -> Diagnostic:
-    return Diagnostic("sources.corrupt", f"{source_id}: cannot read this PDF: {reason}", where,
+    return Diagnostic(SOURCES_CORRUPT, f"{source_id}: cannot read this PDF: {reason}", where,
                       "download or export the file again")
 
 

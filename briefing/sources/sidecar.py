@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from briefing.diagnostics import SOURCES_SIDECAR, Diagnostic, Location, Severity
 from briefing.sources.metadata import metadata_fields
-from briefing.models import Diagnostic, Location, Severity, SourceMeta
+from briefing.models import SourceMeta
 
 # Metadata files, never sources themselves (issue 4: metadata for any kind of source).
 SUFFIXES = frozenset({".yaml", ".yml"})
@@ -19,7 +20,7 @@ def parse_sidecar(data: bytes, path: str) -> tuple[dict[str, str], list[Diagnost
         line = data.count(b"\n", 0, error.start) + 1
         return {}, [_warning("not UTF-8 text; its metadata was ignored",
                              Location(path, line), "save it as UTF-8")]
-    return metadata_fields(text, path, code="sources.sidecar", prefix=f"{_name(path)}: ")
+    return metadata_fields(text, path, code=SOURCES_SIDECAR, prefix=f"{_name(path)}: ")
 
 
 def apply_sidecar(meta: SourceMeta, fields: dict[str, str]) -> SourceMeta:
@@ -28,7 +29,7 @@ def apply_sidecar(meta: SourceMeta, fields: dict[str, str]) -> SourceMeta:
 
 
 def _warning(message: str, where: Location, hint: str) -> Diagnostic:
-    return Diagnostic("sources.sidecar", f"{_name(where.path)}: {message}", where, hint, Severity.WARNING)
+    return Diagnostic(SOURCES_SIDECAR, f"{_name(where.path)}: {message}", where, hint, Severity.WARNING)
 
 
 def _name(path: str) -> str:

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from briefing.diagnostics import (
+    SOURCES_BINARY,
+    SOURCES_ENCODING,
+    SOURCES_FRONT_MATTER,
+    Diagnostic,
+    Location,
+    Severity,
+)
 from briefing.sources.metadata import metadata_fields
-from briefing.models import Diagnostic, Location, Severity, Source, SourceMeta
+from briefing.models import Source, SourceMeta
 
 SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 KIND = "text"
@@ -17,11 +25,11 @@ def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[D
         line = data.count(b"\n", 0, error.start) + 1
         col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         return None, [Diagnostic(
-            "sources.encoding", f"{source_id}: not UTF-8 text (byte 0x{data[error.start]:02x})",
+            SOURCES_ENCODING, f"{source_id}: not UTF-8 text (byte 0x{data[error.start]:02x})",
             Location(path, line, col), "save the source as UTF-8")]
     if "\x00" in text:
         return None, [Diagnostic(
-            "sources.binary", f"{source_id}: looks binary (contains NUL bytes)",
+            SOURCES_BINARY, f"{source_id}: looks binary (contains NUL bytes)",
             Location(path, text[: text.index("\x00")].count("\n") + 1), "save the source as UTF-8 text")]
     text = text.replace("\r\n", "\n")
     meta, body_start, diagnostics = _front_matter(text, path)
@@ -38,11 +46,11 @@ def _front_matter(text: str, path: str) -> tuple[SourceMeta, int, list[Diagnosti
         end = text.find("\n---", 3) if text.endswith("\n---") else -1
     if end == -1:
         return SourceMeta(), 0, [Diagnostic(
-            "sources.front-matter", "front matter starts with '---' but never ends",
+            SOURCES_FRONT_MATTER, "front matter starts with '---' but never ends",
             Location(path, 1), "close it with a line holding only '---'", Severity.WARNING)]
     block = text[4 : end + 1]
     body_start = min(len(text), end + 5)
     # The block starts on the file's second line, after the opening '---'.
-    fields, diagnostics = metadata_fields(block, path, code="sources.front-matter", prefix="front matter: ",
+    fields, diagnostics = metadata_fields(block, path, code=SOURCES_FRONT_MATTER, prefix="front matter: ",
                                           first_line=2, yaml_hint="fix the YAML between the '---' lines")
     return SourceMeta(**fields), body_start, diagnostics

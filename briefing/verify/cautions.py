@@ -32,25 +32,26 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from briefing.verify.diff import is_invisible
-from briefing.verify.edits import ELISION_FAR, hidden_words, parse_edits, qualifier_key, qualifiers
-from briefing.verify.figures import find_figures
-from briefing.models import (
-    Alteration,
-    CitationResult,
-    ClaimResult,
-    Caution,
+from briefing.diagnostics import (
+    QUOTE_ELISION_FAR,
+    QUOTE_ELISION_HIDES,
+    QUOTE_ELISION_SPANS_SENTENCES,
+    QUOTE_INSERTION_ADDS,
+    QUOTE_INSERTION_HIDES,
+    QUOTE_INSERTION_REPLACES,
     Diagnostic,
     Location,
     Severity,
-    Source,
-    Status,
 )
+from briefing.verify.diff import is_invisible
+from briefing.verify.edits import ELISION_FAR, hidden_words, parse_edits, qualifier_key, qualifiers
+from briefing.verify.figures import find_figures
+from briefing.models import Alteration, CitationResult, ClaimResult, Caution, Source, Status
 from briefing.verify.sentences import sentence_ends
 
-HIDES, FAR, INSERTION_HIDES = "quote.elision-hides", "quote.elision-far", "quote.insertion-hides"
-INSERTION_ADDS, INSERTION_REPLACES = "quote.insertion-adds", "quote.insertion-replaces"
-SPANS_SENTENCES = "quote.elision-spans-sentences"
+HIDES, FAR, INSERTION_HIDES = QUOTE_ELISION_HIDES, QUOTE_ELISION_FAR, QUOTE_INSERTION_HIDES
+INSERTION_ADDS, INSERTION_REPLACES = QUOTE_INSERTION_ADDS, QUOTE_INSERTION_REPLACES
+SPANS_SENTENCES = QUOTE_ELISION_SPANS_SENTENCES
 CODES = (HIDES, FAR, INSERTION_HIDES, INSERTION_ADDS, INSERTION_REPLACES, SPANS_SENTENCES)
 
 # Words an insertion may replace and still be a clarification (issue 15 §4): they refer by

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from briefing.models import ClaimResult, Diagnostic, Location, Severity, Token
+from briefing.diagnostics import FIGURE_UNREADABLE, FIGURE_UNUSED_NAME, Diagnostic, Location, Severity
+from briefing.models import ClaimResult, Token
 from briefing.verify.units import SUBSCRIPTS, SUPERSCRIPTS
 
 # A code's extent: letters and digits, joined by single hyphens, dots or slashes ("COVID-19",
@@ -38,7 +39,7 @@ _FUNCTION_WORDS = frozenset("the a an in of at on by for from to with and or its
                             "that these those some all about over under nearly almost".split())
 _URL = re.compile(r"(?:\b[A-Za-z][A-Za-z0-9+.-]*://|\bwww\.)\S+|\S+@\S+\.\S+")
 
-UNREADABLE, UNUSED_NAME = "figure.unreadable", "figure.unused-name"
+UNREADABLE, UNUSED_NAME = FIGURE_UNREADABLE, FIGURE_UNUSED_NAME
 
 REASONS = {
     "name": "a name or code with a number in it, not a figure",

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from briefing.models import Briefing, ClaimResult, Diagnostic, Location, Severity, Source
+from briefing.diagnostics import (
+    FIGURE_UNUSED_EXEMPTION,
+    QUOTE_REPEATED,
+    SOURCE_UNUSED,
+    Diagnostic,
+    Location,
+    Severity,
+)
+from briefing.models import Briefing, ClaimResult, Source
 from briefing.settings import Settings
 from briefing.verify.cautions import caution_warnings
 from briefing.verify.figure_tokens import UNUSED_NAME, shown, unreadable_errors
@@ -25,7 +33,7 @@ def claim_warnings(briefing: Briefing, claims: tuple[ClaimResult, ...], sources:
         for item in result.citations:
             if item.occurrences > 1:
                 warnings.append(Diagnostic(
-                    "quote.repeated",
+                    QUOTE_REPEATED,
                     f"claim '{result.claim.id}': the quote occurs {item.occurrences} times in "
                     f"'{item.citation.source}' (first at line {item.lines[0]})",
                     Location(briefing.path, item.citation.line, item.citation.col),
@@ -33,7 +41,7 @@ def claim_warnings(briefing: Briefing, claims: tuple[ClaimResult, ...], sources:
                     Severity.WARNING))
         for exemption in result.unused_exemptions:
             warnings.append(Diagnostic(
-                "figure.unused-exemption",
+                FIGURE_UNUSED_EXEMPTION,
                 f"claim '{result.claim.id}': exempt figure '{shown(exemption)}' does not appear in its text",
                 Location(briefing.path, result.claim.line, result.claim.col),
                 "remove it from exempt_figures, or write it in the text as listed", Severity.WARNING))
@@ -51,7 +59,7 @@ def claim_warnings(briefing: Briefing, claims: tuple[ClaimResult, ...], sources:
     cited = {c.source for claim in briefing.claims for c in claim.citations}
     for source_id in sorted(set(sources) - cited):
         warnings.append(Diagnostic(
-            "source.unused", f"source '{source_id}' is never cited",
+            SOURCE_UNUSED, f"source '{source_id}' is never cited",
             Location(sources[source_id].path, 1), "cite it or move it out of the sources folder",
             Severity.WARNING))
     return tuple(warnings)
