@@ -94,7 +94,8 @@ class LineMap:
 @dataclass(frozen=True)
 class Source:
     """A source's extracted text; `first_line` is the file line where `text` begins, or
-    `line_map` gives the file line of each offset where the text's lines are not the file's."""
+    `line_map` gives the file line of each offset where the text's lines are not the file's
+    (`text.LineIndex` reads both)."""
 
     id: str
     path: str
@@ -107,12 +108,6 @@ class Source:
     # PDF: each page's printed label ("iv", "12"), when the file defines labels; () otherwise
     page_labels: tuple[str, ...] = ()
     line_map: LineMap | None = None  # HTML: file lines by offset (PDF and DOCX have none)
-
-    def line_of(self, offset: int) -> int:
-        """File line (1-based) of a character offset into `text`."""
-        if self.line_map is not None:
-            return self.line_map.line_of(offset)
-        return self.first_line + self.text.count("\n", 0, max(0, offset))
 
 
 # --- results ----------------------------------------------------------------
@@ -302,19 +297,3 @@ class Report:
     @functools.cached_property
     def _sources_by_id(self) -> dict[str, Source]:
         return {s.id: s for s in self.sources}
-
-
-def line_starts(text: str) -> list[int]:
-    """Offsets where each line begins; with `line_at` turns offsets into lines quickly."""
-    starts = [0]
-    find = text.find
-    i = find("\n")
-    while i != -1:
-        starts.append(i + 1)
-        i = find("\n", i + 1)
-    return starts
-
-
-def line_at(starts: list[int], offset: int) -> int:
-    """1-based line holding `offset`, given `line_starts` of the text."""
-    return bisect.bisect_right(starts, offset)

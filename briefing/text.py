@@ -1,4 +1,5 @@
-"""The folds that define "verbatim", with a map from folded offsets back to the original (pure).
+"""The folds that define "verbatim", with a map from folded offsets back to the original, and
+the one index from a source's offsets to its file lines (pure).
 
 A quote is verified when it occurs in its source after these folds, applied to both sides
 (issue #2): Unicode NFC; whitespace runs (newlines, tabs, NBSP...) become one space; curly and
@@ -17,9 +18,10 @@ import bisect
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from briefing.models import Span
+from briefing.models import Source, Span
 
 FOLD_NAMES = ("nfc", "whitespace", "quotes", "dashes", "soft-hyphen", "ligatures")
 
@@ -231,3 +233,62 @@ def _apply(text: str, work: str, edits: list[Edit]) -> NormalisedText:
     f_starts.append(folded_len), o_starts.append(position), linear.append(True)
     pieces.append(work[position:])
     return NormalisedText(text, "".join(pieces), tuple(f_starts), tuple(o_starts), tuple(linear))
+
+
+# --- where an offset is: the one line index (issue 18) ---------------------------------------
+
+
+class LineIndex:
+    """File lines of offsets into a source's text, for every report and stage (issue 18).
+
+    A text laid out as its file (text, Markdown, PDF, DOCX) counts its newlines from
+    `first_line`; an HTML page's `line_map` gives the file line of each offset (issue 15 §6).
+    """
+
+    def __init__(self, source: Source):
+        self.text = source.text
+        self.first = source.first_line
+        self.line_map = source.line_map
+
+    def line(self, offset: int) -> int:
+        """File line (1-based) of a character offset into the text."""
+        if self.line_map is not None:
+            return self.line_map.line_of(offset)
+        return self.first + self.text.count("\n", 0, max(0, offset))
+
+    def lines(self, offsets: Sequence[int]) -> list[int]:
+        """File line of each offset: one counting pass over the text, in offset order."""
+        if self.line_map is not None:
+            return [self.line_map.line_of(o) for o in offsets]
+        found: dict[int, int] = {}
+        line, at = self.first, 0
+        for offset in sorted(set(offsets)):
+            line += self.text.count("\n", at, offset)
+            found[offset], at = line, offset
+        return [found[o] for o in offsets]
+
+    def text_line(self, offset: int) -> int:
+        """The 0-based line of the text (not the file) that holds `offset`."""
+        return self.text.count("\n", 0, offset)
+
+    def shown_line(self, text_line: int, offset: int) -> int:
+        """The file line of `text_line` of the text, which holds `offset` (no counting when the
+        text is laid out as its file)."""
+        return self.first + text_line if self.line_map is None else self.line(offset)
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets where each line begins; with `line_at` turns many offsets into lines quickly (a
+    claims file's YAML marks)."""
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i != -1:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return starts
+
+
+def line_at(starts: list[int], offset: int) -> int:
+    """1-based line holding `offset`, given `line_starts` of the text."""
+    return bisect.bisect_right(starts, offset)

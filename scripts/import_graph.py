@@ -1,7 +1,7 @@
 """Prints the package's import graph, folder to folder, as a Mermaid flowchart (reads files only).
 
 `python scripts/import_graph.py` prints the block that docs/development.md holds between its
-`import-graph` markers; tests/unit/test_layers.py checks the two agree and that the graph keeps
+`import-graph` markers (`--update` rewrites it there); tests/unit/test_layers.py checks the two agree and that the graph keeps
 the layers' rule (issue 18). A top-level module is its own node (`models`, `cli`, ...); a folder
 is one node for all its modules (`verify`, `engine`, ...); `briefing` is the package's
 `__init__` (its version; the public API there imports lazily).
@@ -55,5 +55,20 @@ def mermaid(edges: set[tuple[str, str]]) -> str:
     return "\n".join(lines + ["```"]) + "\n"
 
 
+DOC = PACKAGE.parent / "docs" / "development.md"
+MARKERS = ("<!-- import-graph -->\n", "<!-- /import-graph -->")
+
+
+def update(doc: Path = DOC) -> None:
+    """Rewrite the graph between the markers of docs/development.md."""
+    text = doc.read_text(encoding="utf-8")
+    head, rest = text.split(MARKERS[0], 1)
+    _, tail = rest.split(MARKERS[1], 1)
+    doc.write_text(head + MARKERS[0] + mermaid(folder_edges()) + MARKERS[1] + tail, encoding="utf-8")
+
+
 if __name__ == "__main__":
-    sys.stdout.write(mermaid(folder_edges()))
+    if sys.argv[1:] == ["--update"]:
+        update()
+    else:
+        sys.stdout.write(mermaid(folder_edges()))

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from briefing.text import LineIndex
 from briefing.verify.hyphenation import JOINED, KEPT, find_hyphenated, hyphenate, may_match_across_breaks, squeezed
 from briefing.settings import DEFAULT_SETTINGS
 from briefing.sources import reader_for
@@ -86,7 +87,7 @@ def test_span_points_at_the_hyphen_and_line_break_in_the_original() -> None:
     result = check_one(source, "institutional management")
     span = result.spans[0]
     assert source.text[span.start:span.end] == "institutional  man\u2010\nagement"
-    assert result.lines == (source.line_of(span.start),)
+    assert result.lines == (LineIndex(source).line(span.start),)
 
 
 def test_elided_quote_across_hyphenated_lines() -> None:

@@ -33,7 +33,8 @@ from briefing.diagnostics import (
     Location,
 )
 from briefing.verify.backing import name_problem
-from briefing.models import Briefing, Citation, Claim, Name, Section, line_at, line_starts
+from briefing.models import Briefing, Citation, Claim, Name, Section
+from briefing.text import line_at, line_starts
 from briefing.claims.schema import Problem, claims_schema, entries, resolve
 
 # Safe loading only: we compose the node tree (never construct Python objects) and read

@@ -21,6 +21,7 @@ from briefing.verify.counts import Reading, read, score
 from briefing.verify.figures import find_figures
 from briefing.models import CitationResult, Claim, ClaimResult, Disagreement, Figure, FigureReading, Source, Status
 from briefing.disagree.scan import UNANCHORED_CAP, Candidates, candidates
+from briefing.text import LineIndex
 
 CODE = FIGURE_DISAGREEMENT
 # How much of a source's sentence the report and the appendix quote.
@@ -138,7 +139,7 @@ def reading_of(reading: Reading, sources: Mapping[str, Source]) -> FigureReading
         begin = max(0, at - _PASSAGE // 2)
         passage = ("\u2026" if begin else "") + passage[begin:begin + _PASSAGE].strip() + "\u2026"
     return FigureReading(reading.source, reading.noun, reading.value, reading.unit, reading.span,
-                         source.line_of(reading.span.start), passage)
+                         LineIndex(source).line(reading.span.start), passage)
 
 
 def warnings(claims_path: str, result: ClaimResult) -> list[Diagnostic]:

@@ -7,6 +7,7 @@ import difflib
 from briefing.verify.edits import describe as describe_alteration
 from briefing.verify.figure_tokens import shown
 from briefing.models import CitationResult, ClaimResult, Report, Source, Span, Status
+from briefing.text import LineIndex
 from briefing.verify.pins import page_label, pin_cite
 from briefing.report.text import change_text, citation_problem, did_you_mean, paint, quoted, source_path, visible
 
@@ -109,29 +110,24 @@ def context(source: Source, span: Span, colour: bool = False) -> list[str]:
     lines = text.split("\n")
     if len(lines) > 1 and not lines[-1]:  # the newline that ends the text starts no line
         lines.pop()
-    first = text.count("\n", 0, span.start)
-    last = text.count("\n", 0, max(span.start, span.end - 1))
+    index = LineIndex(source)
+    first = index.text_line(span.start)
+    last = index.text_line(max(span.start, span.end - 1))
     low, high = max(0, first - CONTEXT), min(len(lines) - 1, last + CONTEXT)
     offset = sum(len(line) + 1 for line in lines[:low])
     rows: list[tuple[bool, int, str]] = []
-    for index in range(low, high + 1):
-        line = lines[index]
-        inside = first <= index <= last
+    for number in range(low, high + 1):
+        line = lines[number]
+        inside = first <= number <= last
         if inside:
             start, end = max(span.start - offset, 0), min(span.end - offset, len(line))
             shown = _window(line, start, end, colour)
         else:
             shown = line if len(line) <= _LONG else line[:_LONG] + "…"
-        rows.append((inside, _file_line(source, index, offset + (start if inside else 0)), shown))
+        rows.append((inside, index.shown_line(number, offset + (start if inside else 0)), shown))
         offset += len(line) + 1
     width = max(len(str(number)) for _, number, _ in rows)
     return [f"  {'>' if inside else ' '} {number:>{width}} | {shown}".rstrip() for inside, number, shown in rows]
-
-
-def _file_line(source: Source, index: int, offset: int) -> int:
-    """The file line of a shown line (`index` in the text), or of the passage where it starts in
-    it: an HTML page's text is not laid out as its file is (issue 15 §6)."""
-    return source.first_line + index if source.line_map is None else source.line_of(offset)
 
 
 def _window(line: str, start: int, end: int, colour: bool) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from briefing.models import Source
-from briefing.text import NormalisedText, normalise
+from briefing.text import LineIndex, NormalisedText, normalise
 from briefing.verify.hyphenation import HyphenatedText, has_breaks, hyphenate
 from briefing.verify.memo import NO_MEMO, Memo
 
@@ -48,16 +48,8 @@ class SourceIndex:
         return self._has_breaks[key]
 
     def lines(self, source_id: str, offsets: Sequence[int]) -> list[int]:
-        """File line of each offset: one counting pass over the text, in offset order."""
-        source = self.sources[source_id]
-        if source.line_map is not None:  # HTML: the file's lines, not the text's (issue 15 §6)
-            return [source.line_map.line_of(o) for o in offsets]
-        found: dict[int, int] = {}
-        line, at = source.first_line, 0
-        for offset in sorted(set(offsets)):
-            line += source.text.count("\n", at, offset)
-            found[offset], at = line, offset
-        return [found[o] for o in offsets]
+        """File line of each offset (`text.LineIndex`)."""
+        return LineIndex(self.sources[source_id]).lines(offsets)
 
 
 def _same_text(source: Source) -> tuple[str, str]:
