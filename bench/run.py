@@ -104,7 +104,7 @@ def _breakdown(plan: corpus.Plan) -> None:
     from briefing.claims.read import load_claims
     from briefing.cli import collect_less_often
     from briefing.engine.project import check_project, load_project
-    from briefing.report.text import format_json
+    from briefing.report.json_report import format_json
 
     with collect_less_often():  # as the command does
         began = time.perf_counter()

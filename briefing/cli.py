@@ -22,7 +22,8 @@ from briefing.models import Report
 from briefing.engine.progress import Bar
 from briefing.engine.project import Project, check_project, load_project
 from briefing.render import DEFAULT_NAMES, FORMATS
-from briefing.report.text import format_diagnostic, format_errors_json, format_json, format_text, summary_line
+from briefing.report.text import format_diagnostic, format_text, summary_line
+from briefing.report.json_report import format_errors_json, format_json
 from briefing.report.show import format_show, suggest
 from briefing.engine.outcome import collect_less_often, promoted, without_disagreements
 from briefing.engine.outcome import strict as strict_report

@@ -91,6 +91,10 @@ class LineMap:
         return self.lines[max(0, bisect.bisect_right(self.offsets, offset) - 1)] if self.lines else 1
 
 
+# How many hex digits of a source's SHA-256 the Sources list and `briefing sources` show.
+SHORT_SHA = 12
+
+
 @dataclass(frozen=True)
 class Source:
     """A source's extracted text; `first_line` is the file line where `text` begins, or

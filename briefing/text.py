@@ -53,7 +53,6 @@ def _table(enabled: frozenset[str]) -> dict[int, str | None]:
 
 
 _ALL = frozenset(FOLD_NAMES)
-_FULL_TABLE = _table(_ALL)
 _SPACE_RUN = re.compile(" {2,}")
 
 

@@ -431,7 +431,7 @@ def test_forked_workers_share_one_cache(project: Path, monkeypatch: pytest.Monke
     from briefing.engine.cache import open_cache
     from briefing.settings import Settings
     from briefing.engine.project import check_project, load_project
-    from briefing.report.text import format_json
+    from briefing.report.json_report import format_json
 
     loaded = load_project(project / "claims.yaml", project / "sources")
     uncached = format_json(check_project(loaded, Settings(workers=1)))

@@ -16,7 +16,8 @@ from briefing.models import Briefing, Citation, Claim, Section, Source, Status
 from briefing.engine.project import load_project
 from briefing.render import readback
 from briefing.render.document import build_document
-from briefing.report.text import format_json, format_text
+from briefing.report.text import format_text
+from briefing.report.json_report import format_json
 from briefing.verify.sentences import sentence_ends
 from briefing.engine.outcome import STRICT_CODES, strict
 from briefing.engine.run import verify

@@ -15,7 +15,8 @@ from briefing.verify.match import find_quote
 from briefing.models import Alteration, Briefing, Citation, Claim, Section, Source
 from briefing.text import normalise
 from briefing.render.document import build_document
-from briefing.report.text import format_json, format_text
+from briefing.report.text import format_text
+from briefing.report.json_report import format_json
 from briefing.engine.outcome import strict
 from briefing.engine.run import verify
 

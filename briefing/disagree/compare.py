@@ -6,7 +6,7 @@ quantity with another value (`counts.score`), and report it as a warning on the 
 fails a claim by itself; `check --strict` makes it an error.
 
 The search has two steps so that it stays fast on large corpora: `scan.candidates` finds, in
-one pass over each source, the passages worth reading (`verify` runs it in its workers, beside
+one pass over each source, the passages worth reading (`engine.run` runs it in its workers, beside
 the search for failed quotes), and `settle` reads them in full in one place, so the answer
 does not depend on how the sources were split between workers.
 """
@@ -20,7 +20,7 @@ from briefing.diagnostics import FIGURE_DISAGREEMENT, Diagnostic, Location, Seve
 from briefing.verify.counts import Reading, read, score
 from briefing.verify.figures import find_figures
 from briefing.models import CitationResult, Claim, ClaimResult, Disagreement, Figure, FigureReading, Source, Status
-from briefing.disagree.scan import UNANCHORED_CAP, Candidates, candidates
+from briefing.disagree.scan import UNANCHORED_CAP, Candidates
 from briefing.text import LineIndex
 
 CODE = FIGURE_DISAGREEMENT
@@ -56,11 +56,6 @@ def settle(wanted: Sequence[Reading], found: Sequence[Sequence[Candidates]],
                 best[slot] = (value, other)
         results.append(sorted(best.values(), key=lambda x: (x[1].source, x[1].span.start)))
     return results
-
-
-def conflicts(wanted: Sequence[Reading], sources: Mapping[str, Source]) -> list[list[tuple[float, Reading]]]:
-    """For each wanted reading, the readings of other sources giving its quantity another value."""
-    return settle(wanted, [candidates(wanted, sources)], sources)
 
 
 # --- claims ------------------------------------------------------------------------------
@@ -120,14 +115,6 @@ def disagreements(figures: Sequence[ClaimFigure], settled: Sequence[Sequence[tup
             figure.citation, reading_of(figure.reading, sources),
             tuple(reading_of(o, sources) for _, o in others), acknowledged))
     return {claim: tuple(found) for claim, found in by_claim.items()}
-
-
-def find_disagreements(claims: Sequence[ClaimResult], sources: Mapping[str, Source]
-                       ) -> dict[str, tuple[Disagreement, ...]]:
-    """All of it in one process: `verify` runs the `candidates` step in its workers instead."""
-    results = {(r.claim.id, i): c for r in claims for i, c in enumerate(r.citations)}
-    figures = claim_figures([r.claim for r in claims], results, sources)
-    return disagreements(figures, conflicts([f.reading for f in figures], sources), claims, sources)
 
 
 def reading_of(reading: Reading, sources: Mapping[str, Source]) -> FigureReading:

@@ -3,7 +3,7 @@
 Issue 7 (`disagree` reads what this finds in full). Each source is scanned once for the counts
 whose counted noun some claim figure has; then, per figure, only cheap tests run on each of
 them (another value, within MAX_RATIO, an event word of the same class nearby, a shared word
-near) before `disagree.settle` reads a passage in full. `verify` runs this in its workers,
+near) before `disagree.settle` reads a passage in full. `engine.run` runs this in its workers,
 beside the search for failed quotes.
 """
 

@@ -13,10 +13,10 @@ from briefing.diagnostics import Diagnostic, Severity
 from briefing import __version__
 from briefing.sources import load_source, reader_for, scan_sources
 from briefing.sources.lock import file_sha256
-from briefing.models import META_FIELDS, SourceMeta
-from briefing.report.text import diagnostic_json, format_diagnostic
+from briefing.models import META_FIELDS, SHORT_SHA, SourceMeta
+from briefing.report.text import format_diagnostic
+from briefing.report.json_report import diagnostic_json
 
-SHORT_SHA = 12  # as in the rendered Sources list
 
 
 @dataclass(frozen=True)
