@@ -17,10 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
 
-from briefing.cache import CACHE_NAME  # noqa: E402
-from briefing.config import DEFAULT_SETTINGS  # noqa: E402
-from briefing.nearest import nearest_passage  # noqa: E402
-from briefing.normalise import normalise  # noqa: E402
+from briefing.engine.cache import CACHE_NAME  # noqa: E402
+from briefing.settings import DEFAULT_SETTINGS  # noqa: E402
+from briefing.verify.nearest import nearest_passage  # noqa: E402
+from briefing.text import normalise  # noqa: E402
 
 NEAREST_SAMPLES = 300
 # check and grep take turns, this many times each, and the medians are compared: on a shared
@@ -101,10 +101,10 @@ def _bench_grep(plan: corpus.Plan) -> tuple[float, float]:
 
 def _breakdown(plan: corpus.Plan) -> None:
     """Where one check spends its time, in this process (the workers fork from it as usual)."""
-    from briefing.claims import load_claims
+    from briefing.claims.read import load_claims
     from briefing.cli import collect_less_often
-    from briefing.project import check_project, load_project
-    from briefing.report import format_json
+    from briefing.engine.project import check_project, load_project
+    from briefing.report.json_report import format_json
 
     with collect_less_often():  # as the command does
         began = time.perf_counter()

@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from briefing import __version__, ci_formats, render
-from briefing import init as new_project
-from briefing.cache import CACHE_NAME, NO_CACHE, open_cache
+from briefing.diagnostics import SHOW_UNKNOWN_CLAIM, SOURCES_MISSING, Diagnostic, Severity
+from briefing import __version__, render
+from briefing.report import ci as ci_formats
+from briefing import scaffold as new_project
+from briefing.engine.cache import CACHE_NAME, NO_CACHE, open_cache
 from briefing.files import input_named, write_atomic
-from briefing.inventory import format_inventory_json, format_inventory_text, load_inventory
-from briefing.lock import LOCK_NAME, Lock, changes, describe_changes, load_lock, load_snapshot, write_lock
-from briefing.models import Diagnostic, Report, Severity
-from briefing.progress import Bar
-from briefing.project import Project, check_project, load_project
+from briefing.report.inventory import format_inventory_json, format_inventory_text, load_inventory
+from briefing.sources.lock import LOCK_NAME, Lock, changes, describe_changes, load_lock, load_snapshot, write_lock
+from briefing.models import Report
+from briefing.engine.progress import Bar
+from briefing.engine.project import Project, check_project, load_project
 from briefing.render import DEFAULT_NAMES, FORMATS
-from briefing.report import format_diagnostic, format_errors_json, format_json, format_text, summary_line
-from briefing.show import format_show, suggest
-from briefing.verify import STRICT_CODES
-from briefing.verify import strict as strict_report
+from briefing.report.text import format_diagnostic, format_text, summary_line
+from briefing.report.json_report import format_errors_json, format_json
+from briefing.report.show import format_show, suggest
+from briefing.engine.outcome import collect_less_often, promoted, without_disagreements
+from briefing.engine.outcome import strict as strict_report
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 STRICT_HELP = ("Fail on warnings that a verified quote may mislead: other sources give a figure "
@@ -275,13 +276,13 @@ def build(directory: Path, claims_file: Path | None, sources_dir: Path | None,
         report = strict_report(report)
     if not report.ok:
         click.echo(format_text(report, colour=_use_colour()), nl=False)
-    promoted = sum(d.code in STRICT_CODES and d.severity is Severity.ERROR for d in report.diagnostics)
-    if strict and promoted and not draft:
-        click.echo(f"error: --strict: {promoted} warning{'' if promoted == 1 else 's'} count as errors; "
+    promotions = promoted(report)
+    if strict and promotions and not draft:
+        click.echo(f"error: --strict: {promotions} warning{'' if promotions == 1 else 's'} count as errors; "
                    "nothing was built (fix them, or build with --draft)", err=True)
         raise SystemExit(EXIT_FAILED)
     if not disagreements:  # the appendix is drawn from the report's disagreements
-        report = replace(report, claims=tuple(replace(c, disagreements=()) for c in report.claims))
+        report = without_disagreements(report)
     with Bar("building") as bar:
         result = render.build(project.briefing, report, formats, outputs,
                               templates_dir=directory / "templates", draft=draft, progress=bar.status)
@@ -312,7 +313,7 @@ def show(claim_id: str, directory: Path, claims_file: Path | None, sources_dir: 
     ids = [claim.id for claim in project.briefing.claims]
     if claim_id not in ids:
         colour = sys.stderr.isatty() and "NO_COLOR" not in os.environ
-        diagnostic = Diagnostic("show.unknown-claim", f"no claim '{claim_id}' in {project.claims_path}", None,
+        diagnostic = Diagnostic(SHOW_UNKNOWN_CLAIM, f"no claim '{claim_id}' in {project.claims_path}", None,
                                 suggest(claim_id, ids))
         click.echo(format_diagnostic(diagnostic, colour), err=True)
         raise SystemExit(EXIT_UNUSABLE)
@@ -420,7 +421,7 @@ def sources_command(directory: Path, sources_dir: Path | None, output_format: st
     sources folder.
     """
     inventory = load_inventory(Path(_display(sources_dir or directory / "sources")))
-    missing = [d for d in inventory.diagnostics if d.code == "sources.missing"]
+    missing = [d for d in inventory.diagnostics if d.code == SOURCES_MISSING]
     if output_format == "json":
         click.echo(format_inventory_json(inventory), nl=False)
     elif not missing:  # no folder, no table: only the error, below
@@ -461,19 +462,6 @@ def _print_unusable(diagnostics: tuple[Diagnostic, ...], output_format: str, cla
     for d in diagnostics:
         click.echo(format_diagnostic(d, colour), err=True)
     click.echo(f"{len(errors)} error{'' if len(errors) == 1 else 's'}: nothing was checked", err=True)
-
-
-@contextlib.contextmanager
-def collect_less_often() -> Iterator[None]:
-    """A large check makes millions of small objects that live until it ends, and the default
-    collector walks them again and again (about 7% of `make bench`). Restored afterwards, for
-    whoever called `main` in-process."""
-    previous = gc.get_threshold()
-    gc.set_threshold(10_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
 
 
 def main(argv: list[str] | None = None) -> int:

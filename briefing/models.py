@@ -1,4 +1,4 @@
-"""Dataclasses and enums shared by every stage; imports nothing from briefing, does no I/O."""
+"""Dataclasses and enums shared by every stage; imports only `diagnostics`, does no I/O."""
 
 from __future__ import annotations
 
@@ -7,33 +7,7 @@ import enum
 import functools
 from dataclasses import dataclass, field
 
-
-@dataclass(frozen=True)
-class Location:
-    """A place in a file, 1-based line and column, as editors show them."""
-
-    path: str
-    line: int
-    col: int = 1
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}"
-
-
-class Severity(str, enum.Enum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    """A problem found while loading or checking; never raised, always collected."""
-
-    code: str  # stable identifier, e.g. "claims.duplicate-id"
-    message: str
-    location: Location | None = None
-    hint: str = ""
-    severity: Severity = Severity.ERROR
+from briefing.diagnostics import Diagnostic, Location, Severity
 
 
 # --- claims -----------------------------------------------------------------
@@ -117,10 +91,15 @@ class LineMap:
         return self.lines[max(0, bisect.bisect_right(self.offsets, offset) - 1)] if self.lines else 1
 
 
+# How many hex digits of a source's SHA-256 the Sources list and `briefing sources` show.
+SHORT_SHA = 12
+
+
 @dataclass(frozen=True)
 class Source:
     """A source's extracted text; `first_line` is the file line where `text` begins, or
-    `line_map` gives the file line of each offset where the text's lines are not the file's."""
+    `line_map` gives the file line of each offset where the text's lines are not the file's
+    (`text.LineIndex` reads both)."""
 
     id: str
     path: str
@@ -133,12 +112,6 @@ class Source:
     # PDF: each page's printed label ("iv", "12"), when the file defines labels; () otherwise
     page_labels: tuple[str, ...] = ()
     line_map: LineMap | None = None  # HTML: file lines by offset (PDF and DOCX have none)
-
-    def line_of(self, offset: int) -> int:
-        """File line (1-based) of a character offset into `text`."""
-        if self.line_map is not None:
-            return self.line_map.line_of(offset)
-        return self.first_line + self.text.count("\n", 0, max(0, offset))
 
 
 # --- results ----------------------------------------------------------------
@@ -328,19 +301,3 @@ class Report:
     @functools.cached_property
     def _sources_by_id(self) -> dict[str, Source]:
         return {s.id: s for s in self.sources}
-
-
-def line_starts(text: str) -> list[int]:
-    """Offsets where each line begins; with `line_at` turns offsets into lines quickly."""
-    starts = [0]
-    find = text.find
-    i = find("\n")
-    while i != -1:
-        starts.append(i + 1)
-        i = find("\n", i + 1)
-    return starts
-
-
-def line_at(starts: list[int], offset: int) -> int:
-    """1-based line holding `offset`, given `line_starts` of the text."""
-    return bisect.bisect_right(starts, offset)

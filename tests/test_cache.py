@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from briefing import cache as cache_module
-from briefing import scan, verify
-from briefing.cache import CACHE_NAME, Needles, SourceCache, _key
+from briefing.engine import cache as cache_module
+from briefing.disagree import scan
+from briefing.verify import quotes
+from briefing.engine.cache import CACHE_NAME, SourceCache, _key
 from briefing.cli import main
-from briefing.match import MultiSearch, prepare
+from briefing.verify.match import MultiSearch, prepare
+from briefing.verify.memo import Needles
 from briefing.models import Source
-from briefing.nearest import SEED_LENGTH
+from briefing.verify.nearest import SEED_LENGTH
 
 SOURCES = {
     "a.txt": "In Khojaly 613 civilians, including 63 children, were killed by the troops, the ministry said.\n"
@@ -65,7 +67,7 @@ def _refuse_to_derive(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("derived again, not taken from the cache")
     monkeypatch.setattr(scan, "_scan", refuse)
-    monkeypatch.setattr(verify, "nearest_passages", refuse)
+    monkeypatch.setattr(quotes, "nearest_passages", refuse)
     monkeypatch.setattr(MultiSearch, "present", refuse)
 
 
@@ -265,7 +267,7 @@ def test_a_scan_for_other_nouns_is_not_reused(tmp_path: Path) -> None:
 def test_nearest_passages_are_kept_per_settings(project: Path, tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from briefing.config import DEFAULT_SETTINGS
+    from briefing.settings import DEFAULT_SETTINGS
     source = Source("a", "a.txt", "text", "x" * 100, sha256="1" * 64)
     cache = SourceCache(tmp_path)
     calls: list[list[str]] = []
@@ -426,10 +428,10 @@ def test_only_the_most_recently_used_sets_are_kept(tmp_path: Path) -> None:
 
 def test_forked_workers_share_one_cache(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each worker process opens its own connection and writes its own sources' entries."""
-    from briefing.cache import open_cache
-    from briefing.config import Settings
-    from briefing.project import check_project, load_project
-    from briefing.report import format_json
+    from briefing.engine.cache import open_cache
+    from briefing.settings import Settings
+    from briefing.engine.project import check_project, load_project
+    from briefing.report.json_report import format_json
 
     loaded = load_project(project / "claims.yaml", project / "sources")
     uncached = format_json(check_project(loaded, Settings(workers=1)))

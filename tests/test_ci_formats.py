@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing.cache import CACHE_NAME
-from briefing import ci_formats, files
-from briefing.ci_formats import Annotation, escape_data, escape_property, workflow_command
+from briefing.engine.cache import CACHE_NAME
+from briefing import files
+from briefing.report import ci as ci_formats
+from briefing.report.ci import Annotation, escape_data, escape_property, workflow_command
 from briefing.cli import main
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.claims import load_claims, parse_claims
-from briefing.config import Settings
+from briefing.claims.read import load_claims, parse_claims
+from briefing.settings import Settings
 from briefing.models import Briefing, Citation, Claim, Section
 
 

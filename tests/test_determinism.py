@@ -21,9 +21,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from briefing.diagnostics import Severity
 from briefing import render
 from briefing.cli import main
-from briefing.models import Severity, Status
+from briefing.models import Status
 from test_cli import GOOD, write_project
 from test_render import make
 

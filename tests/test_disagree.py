@@ -11,17 +11,32 @@ import pytest
 import yaml
 
 from briefing.cli import main
-from briefing.config import DEFAULT_SETTINGS
-from briefing.counts import noun_phrase, read, score
-from briefing.disagree import conflicts, find_disagreements, quantities
-from briefing.figures import find_figures
-from briefing.ingest import load_source, scan_sources
+from briefing.settings import DEFAULT_SETTINGS
+from briefing.verify.counts import noun_phrase, read, score
+from briefing.disagree.compare import claim_figures, disagreements, quantities, settle
+from briefing.verify.figures import find_figures
+from briefing.sources import load_source, scan_sources
 from briefing.models import Briefing, Citation, Claim, Section, Source
-from briefing.scan import _scan
-from briefing.project import check_project, load_project
+from briefing.disagree.scan import _scan, candidates
+from briefing.engine.project import check_project, load_project
 from briefing.render.document import build_document
-from briefing.report import format_json, format_text
-from briefing.verify import verify
+from briefing.report.text import format_text
+from briefing.report.json_report import format_json
+from briefing.engine.run import verify
+
+
+def conflicts(wanted, sources):
+    """For each wanted reading, the readings of other sources giving its quantity another value:
+    both steps in one process (the engine runs `candidates` in its workers)."""
+    return settle(wanted, [candidates(wanted, sources)], sources)
+
+
+def find_disagreements(claims, sources):
+    """All of the disagreement pass in one process, to compare with what `verify` finds."""
+    results = {(r.claim.id, i): c for r in claims for i, c in enumerate(r.citations)}
+    figures = claim_figures([r.claim for r in claims], results, sources)
+    return disagreements(figures, conflicts([f.reading for f in figures], sources), claims, sources)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

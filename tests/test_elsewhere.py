@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from briefing import elsewhere, nearest, verify
+from briefing.verify import elsewhere
+from briefing.verify import nearest
+from briefing.engine import run as verify
 from briefing.cli import main
-from briefing.config import Settings
+from briefing.settings import Settings
 from briefing.models import Briefing, Citation, Claim, Section, Source, Status, WordChange
 
 TREND = ("BAKU, Azerbaijan, Feb.26\n\nBy Nargiz Sadikhova - Trend:\n\n"

@@ -95,11 +95,18 @@ def test_signal_mid_build_keeps_previous_outputs_and_removes_staged_files(
     assert_untouched(root / "build")
 
 
+def _stage(path: Path, data: bytes) -> Path:
+    """Write `data` to a temporary file beside `path`, as a build stages an output."""
+    staged = write.temp_path(path)
+    write.write_new(staged, data)
+    return staged
+
+
 def test_a_signal_during_the_moves_waits_for_them(tmp_path: Path) -> None:
     """Held signals act after the last file is in place: every file new, none left staged."""
     folder = tmp_path / "out"
     previous_outputs(folder)
-    staged = {fmt: write.stage(folder / f"briefing.{fmt}", f"new {fmt}".encode()) for fmt in FORMATS}
+    staged = {fmt: _stage(folder / f"briefing.{fmt}", f"new {fmt}".encode()) for fmt in FORMATS}
     moved = []
     with pytest.raises(SystemExit) as stopped:
         with write.interrupts_raise() as interrupts, interrupts.held():

@@ -1,4 +1,4 @@
-"""Tables for figure extraction and figure checking (briefing.figures)."""
+"""Tables for figure extraction and figure checking (briefing.verify.figures)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefing.backing import FigureCheck, check_figures
-from briefing.figures import find_figures
+from briefing.verify.backing import FigureCheck, check_figures
+from briefing.verify.figures import find_figures
 
 P = "percent"
 

@@ -263,7 +263,7 @@ def test_a_long_name_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[st
                  "or MPL 2.0", id="lower-case-word"),
 ])
 def test_the_names_list_is_checked_like_the_rest_of_the_file(value: str, code: str, hint: str) -> None:
-    from briefing.claims import parse_claims
+    from briefing.claims.read import parse_claims
 
     briefing, diagnostics = parse_claims(NAMES.format(amount="help").replace('["G20", "MPL 2.0"]', value),
                                          "claims.yaml")
@@ -272,7 +272,7 @@ def test_the_names_list_is_checked_like_the_rest_of_the_file(value: str, code: s
 
 
 def test_declared_names_keep_their_place() -> None:
-    from briefing.claims import parse_claims
+    from briefing.claims.read import parse_claims
     from briefing.models import Name
 
     briefing, _ = parse_claims(NAMES.format(amount="help"), "claims.yaml")

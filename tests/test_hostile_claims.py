@@ -30,10 +30,11 @@ from limits import time_limit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing.claims import parse_claims
+from briefing.diagnostics import Diagnostic, Severity
+from briefing.claims.read import parse_claims
 from briefing.cli import main
-from briefing.config import DEFAULT_SETTINGS
-from briefing.models import Briefing, Diagnostic, Severity
+from briefing.settings import DEFAULT_SETTINGS
+from briefing.models import Briefing
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = (ROOT / "claims.yaml").read_bytes()
@@ -421,7 +422,7 @@ def test_a_file_over_the_limit_is_refused_unread(tmp_path: Path) -> None:
 
 MEASURE = textwrap.dedent("""\
     import json, resource, sys, time
-    from briefing.claims import load_claims
+    from briefing.claims.read import load_claims
     start = time.perf_counter()
     briefing, diagnostics = load_claims(sys.argv[1])
     print(json.dumps({"seconds": time.perf_counter() - start,

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from briefing.cli import main
 from briefing.models import Briefing, Citation, CitationResult, Claim, ClaimResult, Section, Source, Status
-from briefing.verify import verify
+from briefing.engine.run import verify
 from tests.limits import time_limit
 
 SOURCE = ("As a result of the Khojaly genocide, 613 Azerbaijani civilians, including 63 children, "
@@ -304,7 +304,7 @@ def test_a_short_failed_quote_is_still_aligned_on_the_whole_source() -> None:
 def test_a_quote_past_the_longest_explained_says_so() -> None:
     from dataclasses import replace as changed
 
-    from briefing.config import DEFAULT_SETTINGS
+    from briefing.settings import DEFAULT_SETTINGS
 
     claim = Claim("a", "Text.", (Citation("s", "x" * 120, 8, 16),), 5)
     briefing = Briefing("claims.yaml", "T", (Section("H", (claim,)),))

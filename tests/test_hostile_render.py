@@ -28,7 +28,7 @@ import pytest
 from pypdf import PdfReader
 
 import briefing
-from briefing.normalise import fold
+from briefing.text import fold
 from briefing.render import readback
 
 ATTACKS = [

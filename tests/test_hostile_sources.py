@@ -24,10 +24,14 @@ from limits import time_limit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from briefing.diagnostics import Severity
 from briefing.cli import main
-from briefing.config import Settings
-from briefing.ingest import SIDECAR_MAX_BYTES, docx, html, load_source, pdf, scan_sources, text
-from briefing.models import Severity
+from briefing.settings import Settings
+from briefing.sources import SIDECAR_MAX_BYTES, load_source, scan_sources
+from briefing.sources import docx
+from briefing.sources import html
+from briefing.sources import pdf
+from briefing.sources import text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 GOOD_TEXT = "The council voted 12 to 3 in favour of the plan.\n"
@@ -228,7 +232,7 @@ def test_deeply_nested_front_matter_is_a_warning(block: str) -> None:
 
 
 def test_deeply_nested_sidecar_is_a_warning() -> None:
-    from briefing.ingest import sidecar
+    from briefing.sources import sidecar
 
     fields, problems = sidecar.parse_sidecar(("[" * 5000 + "]" * 5000).encode(), "a.yaml")
     assert fields == {} and [d.code for d in problems] == ["sources.sidecar"]

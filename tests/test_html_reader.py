@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from briefing.diagnostics import Severity
 from briefing.cli import main
-from briefing.ingest import encodings, html
-from briefing.models import Severity
+from briefing.sources import encodings
+from briefing.sources import html
 
 
 def page(charset: str, body: bytes) -> bytes:
@@ -325,7 +326,7 @@ PAGE = """<html><head><title>Report</title></head><body>
 ])
 def test_check_verifies_only_what_a_reader_of_the_page_sees(text: str, quote: str, verified: bool) -> None:
     from briefing.models import Briefing, Citation, Claim, Section
-    from briefing.verify import verify
+    from briefing.engine.run import verify
 
     source, _ = html.parse(PAGE.encode(), "s.html", "s")
     assert source is not None

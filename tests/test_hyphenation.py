@@ -10,13 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.hyphenation import JOINED, KEPT, find_hyphenated, hyphenate, may_match_across_breaks, squeezed
-from briefing.config import DEFAULT_SETTINGS
-from briefing.ingest import reader_for
+from briefing.text import LineIndex
+from briefing.verify.hyphenation import JOINED, KEPT, find_hyphenated, hyphenate, may_match_across_breaks, squeezed
+from briefing.settings import DEFAULT_SETTINGS
+from briefing.sources import reader_for
 from briefing.models import Briefing, Citation, Claim, Section, Source, Status
-from briefing.normalise import normalise
-from briefing.shape import too_short
-from briefing.verify import verify
+from briefing.text import normalise
+from briefing.verify.shape import too_short
+from briefing.engine.run import verify
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 MAX_GAP = 1500
@@ -86,7 +87,7 @@ def test_span_points_at_the_hyphen_and_line_break_in_the_original() -> None:
     result = check_one(source, "institutional management")
     span = result.spans[0]
     assert source.text[span.start:span.end] == "institutional  man\u2010\nagement"
-    assert result.lines == (source.line_of(span.start),)
+    assert result.lines == (LineIndex(source).line(span.start),)
 
 
 def test_elided_quote_across_hyphenated_lines() -> None:

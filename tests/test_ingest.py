@@ -11,8 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefing.ingest import docx, html, load_source, pdf, reader_for, scan_sources, sidecar
-from briefing.models import Severity, Source, SourceMeta
+from briefing.diagnostics import Severity
+from briefing.sources import load_source, reader_for, scan_sources
+from briefing.sources import docx
+from briefing.sources import html
+from briefing.sources import pdf
+from briefing.sources import sidecar
+from briefing.models import Source, SourceMeta
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 HAS_CRYPTOGRAPHY = importlib.util.find_spec("cryptography") is not None
@@ -342,7 +347,7 @@ def test_sidecar_not_utf8() -> None:
 
 
 def test_front_matter_is_read_as_a_sidecar_is_with_file_lines() -> None:
-    from briefing.ingest import text
+    from briefing.sources import text
 
     data = b"---\ntitle: A\ntitle: B\nauthor: ~\ndate:\nsubtitle: x\n---\nBody.\n"
     source, diagnostics = text.parse(data, "sources/x.md", "x")

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefing import init, progress
+from briefing import scaffold as init
+from briefing.engine import progress
 from briefing.cli import main
-from briefing.project import load_project
-from briefing.schema import claims_schema
+from briefing.engine.project import load_project
+from briefing.claims.schema import claims_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW_FILES = [".github/workflows/briefing.yml", "Makefile", "claims.schema.json", "claims.yaml", "sources/example.md"]

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from briefing.diagnostics import Severity
 from briefing.cli import main
-from briefing.lock import (
+from briefing.sources.lock import (
     LOCK_NAME,
     Lock,
     LockEntry,
@@ -18,7 +19,6 @@ from briefing.lock import (
     format_lock,
     parse_lock,
 )
-from briefing.models import Severity
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing import nearest
-from briefing.config import Settings
+from briefing.verify import nearest
+from briefing.settings import Settings
 from briefing.models import WordChange
-from briefing.nearest import nearest_passage, nearest_passages
-from briefing.normalise import fold, normalise
+from briefing.verify.nearest import nearest_passage, nearest_passages
+from briefing.text import fold, normalise
 
 SOURCE = (
     "Secretary General of the Organization of Islamic Cooperation (OIC) Hissein Brahim Taha has paid\n"

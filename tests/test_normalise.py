@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefing.normalise import FOLD_NAMES, WHITESPACE, fold, fold_with, folds_needed, normalise
+from briefing.text import FOLD_NAMES, WHITESPACE, fold, fold_with, folds_needed, normalise
 
 
 @pytest.mark.parametrize(

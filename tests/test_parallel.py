@@ -1,8 +1,8 @@
 """Verifying in several processes gives exactly the single-process report."""
 
-from briefing.config import Settings
+from briefing.settings import Settings
 from briefing.models import Briefing, Citation, Claim, Section, Source
-from briefing.verify import verify
+from briefing.engine.run import verify
 
 TEXT = ("The OIC said that 613 civilians were killed, including 63 children. " * 40
         + "Later the OIC said the fate of 150 hostages remains unknown.")
@@ -35,7 +35,7 @@ def test_parallel_report_equals_sequential() -> None:
 def test_run_beside_returns_both_results_and_runs_the_job_in_a_child() -> None:
     import os
 
-    from briefing.parallel import run_beside
+    from briefing.engine.parallel import run_beside
     parent = os.getpid()
     (child, job_value), other_value = run_beside(lambda: (os.getpid(), [1, 2, 3]), lambda: "here")
     assert job_value == [1, 2, 3] and other_value == "here"
@@ -45,7 +45,7 @@ def test_run_beside_returns_both_results_and_runs_the_job_in_a_child() -> None:
 def test_run_beside_does_the_job_here_when_the_child_fails() -> None:
     import os
 
-    from briefing.parallel import run_beside
+    from briefing.engine.parallel import run_beside
     parent = os.getpid()
 
     def job() -> int:
@@ -57,7 +57,7 @@ def test_run_beside_does_the_job_here_when_the_child_fails() -> None:
 
 
 def test_a_large_claims_file_loads_the_same_beside_the_sources(tmp_path, monkeypatch) -> None:
-    import briefing.project as project
+    from briefing.engine import project
 
     (tmp_path / "sources").mkdir()
     (tmp_path / "sources" / "a.md").write_text("---\ntitle: A\n---\nThe OIC said 63 children were killed.\n")
@@ -87,7 +87,7 @@ def test_run_beside_stops_its_child_at_once_when_the_other_job_fails() -> None:
 
     import pytest
 
-    from briefing.parallel import run_beside
+    from briefing.engine.parallel import run_beside
 
     def other() -> None:
         time.sleep(0.5)  # the child is sending its answer (over 64 KB, more than a pipe holds)
@@ -121,7 +121,7 @@ class _FailsFirst:
 def test_a_failing_worker_is_reported_alone(capfd) -> None:  # type: ignore[no-untyped-def]
     import pytest
 
-    from briefing.parallel import run_two_phase
+    from briefing.engine.parallel import run_two_phase
     for _ in range(5):  # the stray reports came from a race: some runs, not all
         with pytest.raises(RuntimeError, match="the real failure"):
             run_two_phase([_FailsFirst(i) for i in range(3)], lambda firsts: 1)
@@ -134,7 +134,7 @@ def test_a_failure_in_the_parents_own_group_stops_the_children(capfd) -> None:  
 
     import pytest
 
-    from briefing.parallel import run_two_phase
+    from briefing.engine.parallel import run_two_phase
 
     class FailsHere(_FailsFirst):
         def second(self, shared: int) -> int:

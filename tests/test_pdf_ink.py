@@ -10,9 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing.ingest import pdf
-from briefing.models import Briefing, Citation, Claim, Section, Severity, Source
-from briefing.verify import verify
+from briefing.diagnostics import Severity
+from briefing.sources import pdf
+from briefing.models import Briefing, Citation, Claim, Section, Source
+from briefing.engine.run import verify
 
 VISIBLE = b"BT /F1 11 Tf 72 740 Td (Visible control line.) Tj ET\n"
 
@@ -187,7 +188,7 @@ def test_check_verifies_only_what_a_reader_of_the_pdf_sees(weasyprint_page: Sour
 # --- damaged drawings ------------------------------------------------------------------------
 
 def test_a_drawing_that_cannot_be_judged_is_read_whole_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
-    from briefing.ingest import pdf_ink
+    from briefing.sources import pdf_ink
 
     def broken(self: object, *args: object) -> None:
         raise ValueError("odd operand")
@@ -227,7 +228,7 @@ def test_a_change_to_a_reader_makes_a_new_cache_version(monkeypatch: pytest.Monk
     must never meet answers derived from the old text: the version digests every module."""
     from pathlib import Path
 
-    from briefing import cache
+    from briefing.engine import cache
 
     cache._version.cache_clear()
     before = cache._version()

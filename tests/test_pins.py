@@ -28,7 +28,7 @@ from briefing.models import (
     Span,
     Status,
 )
-from briefing.pins import (
+from briefing.verify.pins import (
     encode_fragment_text,
     page_of,
     pages_of,
@@ -323,7 +323,7 @@ def test_a_pdf_with_printed_page_labels_is_cited_by_them(tmp_path: Path,
 def test_page_labels_a_person_could_not_read_are_not_used(tmp_path: Path) -> None:
     from pypdf import PdfWriter
 
-    from briefing.ingest.pdf import parse
+    from briefing.sources.pdf import parse
 
     def labels(prefix: str) -> tuple[str, ...]:
         writer = PdfWriter(clone_from=FIXTURES / "weasyprint.pdf")
@@ -346,7 +346,7 @@ def test_a_damaged_page_label_tree_costs_the_labels_not_the_text() -> None:
     from pypdf import PdfWriter
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
 
-    from briefing.ingest.pdf import parse
+    from briefing.sources.pdf import parse
 
     writer = PdfWriter(clone_from=FIXTURES / "weasyprint.pdf")
     limits = ArrayObject([NumberObject(0), NumberObject(10)])

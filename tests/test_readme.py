@@ -6,7 +6,6 @@ example, every diagnostic code, the security ledger's tests, the JSON keys, and 
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import importlib
 import io
@@ -142,9 +141,6 @@ def test_every_command_has_a_help_block() -> None:
 RESULTS = DOCS / "results.md"
 CODE_ROW = re.compile(r"^\| `(?P<code>[a-z]+\.[a-z0-9-]+)` \| (?P<severity>error|warning|error or warning) \| "
                       r"(?P<strict>yes|no) \| (?P<exit>[12]|—) \| (?P<meaning>[^|]+.*) \|$", re.M)
-# A dotted string that names a file, not a diagnostic ("sources.lock", "claims.yaml").
-_FILE_SUFFIXES = {"css", "docx", "exe", "html", "j2", "json", "lock", "lua", "md", "pdf", "sqlite3", "txt", "yaml",
-                  "yml"}
 
 
 def _documented() -> dict[str, re.Match[str]]:
@@ -155,66 +151,45 @@ def _documented() -> dict[str, re.Match[str]]:
     return rows
 
 
-def _diagnostic_calls() -> list[tuple[str, ast.Call]]:
-    calls = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        for node in ast.walk(ast.parse(_read(path))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "Diagnostic":
-                calls.append((str(path.relative_to(PACKAGE)), node))
-    return calls
+def _codes() -> dict:
+    from briefing.diagnostics import CODES
+    return CODES
 
 
-def _emitted_codes() -> set[str]:
-    """Every code the package can emit. Codes reach Diagnostic(...) as literals, through constants
-    (UNREADABLE = "figure.unreadable"), tables and helpers (self.error("claims.type", ...)), so
-    take the families the literal calls use and every string of the package in those families."""
-    families = {node.args[0].value.split(".")[0] for _, node in _diagnostic_calls()
-                if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)}
-    shape = re.compile(rf"^(?:{'|'.join(sorted(families))})\.[a-z][a-z0-9-]*$")
-    codes = set()
-    for path in PACKAGE.rglob("*.py"):
-        for node in ast.walk(ast.parse(_read(path))):
-            if (isinstance(node, ast.Constant) and isinstance(node.value, str) and shape.match(node.value)
-                    and node.value.rsplit(".", 1)[1] not in _FILE_SUFFIXES):
-                codes.add(node.value)
-    return codes
-
-
-def test_the_code_search_finds_codes_of_every_kind() -> None:
-    # Guard the search itself: a family it stopped seeing would make the next test vacuous.
-    assert {code.split(".")[0] for code in _emitted_codes()} >= {
+def test_the_code_table_covers_every_family() -> None:
+    # tests/unit/test_codes.py proves every Diagnostic(...) uses a code of the table.
+    assert {code.split(".")[0] for code in _codes()} >= {
         "build", "claims", "figure", "lock", "quote", "show", "source", "sources"}
-    assert len(_emitted_codes()) >= 70
+    assert len(_codes()) >= 70
 
 
 def test_every_code_the_package_emits_is_in_the_results_doc() -> None:
-    missing = sorted(_emitted_codes() - set(_documented()))
+    missing = sorted(set(_codes()) - set(_documented()))
     assert missing == [], f"describe these codes in docs/results.md: {missing}"
 
 
 def test_the_results_doc_lists_no_code_the_package_lacks() -> None:
-    stale = sorted(set(_documented()) - _emitted_codes())
+    stale = sorted(set(_documented()) - set(_codes()))
     assert stale == [], f"docs/results.md lists codes nothing emits: {stale}"
 
 
 def test_strict_column_is_exactly_the_codes_strict_promotes() -> None:
     strict = {code for code, row in _documented().items() if row["strict"] == "yes"}
+    assert strict == {code for code, entry in _codes().items() if entry.strict}
     assert strict == set(_find("STRICT_CODES"))  # type: ignore[arg-type]
     assert all(_documented()[code]["severity"] == "warning" for code in strict)
 
 
-def test_severity_column_matches_the_literal_calls() -> None:
-    """Where a Diagnostic(...) names its code literally, its severity is the documented one."""
-    seen: dict[str, set[str]] = {}
-    for _, node in _diagnostic_calls():
-        if node.args and isinstance(node.args[0], ast.Constant):
-            severity = "warning" if "WARNING" in ast.unparse(node) else "error"
-            seen.setdefault(node.args[0].value, set()).add(severity)
-    documented = _documented()
-    wrong = {code: found for code, found in seen.items()
-             if documented[code]["severity"] != " or ".join(sorted(found))}
-    assert wrong == {}
-    assert len(seen) > 40
+def test_severity_column_is_the_tables() -> None:
+    for code, entry in _codes().items():
+        assert _documented()[code]["severity"] == " or ".join(sorted(s.value for s in entry.severities)), code
+
+
+def test_each_codes_anchor_is_its_row() -> None:
+    text = _read(RESULTS)
+    for code, entry in _codes().items():
+        page, _, anchor = entry.anchor.partition("#")
+        assert page == "docs/results.md" and f'| `{code}` |' in text and f'<a id="{anchor}"></a>' in text, code
 
 
 def test_warnings_never_exit_on_their_own_and_errors_do() -> None:
@@ -329,7 +304,7 @@ def _slug(heading: str) -> str:
 
 
 def _anchors(path: Path) -> set[str]:
-    found: set[str] = set()
+    found: set[str] = set(re.findall(r'<a id="([a-z0-9-]+)"></a>', _read(path)))
     for heading in re.findall(r"^#{1,6} (.+)$", re.sub(r"^```.*?^```", "", _read(path), flags=re.S | re.M), re.M):
         slug, n = _slug(heading), 0
         while (slug if n == 0 else f"{slug}-{n}") in found:

@@ -17,20 +17,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from briefing.models import (
-    Briefing,
-    Citation,
-    CitationResult,
-    Claim,
-    ClaimResult,
-    Report,
-    Section,
-    Severity,
-    Source,
-    SourceMeta,
-    Status,
-)
-from briefing.normalise import fold
+from briefing.diagnostics import Severity
+from briefing.models import Briefing, Citation, CitationResult, Claim, ClaimResult, Report, Section, Source, SourceMeta, Status
+from briefing.text import fold
 from briefing.render import BuildResult, build, readback, write
 from briefing.render.document import build_document, is_web_url, quoted
 from briefing.render.refdoc import a4_reference, with_draft_header

@@ -11,9 +11,9 @@ import pytest
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from briefing import claims
-from briefing.claims import parse_claims
-from briefing.schema import claims_schema, validate
+from briefing.claims import read as claims
+from briefing.claims.read import parse_claims
+from briefing.claims.schema import claims_schema, validate
 from tests.test_claims import ERRORS, VALID
 
 jsonschema = pytest.importorskip("jsonschema")

@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from briefing.text import LineIndex
 from briefing.cli import main
-from briefing.ingest import html
+from briefing.sources import html
 
 HEAD = "\n".join(["<!doctype html>", "<html>", "<head>", "<title>Report</title>", "<style>",
                   *[f"  .c{i} {{ color: red }}" for i in range(17)], "</style>", "<script>",
@@ -132,9 +133,9 @@ def test_show_numbers_the_context_with_file_lines(project: Path, capsys: pytest.
 def test_a_figure_other_sources_give_differently_names_their_file_lines(tmp_path: Path) -> None:
     source, _ = html.parse(PAGE.encode(), "s.html", "s")
     assert source is not None
-    assert source.line_of(source.text.index("630 tonnes")) == 39
-    assert source.line_of(source.text.index("2.5 million")) == 37
-    assert source.line_of(source.text.index("Casualties")) == 35
+    assert LineIndex(source).line(source.text.index("630 tonnes")) == 39
+    assert LineIndex(source).line(source.text.index("2.5 million")) == 37
+    assert LineIndex(source).line(source.text.index("Casualties")) == 35
 
 
 # --- the map itself, on any layout --------------------------------------------------------
@@ -164,7 +165,7 @@ def test_every_word_maps_to_the_line_it_is_written_on(blocks: list) -> None:
     source, _ = html.parse("".join(parts).encode(), "p.html", "p")
     assert source is not None
     for token, want in expected:
-        assert source.line_of(source.text.index(token)) == want, (token, source.line_map)
+        assert LineIndex(source).line(source.text.index(token)) == want, (token, source.line_map)
 
 
 SOUP = st.lists(st.sampled_from([

@@ -18,8 +18,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefing.diagnostics import (
+    BUILD_FETCH_REFUSED,
+    BUILD_LAYOUT,
+    BUILD_RENDER_FAILED,
+    BUILD_SOURCE_DATE_EPOCH,
+    BUILD_UNVERIFIED,
+    BUILD_WRITE_FAILED,
+    Diagnostic,
+    Location,
+    Severity,
+)
 from briefing import __version__
-from briefing.models import Briefing, Diagnostic, Location, Report, Severity
+from briefing.models import Briefing, Report
 from briefing.render.document import Document, build_document
 
 if TYPE_CHECKING:  # `write` and `readback` load jinja2 and more: imported by `build`, so `check` starts sooner
@@ -64,14 +75,14 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
         failed = sum(1 for c in report.claims if not c.ok)
         if failed:
             return BuildResult((), (Diagnostic(
-                "build.unverified", f"{failed} of {len(report.claims)} claims failed the check; "
+                BUILD_UNVERIFIED, f"{failed} of {len(report.claims)} claims failed the check; "
                 "nothing was built", Location(claims_path, 1),
                 "fix the claims (see `briefing check`), or build with --draft to mark them"),))
         # Every claim passed, but the check failed elsewhere (a source changed since
         # sources.lock, an unreadable source): say what, not "0 claims failed".
         codes = sorted({d.code for d in report.diagnostics if d.severity is Severity.ERROR})
         return BuildResult((), (Diagnostic(
-            "build.unverified", f"every claim verified, but the check failed ({', '.join(codes)}); "
+            BUILD_UNVERIFIED, f"every claim verified, but the check failed ({', '.join(codes)}); "
             "nothing was built", Location(claims_path, 1),
             "see the errors above (`briefing check` lists them), or build with --draft"),))
 
@@ -100,10 +111,10 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
                     staged[fmt].read_bytes(), document.notes, draft=draft,
                     output=str(target), claims_path=claims_path)
         except write.RenderError as error:
-            diagnostics.append(Diagnostic("build.render-failed", str(error)))
+            diagnostics.append(Diagnostic(BUILD_RENDER_FAILED, str(error)))
         except OSError as error:
             diagnostics.append(Diagnostic(
-                "build.write-failed", f"{error.filename or ''}: {error.strerror or error}",
+                BUILD_WRITE_FAILED, f"{error.filename or ''}: {error.strerror or error}",
                 hint="check the free space and permissions of the output folder"))
         except BaseException:
             _discard(staged)
@@ -123,7 +134,7 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
             except OSError as error:
                 _discard(staged)
                 diagnostics.append(Diagnostic(
-                    "build.write-failed", f"{error.filename or ''}: {error.strerror or error}"))
+                    BUILD_WRITE_FAILED, f"{error.filename or ''}: {error.strerror or error}"))
                 return BuildResult(tuple(written), tuple(diagnostics))
             for folder in dict.fromkeys(p.parent for p in written):
                 write.sync_folder(folder)
@@ -151,7 +162,7 @@ def build_time(diagnostics: list[Diagnostic] | None = None,
         except (ValueError, OverflowError, OSError):
             if diagnostics is not None:
                 diagnostics.append(Diagnostic(
-                    "build.source-date-epoch",
+                    BUILD_SOURCE_DATE_EPOCH,
                     f"SOURCE_DATE_EPOCH={raw[:40]!r} is not a number of seconds; using the clock",
                     hint="set it to e.g. $(git log -1 --format=%ct)", severity=Severity.WARNING))
     return datetime.now(UTC)
@@ -173,12 +184,12 @@ def _render(fmt: str, document: Document, templates: write.Templates, version: s
     pdf = write.render_pdf(document, templates, version, tell)
     for url in dict.fromkeys(pdf.refused):
         diagnostics.append(Diagnostic(
-            "build.fetch-refused", f"{str(target)}: refused to load {url[:200]!r}",
+            BUILD_FETCH_REFUSED, f"{str(target)}: refused to load {url[:200]!r}",
             hint="only files in the templates folders can be loaded", severity=Severity.WARNING))
     for message in dict.fromkeys(pdf.messages):
         # Refusals are reported above; the HarfBuzz-Subset notice is about the machine's
         # libraries, not this document (see write._import_weasyprint).
         if "briefing refuses to fetch" not in message and "HarfBuzz-Subset" not in message:
-            diagnostics.append(Diagnostic("build.layout", f"{str(target)}: WeasyPrint: {message}",
+            diagnostics.append(Diagnostic(BUILD_LAYOUT, f"{str(target)}: WeasyPrint: {message}",
                                           severity=Severity.WARNING))
     return pdf.data

@@ -20,16 +20,25 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
-from briefing.disagree import quantities
-from briefing.edits import brief as brief_alteration
-from briefing.models import Briefing, Citation, CitationResult, ClaimResult, Report, Source, SourceMeta, Status
-from briefing.pins import passage_link, pin_cite
+from briefing.disagree.compare import quantities
+from briefing.verify.edits import brief as brief_alteration
+from briefing.models import (
+    SHORT_SHA,
+    Briefing,
+    Citation,
+    CitationResult,
+    ClaimResult,
+    Report,
+    Source,
+    SourceMeta,
+    Status,
+)
+from briefing.verify.pins import passage_link, pin_cite
 
 # pandoc-types version of pandoc 3.x; its JSON reader needs the same major.minor.
 PANDOC_API_VERSION = (1, 23, 1)
 
 OPEN_QUOTE, CLOSE_QUOTE = "\u201c", "\u201d"
-SHORT_SHA = 12
 
 Node = dict[str, Any]
 Inlines = list[Node]

@@ -16,8 +16,20 @@ from collections.abc import Sequence
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
-from briefing.models import Diagnostic, Location, Severity
-from briefing.normalise import fold
+from briefing.diagnostics import (
+    BUILD_CAUTION_MISSING,
+    BUILD_DRAFT_STAMP_MISSING,
+    BUILD_FOOTNOTE_EXTRA,
+    BUILD_FOOTNOTE_MISSING,
+    BUILD_FOOTNOTE_MOVED,
+    BUILD_QUOTE_ALTERED,
+    BUILD_UNREADABLE,
+    BUILD_UNSAFE_CONTENT,
+    Diagnostic,
+    Location,
+    Severity,
+)
+from briefing.text import fold
 from briefing.render.document import CAUTION, CLOSE_QUOTE, OPEN_QUOTE, NoteRecord, is_web_url
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -71,7 +83,7 @@ def _note_findings(text: str, note: NoteRecord, output: str, claims_path: str) -
     if not quote_printed(text, note):
         found.append(_altered(note, output, claims_path))
     if not caution_printed(text, note):
-        found.append(_error("build.caution-missing", f"{output}: {_describe(note)} does not say what the "
+        found.append(_error(BUILD_CAUTION_MISSING, f"{output}: {_describe(note)} does not say what the "
                             "author inserted or omitted", _note_location(note, claims_path),
                             "the note must print its caution line as the check gave it; a template or "
                             "filter is dropping it"))
@@ -83,7 +95,7 @@ def _error(code: str, message: str, location: Location | None = None, hint: str 
 
 
 def _altered(note: NoteRecord, output: str, claims_path: str) -> Diagnostic:
-    return _error("build.quote-altered",
+    return _error(BUILD_QUOTE_ALTERED,
                   f"{output}: {_describe(note)} does not print its quote as verified",
                   _note_location(note, claims_path),
                   "the quote must reach the page character for character (under the checker's "
@@ -91,7 +103,7 @@ def _altered(note: NoteRecord, output: str, claims_path: str) -> Diagnostic:
 
 
 def _missing(note: NoteRecord, output: str, claims_path: str) -> Diagnostic:
-    return _error("build.footnote-missing", f"{output}: {_describe(note)} is missing",
+    return _error(BUILD_FOOTNOTE_MISSING, f"{output}: {_describe(note)} is missing",
                   _note_location(note, claims_path))
 
 
@@ -108,7 +120,7 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
         destinations = {str(name): reader.get_destination_page_number(dest)
                         for name, dest in reader.named_destinations.items()}
     except Exception as error:  # pypdf raises many kinds on a damaged file
-        return [_error("build.unreadable", f"{output}: cannot read the PDF back: {error}")]
+        return [_error(BUILD_UNREADABLE, f"{output}: cannot read the PDF back: {error}")]
     findings: list[Diagnostic] = []
     for note in notes:
         note_page = destinations.get(f"fn-{note.number}")
@@ -120,19 +132,19 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
         findings += _note_findings(nearby, note, output, claims_path)
         if call_page is not None and call_page != note_page:
             findings.append(Diagnostic(
-                "build.footnote-moved",
+                BUILD_FOOTNOTE_MOVED,
                 f"{output}: {_describe(note)} is on page {note_page + 1}, its call on page "
                 f"{call_page + 1}", _note_location(note, claims_path),
                 "a very long note or many notes on one page; shorten the quote or split the claim",
                 Severity.WARNING))
     extra = sum(1 for name in destinations if name.startswith("fn-")) - len(notes)
     if extra > 0:
-        findings.append(_error("build.footnote-extra",
+        findings.append(_error(BUILD_FOOTNOTE_EXTRA,
                                f"{output}: {extra} more footnotes than citations"))
     if draft:
         unstamped = [i + 1 for i, text in enumerate(pages) if DRAFT_MARK not in text]
         if unstamped:
-            findings.append(_error("build.draft-stamp-missing",
+            findings.append(_error(BUILD_DRAFT_STAMP_MISSING,
                                    f"{output}: page(s) {_pages(unstamped)} lack the DRAFT stamp"))
     findings += _pdf_smuggled(reader, output)
     return findings
@@ -146,21 +158,21 @@ def _pdf_smuggled(reader: object, output: str) -> list[Diagnostic]:
     """Embedded files, images, and links that are not http(s): none may be in a briefing."""
     findings: list[Diagnostic] = []
     if reader.attachments:  # type: ignore[attr-defined]
-        findings.append(_error("build.unsafe-content",
+        findings.append(_error(BUILD_UNSAFE_CONTENT,
                                f"{output}: embeds files {sorted(reader.attachments)}"))  # type: ignore[attr-defined]
     for number, page in enumerate(reader.pages, 1):  # type: ignore[attr-defined]
         if page.images:
-            findings.append(_error("build.unsafe-content", f"{output}: page {number} has an image"))
+            findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: page {number} has an image"))
         for annotation in page.get("/Annots") or []:
             annotation = annotation.get_object()
             subtype = annotation.get("/Subtype")
             action = annotation.get("/A")
             uri = action.get_object().get("/URI") if action is not None else None
             if subtype == "/FileAttachment":
-                findings.append(_error("build.unsafe-content",
+                findings.append(_error(BUILD_UNSAFE_CONTENT,
                                        f"{output}: page {number} has a file attachment"))
             elif uri is not None and not is_web_url(str(uri)):
-                findings.append(_error("build.unsafe-content",
+                findings.append(_error(BUILD_UNSAFE_CONTENT,
                                        f"{output}: page {number} links to {str(uri)!r}"))
     return findings
 
@@ -191,7 +203,7 @@ def check_docx(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output:
             rels = " ".join(docx.read(n).decode("utf-8", "replace") for n in names
                             if n.endswith(".rels"))
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as error:
-        return [_error("build.unreadable", f"{output}: cannot read the DOCX back: {error}")]
+        return [_error(BUILD_UNREADABLE, f"{output}: cannot read the DOCX back: {error}")]
     bodies: dict[str, str] = {}
     if footnotes_xml:
         for note in ElementTree.fromstring(footnotes_xml).iter(f"{W}footnote"):
@@ -206,16 +218,16 @@ def check_docx(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output:
         else:
             findings += _note_findings(body, note, output, claims_path)
     if len(calls) > len(notes):
-        findings.append(_error("build.footnote-extra",
+        findings.append(_error(BUILD_FOOTNOTE_EXTRA,
                                f"{output}: {len(calls) - len(notes)} more footnotes than citations"))
     if draft and not any(DRAFT_MARK in header for header in headers):
-        findings.append(_error("build.draft-stamp-missing", f"{output}: no DRAFT page header"))
+        findings.append(_error(BUILD_DRAFT_STAMP_MISSING, f"{output}: no DRAFT page header"))
     media = [n for n in names if n.startswith("word/media/") or n.startswith("word/embeddings/")]
     if media:
-        findings.append(_error("build.unsafe-content", f"{output}: embeds {media}"))
+        findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: embeds {media}"))
     for target in re.findall(r'Target="([^"]*)"[^>]*TargetMode="External"', rels):
         if not is_web_url(target.replace("&amp;", "&")):
-            findings.append(_error("build.unsafe-content", f"{output}: links to {target!r}"))
+            findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: links to {target!r}"))
     return findings
 
 
@@ -289,14 +301,14 @@ def check_html(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output:
         else:
             findings += _note_findings("".join(body), note, output, claims_path)
     if len(reader.calls) > len(notes):
-        findings.append(_error("build.footnote-extra",
+        findings.append(_error(BUILD_FOOTNOTE_EXTRA,
                                f"{output}: {len(reader.calls) - len(notes)} more footnotes than citations"))
     if draft and "draft" not in reader.body_classes:
-        findings.append(_error("build.draft-stamp-missing", f"{output}: the page is not marked DRAFT"))
+        findings.append(_error(BUILD_DRAFT_STAMP_MISSING, f"{output}: the page is not marked DRAFT"))
     for tag in reader.active:
-        findings.append(_error("build.unsafe-content", f"{output}: the body has <{tag}>"))
+        findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: the body has <{tag}>"))
     for href in reader.links:
-        findings.append(_error("build.unsafe-content", f"{output}: the body links to {href!r}"))
+        findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: the body links to {href!r}"))
     return findings
 
 

@@ -394,13 +394,6 @@ def write_new(path: Path, data: bytes) -> None:
         raise
 
 
-def stage(path: Path, data: bytes) -> Path:
-    """Write `data` to a temporary file beside `path`; `commit` moves it into place."""
-    staged = temp_path(path)
-    write_new(staged, data)
-    return staged
-
-
 def commit(staged: Path, path: Path) -> None:
     """Move the staged file over `path`; into a device or FIFO, copy it there (a rename would
     put a regular file in its place: as root, over /dev/null)."""

@@ -1,0 +1,1 @@
+"""Reading the claims file: its bytes, its YAML nodes, its schema."""

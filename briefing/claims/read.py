@@ -1,0 +1,257 @@
+"""Parses claims.yaml into a Briefing with LINE:COL for every problem; only load_claims reads a file.
+
+This module reads and decodes the bytes, enforces the size and depth limits and words YAML
+syntax errors. Structure is checked against the claims JSON Schema (`briefing/schema.py`), the
+same file editors use; `claims_nodes.py` words each problem for people and builds the Briefing.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+
+import yaml
+from yaml.nodes import ScalarNode
+
+# What both modules use lives in claims_nodes, which must not import this one (no cycle).
+from briefing.diagnostics import (
+    CLAIMS_ALIAS,
+    CLAIMS_BINARY,
+    CLAIMS_CONTROL_CHAR,
+    CLAIMS_EMPTY,
+    CLAIMS_ENCODING,
+    CLAIMS_MISSING,
+    CLAIMS_SYNTAX,
+    CLAIMS_TOO_DEEP,
+    CLAIMS_TOO_LARGE,
+    CLAIMS_UNREADABLE,
+    Diagnostic,
+    Location,
+)
+from briefing.claims.nodes import (
+    ALIAS_MESSAGE,
+    CITATION_KEYS,
+    CLAIM_KEYS,
+    LOADER,
+    MAX_REPEATS,
+    NULL_TAG,
+    SECTION_KEYS,
+    TOP_KEYS,
+    ClaimsReader,
+    char_location,
+)
+from briefing.settings import DEFAULT_SETTINGS, Settings
+from briefing.models import Briefing
+from briefing.claims.schema import validate
+
+# The key lists sit beside the node walk that checks them; callers import them from here.
+__all__ = ["CITATION_KEYS", "CLAIM_KEYS", "MAX_DEPTH", "Result", "SECTION_KEYS", "TOP_KEYS", "load_claims",
+           "parse_claims"]
+
+# Characters YAML refuses (outside its printable set); found here so the position is exact.
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# Anchors and aliases sit where a node starts: at a line's start or after an indicator (and
+# perhaps a tag); only a file with such a spot pays for a second pass over the YAML events.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[:?,\[{-])[ \t]*(?:![^\s]*[ \t]+)?[&*][^\s,\[\]{}]", re.MULTILINE)
+# libyaml's composer recurses in C once per nesting level and overflows the C stack (SIGSEGV)
+# at about 25,000 levels (issue 6), and PyYAML 6.0.4 stops at 1,000 with its own error; no
+# claims file nests more than a handful. Below both, so every allowed PyYAML gives this error.
+MAX_DEPTH = 500
+_SYNTAX_HINTS = (  # (words in PyYAML's or libyaml's problem or context, what to do)
+    ("mapping values are not allowed", "put text that contains ': ' in double quotes"),
+    # A backslash starts an escape inside double quotes; these come before "quoted scalar".
+    ("invalid Unicode character escape", "write the character itself; \\ud800 to \\udfff are halves of a "
+     "pair, not characters"),
+    ("unknown escape character", "inside double quotes write \\\\ for a backslash, or use single quotes"),
+    ("expected hexdecimal number", "write \\x with 2 hex digits, \\u with 4 or \\U with 8, or write the "
+     "character itself"),
+    ("quoted scalar", "close the quotation mark; inside double quotes write \\\" for a quote character"),
+    ("expected ':'", "each line needs 'key: value' at the right indentation; quote text that runs on"),
+    ("block mapping", "each line needs 'key: value' at the right indentation; quote text that runs on"),
+    ("cannot start any token", "put text that starts with a special character (@, `, %, |, >) in quotes"),
+)
+
+Result = tuple[Briefing | None, tuple[Diagnostic, ...]]
+
+
+def load_claims(path: str | os.PathLike[str], settings: Settings = DEFAULT_SETTINGS) -> Result:
+    """Read the claims file at `path` (shown as given in every location) and parse it."""
+    shown = os.fspath(path)
+    limit = settings.claims_max_bytes
+    try:
+        if os.path.isdir(path):
+            return None, (Diagnostic(CLAIMS_UNREADABLE, f"claims path is a directory, not a file: {shown}",
+                                     None, "pass the YAML file itself, e.g. --claims DIR/claims.yaml"),)
+        with open(path, "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            data = b"" if size > limit else _read_upto(file, size + 1, limit + 1)
+            size = max(size, len(data))
+    except (FileNotFoundError, NotADirectoryError):
+        return None, (Diagnostic(CLAIMS_MISSING, f"claims file not found: {shown}", None,
+                                 "check the path, or pass the file with --claims FILE"),)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        return None, (Diagnostic(CLAIMS_UNREADABLE, f"cannot read claims file {shown}: {reason}", None,
+                                 "check that the file exists and that you may read it"),)
+    if size > limit:
+        return None, (_too_large(size, limit, shown),)
+    return parse_claims(data, shown, settings)
+
+
+def _read_upto(file, first: int, most: int) -> bytes:
+    """The file's bytes, at most `most`: `first` (its size + 1) in one read, then in chunks, so
+    a pipe (size 0) or a growing file is read without allocating `most` bytes up front."""
+    chunks = [file.read(first)]
+    total = len(chunks[0])
+    while total < most and (chunk := file.read(min(1 << 20, most - total))):
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def parse_claims(data: bytes | str, path: str, settings: Settings = DEFAULT_SETTINGS) -> Result:
+    """Parse claims YAML; the Briefing is None when any error was found, and every error is listed."""
+    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
+    if size > settings.claims_max_bytes:
+        return None, (_too_large(size, settings.claims_max_bytes, path),)
+    text, problems = _decode(data, path)
+    if text is None:
+        return None, problems
+    # Composing builds hundreds of thousands of nodes and no cycles; the cyclic collector
+    # would rescan them over and over (measured: 10,000 claims in 0.24 s instead of 0.45 s).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_text(text, path)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _too_deep(text: str, path: str) -> Diagnostic | None:
+    """The first node nested deeper than MAX_DEPTH, found from the events before composing."""
+    # Cannot nest deeply: each level needs a bracket, or about half a column of indentation, or
+    # an indicator on the line ("- - - x"); under these bounds the depth stays under MAX_DEPTH.
+    if (text.count("[") + text.count("{") < MAX_DEPTH // 2 and not re.search(r"(?m)^ {100}", text)
+            and not re.search(r"(?:[-?:][ \t]+){50}", text)):
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=LOADER):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _deep_diagnostic(char_location(text, min(event.start_mark.index, len(text)), path))
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc.problem):
+            # PyYAML 6.0.4 on scans flow brackets ahead and stops at its own limit (1,000) before
+            # the event at ours is seen: the error stands where it stopped, on the same line.
+            return _deep_diagnostic(char_location(text, min(exc.problem_mark.index, len(text)), path))
+        return None  # compose reports the syntax error with its wording
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+def _deep_diagnostic(location: Location) -> Diagnostic:
+    return Diagnostic(CLAIMS_TOO_DEEP, f"claims file nests lists or mappings more than {MAX_DEPTH:,} deep",
+                      location, "a claims file needs only a few levels: title, sections, claims, citations")
+
+
+def _parse_text(text: str, path: str) -> Result:
+    if (deep := _too_deep(text, path)) is not None:
+        return None, (deep,)
+    try:
+        root = yaml.compose(text, Loader=LOADER)
+    except RecursionError:
+        return None, (_deep_diagnostic(Location(path, 1, 1)),)
+    except yaml.MarkedYAMLError as exc:
+        return None, (_syntax(exc, text, path),)
+    except yaml.YAMLError as exc:  # a reader error _CONTROL missed: no reliable mark
+        return None, (Diagnostic(CLAIMS_SYNTAX, str(exc).splitlines()[0].lower(), Location(path, 1, 1),
+                                 "save the file as plain UTF-8 text"),)
+    if root is None or (isinstance(root, ScalarNode) and root.tag == NULL_TAG and not root.value):
+        return None, (Diagnostic(CLAIMS_EMPTY, "claims file is empty", Location(path, 1, 1),
+                                 "start with 'title:' and a 'sections:' list (see the README)"),)
+    reader = ClaimsReader(path, text)
+    if _MAYBE_ANCHOR.search(text):
+        reader.anchors(text)
+    for problem in validate(root):
+        reader.word(problem)
+    reader.duplicate_ids(root)
+    reader.names(root)
+    reader.invisible_chars(root, text)
+    reader.escaped_controls(root, text)
+    diagnostics = tuple(sorted(reader.diagnostics, key=lambda d: (d.location.line, d.location.col)
+                               if d.location else (0, 0)))
+    return (None if diagnostics else reader.briefing(root)), diagnostics
+
+
+def _too_large(size: int, limit: int, path: str) -> Diagnostic:
+    message = f"claims file is {size:,} bytes, more than the limit of {limit:,} bytes"
+    return Diagnostic(CLAIMS_TOO_LARGE, message, Location(path, 1, 1), "check that this is the claims file")
+
+
+def _decode(data: bytes | str, path: str) -> tuple[str | None, tuple[Diagnostic, ...]]:
+    """Bytes to text without a BOM, or the diagnostics that say why that is impossible."""
+    binary = (CLAIMS_BINARY, "claims file contains a NUL byte: it looks binary, not YAML")
+    binary_hint = "pass the YAML claims file, not a binary file"
+    if isinstance(data, bytes):
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return None, (Diagnostic(CLAIMS_ENCODING, "claims file is UTF-16, not UTF-8",
+                                     Location(path, 1, 1), "save the file as UTF-8"),)
+        if (nul := data.find(b"\x00")) != -1:
+            return None, (Diagnostic(*binary, _byte_location(data, nul, path), binary_hint),)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            return None, (Diagnostic(CLAIMS_ENCODING, f"claims file is not valid UTF-8 (byte "
+                                     f"0x{data[exc.start]:02x})", _byte_location(data, exc.start, path),
+                                     "save the file as UTF-8"),)
+    else:
+        text = data.removeprefix("\ufeff")
+        if "\x00" in text:
+            return None, (Diagnostic(*binary, char_location(text, text.index("\x00"), path), binary_hint),)
+    problems = tuple(
+        Diagnostic(CLAIMS_CONTROL_CHAR, f"control character U+{ord(m.group()):04X} is not allowed in YAML",
+                   char_location(text, m.start(), path),
+                   "delete it (it is usually invisible, pasted in from a PDF or a web page)")
+        for m, _ in zip(_CONTROL.finditer(text), range(MAX_REPEATS)))
+    return (None, problems) if problems else (text, ())
+
+
+def _byte_location(data: bytes, offset: int, path: str) -> Location:
+    # A line ends at CR LF, a lone CR or LF, as YAML and editors count them.
+    start = max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1
+    if start == 0 and data.startswith(b"\xef\xbb\xbf"):
+        start = 3
+    column = len(data[start:offset].decode("utf-8", "replace")) + 1
+    line = data.count(b"\n", 0, offset) + data.count(b"\r", 0, offset) - data.count(b"\r\n", 0, offset) + 1
+    return Location(path, line, column)
+
+
+def _syntax(exc: yaml.MarkedYAMLError, text: str, path: str) -> Diagnostic:
+    """A YAML error at the mark of the problem, worded for people who do not know YAML."""
+    mark = exc.problem_mark or exc.context_mark
+    index = min(mark.index, len(text)) if mark is not None else 0
+    location = char_location(text, index, path)
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    context = (exc.context or "") if exc.problem else ""
+    if "alias" in problem:
+        return Diagnostic(CLAIMS_ALIAS, ALIAS_MESSAGE, location, "write the value out in full")
+    if text[index:index + 1] == "\t" or "tab" in problem:
+        return Diagnostic(CLAIMS_SYNTAX, "tabs are not allowed in YAML indentation", location,
+                          "indent with spaces, not tabs")
+    if "single document" in context:
+        return Diagnostic(CLAIMS_SYNTAX, "claims file holds more than one YAML document", location,
+                          "keep one document: remove the second '---'")
+    message = problem
+    context_line = char_location(text, exc.context_mark.index, path).line if exc.context_mark else 0
+    if context and context_line != location.line:
+        message += f" ({context} at line {context_line})"
+    hint = next((hint for needle, hint in _SYNTAX_HINTS if needle in f"{problem} {context}"),
+                "check the indentation and quoting on this line and the one above")
+    return Diagnostic(CLAIMS_SYNTAX, message, location, hint)

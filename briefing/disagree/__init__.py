@@ -1,0 +1,1 @@
+"""Where the sources disagree: the cross-source figure pass (issue 7)."""

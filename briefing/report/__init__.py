@@ -1,0 +1,1 @@
+"""Reports of a check: text, JSON, GitHub, SARIF, JUnit, `show` and the sources listing."""

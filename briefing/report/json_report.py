@@ -1,0 +1,138 @@
+"""Formats a Report, or the problems that stopped a check, as JSON (pure: returns strings)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from briefing.diagnostics import Diagnostic
+from briefing import __version__
+from briefing.models import CitationResult, ClaimResult, Elsewhere, FigureReading, Report, Status, WordChange
+from briefing.report.text import labels_of, summarise
+from briefing.verify.pins import page_of, pin_cite
+
+JSON_SCHEMA_VERSION = 1
+
+
+def format_json(report: Report) -> str:
+    """The stable JSON report documented in the README (keys are only ever added)."""
+    document = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "briefing_version": __version__,
+        "ok": report.ok,
+        "claims_file": report.claims_path,
+        "sources_dir": report.sources_dir,
+        "claims": [_claim_json(report, r) for r in report.claims],
+        "diagnostics": [diagnostic_json(d) for d in report.diagnostics],
+        "summary": summarise(report),
+    }
+    return json.dumps(document, ensure_ascii=False) + "\n"
+
+
+def format_errors_json(diagnostics: Iterable[Diagnostic]) -> str:
+    """Unusable input (exit 2): no claims were checked, only the problems are listed."""
+    document = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "briefing_version": __version__,
+        "ok": False,
+        "claims": [],
+        "diagnostics": [diagnostic_json(d) for d in diagnostics],
+        "summary": None,
+    }
+    return json.dumps(document, ensure_ascii=False) + "\n"
+
+
+def diagnostic_json(d: Diagnostic) -> dict:
+    return {
+        "code": d.code,
+        "severity": d.severity.value,
+        "message": d.message,
+        "hint": d.hint,
+        "file": d.location.path if d.location else None,
+        "line": d.location.line if d.location else None,
+        "col": d.location.col if d.location else None,
+    }
+
+
+def _claim_json(report: Report, result: ClaimResult) -> dict:
+    claim = result.claim
+    return {
+        "id": claim.id,
+        "ok": result.ok,
+        "status": result.status.value,
+        "line": claim.line,
+        "col": claim.col,
+        "text": claim.text,
+        "citations": [_citation_json(report, c) for c in result.citations],
+        "figures": {
+            "unbacked": [{"text": f.text, "value": f.value, "unit": f.unit} for f in result.unbacked_figures],
+            "exempted": list(result.exempted_figures),
+            "named": list(result.named_figures),
+            "unreadable": [{"text": t.text, "reason": t.reason} for t in result.unreadable_figures],
+        },
+        "disagreements": [{
+            "citation": d.citation,
+            "figure": _reading_json(d.figure),
+            "others": [_reading_json(o) for o in d.others],
+            "acknowledged": d.acknowledged,
+        } for d in result.disagreements],
+    }
+
+
+def _reading_json(reading: FigureReading) -> dict:
+    return {"source": reading.source, "text": reading.text, "value": reading.value, "unit": reading.unit,
+            "line": reading.line, "start": reading.span.start, "end": reading.span.end,
+            "passage": reading.passage}
+
+
+def _elsewhere_json(elsewhere: Elsewhere) -> dict:
+    near = elsewhere.nearest
+    return {"source": elsewhere.source, "line": elsewhere.line, "page": elsewhere.page or None,
+            "start": near.span.start, "end": near.span.end, "passage": near.passage,
+            "similarity": round(near.similarity, 4), "distance": near.distance,
+            "diff": _diff_json(near.changes)}
+
+
+def _diff_json(changes: Iterable[WordChange]) -> list[dict]:
+    return [{"kind": ch.kind, "quote": ch.quote, "source": ch.source, "notes": list(ch.notes)} for ch in changes]
+
+
+def _citation_json(report: Report, item: CitationResult) -> dict:
+    near = item.nearest
+    return {
+        "source": item.citation.source,
+        "ok": item.status is Status.VERIFIED,
+        "status": item.status.value,
+        "quote": item.citation.quote,
+        "line": item.citation.line,
+        "col": item.citation.col,
+        "matches": [{"line": line, "start": span.start, "end": span.end,
+                     "page": _page(report, item.citation.source, span.start) if item.pages else None}
+                    for span, line in zip(item.spans, item.lines)],
+        "pages": list(item.pages),
+        "pin": pin_cite(item.pages, labels=labels_of(report, item.citation.source)) or None,
+        "folds": list(item.folds),
+        "occurrences": item.occurrences,
+        "nearest": None if near is None else {
+            "line": item.nearest_line,
+            "page": item.nearest_page or None,
+            "start": near.span.start,
+            "end": near.span.end,
+            "passage": near.passage,
+            "similarity": round(near.similarity, 4),
+            "distance": near.distance,
+            "diff": _diff_json(near.changes),
+        },
+        "found_in": list(item.found_in),
+        "elsewhere": None if item.elsewhere is None else _elsewhere_json(item.elsewhere),
+        "alterations": [{"kind": a.kind, "quote": a.text, "source": a.source} for a in item.alterations],
+        # What an edit or elision may turn, as the footnote states it (issue 15 §4).
+        "cautions": [{"code": c.code, "statement": c.statement} for c in item.cautions],
+        "problem": item.problem or None,
+    }
+
+
+def _page(report: Report, source_id: str, offset: int) -> int | None:
+    """The page of a PDF source holding `offset`; None for a source without pages."""
+    source = report.source(source_id)
+    return page_of(source.page_starts, offset) if source and source.page_starts else None

@@ -1,0 +1,100 @@
+"""The passage of another source closest to a quote that is far from anything in its own
+(issue 15 §7): a misattributed quote that is also slightly wrong, told apart from a made-up
+one. Pure, but for what the `Memo` of the `SourceIndex` it is given remembers.
+
+The search is bounded: a quote is aligned only in the MAX_SOURCES sources that share the most
+of its exact pieces (`nearest.seeds`, found in one pass over each source for all such
+quotes), and each alignment is the nearest-passage search's own. Each worker aligns in the top
+MAX_SOURCES of its own sources and the parent keeps the top MAX_SOURCES of all (`closest`):
+the global top is within each worker's, so the answer never depends on how the sources were
+split between workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from briefing.verify.memo import Needles
+from briefing.settings import Settings
+from briefing.verify.index import SourceIndex
+from briefing.verify.judge import Key
+from briefing.verify.match import MultiSearch
+from briefing.models import Elsewhere
+from briefing.verify.nearest import nearest_passage, seeds
+from briefing.verify.pins import page_of
+
+MAX_SOURCES = 3
+# Seeds looked for per quote, at most: `seeds` gives the ends first, then inward, so these
+# spread over a long quote, and a 100,000-character one costs no more than a paragraph.
+MAX_SEEDS = 64
+# (pieces of the quote the source shares, source id, its passage when close enough to name)
+Candidate = tuple[int, str, Elsewhere | None]
+
+
+def near_elsewhere(far: Mapping[Key, tuple[str, str]], index: SourceIndex,
+                   settings: Settings) -> dict[Key, list[Candidate]]:
+    """For each quote (key -> (cited source id, text to look for)), the sources of `index`
+    other than its own that share the most of its seeds (MAX_SOURCES of them at most), each
+    with its nearest passage when that is at least `misquote_min_similarity` similar."""
+    keys = sorted(far)
+    wanted = [seeds(far[key][1])[:MAX_SEEDS] for key in keys]
+    pieces = list(dict.fromkeys(piece for found in wanted for piece in found))
+    if not pieces:
+        return {}
+    search, asked = MultiSearch(pieces), Needles.of(pieces)
+    position = {piece: i for i, piece in enumerate(pieces)}
+    sharing: dict[int, list[tuple[int, str]]] = {}  # quote -> (seeds shared, source id)
+    for source_id in sorted(index.sources):
+        present = index.memo.present(index.sources[source_id], "seeds", asked,
+                                      lambda among, s=source_id: search.present(index.folded(s).text, among))
+        for n, found in enumerate(wanted):
+            shared = sum(position[piece] in present for piece in found)
+            if shared and far[keys[n]][0] != source_id:
+                sharing.setdefault(n, []).append((shared, source_id))
+    aligned: dict[str, list[tuple[int, int]]] = {}  # source id -> (quote, seeds shared)
+    for n, found in sharing.items():
+        for shared, source_id in sorted(found, key=_rank)[:MAX_SOURCES]:
+            aligned.setdefault(source_id, []).append((n, shared))
+    answers: dict[Key, list[Candidate]] = {}
+    for source_id in sorted(aligned):
+        for key, candidate in zip([keys[n] for n, _ in aligned[source_id]],
+                                  _align(source_id, [(far[keys[n]][1], shared) for n, shared in aligned[source_id]],
+                                         index, settings)):
+            answers.setdefault(key, []).append(candidate)
+    return answers
+
+
+def _align(source_id: str, quotes: list[tuple[str, int]], index: SourceIndex,
+           settings: Settings) -> list[Candidate]:
+    """Each quote's nearest passage in one source, one by one (so an answer never depends on
+    which other quotes were aligned there), named when close enough."""
+    folded = index.folded(source_id)
+    nearests = index.memo.nearest(index.sources[source_id], [text for text, _ in quotes], settings,
+                                   lambda texts: [nearest_passage(text, folded, settings) for text in texts],
+                                   kind="elsewhere")
+    close = [n if n is not None and n.similarity >= settings.misquote_min_similarity else None for n in nearests]
+    lines = iter(index.lines(source_id, [n.span.start for n in close if n is not None]))
+    page_starts = index.sources[source_id].page_starts
+    return [(shared, source_id, None if n is None else Elsewhere(
+                source_id, n, next(lines), page_of(page_starts, n.span.start) if page_starts else 0))
+            for (_, shared), n in zip(quotes, close)]
+
+
+def _rank(candidate: tuple[int, str]) -> tuple[int, str]:
+    """Most seeds shared first; then by source id."""
+    return -candidate[0], candidate[1]
+
+
+def closest(answers: Iterable[Mapping[Key, list[Candidate]]]) -> dict[Key, Elsewhere]:
+    """Each quote's closest passage elsewhere, among the MAX_SOURCES sources of all the workers
+    that share the most of its seeds (the closest, then the first by source id)."""
+    merged: dict[Key, list[Candidate]] = {}
+    for answer in answers:
+        for key, candidates in answer.items():
+            merged.setdefault(key, []).extend(candidates)
+    found: dict[Key, Elsewhere] = {}
+    for key, candidates in merged.items():
+        top = sorted(candidates, key=lambda c: _rank((c[0], c[1])))[:MAX_SOURCES]
+        close = [near for _, _, near in top if near is not None]
+        if close:
+            found[key] = min(close, key=lambda near: (-near.nearest.similarity, near.source))
+    return found

@@ -1,0 +1,251 @@
+"""One worker's share of the quotes, checked against its sources (pure and single-process: a
+`Memo` in the `SourceIndex` may remember what is derived from each source).
+
+`check_quotes` matches each source's quotes and explains those that fail; `search_elsewhere`
+looks for the failed quotes of every worker in this share's sources. The engine runs them as
+the two phases of its worker processes (`engine.run`).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from briefing.models import Citation, CitationResult, Source, Status
+from briefing.settings import Settings
+from briefing.text import NormalisedText
+from briefing.verify.elsewhere import Candidate, near_elsewhere
+from briefing.verify.hyphenation import HYPHEN_FOLDS, find_hyphenated, may_match_across_breaks, squeezed
+from briefing.verify.index import SourceIndex
+from briefing.verify.judge import Key
+from briefing.verify.match import MultiSearch, find_quote, match_quotes, prepare, split_elisions
+from briefing.verify.memo import Needles
+from briefing.verify.nearest import nearest_passages, searches_everywhere
+from briefing.verify.pins import page_of, pages_of
+from briefing.verify.shape import (
+    TOO_SHORT,
+    EdgeMiss,
+    edge_miss,
+    explain_cut,
+    missed,
+    refuse_pasted,
+    too_short,
+    too_short_as_edited,
+    too_short_problem,
+)
+
+# What the first phase hands the parent: the failed quotes, and those far from anything in
+# their own source with their source and the text explained (issue 15 §7).
+Failed = dict[Key, Citation]
+Far = dict[Key, tuple[str, str]]
+
+
+def check_quotes(index: SourceIndex, by_source: Mapping[str, list[Key]], keyed: Mapping[Key, Citation],
+                 settings: Settings) -> tuple[dict[Key, CitationResult], Failed, Far]:
+    """Match the quotes of each source of `index` and explain those that fail: the results, the
+    failed quotes, and those far from anything in their source (with their source and the text
+    explained: issue 15 §7)."""
+    results: dict[Key, CitationResult] = {}
+    far: Far = {}
+    for source_id, keys in by_source.items():
+        matched = _match_source(source_id, [keyed[k] for k in keys], index, settings)
+        failed = [i for i, r in enumerate(matched) if r.status is Status.NOT_FOUND and not r.code]
+        explained, texts = _explain_failures(source_id, [matched[i] for i in failed], index, settings)
+        for n, (i, result) in enumerate(zip(failed, explained)):
+            matched[i] = result
+            if result.status is Status.NOT_FOUND and n in texts and (
+                    len(texts[n]) <= settings.nearest_max_quote_chars):  # (else too long to explain)
+                far[keys[i]] = (source_id, texts[n])
+        results.update(zip(keys, matched))
+    failed_quotes = {key: r.citation for key, r in results.items()
+                     if r.status in (Status.MISQUOTED, Status.NOT_FOUND) and r.code != TOO_SHORT}
+    return results, failed_quotes, far
+
+
+def search_elsewhere(failed: Mapping[Key, Citation], far: Mapping[Key, tuple[str, str]], index: SourceIndex,
+                     settings: Settings) -> tuple[dict[Key, list[str]], dict[Key, list[Candidate]]]:
+    """Where each failed quote is found exactly in the sources of `index`, and the passages
+    here close to the quotes far from anything in their own (issue 15 §7)."""
+    return _find_elsewhere(failed, index), near_elsewhere(far, index, settings)
+
+
+def route(keyed: Mapping[Key, Citation], sources: Mapping[str, Source], unreadable: Mapping[str, str]
+          ) -> tuple[dict[Key, CitationResult], dict[str, list[Key]]]:
+    """Settle citations of unknown or unreadable sources; group the rest by source."""
+    results: dict[Key, CitationResult] = {}
+    by_source: dict[str, list[Key]] = {}
+    for key, citation in keyed.items():
+        if citation.source in sources:
+            by_source.setdefault(citation.source, []).append(key)
+        elif citation.source in unreadable:
+            results[key] = CitationResult(citation, Status.UNREADABLE_SOURCE, problem=(
+                f"source '{citation.source}' could not be read: {unreadable[citation.source]}"))
+        else:
+            results[key] = _unknown_source(citation, sources)
+    return results, by_source
+
+
+def _match_source(source_id: str, citations: list[Citation], index: SourceIndex,
+                  settings: Settings) -> list[CitationResult]:
+    """One source searched once for all the quotes that cite it.
+
+    A quote too short to show anything is not looked for, and one that copies a line-end
+    hyphen of the source's layout is refused (issue 15 §1, §5).
+    """
+    short = [too_short(c.quote, settings) for c in citations]
+    quotes = ["" if s else c.quote for c, s in zip(citations, short)]
+    matched = match_quotes(quotes, index.folded(source_id), settings.elision_max_gap)
+    matches = matched.found
+    # Only a quote not found as the text stands tries the other readings of line-end hyphens, and
+    # only if it could match under one: the source is read that way only for such a quote.
+    hyphens = index.has_line_end_hyphens(source_id)
+    if None in matches and hyphens:
+        squeezed_source = squeezed(index.folded(source_id).text)
+        for i, (quote, match) in enumerate(zip(quotes, matches)):
+            if match is None and quote and may_match_across_breaks(quote, squeezed_source) and (
+                    hyphenated := index.hyphenated(source_id)) is not None:
+                matches[i] = find_hyphenated(quote, hyphenated, settings.elision_max_gap)
+    lines = iter(index.lines(source_id, [s.start for m in matches if m for s in m.spans]))
+    source = index.sources[source_id]
+    results = [CitationResult(c, Status.NOT_FOUND) if m is None else
+               CitationResult(c, Status.VERIFIED, m.spans, tuple(next(lines) for _ in m.spans), m.folds,
+                              m.occurrences, pages=pages_of(source.page_starts, m.spans),
+                              alterations=m.alterations, gaps=m.gap_kinds)
+               for c, m in zip(citations, matches)]
+    misses: dict[int, EdgeMiss] = {}
+    for i, (citation, match, cut) in enumerate(zip(citations, matches, matched.cut)):
+        # Found as edited, the quote's own words are those outside its insertions.
+        if short[i] or match is not None and match.alterations and too_short_as_edited(citation.quote, settings):
+            results[i] = CitationResult(citation, Status.NOT_FOUND, problem=too_short_problem(citation.quote),
+                                        code=TOO_SHORT)
+        elif hyphens and match is not None and not set(match.folds) & set(HYPHEN_FOLDS):
+            results[i] = refuse_pasted(source.text, index.folded(source_id), results[i], match, source.page_starts)
+        elif match is None and cut is not None and (miss := explain_cut(index.folded(source_id), cut)):
+            misses[i] = miss  # found only inside a word or number (issue 15 §1)
+    _mark_missed(source_id, results, misses, index)
+    return results
+
+
+def _mark_missed(source_id: str, results: list[CitationResult], misses: Mapping[int, EdgeMiss],
+                 index: SourceIndex) -> None:
+    """Each quote found only inside a word or number: misquoted, with the whole of it (issue 15 §1)."""
+    lines = index.lines(source_id, [miss.nearest.span.start for miss in misses.values()])
+    for (i, miss), line in zip(misses.items(), lines):
+        results[i] = missed(results[i], miss, line, index.sources[source_id].page_starts)
+
+
+def _unknown_source(citation: Citation, sources: Mapping[str, Source]) -> CitationResult:
+    # Ids are looked up, never opened as paths: "../x" is simply unknown.
+    close = difflib.get_close_matches(citation.source, list(sources), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return CitationResult(citation, Status.UNKNOWN_SOURCE,
+                          problem=f"no source '{citation.source}' in the sources folder{hint}")
+
+
+def _explain_failures(source_id: str, failures: Sequence[CitationResult], index: SourceIndex,
+                      settings: Settings) -> tuple[list[CitationResult], dict[int, str]]:
+    """Nearest passage and word diff: they explain a failure, they never pass a quote.
+
+    All the failed quotes of one source are searched together (`nearest_passages`). Also the
+    text explained, by failure: the quote, or its first elided part missing from the source
+    (none for a quote whose parts are all there, out of order).
+    """
+    folded = index.folded(source_id)
+    explained = list(failures)
+    wanted: dict[int, str] = {}  # the text to explain, by failure
+    misses: dict[int, EdgeMiss] = {}  # elided or edited quotes found but for a word or number edge
+    for i, result in enumerate(failures):
+        miss = edge_miss(result.citation.quote, folded, settings.elision_max_gap)
+        if miss is not None:
+            misses[i] = miss
+            continue
+        parts = split_elisions(result.citation.quote)
+        # For an elided quote, explain the first part that is not in the source at all.
+        missing = [p for p in parts if len(parts) == 1 or find_quote(p, folded, settings.elision_max_gap) is None]
+        if len(parts) > 1 and not missing:
+            explained[i] = replace(result, problem=(
+                f"each elided part occurs in '{source_id}', but not in this order within "
+                f"{settings.elision_max_gap} characters of each other"))
+        else:
+            wanted[i] = missing[0] if missing else result.citation.quote
+    nearests = index.memo.nearest(index.sources[source_id], list(wanted.values()), settings,
+                                   lambda quotes: nearest_passages(quotes, folded, settings))
+    _mark_missed(source_id, explained, misses, index)
+    page_starts = index.sources[source_id].page_starts
+    lines = iter(index.lines(source_id, [n.span.start for n in nearests if n]))
+    for (i, text), nearest in zip(wanted.items(), nearests):
+        misquoted = nearest is not None and nearest.similarity >= settings.misquote_min_similarity
+        explained[i] = replace(
+            failures[i],
+            status=Status.MISQUOTED if misquoted else Status.NOT_FOUND,
+            nearest=nearest,
+            nearest_line=next(lines) if nearest else 0,
+            nearest_page=page_of(page_starts, nearest.span.start) if nearest and page_starts else 0,
+            problem=failures[i].problem or ("" if misquoted else _bounded_search(
+                source_id, text, text != failures[i].citation.quote, folded, settings)),
+        )
+    return explained, wanted
+
+
+def _bounded_search(source_id: str, quote: str, part: bool, folded: NormalisedText, settings: Settings) -> str:
+    """Why a long quote's failure may have no close passage: it was not aligned everywhere.
+
+    `quote` is what was explained: the whole quote, or (`part`) its first missing elided part.
+    The lengths named are the ones `nearest` tests: as written, then as folded.
+    """
+    what = "the missing part" if part else "the quote"
+    if len(quote) > settings.nearest_max_quote_chars:
+        return (f"quote not found in '{source_id}'; {what} is {len(quote):,} characters long, too long to look "
+                f"for a close passage (the limit is {settings.nearest_max_quote_chars:,})")
+    length = len(prepare(quote))
+    if searches_everywhere(length, len(folded.text), settings):
+        return ""
+    return (f"quote not found in '{source_id}'; {what} is {length:,} characters long, so it was compared only "
+            f"with the passages that share exact pieces with it, not with the whole source")
+
+
+def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[Key, list[str]]:
+    """Which of these sources hold each failed quote exactly: one pass over each source, and
+    one more over a source with line-end hyphens, for every reading of them (issue 4)."""
+    if not failed:
+        return {}
+    keys = list(failed)
+    # Search the longest elided part; a hit there is confirmed with the full matcher.
+    needles = [max(split_elisions(prepare(failed[k].quote)) or [""], key=len) for k in keys]
+    wanted = [i for i, needle in enumerate(needles) if needle]
+    if not wanted:
+        return {}
+    search = MultiSearch([needles[i] for i in wanted])
+    needles_asked = Needles.of(search.needles)
+    # Every reading of a source's line-end hyphens squeezes to one text (`squeezed`); so do the
+    # needles. A hit there is confirmed with the hyphen-aware matcher.
+    bare = [position for position, i in enumerate(wanted) if squeezed(needles[i])]
+    bare_search = MultiSearch([squeezed(needles[wanted[p]]) for p in bare]) if bare else None
+    bare_asked = Needles.of(bare_search.needles) if bare_search is not None else None
+    hits: dict[Key, list[str]] = {}
+    for source_id in sorted(index.sources):
+        source = index.sources[source_id]
+        found = set()
+        present = index.memo.present(source, "folded", needles_asked,
+                                      lambda among: search.present(index.folded(source_id).text, among))
+        for position in sorted(present):
+            citation = failed[keys[wanted[position]]]
+            if source_id != citation.source and find_quote(citation.quote, index.folded(source_id), 10**9):
+                hits.setdefault(keys[wanted[position]], []).append(source_id)
+                found.add(position)
+        if bare_search is None or not index.has_line_end_hyphens(source_id):
+            continue
+        squeezed_present = index.memo.present(
+            source, "squeezed", bare_asked, lambda among: bare_search.present(squeezed(index.folded(source_id).text),
+                                                                             among))
+        for position in sorted(bare[p] for p in squeezed_present):
+            citation = failed[keys[wanted[position]]]
+            if position in found or source_id == citation.source:
+                continue
+            hyphenated = index.hyphenated(source_id)
+            if hyphenated is not None and find_hyphenated(citation.quote, hyphenated, 10**9):
+                hits.setdefault(keys[wanted[position]], []).append(source_id)
+    return hits
+
+
