@@ -52,7 +52,9 @@ docx: $(STAMP)
 html: $(STAMP)
 	$(BIN)/briefing build . --format html -o build/briefing.html
 
+# Lint first (seconds), then the suite.
 test: $(STAMP)
+	$(BIN)/ruff check briefing tests bench scripts
 	$(BIN)/python -m pytest
 
 # Real text first (issue 19): about 200 MB from the Python standard library and /usr/share, 10,000

@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefing.verify import nearest
 from briefing.text import normalise  # noqa: E402
+from briefing.verify import nearest
 
 SIZES = (3_300_000, 10_000_000)
 QUOTES = ("613", "qzq", "Xavier Ortega", "Khojali")

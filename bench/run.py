@@ -19,8 +19,8 @@ import corpus  # noqa: E402
 
 from briefing.engine.cache import CACHE_NAME  # noqa: E402
 from briefing.settings import DEFAULT_SETTINGS  # noqa: E402
-from briefing.verify.nearest import nearest_passage  # noqa: E402
 from briefing.text import normalise  # noqa: E402
+from briefing.verify.nearest import nearest_passage  # noqa: E402
 
 NEAREST_SAMPLES = 300
 # check and grep take turns, this many times each, and the medians are compared: on a shared
@@ -119,7 +119,8 @@ def _breakdown(plan: corpus.Plan) -> None:
         began = time.perf_counter()
         format_json(report)
         writing = time.perf_counter() - began
-    print(f"  where a cold check's time goes: reading {loading:.2f} s (the claims, {claims:.2f} s alone, are parsed beside "
+    print(f"  where a cold check's time goes: reading {loading:.2f} s "
+          f"(the claims, {claims:.2f} s alone, are parsed beside "
           f"the sources), verifying {verifying:.2f} s, JSON {writing:.2f} s (plus starting Python)")
 
 

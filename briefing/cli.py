@@ -10,23 +10,23 @@ from pathlib import Path
 
 import click
 
-from briefing.diagnostics import SHOW_UNKNOWN_CLAIM, SOURCES_MISSING, Diagnostic, Severity
 from briefing import __version__, render
-from briefing.report import ci as ci_formats
 from briefing import scaffold as new_project
+from briefing.diagnostics import SHOW_UNKNOWN_CLAIM, SOURCES_MISSING, Diagnostic, Severity
 from briefing.engine.cache import CACHE_NAME, NO_CACHE, open_cache
-from briefing.files import input_named, write_atomic
-from briefing.report.inventory import format_inventory_json, format_inventory_text, load_inventory
-from briefing.sources.lock import LOCK_NAME, Lock, changes, describe_changes, load_lock, load_snapshot, write_lock
-from briefing.models import Report
-from briefing.engine.progress import Bar
-from briefing.engine.project import Project, check_project, load_project
-from briefing.render import DEFAULT_NAMES, FORMATS
-from briefing.report.text import format_diagnostic, format_text, summary_line
-from briefing.report.json_report import format_errors_json, format_json
-from briefing.report.show import format_show, suggest
 from briefing.engine.outcome import collect_less_often, promoted, without_disagreements
 from briefing.engine.outcome import strict as strict_report
+from briefing.engine.progress import Bar
+from briefing.engine.project import Project, check_project, load_project
+from briefing.files import input_named, write_atomic
+from briefing.models import Report
+from briefing.render import DEFAULT_NAMES, FORMATS
+from briefing.report import ci as ci_formats
+from briefing.report.inventory import format_inventory_json, format_inventory_text, load_inventory
+from briefing.report.json_report import format_errors_json, format_json
+from briefing.report.show import format_show, suggest
+from briefing.report.text import format_diagnostic, format_text, summary_line
+from briefing.sources.lock import LOCK_NAME, Lock, changes, describe_changes, load_lock, load_snapshot, write_lock
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 STRICT_HELP = ("Fail on warnings that a verified quote may mislead: other sources give a figure "

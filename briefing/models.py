@@ -7,8 +7,7 @@ import enum
 import functools
 from dataclasses import dataclass, field
 
-from briefing.diagnostics import Diagnostic, Location, Severity
-
+from briefing.diagnostics import Diagnostic, Severity
 
 # --- claims -----------------------------------------------------------------
 

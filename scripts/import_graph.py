@@ -1,9 +1,10 @@
 """Prints the package's import graph, folder to folder, as a Mermaid flowchart (reads files only).
 
 `python scripts/import_graph.py` prints the block that docs/development.md holds between its
-`import-graph` markers (`--update` rewrites it there); tests/unit/test_layers.py checks the two agree and that the graph keeps
-the layers' rule (issue 18). A top-level module is its own node (`models`, `cli`, ...); a folder
-is one node for all its modules (`verify`, `engine`, ...); `briefing` is the package's
+`import-graph` markers (`--update` rewrites it there); tests/unit/test_layers.py checks the two
+agree and that the graph keeps the layers' rule (issue 18). A top-level module is its own node
+(`models`, `cli`, ...); a folder is one node for all its modules (`verify`, `engine`, ...);
+`briefing` is the package's
 `__init__` (its version; the public API there imports lazily).
 """
 
@@ -36,7 +37,8 @@ def imports(package: Path = PACKAGE) -> dict[str, set[str]]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 targets |= {a.name for a in node.names if a.name.split(".")[0] == "briefing"}
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] == "briefing":
+            elif (isinstance(node, ast.ImportFrom) and node.level == 0
+                  and (node.module or "").split(".")[0] == "briefing"):
                 for alias in node.names:  # `from briefing.verify import match` names a module
                     sub = f"{node.module}.{alias.name}"
                     targets.add(sub if sub in modules else node.module)

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from test_cli import GOOD, write_project
 
 from briefing.cli import main
-from test_cli import GOOD, write_project
 
 
 def test_build_writes_the_requested_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from briefing.engine import cache as cache_module
-from briefing.disagree import scan
-from briefing.verify import quotes
-from briefing.engine.cache import CACHE_NAME, SourceCache, _key
 from briefing.cli import main
+from briefing.disagree import scan
+from briefing.engine import cache as cache_module
+from briefing.engine.cache import CACHE_NAME, SourceCache, _key
+from briefing.models import Source
+from briefing.verify import quotes
 from briefing.verify.match import MultiSearch, prepare
 from briefing.verify.memo import Needles
-from briefing.models import Source
 from briefing.verify.nearest import SEED_LENGTH
 
 SOURCES = {
@@ -429,9 +429,9 @@ def test_only_the_most_recently_used_sets_are_kept(tmp_path: Path) -> None:
 def test_forked_workers_share_one_cache(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each worker process opens its own connection and writes its own sources' entries."""
     from briefing.engine.cache import open_cache
-    from briefing.settings import Settings
     from briefing.engine.project import check_project, load_project
     from briefing.report.json_report import format_json
+    from briefing.settings import Settings
 
     loaded = load_project(project / "claims.yaml", project / "sources")
     uncached = format_json(check_project(loaded, Settings(workers=1)))

@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from briefing.verify.cautions import CODES, citation_cautions, joins_sentences
 from briefing.cli import main
-from briefing.verify.edits import parse_edits
-from briefing.models import Briefing, Citation, Claim, Section, Source, Status
+from briefing.engine.outcome import STRICT_CODES, strict
 from briefing.engine.project import load_project
+from briefing.engine.run import verify
+from briefing.models import Briefing, Citation, Claim, Section, Source, Status
 from briefing.render import readback
 from briefing.render.document import build_document
-from briefing.report.text import format_text
 from briefing.report.json_report import format_json
+from briefing.report.text import format_text
+from briefing.verify.cautions import CODES, citation_cautions, joins_sentences
+from briefing.verify.edits import parse_edits
 from briefing.verify.sentences import sentence_ends
-from briefing.engine.outcome import STRICT_CODES, strict
-from briefing.engine.run import verify
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2025, 11, 23, 11, 3, tzinfo=UTC)

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from briefing.engine.cache import CACHE_NAME
 from briefing import files
+from briefing.cli import main
+from briefing.engine.cache import CACHE_NAME
 from briefing.report import ci as ci_formats
 from briefing.report.ci import Annotation, escape_data, escape_property, workflow_command
-from briefing.cli import main
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
 SARIF_SCHEMA = SCHEMAS / "sarif-schema-2.1.0.json"

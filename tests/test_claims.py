@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from briefing.claims.read import load_claims, parse_claims
-from briefing.settings import Settings
 from briefing.models import Briefing, Citation, Claim, Section
+from briefing.settings import Settings
 
 
 def parse(text: str | bytes) -> tuple[Briefing | None, list[tuple[str, str, str]]]:

@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-
-from briefing.diagnostics import Severity
-from briefing import render
-from briefing.cli import main
-from briefing.models import Status
 from test_cli import GOOD, write_project
 from test_render import make
+
+from briefing import render
+from briefing.cli import main
+from briefing.diagnostics import Severity
+from briefing.models import Status
 
 EPOCH = "1700000000"  # 14 November 2023 22:13:20 UTC
 FORMATS = ("pdf", "docx", "html")

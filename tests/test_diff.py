@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.verify.diff import MAX_CHANGES, word_changes
 from briefing.models import WordChange
+from briefing.verify.diff import MAX_CHANGES, word_changes
 
 CYRILLIC_A = "quote has U+0430 CYRILLIC SMALL LETTER A where the source has U+0061 LATIN SMALL LETTER A"
 

@@ -11,18 +11,18 @@ import pytest
 import yaml
 
 from briefing.cli import main
-from briefing.settings import DEFAULT_SETTINGS
-from briefing.verify.counts import noun_phrase, read, score
 from briefing.disagree.compare import claim_figures, disagreements, quantities, settle
-from briefing.verify.figures import find_figures
-from briefing.sources import load_source, scan_sources
-from briefing.models import Briefing, Citation, Claim, Section, Source
 from briefing.disagree.scan import _scan, candidates
 from briefing.engine.project import check_project, load_project
-from briefing.render.document import build_document
-from briefing.report.text import format_text
-from briefing.report.json_report import format_json
 from briefing.engine.run import verify
+from briefing.models import Briefing, Citation, Claim, Section, Source
+from briefing.render.document import build_document
+from briefing.report.json_report import format_json
+from briefing.report.text import format_text
+from briefing.settings import DEFAULT_SETTINGS
+from briefing.sources import load_source, scan_sources
+from briefing.verify.counts import noun_phrase, read, score
+from briefing.verify.figures import find_figures
 
 
 def conflicts(wanted, sources):

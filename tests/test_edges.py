@@ -4,7 +4,6 @@ trailing elision marks; the shortest quote; a near passage that differs only at 
 from __future__ import annotations
 
 import json
-import re
 import textwrap
 from pathlib import Path
 
@@ -13,12 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefing.cli import main
+from briefing.engine.run import verify
+from briefing.models import Briefing, Citation, CitationResult, Claim, Section, Source, Status
 from briefing.settings import DEFAULT_SETTINGS, Settings
+from briefing.text import fold, normalise
 from briefing.verify.edges import on_edges
 from briefing.verify.match import find_quote, find_quotes
-from briefing.models import Briefing, Citation, CitationResult, Claim, Section, Source, Status
-from briefing.text import fold, normalise
-from briefing.engine.run import verify
 from tests.limits import time_limit
 
 SOURCE = ("Officials said 1,613 civilians died in 1963, and 2.5 million were displaced. The strike was "

@@ -7,18 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from briefing.diagnostics import Severity
 from briefing.cli import main
+from briefing.diagnostics import Severity
+from briefing.engine.outcome import strict
+from briefing.engine.run import verify
+from briefing.models import Alteration, Briefing, Citation, Claim, Section, Source
+from briefing.render.document import build_document
+from briefing.report.json_report import format_json
+from briefing.report.text import format_text
+from briefing.text import normalise
 from briefing.verify.cautions import quote_warnings
 from briefing.verify.edits import ELISION_FAR, hidden_words, parse_edits
 from briefing.verify.match import find_quote
-from briefing.models import Alteration, Briefing, Citation, Claim, Section, Source
-from briefing.text import normalise
-from briefing.render.document import build_document
-from briefing.report.text import format_text
-from briefing.report.json_report import format_json
-from briefing.engine.outcome import strict
-from briefing.engine.run import verify
 
 SOURCE = ("The resolution strongly condemns the mass atrocities committed byArmenia against the "
           "Azerbaijani civilian population. It recognized the genocide. He said it was not over. "

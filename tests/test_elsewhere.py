@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from briefing.verify import elsewhere
-from briefing.verify import nearest
-from briefing.engine import run as verify
 from briefing.cli import main
-from briefing.settings import Settings
+from briefing.engine import run as verify
 from briefing.models import Briefing, Citation, Claim, Section, Source, Status, WordChange
+from briefing.settings import DEFAULT_SETTINGS as DEFAULT
+from briefing.settings import Settings
+from briefing.verify import elsewhere, nearest
 
 TREND = ("BAKU, Azerbaijan, Feb.26\n\nBy Nargiz Sadikhova - Trend:\n\n"
          "Secretary General of the Organization of Islamic Cooperation (OIC) Yousef bin Ahmad Al-Othaimeen has "
@@ -33,7 +33,7 @@ def _sources(texts: dict[str, str]) -> dict[str, Source]:
 
 
 def _check(quote: str, cited: str = "azernews", texts: dict[str, str] | None = None,
-           settings: Settings = Settings()):
+           settings: Settings = DEFAULT):
     briefing = Briefing("claims.yaml", "T", (Section("H", (Claim("c", "A claim.", (Citation(cited, quote, 1),), 1),)),))
     return verify.verify(briefing, _sources(texts or SOURCES), settings=settings).claims[0].citations[0]
 

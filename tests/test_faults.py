@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from test_cli import GOOD, write_project
+from test_render import make
 
 from briefing.models import Status
 from briefing.render import build, write
-from test_cli import GOOD, write_project
-from test_render import make
 
 FORMATS = ("html", "docx", "pdf")
 PREVIOUS = {fmt: f"last good {fmt}".encode() for fmt in FORMATS}

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from briefing.engine.run import verify
+from briefing.models import Briefing, Citation, Claim, Section, Source, Status
 from briefing.verify.backing import check_figures, name_problem
 from briefing.verify.figures import find_figures, find_tokens
-from briefing.models import Briefing, Citation, Claim, Section, Source, Status
-from briefing.engine.run import verify
 
 # --- reading: magnitudes, currencies, units ---------------------------------------------------
 

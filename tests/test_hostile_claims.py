@@ -26,15 +26,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from limits import time_limit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from limits import time_limit
 
-from briefing.diagnostics import Diagnostic, Severity
 from briefing.claims.read import parse_claims
 from briefing.cli import main
-from briefing.settings import DEFAULT_SETTINGS
+from briefing.diagnostics import Diagnostic, Severity
 from briefing.models import Briefing
+from briefing.settings import DEFAULT_SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = (ROOT / "claims.yaml").read_bytes()

@@ -20,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefing.cli import main
-from briefing.models import Briefing, Citation, CitationResult, Claim, ClaimResult, Section, Source, Status
 from briefing.engine.run import verify
+from briefing.models import Briefing, Citation, CitationResult, Claim, ClaimResult, Section, Source, Status
 from tests.limits import time_limit
 
 SOURCE = ("As a result of the Khojaly genocide, 613 Azerbaijani civilians, including 63 children, "
@@ -128,7 +128,7 @@ LOOKALIKES = [
 ]
 
 
-@pytest.mark.parametrize("latin, fake", [(l, f) for _, l, f in LOOKALIKES], ids=[n for n, _, _ in LOOKALIKES])
+@pytest.mark.parametrize("latin, fake", [(latin, f) for _, latin, f in LOOKALIKES], ids=[n for n, _, _ in LOOKALIKES])
 def test_look_alike_letters_are_named_in_the_diff(latin: str, fake: str) -> None:
     original = SOURCE[:SOURCE.index(" 106 women")]
     at = original.index(latin)

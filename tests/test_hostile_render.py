@@ -28,8 +28,8 @@ import pytest
 from pypdf import PdfReader
 
 import briefing
-from briefing.text import fold
 from briefing.render import readback
+from briefing.text import fold
 
 ATTACKS = [
     "<script>alert(1)</script>",

@@ -20,18 +20,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from limits import time_limit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from limits import time_limit
 
-from briefing.diagnostics import Severity
 from briefing.cli import main
+from briefing.diagnostics import Severity
 from briefing.settings import Settings
-from briefing.sources import SIDECAR_MAX_BYTES, load_source, scan_sources
-from briefing.sources import docx
-from briefing.sources import html
-from briefing.sources import pdf
-from briefing.sources import text
+from briefing.sources import SIDECAR_MAX_BYTES, docx, html, load_source, pdf, scan_sources, text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 GOOD_TEXT = "The council voted 12 to 3 in favour of the plan.\n"

@@ -11,10 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing.diagnostics import Severity
 from briefing.cli import main
-from briefing.sources import encodings
-from briefing.sources import html
+from briefing.diagnostics import Severity
+from briefing.sources import encodings, html
 
 
 def page(charset: str, body: bytes) -> bytes:
@@ -325,8 +324,8 @@ PAGE = """<html><head><title>Report</title></head><body>
     pytest.param("A title.", "Hidden second title", False, id="second-title"),
 ])
 def test_check_verifies_only_what_a_reader_of_the_page_sees(text: str, quote: str, verified: bool) -> None:
-    from briefing.models import Briefing, Citation, Claim, Section
     from briefing.engine.run import verify
+    from briefing.models import Briefing, Citation, Claim, Section
 
     source, _ = html.parse(PAGE.encode(), "s.html", "s")
     assert source is not None

@@ -10,14 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.text import LineIndex
-from briefing.verify.hyphenation import JOINED, KEPT, find_hyphenated, hyphenate, may_match_across_breaks, squeezed
+from briefing.engine.run import verify
+from briefing.models import Briefing, Citation, Claim, Section, Source, Status
 from briefing.settings import DEFAULT_SETTINGS
 from briefing.sources import reader_for
-from briefing.models import Briefing, Citation, Claim, Section, Source, Status
-from briefing.text import normalise
+from briefing.text import LineIndex, normalise
+from briefing.verify.hyphenation import JOINED, KEPT, find_hyphenated, hyphenate, may_match_across_breaks, squeezed
 from briefing.verify.shape import too_short
-from briefing.engine.run import verify
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 MAX_GAP = 1500

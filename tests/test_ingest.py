@@ -12,12 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from briefing.diagnostics import Severity
-from briefing.sources import load_source, reader_for, scan_sources
-from briefing.sources import docx
-from briefing.sources import html
-from briefing.sources import pdf
-from briefing.sources import sidecar
 from briefing.models import Source, SourceMeta
+from briefing.sources import docx, html, load_source, pdf, reader_for, scan_sources, sidecar
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 HAS_CRYPTOGRAPHY = importlib.util.find_spec("cryptography") is not None

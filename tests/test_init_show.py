@@ -14,10 +14,10 @@ import pytest
 import yaml
 
 from briefing import scaffold as init
-from briefing.engine import progress
-from briefing.cli import main
-from briefing.engine.project import load_project
 from briefing.claims.schema import claims_schema
+from briefing.cli import main
+from briefing.engine import progress
+from briefing.engine.project import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW_FILES = [".github/workflows/briefing.yml", "Makefile", "claims.schema.json", "claims.yaml", "sources/example.md"]

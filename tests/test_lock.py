@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.diagnostics import Severity
 from briefing.cli import main
+from briefing.diagnostics import Severity
 from briefing.sources.lock import (
     LOCK_NAME,
     Lock,

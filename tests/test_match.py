@@ -2,8 +2,8 @@
 
 import pytest
 
-from briefing.verify.match import find_quote, find_quotes, split_elisions
 from briefing.text import normalise
+from briefing.verify.match import find_quote, find_quotes, split_elisions
 
 SOURCE = (
     "As a result of the Khojaly genocide, 613 people were killed, including 63 children,\n"

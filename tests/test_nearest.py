@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.verify import nearest
-from briefing.settings import Settings
 from briefing.models import WordChange
-from briefing.verify.nearest import nearest_passage, nearest_passages
+from briefing.settings import Settings
 from briefing.text import fold, normalise
+from briefing.verify import nearest
+from briefing.verify.nearest import nearest_passage, nearest_passages
 
 SOURCE = (
     "Secretary General of the Organization of Islamic Cooperation (OIC) Hissein Brahim Taha has paid\n"

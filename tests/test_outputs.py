@@ -12,10 +12,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from test_cli import GOOD, write_project
 
 from briefing import files
 from briefing.cli import main
-from test_cli import GOOD, write_project
 
 REFUSED = "Error: Invalid value for '-o' / '--output': '{path}' is {what}, an input; choose another path " \
           "(nothing was written)\n"

@@ -1,8 +1,8 @@
 """Verifying in several processes gives exactly the single-process report."""
 
-from briefing.settings import Settings
-from briefing.models import Briefing, Citation, Claim, Section, Source
 from briefing.engine.run import verify
+from briefing.models import Briefing, Citation, Claim, Section, Source
+from briefing.settings import Settings
 
 TEXT = ("The OIC said that 613 civilians were killed, including 63 children. " * 40
         + "Later the OIC said the fate of 150 hostages remains unknown.")
@@ -95,7 +95,7 @@ def test_run_beside_stops_its_child_at_once_when_the_other_job_fails() -> None:
 
     began = time.monotonic()
     with pytest.raises(ValueError, match="reading the sources failed"):
-        run_beside(lambda: ["claim %d" % i for i in range(200_000)], other)
+        run_beside(lambda: [f"claim {i}" for i in range(200_000)], other)
     # A hang guard, not a speed target: the child used to block on the pipe for 5 s.
     assert time.monotonic() - began < 4
 

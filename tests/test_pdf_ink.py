@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefing.diagnostics import Severity
-from briefing.sources import pdf
-from briefing.models import Briefing, Citation, Claim, Section, Source
 from briefing.engine.run import verify
+from briefing.models import Briefing, Citation, Claim, Section, Source
+from briefing.sources import pdf
 
 VISIBLE = b"BT /F1 11 Tf 72 740 Td (Visible control line.) Tj ET\n"
 

@@ -28,6 +28,7 @@ from briefing.models import (
     Span,
     Status,
 )
+from briefing.render.document import build_document
 from briefing.verify.pins import (
     encode_fragment_text,
     page_of,
@@ -37,7 +38,6 @@ from briefing.verify.pins import (
     text_directive,
     whole_words,
 )
-from briefing.render.document import build_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 NOW = datetime(2025, 11, 23, 11, 3, tzinfo=UTC)

@@ -18,11 +18,22 @@ import pytest
 from pypdf import PdfReader
 
 from briefing.diagnostics import Severity
-from briefing.models import Briefing, Citation, CitationResult, Claim, ClaimResult, Report, Section, Source, SourceMeta, Status
-from briefing.text import fold
+from briefing.models import (
+    Briefing,
+    Citation,
+    CitationResult,
+    Claim,
+    ClaimResult,
+    Report,
+    Section,
+    Source,
+    SourceMeta,
+    Status,
+)
 from briefing.render import BuildResult, build, readback, write
 from briefing.render.document import build_document, is_web_url, quoted
 from briefing.render.refdoc import a4_reference, with_draft_header
+from briefing.text import fold
 
 NOW = datetime(2025, 11, 23, 11, 3, tzinfo=UTC)
 FORMATS = ("pdf", "docx", "html")

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.text import LineIndex
 from briefing.cli import main
 from briefing.sources import html
+from briefing.text import LineIndex
 
 HEAD = "\n".join(["<!doctype html>", "<html>", "<head>", "<title>Report</title>", "<style>",
                   *[f"  .c{i} {{ color: red }}" for i in range(17)], "</style>", "<script>",

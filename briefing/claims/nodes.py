@@ -13,6 +13,7 @@ import unicodedata
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from briefing.claims.schema import Problem, claims_schema, entries, resolve
 from briefing.diagnostics import (
     CLAIMS_ALIAS,
     CLAIMS_BAD_ID,
@@ -32,10 +33,9 @@ from briefing.diagnostics import (
     Diagnostic,
     Location,
 )
-from briefing.verify.backing import name_problem
 from briefing.models import Briefing, Citation, Claim, Name, Section
 from briefing.text import line_at, line_starts
-from briefing.claims.schema import Problem, claims_schema, entries, resolve
+from briefing.verify.backing import name_problem
 
 # Safe loading only: we compose the node tree (never construct Python objects) and read
 # each scalar's raw text, so `date: 2013-12-12`, `id: no` and `quote: 63` stay strings.

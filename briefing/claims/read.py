@@ -14,6 +14,20 @@ import re
 import yaml
 from yaml.nodes import ScalarNode
 
+from briefing.claims.nodes import (
+    ALIAS_MESSAGE,
+    CITATION_KEYS,
+    CLAIM_KEYS,
+    LOADER,
+    MAX_REPEATS,
+    NULL_TAG,
+    SECTION_KEYS,
+    TOP_KEYS,
+    ClaimsReader,
+    char_location,
+)
+from briefing.claims.schema import validate
+
 # What both modules use lives in claims_nodes, which must not import this one (no cycle).
 from briefing.diagnostics import (
     CLAIMS_ALIAS,
@@ -29,21 +43,8 @@ from briefing.diagnostics import (
     Diagnostic,
     Location,
 )
-from briefing.claims.nodes import (
-    ALIAS_MESSAGE,
-    CITATION_KEYS,
-    CLAIM_KEYS,
-    LOADER,
-    MAX_REPEATS,
-    NULL_TAG,
-    SECTION_KEYS,
-    TOP_KEYS,
-    ClaimsReader,
-    char_location,
-)
-from briefing.settings import DEFAULT_SETTINGS, Settings
 from briefing.models import Briefing
-from briefing.claims.schema import validate
+from briefing.settings import DEFAULT_SETTINGS, Settings
 
 # The key lists sit beside the node walk that checks them; callers import them from here.
 __all__ = ["CITATION_KEYS", "CLAIM_KEYS", "MAX_DEPTH", "Result", "SECTION_KEYS", "TOP_KEYS", "load_claims",

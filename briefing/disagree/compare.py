@@ -17,11 +17,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from briefing.diagnostics import FIGURE_DISAGREEMENT, Diagnostic, Location, Severity
+from briefing.disagree.scan import UNANCHORED_CAP, Candidates
+from briefing.models import CitationResult, Claim, ClaimResult, Disagreement, Figure, FigureReading, Source, Status
+from briefing.text import LineIndex
 from briefing.verify.counts import Reading, read, score
 from briefing.verify.figures import find_figures
-from briefing.models import CitationResult, Claim, ClaimResult, Disagreement, Figure, FigureReading, Source, Status
-from briefing.disagree.scan import UNANCHORED_CAP, Candidates
-from briefing.text import LineIndex
 
 CODE = FIGURE_DISAGREEMENT
 # How much of a source's sentence the report and the appendix quote.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import ahocorasick_rs
 
-from briefing.verify.memo import NO_MEMO, Memo
+from briefing.models import Source
 from briefing.verify.counts import (
     MAX_RATIO,
     MIN_SCORE,
@@ -33,7 +33,7 @@ from briefing.verify.counts import (
 )
 from briefing.verify.figures import find_figures
 from briefing.verify.lexicon import EVENT_CLASS, LINKING, NOUN_CLASS, NUMBER_WORDS, NUMERALS, stem
-from briefing.models import Source
+from briefing.verify.memo import NO_MEMO, Memo
 
 # When neither passage says what happened to the counted things, only the context can tell
 # whether they count the same; past this many such candidates for one figure (a noun as common

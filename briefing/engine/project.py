@@ -6,15 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from briefing.claims.read import load_claims
 from briefing.diagnostics import Diagnostic, Severity
 from briefing.engine.cache import NO_CACHE, SourceCache
-from briefing.claims.read import load_claims
+from briefing.engine.parallel import run_beside
+from briefing.engine.run import verify
+from briefing.models import Briefing, Report, Source
 from briefing.settings import DEFAULT_SETTINGS, Settings
 from briefing.sources import SourceSet, load_source, scan_sources
 from briefing.sources.lock import LockState, load_lock_state
-from briefing.models import Briefing, Report, Source
-from briefing.engine.parallel import run_beside
-from briefing.engine.run import verify
 
 
 @dataclass(frozen=True)

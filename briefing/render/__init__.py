@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefing import __version__
 from briefing.diagnostics import (
     BUILD_FETCH_REFUSED,
     BUILD_LAYOUT,
@@ -29,7 +30,6 @@ from briefing.diagnostics import (
     Location,
     Severity,
 )
-from briefing import __version__
 from briefing.models import Briefing, Report
 from briefing.render.document import Document, build_document
 

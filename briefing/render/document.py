@@ -21,7 +21,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from briefing.disagree.compare import quantities
-from briefing.verify.edits import brief as brief_alteration
 from briefing.models import (
     SHORT_SHA,
     Briefing,
@@ -33,6 +32,7 @@ from briefing.models import (
     SourceMeta,
     Status,
 )
+from briefing.verify.edits import brief as brief_alteration
 from briefing.verify.pins import passage_link, pin_cite
 
 # pandoc-types version of pandoc 3.x; its JSON reader needs the same major.minor.

@@ -29,8 +29,8 @@ from briefing.diagnostics import (
     Location,
     Severity,
 )
-from briefing.text import fold
 from briefing.render.document import CAUTION, CLOSE_QUOTE, OPEN_QUOTE, NoteRecord, is_web_url
+from briefing.text import fold
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DRAFT_MARK = "DRAFT"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from urllib.parse import quote as url_quote
 
+from briefing import __version__
 from briefing.diagnostics import (
     CODES,
     FIGURE_DISAGREEMENT,
@@ -23,7 +24,6 @@ from briefing.diagnostics import (
     Diagnostic,
     Severity,
 )
-from briefing import __version__
 from briefing.models import Report, Status
 from briefing.report.text import Finding, findings, format_diagnostic, format_text, summary_line
 

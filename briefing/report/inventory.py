@@ -9,14 +9,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing.diagnostics import Diagnostic, Severity
 from briefing import __version__
+from briefing.diagnostics import Diagnostic, Severity
+from briefing.models import META_FIELDS, SHORT_SHA, SourceMeta
+from briefing.report.json_report import diagnostic_json
+from briefing.report.text import format_diagnostic
 from briefing.sources import load_source, reader_for, scan_sources
 from briefing.sources.lock import file_sha256
-from briefing.models import META_FIELDS, SHORT_SHA, SourceMeta
-from briefing.report.text import format_diagnostic
-from briefing.report.json_report import diagnostic_json
-
 
 
 @dataclass(frozen=True)

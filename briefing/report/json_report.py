@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from briefing.diagnostics import Diagnostic
 from briefing import __version__
+from briefing.diagnostics import Diagnostic
 from briefing.models import CitationResult, ClaimResult, Elsewhere, FigureReading, Report, Status, WordChange
 from briefing.report.text import labels_of, summarise
 from briefing.verify.pins import page_of, pin_cite

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import difflib
 
+from briefing.models import CitationResult, ClaimResult, Report, Source, Span, Status
+from briefing.report.text import change_text, citation_problem, did_you_mean, paint, quoted, source_path, visible
+from briefing.text import LineIndex
 from briefing.verify.edits import describe as describe_alteration
 from briefing.verify.figure_tokens import shown
-from briefing.models import CitationResult, ClaimResult, Report, Source, Span, Status
-from briefing.text import LineIndex
 from briefing.verify.pins import page_label, pin_cite
-from briefing.report.text import change_text, citation_problem, did_you_mean, paint, quoted, source_path, visible
 
 CONTEXT = 2  # lines shown before and after a passage
 _AROUND = 60  # characters shown either side of a passage on a long line

@@ -7,13 +7,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from briefing.diagnostics import Diagnostic, Severity
-from briefing.verify.diff import is_invisible
 from briefing.disagree.compare import quantities
+from briefing.models import CitationResult, ClaimResult, Elsewhere, Nearest, Report, Status, WordChange
+from briefing.verify.diff import is_invisible
 from briefing.verify.edits import describe as describe_alteration
 from briefing.verify.figure_tokens import shown as shown_token
 from briefing.verify.pins import page_label, pin_cite
-from briefing.models import CitationResult, ClaimResult, Elsewhere, Nearest, Report, Status, WordChange
-
 
 _COLOURS = {"red": "31", "green": "32", "yellow": "33", "cyan": "36", "bold": "1", "dim": "2"}
 

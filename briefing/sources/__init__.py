@@ -27,13 +27,9 @@ from briefing.diagnostics import (
     Location,
     Severity,
 )
-from briefing.settings import DEFAULT_SETTINGS, Settings
-from briefing.sources import docx
-from briefing.sources import html
-from briefing.sources import pdf
-from briefing.sources import sidecar
-from briefing.sources import text
 from briefing.models import Source
+from briefing.settings import DEFAULT_SETTINGS, Settings
+from briefing.sources import docx, html, pdf, sidecar, text
 
 READERS: tuple[ModuleType, ...] = (text, html, pdf, docx)
 # Six short metadata fields never need more; a larger sidecar is ignored with a warning.

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from xml.etree import ElementTree
 
 from briefing.diagnostics import SOURCES_CORRUPT, SOURCES_ENCRYPTED, SOURCES_NO_TEXT, Diagnostic, Location
-from briefing.sources.scripts import CLOSE, OPEN, resolve
 from briefing.models import Source, SourceMeta
+from briefing.sources.scripts import CLOSE, OPEN, resolve
 
 SUFFIXES = frozenset({".docx"})
 KIND = "docx"

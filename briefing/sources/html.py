@@ -21,10 +21,10 @@ from briefing.diagnostics import (
     Location,
     Severity,
 )
+from briefing.models import LineMap, Source, SourceMeta
 from briefing.sources import scripts
 from briefing.sources.encodings import encoding_for_label
 from briefing.sources.html_hidden import Skipped, hides
-from briefing.models import LineMap, Source, SourceMeta
 
 SUFFIXES = frozenset({".html", ".htm"})
 KIND = "html"

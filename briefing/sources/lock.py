@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from briefing import __version__
 from briefing.diagnostics import (
     LOCK_INVALID,
     SOURCE_CHANGED,
@@ -30,10 +31,9 @@ from briefing.diagnostics import (
     Location,
     Severity,
 )
-from briefing import __version__
 from briefing.files import write_atomic
-from briefing.sources import SourceFile, load_source, reader_for, scan_sources
 from briefing.models import Source
+from briefing.sources import SourceFile, load_source, reader_for, scan_sources
 
 LOCK_NAME = "sources.lock"
 LOCK_VERSION = 1

@@ -27,8 +27,8 @@ from briefing.diagnostics import (
     Location,
     Severity,
 )
-from briefing.sources import scripts
 from briefing.models import Source, SourceMeta
+from briefing.sources import scripts
 
 if TYPE_CHECKING:
     from pypdf import PdfReader

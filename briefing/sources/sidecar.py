@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from briefing.diagnostics import SOURCES_SIDECAR, Diagnostic, Location, Severity
-from briefing.sources.metadata import metadata_fields
 from briefing.models import SourceMeta
+from briefing.sources.metadata import metadata_fields
 
 # Metadata files, never sources themselves (issue 4: metadata for any kind of source).
 SUFFIXES = frozenset({".yaml", ".yml"})

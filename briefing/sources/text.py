@@ -10,8 +10,8 @@ from briefing.diagnostics import (
     Location,
     Severity,
 )
-from briefing.sources.metadata import metadata_fields
 from briefing.models import Source, SourceMeta
+from briefing.sources.metadata import metadata_fields
 
 SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 KIND = "text"

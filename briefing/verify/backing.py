@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from briefing.verify.figures import EXACT, find_figures, find_tokens
 from briefing.models import Figure, Token
+from briefing.verify.figures import EXACT, find_figures, find_tokens
 from briefing.verify.units import factor
 
 # Decisions, each pinned by tests/test_figures.py:

@@ -44,10 +44,10 @@ from briefing.diagnostics import (
     Location,
     Severity,
 )
+from briefing.models import Alteration, Caution, CitationResult, ClaimResult, Source, Status
 from briefing.verify.diff import is_invisible
 from briefing.verify.edits import ELISION_FAR, hidden_words, parse_edits, qualifier_key, qualifiers
 from briefing.verify.figures import find_figures, find_tokens
-from briefing.models import Alteration, CitationResult, ClaimResult, Caution, Source, Status
 from briefing.verify.sentences import sentence_ends
 
 HIDES, FAR, INSERTION_HIDES = QUOTE_ELISION_HIDES, QUOTE_ELISION_FAR, QUOTE_INSERTION_HIDES

@@ -35,6 +35,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from briefing.models import Figure, Span
 from briefing.verify.lexicon import (
     APPROX,
     DATE_WORDS,
@@ -54,7 +55,6 @@ from briefing.verify.lexicon import (
     WEEKDAYS,
     stem,
 )
-from briefing.models import Figure, Span
 
 # Share of content words two sentences must have in common (overlap coefficient: shared
 # words over the smaller sentence's words, each word read as its event or noun class) to be

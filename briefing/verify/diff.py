@@ -23,7 +23,8 @@ MAX_DIFF_TOKENS = 2000
 _MAX_NOTE_CHARS = 5000
 
 # Characters that print as nothing; a word holding one is kept whole so its change is shown.
-_INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\uffa0\ufeff\U000e0000-\U000e01ef"
+_INVISIBLE = ("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+              "\u3164\ufe00-\ufe0f\uffa0\ufeff\U000e0000-\U000e01ef")
 _WORD_CHAR = rf"[\w\u0300-\u036f{_INVISIBLE}]"
 # A word keeps inner punctuation (1,275; 48/48-POL; don't; 2.5) so a figure is one token;
 # other punctuation stands alone, so "children," and "children" differ only by the comma.

@@ -31,8 +31,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from briefing.verify.diff import is_invisible
 from briefing.text import NormalisedText
+from briefing.verify.diff import is_invisible
 
 # Separators a number is written with: a quote may not begin or end between two of its digits.
 # Besides , . ' (1,613 · 2.5 · 1'613): the Arabic decimal and thousands separators (٢٫٥ · ١٬٦١٣),
@@ -196,7 +196,8 @@ def clean_end(source: NormalisedText, end: int) -> bool:
         if text[n] == _APOSTROPHE and _possessive(text, following):
             return True
         return not _joined(source, last, n, following)
-    if text[last] in DIGIT_JOINERS or text[last] in DIGIT_SLASHES or (text[last] == "-" and not _line_end_break(source, last)):
+    if text[last] in DIGIT_JOINERS or text[last] in DIGIT_SLASHES or (
+            text[last] == "-" and not _line_end_break(source, last)):
         return not _joined(source, _before(text, last), last, n)  # "in 2." before "5"; "can'"; "well-"
     # "com-" before a line end, as the text stands or as the hyphenation matcher's joint
     return not (_line_end_break(source, last) or _JOINT_RANGE[0] <= text[last] <= _JOINT_RANGE[1])

@@ -25,8 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from briefing.models import Alteration
 from briefing.verify.figures import find_figures, find_tokens
-from briefing.models import Alteration, CitationResult
 
 # Decisions (issue 7), pinned by tests/test_edits.py:
 # - An inserted clarification may stand in for at most this many characters of source text

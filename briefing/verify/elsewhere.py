@@ -13,12 +13,13 @@ split between workers.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from briefing.verify.memo import Needles
+
+from briefing.models import Elsewhere
 from briefing.settings import Settings
 from briefing.verify.index import SourceIndex
 from briefing.verify.judge import Key
 from briefing.verify.match import MultiSearch
-from briefing.models import Elsewhere
+from briefing.verify.memo import Needles
 from briefing.verify.nearest import nearest_passage, seeds
 from briefing.verify.pins import page_of
 

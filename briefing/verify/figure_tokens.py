@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from briefing.diagnostics import FIGURE_UNREADABLE, FIGURE_UNUSED_NAME, Diagnostic, Location, Severity
+from briefing.diagnostics import FIGURE_UNREADABLE, FIGURE_UNUSED_NAME, Diagnostic, Location
 from briefing.models import ClaimResult, Token
 from briefing.verify.units import SUBSCRIPTS, SUPERSCRIPTS
 

@@ -7,11 +7,12 @@ import functools
 import itertools
 import re
 import unicodedata
+from collections.abc import Sequence
 from decimal import Context, Decimal
 
+from briefing.models import Figure, Token
 from briefing.verify import units
 from briefing.verify.figure_tokens import code_at, standalone, url_spans
-from briefing.models import Figure, Token
 
 # Decisions (spec: issue 2, "Figures": every number a claim's text states must equal, by value,
 # a number in at least one of its verified quotes). Each is pinned by tests/test_figures.py
@@ -414,7 +415,8 @@ def _word_figures(text: str) -> list[_Raw]:
                 if percent:
                     points = _POINTS.match(text, percent.end())
                     unit, end = ("percentage points", points.end()) if points else ("percent", percent.end())
-                elif (spaced := units.spaced(text, end)) is not None:  # "five percentage points", "nine million dollars"
+                # "five percentage points", "nine million dollars"
+                elif (spaced := units.spaced(text, end)) is not None:
                     if spaced[0] == "strict":
                         unit, end = spaced[1], spaced[2]
                     else:

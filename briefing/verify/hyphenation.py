@@ -24,10 +24,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from briefing.verify.edges import on_edges
-from briefing.verify.match import QuoteMatch, elided_parts, prepare, split_elisions
 from briefing.models import Span
 from briefing.text import FOLD_NAMES, NormalisedText, folds_needed, normalise
+from briefing.verify.edges import on_edges
+from briefing.verify.match import QuoteMatch, elided_parts, prepare, split_elisions
 
 JOINED, KEPT = "hyphen-joined", "hyphen-kept"
 HYPHEN_FOLDS = (JOINED, KEPT)

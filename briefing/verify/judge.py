@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from briefing.models import CitationResult, Claim, ClaimResult, Elsewhere, Source, Status
 from briefing.verify.backing import check_figures
 from briefing.verify.edits import without_insertions
-from briefing.models import CitationResult, Claim, ClaimResult, Elsewhere, Source, Status
 
 Key = tuple[str, int]  # (claim id, citation number)
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass, replace
 
 import ahocorasick_rs
 
-from briefing.verify.edges import PLAIN, QUICK_NOT, on_edges
-from briefing.verify.edits import INSERTION_MAX_GAP, parse_edits
 from briefing.models import Alteration, Span
 from briefing.text import FOLD_NAMES, NormalisedText, fold, folds_needed
+from briefing.verify.edges import PLAIN, QUICK_NOT, on_edges
+from briefing.verify.edits import INSERTION_MAX_GAP, parse_edits
 
 # "...", "…", "[...]" and "[…]" with the spaces around them.
 _MARK = r"(?:\[(?:\.\.\.|…)\]|\.\.\.|…)"

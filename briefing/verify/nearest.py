@@ -28,10 +28,10 @@ from typing import Any, NamedTuple
 import ahocorasick_rs
 import edlib
 
-from briefing.settings import DEFAULT_SETTINGS, Settings
-from briefing.verify.diff import word_changes
 from briefing.models import Nearest
+from briefing.settings import DEFAULT_SETTINGS, Settings
 from briefing.text import NormalisedText, fold
+from briefing.verify.diff import word_changes
 
 ANCHOR_LENGTH = 16  # long enough to be rare in prose, short enough that most survive an edit
 MIN_ANCHOR_LENGTH = 6

@@ -228,7 +228,8 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
         source = index.sources[source_id]
         found = set()
         present = index.memo.present(source, "folded", needles_asked,
-                                      lambda among: search.present(index.folded(source_id).text, among))
+                                      lambda among, source_id=source_id: search.present(index.folded(source_id).text,
+                                                                                         among))
         for position in sorted(present):
             citation = failed[keys[wanted[position]]]
             if source_id != citation.source and find_quote(citation.quote, index.folded(source_id), 10**9):
@@ -237,8 +238,8 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
         if bare_search is None or not index.has_line_end_hyphens(source_id):
             continue
         squeezed_present = index.memo.present(
-            source, "squeezed", bare_asked, lambda among: bare_search.present(squeezed(index.folded(source_id).text),
-                                                                             among))
+            source, "squeezed", bare_asked,
+            lambda among, source_id=source_id: bare_search.present(squeezed(index.folded(source_id).text), among))
         for position in sorted(bare[p] for p in squeezed_present):
             citation = failed[keys[wanted[position]]]
             if position in found or source_id == citation.source:
