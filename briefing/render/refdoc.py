@@ -108,7 +108,10 @@ def a4_reference(default_docx: bytes) -> bytes:
             # Header/footer references come first in a sectPr; page size after footnotePr.
             _replace_once("<w:sectPr>",
                           '<w:sectPr><w:footerReference w:type="default" r:id="rIdBriefingFooter" />'),
-            _replace_once("</w:footnotePr>", "</w:footnotePr>" + A4_SECTION)),
+            _replace_once("</w:footnotePr>", "</w:footnotePr>" + A4_SECTION),
+            # Footnotes numbered through the whole document: pandoc's default restarts them at
+            # each section, which LibreOffice applies at every heading (two note 7s on a page).
+            _replace_once('<w:numRestart w:val="eachSect" />', '<w:numRestart w:val="continuous" />')),
         "word/styles.xml": _chain(
             _replace_once('<w:sz w:val="24" />\n        <w:szCs w:val="24" />',
                           '<w:sz w:val="22" />\n        <w:szCs w:val="22" />'),
