@@ -52,9 +52,12 @@ docx: $(STAMP)
 html: $(STAMP)
 	$(BIN)/briefing build . --format html -o build/briefing.html
 
-# Lint first (seconds), then the suite.
+# Lint and types first (seconds), then the suite. mypy checks the package with its defaults
+# (pyproject.toml) and the pure core, verify/ and text.py, strictly (issue 18).
 test: $(STAMP)
 	$(BIN)/ruff check briefing tests bench scripts
+	$(BIN)/mypy
+	$(BIN)/mypy --strict briefing/verify briefing/text.py
 	$(BIN)/python -m pytest
 
 # Real text first (issue 19): about 200 MB from the Python standard library and /usr/share, 10,000
@@ -69,4 +72,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/scale.py build/scale
 
 clean:
-	rm -rf build .pytest_cache .hypothesis
+	rm -rf build .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -220,16 +220,22 @@ def _apply(text: str, work: str, edits: list[Edit]) -> NormalisedText:
     position = 0
     for start, end, replacement in edits:
         if start > position:
-            f_starts.append(folded_len), o_starts.append(position), linear.append(True)
+            f_starts.append(folded_len)
+            o_starts.append(position)
+            linear.append(True)
             pieces.append(work[position:start])
             folded_len += start - position
         if replacement:  # a deletion needs no segment of its own
             # Replaced text maps as a whole: a recomposed cluster may even reorder its marks.
-            f_starts.append(folded_len), o_starts.append(start), linear.append(False)
+            f_starts.append(folded_len)
+            o_starts.append(start)
+            linear.append(False)
             pieces.append(replacement)
             folded_len += len(replacement)
         position = end
-    f_starts.append(folded_len), o_starts.append(position), linear.append(True)
+    f_starts.append(folded_len)
+    o_starts.append(position)
+    linear.append(True)
     pieces.append(work[position:])
     return NormalisedText(text, "".join(pieces), tuple(f_starts), tuple(o_starts), tuple(linear))
 

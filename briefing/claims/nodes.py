@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -163,6 +164,7 @@ class ClaimsReader:
 
     def location(self, node: Node | yaml.Event) -> Location:
         mark = node.start_mark
+        assert mark is not None  # the parser marks every event and node it makes
         if self.starts is None:
             return Location(self.path, mark.line + 1, mark.column + 1)
         line = line_at(self.starts, mark.index)
@@ -208,26 +210,34 @@ class ClaimsReader:
     def mapping_problem(self, problem: Problem, owner: str) -> None:
         key, node = problem.key, problem.node
         where = "at the top level" if owner == _TOP else f"in {owner}"
-        if problem.keyword == "key-type":
-            self.error(CLAIMS_TYPE, f"keys must be text, not {_kind(problem.key_node)}", problem.key_node,
-                       "write each key as a plain word followed by ':'")
-        elif problem.keyword == "duplicate-key":
-            first = next(k for k, _ in node.value if isinstance(k, ScalarNode) and k.value == key)
-            self.error(CLAIMS_DUPLICATE_KEY, f"duplicate key '{key}' {where} (first used at line "
-                       f"{self.location(first).line})", problem.key_node, f"remove one of the two '{key}' lines")
-        elif problem.keyword == "additionalProperties":
-            allowed = tuple(problem.schema.get("properties", ()))
-            close = difflib.get_close_matches(key, allowed, n=1)
-            self.error(CLAIMS_UNKNOWN_KEY, f"unknown key '{key}' {where}", problem.key_node,
-                       f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}")
+        if problem.keyword in ("key-type", "duplicate-key", "additionalProperties"):
+            assert problem.key_node is not None  # the validator names the key of each of these
+            self.key_problem(problem.keyword, key, problem.key_node, node, problem.schema, where)
         elif problem.keyword == "required":
             self.error(CLAIMS_MISSING_KEY, f"{owner} has no '{key}'", node, _HINTS.get(key, f"add '{key}'"))
         else:
             self.forms(problem, owner)
 
+    def key_problem(self, keyword: str, key: str, key_node: Node, mapping: Node, schema: dict[str, Any],
+                    where: str) -> None:
+        """A key that is not text, is there twice, or is not one the mapping may have."""
+        if keyword == "key-type":
+            self.error(CLAIMS_TYPE, f"keys must be text, not {_kind(key_node)}", key_node,
+                       "write each key as a plain word followed by ':'")
+        elif keyword == "duplicate-key":
+            first = next(k for k, _ in mapping.value if isinstance(k, ScalarNode) and k.value == key)
+            self.error(CLAIMS_DUPLICATE_KEY, f"duplicate key '{key}' {where} (first used at line "
+                       f"{self.location(first).line})", key_node, f"remove one of the two '{key}' lines")
+        else:
+            allowed = tuple(schema.get("properties", ()))
+            close = difflib.get_close_matches(key, allowed, n=1)
+            self.error(CLAIMS_UNKNOWN_KEY, f"unknown key '{key}' {where}", key_node,
+                       f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}")
+
     def forms(self, problem: Problem, owner: str) -> None:
         """A oneOf of key sets (source and quote, or citations): neither, both, or one incomplete."""
         node = problem.node
+        assert isinstance(node, MappingNode)  # the validator checks oneOf on mappings only
         present = _fields(node)
         needs = [list(resolve(b, _SCHEMA).get("required", ())) for b in problem.schema["oneOf"]]
         applying = [keys for keys in needs if any(key in present for key in keys)]

@@ -12,7 +12,7 @@ import os
 import re
 
 import yaml
-from yaml.nodes import ScalarNode
+from yaml.nodes import MappingNode, ScalarNode
 
 from briefing.claims.nodes import (
     ALIAS_MESSAGE,
@@ -143,6 +143,7 @@ def _too_deep(text: str, path: str) -> Diagnostic | None:
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
+                    assert event.start_mark is not None  # the parser marks every event
                     return _deep_diagnostic(char_location(text, min(event.start_mark.index, len(text)), path))
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
@@ -150,7 +151,9 @@ def _too_deep(text: str, path: str) -> Diagnostic | None:
         if "nesting depth" in str(exc.problem):
             # PyYAML 6.0.4 on scans flow brackets ahead and stops at its own limit (1,000) before
             # the event at ours is seen: the error stands where it stopped, on the same line.
-            return _deep_diagnostic(char_location(text, min(exc.problem_mark.index, len(text)), path))
+            # (Without a mark, the start of the file, as for a RecursionError in compose.)
+            at = min(exc.problem_mark.index, len(text)) if exc.problem_mark is not None else 0
+            return _deep_diagnostic(char_location(text, at, path))
         return None  # compose reports the syntax error with its wording
     except yaml.YAMLError:
         return None
@@ -188,7 +191,10 @@ def _parse_text(text: str, path: str) -> Result:
     reader.escaped_controls(root, text)
     diagnostics = tuple(sorted(reader.diagnostics, key=lambda d: (d.location.line, d.location.col)
                                if d.location else (0, 0)))
-    return (None if diagnostics else reader.briefing(root)), diagnostics
+    if diagnostics:
+        return None, diagnostics
+    assert isinstance(root, MappingNode)  # the schema wants a mapping at the top, and found no problem
+    return reader.briefing(root), diagnostics
 
 
 def _too_large(size: int, limit: int, path: str) -> Diagnostic:

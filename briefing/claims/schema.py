@@ -89,7 +89,7 @@ def _type_ok(schema: dict[str, Any], node: Node) -> bool:
     return json_type(node) in ((expected,) if isinstance(expected, str) else expected)
 
 
-def entries(node: MappingNode) -> Iterator[tuple[str, Node, Node]]:
+def entries(node: MappingNode) -> Iterator[tuple[str, ScalarNode, Node]]:
     """(key, key node, value) for each text key, first occurrence only, in document order."""
     seen: set[str] = set()
     for key_node, value in node.value:
@@ -130,6 +130,7 @@ class Validator:
             if isinstance(node, MappingNode):
                 self._mapping(schema, node, path, nodes)
             else:
+                assert isinstance(node, SequenceNode)  # YAML composes scalars, mappings and sequences only
                 self._sequence(schema, node, path, nodes, key, key_node)
 
     def _scalar(self, schema: dict[str, Any], node: ScalarNode, path: Path, nodes: tuple[Node, ...],
@@ -173,7 +174,7 @@ class Validator:
                 self._node(subschema, value, (*path, key), (*nodes, value), key, key_node)
 
     def _matches(self, branch: Any, node: Node, path: Path, nodes: tuple[Node, ...],
-                 present: dict[str, tuple[Node, Node]]) -> bool:
+                 present: dict[str, tuple[ScalarNode, Node]]) -> bool:
         """Whether a oneOf branch holds (YAML key problems are reported once, by the main pass)."""
         branch = resolve(branch, self.root)
         if isinstance(branch, dict) and set(branch) <= {"required", "properties"} and all(

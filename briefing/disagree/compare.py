@@ -50,8 +50,10 @@ def settle(wanted: Sequence[Reading], found: Sequence[Sequence[Candidates]],
                     figures[0].text, figures[0].value, figures[0].unit, start, start + figures[0].end,
                     figures[0].ordinal)) if figures else None
             other = read_cache[source_id, start]
-            value = score(reading, other) if other is not None else 0.0
-            slot = (source_id, other.value) if other is not None else ("", "")
+            if other is None:  # (no figure read there: it scores nothing)
+                continue
+            value = score(reading, other)
+            slot = (source_id, other.value)
             if value and (slot not in best or value > best[slot][0]):
                 best[slot] = (value, other)
         results.append(sorted(best.values(), key=lambda x: (x[1].source, x[1].span.start)))

@@ -174,6 +174,7 @@ def _scan_words(text: str, data: bytes, keys: frozenset[str]) -> Iterable[tuple[
         words = words_after(text, end)
         if words and (words[0].lower() in NUMERALS or words[0].lower() == "and"):
             continue  # "one hundred and twenty": the number ends later
+        key: str | None
         if words and words[0].lower() in ("percent", "per"):
             key = "%" + (_probe(words[1:]) or "")
         else:
@@ -235,7 +236,7 @@ def candidates(wanted: Sequence[Reading], sources: Mapping[str, Source],
         if not reading.events and last - first - equal > UNANCHORED_CAP:
             found.append(Candidates((), (), last - first - equal))
             continue
-        same = {}  # where each source gives the reading's own value, in order
+        same: dict[str, list[int]] = {}  # where each source gives the reading's own value, in order
         for hit in hits[bisect.bisect_left(known, value):bisect.bisect_right(known, value)]:
             same.setdefault(hit[0], []).append(hit[1])
         anchored: list[Hit] = []

@@ -379,7 +379,7 @@ def _sources_list(notes: list[NoteRecord]) -> list[Node]:
     items: list[list[Node]] = []
     for source_id, source in cited_sources(notes):
         if source is None:
-            line = [{"t": "Emph", "c": text(source_id)}, {"t": "Space"},
+            line: list[Node] = [{"t": "Emph", "c": text(source_id)}, {"t": "Space"},
                     *text("(not found in the sources folder).")]
             items.append([{"t": "Plain", "c": line}])
             continue

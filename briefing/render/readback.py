@@ -206,9 +206,9 @@ def check_docx(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output:
         return [_error(BUILD_UNREADABLE, f"{output}: cannot read the DOCX back: {error}")]
     bodies: dict[str, str] = {}
     if footnotes_xml:
-        for note in ElementTree.fromstring(footnotes_xml).iter(f"{W}footnote"):
-            if note.get(f"{W}type") in (None, "normal"):
-                bodies[note.get(f"{W}id", "")] = _docx_text(note)
+        for footnote in ElementTree.fromstring(footnotes_xml).iter(f"{W}footnote"):
+            if footnote.get(f"{W}type") in (None, "normal"):
+                bodies[footnote.get(f"{W}id", "")] = _docx_text(footnote)
     calls = [ref.get(f"{W}id", "") for ref in document.iter(f"{W}footnoteReference")]
     findings: list[Diagnostic] = []
     for index, note in enumerate(notes):

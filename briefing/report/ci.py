@@ -46,7 +46,7 @@ class Annotation:
     fingerprint: str = ""
 
 
-def annotations(report: Report) -> list[Annotation]:
+def annotations_of(report: Report) -> list[Annotation]:
     """Failures in claim order, then error diagnostics (unreadable sources), then warnings."""
     found = [_finding_annotation(report.claims_path, f) for f in findings(report)]
     errors = [d for d in report.diagnostics if d.severity is Severity.ERROR]
@@ -112,7 +112,7 @@ def _github_commands(found: Sequence[Annotation], summary_written: bool) -> list
 
 def format_github(report: Report, *, summary_written: bool = False, verbose: bool = False) -> str:
     """Annotations (at most 10 errors and 10 warnings), then the plain text report for the log."""
-    commands = _github_commands(annotations(report), summary_written)
+    commands = _github_commands(annotations_of(report), summary_written)
     return "".join(f"{line}\n" for line in commands) + format_text(report, verbose=verbose)
 
 
@@ -151,7 +151,7 @@ def format_step_summary(report: Report) -> str:
     """The whole result as Markdown for $GITHUB_STEP_SUMMARY: every failure, none dropped."""
     verdict = "all claims verified" if report.ok else "failed"
     lines = [f"### briefing check: {verdict}", "", summary_line(report), ""]
-    found = annotations(report)
+    found = annotations_of(report)
     if found:
         lines += [*_table(found), ""]
     return "\n".join(lines)
@@ -239,7 +239,7 @@ def _sarif(found: Sequence[Annotation]) -> str:
 
 def format_sarif(report: Report) -> str:
     """SARIF 2.1.0: one result per failure or diagnostic, located in claims.yaml (or the source file)."""
-    return _sarif(annotations(report))
+    return _sarif(annotations_of(report))
 
 
 def format_sarif_errors(diagnostics: Iterable[Diagnostic]) -> str:
@@ -256,7 +256,7 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def _element(tag: str, parent: ET.Element | None = None, text: str = "", **attributes: str) -> ET.Element:
+def _element(tag: str, parent: ET.Element | None = None, text: str = "", /, **attributes: str) -> ET.Element:
     attrs = {key.rstrip("_"): _xml_text(value) for key, value in attributes.items()}
     element = ET.Element(tag, attrs) if parent is None else ET.SubElement(parent, tag, attrs)
     if text:

@@ -259,7 +259,7 @@ class _TextExtractor(HTMLParser):
             self._emit(text, True, line, breaks)
         else:
             self._emit(_SPACE.sub(" ", data), True, line)
-    def parse_comment(self, i: int, report: int = 1) -> int:
+    def parse_comment(self, i: int, report: bool = True) -> int:
         # An unclosed `<!--` made the stdlib search the rest of the page for `-->` once per
         # `<!--`: quadratic (see _defuse). Knowing where the last `-->` is ends that.
         if self._last_comment_end(self.rawdata) < i + 4:

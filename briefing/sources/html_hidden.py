@@ -43,7 +43,7 @@ _IMPLIED: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {
                frozenset()),
     **{tag: (_SECTIONS, frozenset({"table"}), frozenset({"table"})) for tag in _SECTIONS},
 }
-_NOTHING = (frozenset(), frozenset(), frozenset())
+_NOTHING: tuple[frozenset[str], frozenset[str], frozenset[str]] = (frozenset(), frozenset(), frozenset())
 _RAW = frozenset({"script", "style"})
 
 

@@ -138,9 +138,9 @@ def snapshot(files: Mapping[str, SourceFile], sources: Mapping[str, Source], on_
 
 def format_lock(lock: Lock) -> str:
     """The lock file's text: deterministic (sorted keys, no timestamps)."""
-    sources = {}
+    sources: dict[str, dict[str, object]] = {}
     for source_id, entry in sorted(lock.entries.items()):
-        item = {"file": entry.file, "sha256": entry.sha256, "kind": entry.kind,
+        item: dict[str, object] = {"file": entry.file, "sha256": entry.sha256, "kind": entry.kind,
                 "extractor": entry.extractor, "text_sha256": entry.text_sha256 or None}
         if entry.sidecar:
             item["sidecar"] = {"file": entry.sidecar, "sha256": entry.sidecar_sha256}
@@ -164,7 +164,8 @@ def parse_lock(text: str, path: str) -> tuple[Lock | None, list[Diagnostic]]:
     for source_id, item in sources.items():
         if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("file", "sha256")):
             return None, [_invalid(path, f"the entry for '{source_id}' needs 'file' and 'sha256'")]
-        sidecar = item.get("sidecar") if isinstance(item.get("sidecar"), dict) else {}
+        given = item.get("sidecar")
+        sidecar = given if isinstance(given, dict) else {}
         entries[str(source_id)] = LockEntry(
             file=item["file"], sha256=item["sha256"], kind=str(item.get("kind") or ""),
             extractor=str(item.get("extractor") or ""), text_sha256=str(item.get("text_sha256") or ""),

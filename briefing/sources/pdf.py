@@ -147,7 +147,8 @@ def _labels(reader: PdfReader) -> tuple[str, ...]:
     """The printed page labels ("iv", "12"), when the PDF defines them; () when it does not
     (pypdf then numbers the pages from 1, which is what the pages are called anyway)."""
     try:
-        if "/PageLabels" not in reader.trailer["/Root"]:
+        root = reader.trailer["/Root"]  # a DictionaryObject (a dict) unless the file is damaged
+        if not isinstance(root, dict) or "/PageLabels" not in root:
             return ()
         labels = tuple(" ".join(str(label).split()) for label in reader.page_labels)
     except Exception:  # noqa: BLE001 - a damaged label tree costs the labels, not the text

@@ -109,7 +109,8 @@ def check_figures(claim_text: str, quotes: Sequence[str], exempt: Sequence[str] 
     unbacked: list[Figure] = []
     unreadable: list[Token] = []
     exempted: list[Figure | Token] = []
-    for item in sorted((*figures, *tokens), key=lambda x: x.start):
+    items: list[Figure | Token] = [*figures, *tokens]
+    for item in sorted(items, key=lambda x: x.start):
         name = _inside(item.start, item.end, spans) if spans else None
         if name is not None:
             named.setdefault(name, None)

@@ -271,8 +271,8 @@ def _sentence(text: str, start: int, end: int) -> Span:
     for m in sentence_ends(text, low, min(len(text), start + 2)):
         if m.end() <= start:
             begin = m.end()
-    m = next(iter(sentence_ends(text, end, min(len(text), end + REACH))), None)
-    return Span(begin, m.start() + 1 if m else min(len(text), end + REACH))
+    after = next(iter(sentence_ends(text, end, min(len(text), end + REACH))), None)
+    return Span(begin, after.start() + 1 if after else min(len(text), end + REACH))
 
 
 def _passage_names(text: str, at: int) -> frozenset[str]:

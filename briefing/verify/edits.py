@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from briefing.models import Alteration
 from briefing.verify.figures import find_figures, find_tokens
@@ -82,20 +83,28 @@ _MARKS = re.compile(
 )
 _WORD_REST = re.compile(rf"{_LETTER}*")
 _LAST_WORD = re.compile(r"\S+$")
+# A word list as a tree of next letters; "" marks a word's end.
+_Trie: TypeAlias = dict[str, "_Trie"]
+
+
+def _word_rest(text: str, at: int) -> str:
+    """The letters from `at` on; none is a match too (the pattern takes the empty string)."""
+    rest = _WORD_REST.match(text, at)
+    return rest.group() if rest else ""
 
 
 def _trie(words: list[str]) -> str:
     """One regex for many words, as a trie: each position tries one branch per next letter
     instead of every word in turn (about five times faster than an alternation of 100 words).
     The longest word wins where one is a prefix of another ("no one" before "no")."""
-    tree: dict[str, dict] = {}
+    tree: _Trie = {}
     for word in words:
         node = tree
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def emit(node: dict[str, dict]) -> str:
+    def emit(node: _Trie) -> str:
         branches = [(r"\s+" if char == " " else re.escape(char)) + emit(child)
                     for char, child in sorted(node.items()) if char]
         if not branches:
@@ -210,7 +219,7 @@ def parse_edits(quote: str) -> EditedQuote | None:
             if len(swapped) != 1 or swapped == letter:  # an uncased letter: an insertion
                 insertion(text)
                 continue
-            rest = _WORD_REST.match(quote, position).group()
+            rest = _word_rest(quote, position)
             current.append(swapped)
             other(Alteration("case", text + rest, swapped + rest))
         else:

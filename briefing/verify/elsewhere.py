@@ -12,7 +12,8 @@ split between workers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Iterable, Mapping, Sequence
 
 from briefing.models import Elsewhere
 from briefing.settings import Settings
@@ -46,9 +47,9 @@ def near_elsewhere(far: Mapping[Key, tuple[str, str]], index: SourceIndex,
     sharing: dict[int, list[tuple[int, str]]] = {}  # quote -> (seeds shared, source id)
     for source_id in sorted(index.sources):
         present = index.memo.present(index.sources[source_id], "seeds", asked,
-                                      lambda among, s=source_id: search.present(index.folded(s).text, among))
-        for n, found in enumerate(wanted):
-            shared = sum(position[piece] in present for piece in found)
+                                      functools.partial(search_folded, search, index, source_id))
+        for n, seeds_of_quote in enumerate(wanted):
+            shared = sum(position[piece] in present for piece in seeds_of_quote)
             if shared and far[keys[n]][0] != source_id:
                 sharing.setdefault(n, []).append((shared, source_id))
     aligned: dict[str, list[tuple[int, int]]] = {}  # source id -> (quote, seeds shared)
@@ -78,6 +79,12 @@ def _align(source_id: str, quotes: list[tuple[str, int]], index: SourceIndex,
     return [(shared, source_id, None if n is None else Elsewhere(
                 source_id, n, next(lines), page_of(page_starts, n.span.start) if page_starts else 0))
             for (_, shared), n in zip(quotes, close)]
+
+
+def search_folded(search: MultiSearch, index: SourceIndex, source_id: str, among: Sequence[int] | None) -> set[int]:
+    """The needles of `search` (or those `among` them) in the source's folded text: folded only
+    when a memo asks, as it may already know the answer."""
+    return search.present(index.folded(source_id).text, among)
 
 
 def _rank(candidate: tuple[int, str]) -> tuple[int, str]:

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from decimal import Context, Decimal
+from typing import TypeAlias
 
 from briefing.models import Figure, Token
 from briefing.verify import units
@@ -87,16 +88,20 @@ def _lexicon() -> dict[str, tuple[str, int, bool]]:
     return lex
 
 
+# A word list as a tree of next letters; "" marks a word's end.
+_Trie: TypeAlias = dict[str, "_Trie"]
+
+
 def _trie_pattern(words: Sequence[str]) -> str:
     """One regex alternation shaped as a trie: five times faster than a flat `a|b|c` here."""
-    tree: dict[str, dict] = {}
+    tree: _Trie = {}
     for word in words:
         node = tree
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def build(node: dict[str, dict]) -> str:
+    def build(node: _Trie) -> str:
         branches = [re.escape(char) + build(sub) for char, sub in sorted(node.items()) if char]
         if not branches:
             return ""
@@ -351,8 +356,10 @@ def _parse_words(tokens: list[tuple[str, int, int]], i: int) -> tuple[int, bool,
             if group is None and last in ("", "scale", "and"):
                 group = value
             elif kind == "unit" and last == "tens" and value > 0:
+                assert group is not None  # a tens word ("twenty") always leaves a group open
                 group += value
             elif after_hundred and value > 0:
+                assert group is not None  # after_hundred says so
                 group += value
             else:
                 break

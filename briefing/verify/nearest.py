@@ -224,26 +224,36 @@ def _find_pieces(text: str, pieces: Iterable[str]) -> dict[str, list[int]]:
     than there are pieces, about what a new automaton costs) the automaton is built without it.
     """
     hits: dict[str, list[int]] = {piece: [] for piece in pieces if piece}
-    as_bytes = text.isascii()  # bytes scan faster, and then offsets are the same
-    haystack: str | bytes = text.encode("ascii") if as_bytes else text
-    live = [piece for piece in hits if piece.isascii() or not as_bytes]
+    # Bytes scan faster, and then offsets are the same.
+    ascii_bytes = text.encode("ascii") if text.isascii() else None
+    live = [piece for piece in hits if piece.isascii() or ascii_bytes is None]
     overlap = max(map(len, live), default=1) - 1  # a piece across a cut is found in the first chunk
-    automaton, lo, chunk = None, 0, BATCH_CHUNK // 16
+    find, lo, chunk = None, 0, BATCH_CHUNK // 16
     while lo < len(text) and live:
-        if automaton is None:
-            automaton = (ahocorasick_rs.BytesAhoCorasick([piece.encode("ascii") for piece in live]) if as_bytes
-                         else ahocorasick_rs.AhoCorasick(live))
+        if find is None:
+            find = _matcher(live, text, ascii_bytes)
         skipped = 0
-        for p, start, _ in automaton.find_matches_as_indexes(haystack[lo:lo + chunk + overlap], overlapping=True):
+        for p, start, _ in find(lo, lo + chunk + overlap):
             found = hits[live[p]]
             if start < chunk and len(found) <= MAX_HITS:  # (one starting past the chunk: next time)
                 found.append(lo + start)
             else:
                 skipped += 1
         if skipped > len(live):
-            live, automaton = [piece for piece in live if len(hits[piece]) <= MAX_HITS], None
+            live, find = [piece for piece in live if len(hits[piece]) <= MAX_HITS], None
         lo, chunk = lo + chunk, min(2 * chunk, BATCH_CHUNK)
     return hits
+
+
+def _matcher(live: list[str], text: str, ascii_bytes: bytes | None) -> Callable[[int, int], list[tuple[int, int, int]]]:
+    """find(lo, hi): every (piece of `live`, start, end) in text[lo:hi], overlapping, with
+    offsets from lo; scanned in `ascii_bytes` (the text's own bytes) when they are given."""
+    if ascii_bytes is None:
+        automaton = ahocorasick_rs.AhoCorasick(live)
+        return lambda lo, hi: automaton.find_matches_as_indexes(text[lo:hi], overlapping=True)
+    data = ascii_bytes
+    bytes_automaton = ahocorasick_rs.BytesAhoCorasick([piece.encode("ascii") for piece in live])
+    return lambda lo, hi: bytes_automaton.find_matches_as_indexes(data[lo:hi], overlapping=True)
 
 
 class _Search:
@@ -433,13 +443,16 @@ def _projected(text: str) -> bytes:
 
 
 def _edlib(q: str, target: str, mode: str, task: str, k: int = -1) -> dict[str, Any]:
+    # edlib ships no type hints; align() documents its answer as a dict ("editDistance", ...).
+    aligned: dict[str, Any]
     try:
-        return edlib.align(q, target, mode=mode, task=task, k=k)
+        aligned = edlib.align(q, target, mode=mode, task=task, k=k)
     except ValueError:
         # edlib allows 256 symbols; characters absent from q all mismatch, so they may share one.
         symbols = {c: i for i, c in enumerate(dict.fromkeys(q), start=1) if i < 256}
-        return edlib.align(bytes(symbols.get(c, 0) for c in q), bytes(symbols.get(c, 0) for c in target),
-                           mode=mode, task=task, k=k)
+        aligned = edlib.align(bytes(symbols.get(c, 0) for c in q), bytes(symbols.get(c, 0) for c in target),
+                              mode=mode, task=task, k=k)
+    return aligned
 
 
 def _align(q: str, text: str, lo: int, hi: int, bound: int = -1) -> _Hit | None:

@@ -9,13 +9,14 @@ the two phases of its worker processes (`engine.run`).
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from briefing.models import Citation, CitationResult, Source, Status
 from briefing.settings import Settings
 from briefing.text import NormalisedText
-from briefing.verify.elsewhere import Candidate, near_elsewhere
+from briefing.verify.elsewhere import Candidate, near_elsewhere, search_folded
 from briefing.verify.hyphenation import HYPHEN_FOLDS, find_hyphenated, may_match_across_breaks, squeezed
 from briefing.verify.index import SourceIndex
 from briefing.verify.judge import Key
@@ -221,25 +222,25 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
     # Every reading of a source's line-end hyphens squeezes to one text (`squeezed`); so do the
     # needles. A hit there is confirmed with the hyphen-aware matcher.
     bare = [position for position, i in enumerate(wanted) if squeezed(needles[i])]
-    bare_search = MultiSearch([squeezed(needles[wanted[p]]) for p in bare]) if bare else None
-    bare_asked = Needles.of(bare_search.needles) if bare_search is not None else None
+    bare_lookup: tuple[MultiSearch, Needles] | None = None  # (its search, its needles), when any
+    if bare:
+        bare_search = MultiSearch([squeezed(needles[wanted[p]]) for p in bare])
+        bare_lookup = (bare_search, Needles.of(bare_search.needles))
     hits: dict[Key, list[str]] = {}
     for source_id in sorted(index.sources):
         source = index.sources[source_id]
         found = set()
         present = index.memo.present(source, "folded", needles_asked,
-                                      lambda among, source_id=source_id: search.present(index.folded(source_id).text,
-                                                                                         among))
+                                      functools.partial(search_folded, search, index, source_id))
         for position in sorted(present):
             citation = failed[keys[wanted[position]]]
             if source_id != citation.source and find_quote(citation.quote, index.folded(source_id), 10**9):
                 hits.setdefault(keys[wanted[position]], []).append(source_id)
                 found.add(position)
-        if bare_search is None or not index.has_line_end_hyphens(source_id):
+        if bare_lookup is None or not index.has_line_end_hyphens(source_id):
             continue
-        squeezed_present = index.memo.present(
-            source, "squeezed", bare_asked,
-            lambda among, source_id=source_id: bare_search.present(squeezed(index.folded(source_id).text), among))
+        squeezed_present = index.memo.present(source, "squeezed", bare_lookup[1],
+                                              functools.partial(_search_squeezed, bare_lookup[0], index, source_id))
         for position in sorted(bare[p] for p in squeezed_present):
             citation = failed[keys[wanted[position]]]
             if position in found or source_id == citation.source:
@@ -248,5 +249,11 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
             if hyphenated is not None and find_hyphenated(citation.quote, hyphenated, 10**9):
                 hits.setdefault(keys[wanted[position]], []).append(source_id)
     return hits
+
+
+def _search_squeezed(search: MultiSearch, index: SourceIndex, source_id: str, among: Sequence[int] | None) -> set[int]:
+    """The needles of `search` (or those `among` them) in the source's folded text with every
+    line-end hyphen reading squeezed out (see `squeezed`)."""
+    return search.present(squeezed(index.folded(source_id).text), among)
 
 
