@@ -254,7 +254,7 @@ def test_an_elision_inside_one_sentence_joins_nothing() -> None:
 
 
 def test_every_caution_code_is_a_strict_code() -> None:
-    # That docs/results.md lists each, marked --strict, is tests/test_readme.py's to check.
+    # That docs/results.md lists each, marked --strict, is tests/integration/test_readme.py's to check.
     for code in CODES:
         assert code in STRICT_CODES
 

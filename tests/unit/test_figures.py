@@ -36,7 +36,7 @@ EXTRACTION = [
     ("narrow-nbsp-groups", "1\u202f275\u202f000", [("1275000", "", False)]),
     ("plain-space-not-groups", "in 1992 613 died", [("1992", "", False), ("613", "", False)]),
     # Issue 15 §3 (hostile review): digits joined by a comma that groups no thousands are one
-    # token ("joined", tests/test_figure_tokens.py), not the figures 1 and 2345.
+    # token ("joined", tests/unit/test_figure_tokens.py), not the figures 1 and 2345.
     ("bad-grouping", "1,2345", []),
     ("decimal", "3.5 metres", [("3.5", "", False)]),
     ("trailing-zero", "1.50", [("1.5", "", False)]),
