@@ -133,11 +133,7 @@ CHILD = textwrap.dedent("""\
 """)
 
 
-# One build serves the tests below: under xdist they share a worker (`--dist loadgroup`).
-pytestmark = pytest.mark.xdist_group("hostile-render")
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, never again when xdist interleaves modules
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     root = attack_project(tmp_path_factory.mktemp("hostile-project"))
     record = root.parent / "events.json"

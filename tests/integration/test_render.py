@@ -136,11 +136,7 @@ def test_notes_are_numbered_one_per_citation_in_document_order() -> None:
 # --- one shared build of every format with hostile claims ---------------------------
 
 
-# The tests of the one hostile build share a worker under xdist (`--dist loadgroup`).
-HOSTILE_BUILD = pytest.mark.xdist_group("render-hostile")
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, never again when xdist interleaves modules
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
     tmp = tmp_path_factory.mktemp("hostile")
     claims = [(name, f"Claim text tries {attack} here.",
@@ -151,7 +147,6 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult
     return tmp, run(tmp, briefing, report)
 
 
-@HOSTILE_BUILD
 def test_hostile_build_passes_its_read_back(hostile: tuple[Path, BuildResult]) -> None:
     tmp, result = hostile
     assert result.ok, errors(result)
@@ -162,7 +157,6 @@ def test_hostile_build_passes_its_read_back(hostile: tuple[Path, BuildResult]) -
 
 
 @pytest.mark.parametrize("attack", ATTACKS.values(), ids=ATTACKS.keys())
-@HOSTILE_BUILD
 def test_pdf_shows_attacks_as_text_and_embeds_nothing(hostile: tuple[Path, BuildResult],
                                                       attack: str) -> None:
     tmp, _ = hostile
@@ -181,7 +175,6 @@ def test_pdf_shows_attacks_as_text_and_embeds_nothing(hostile: tuple[Path, Build
 
 
 @pytest.mark.parametrize("attack", ATTACKS.values(), ids=ATTACKS.keys())
-@HOSTILE_BUILD
 def test_docx_shows_attacks_as_text_and_embeds_nothing(hostile: tuple[Path, BuildResult],
                                                        attack: str) -> None:
     tmp, _ = hostile
@@ -199,7 +192,6 @@ def test_docx_shows_attacks_as_text_and_embeds_nothing(hostile: tuple[Path, Buil
 
 
 @pytest.mark.parametrize("attack", ATTACKS.values(), ids=ATTACKS.keys())
-@HOSTILE_BUILD
 def test_html_shows_attacks_as_text_and_has_no_active_markup(hostile: tuple[Path, BuildResult],
                                                              attack: str) -> None:
     tmp, _ = hostile
@@ -212,7 +204,6 @@ def test_html_shows_attacks_as_text_and_has_no_active_markup(hostile: tuple[Path
     assert "Summary tries &lt;img src=file:///etc/passwd&gt;." in body
 
 
-@HOSTILE_BUILD
 def test_quote_characters_survive_every_format(hostile: tuple[Path, BuildResult]) -> None:
     """`...`, `--` and straight quotes reach the page unchanged (pandoc's smart would curl them)."""
     tmp, _ = hostile
@@ -225,7 +216,6 @@ def test_quote_characters_survive_every_format(hostile: tuple[Path, BuildResult]
     assert html.count(want) == len(ATTACKS)
 
 
-@HOSTILE_BUILD
 def test_notes_carry_source_metadata_and_sources_list(hostile: tuple[Path, BuildResult]) -> None:
     tmp, _ = hostile
     note = unescape(docx_footnotes(tmp / "build" / "briefing.docx")[0]).strip()
@@ -243,7 +233,6 @@ def test_notes_carry_source_metadata_and_sources_list(hostile: tuple[Path, Build
             "verified against 2 sources on 23 November 2025 at 11:03 UTC by briefing 9.9.9") in text
 
 
-@HOSTILE_BUILD
 def test_pdf_notes_sit_on_the_page_of_their_call(hostile: tuple[Path, BuildResult]) -> None:
     tmp, result = hostile
     destinations = pdf_destinations(tmp / "build" / "briefing.pdf")

@@ -210,7 +210,7 @@ def test_the_seed_articles_disagree_exactly_where_they_do() -> None:
 # --- in the check ----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, never again when xdist interleaves modules
 def example():
     project = load_project(ROOT / "claims.yaml", ROOT / "sources")
     return project, check_project(project)

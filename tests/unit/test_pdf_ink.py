@@ -146,7 +146,7 @@ PAGE = """<html><body style="font-family: 'DejaVu Serif'; font-size: 11pt">
 </body></html>"""
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, never again when xdist interleaves modules
 def weasyprint_pdf() -> bytes:
     from weasyprint import HTML
 

@@ -234,7 +234,7 @@ sections:
 """
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, never again when xdist interleaves modules
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_project(tmp_path_factory.mktemp("pins"), CLAIMS, {
         "weasyprint.pdf": (INGEST / "weasyprint.pdf").read_bytes(), "article.html": (INGEST / "article.html").read_bytes(),
