@@ -58,7 +58,7 @@ test: $(STAMP)
 	$(BIN)/ruff check briefing tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/mypy --strict briefing/verify briefing/text.py
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # Real text first (issue 19): about 200 MB from the Python standard library and /usr/share, 10,000
 # claims, paired check/grep ratios (about 10 min; BENCH_ROUNDS=1 for a quick look). Then short

@@ -1,0 +1,157 @@
+"""Helpers the tests share (no tests here): paths, the project and source builders, models built
+in memory, and a time limit. Test modules import from here, never from each other (issue 18)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import signal
+import textwrap
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from briefing.models import (
+    Briefing,
+    Citation,
+    CitationResult,
+    Claim,
+    ClaimResult,
+    Report,
+    Section,
+    Source,
+    SourceMeta,
+    Status,
+)
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent  # the checkout: its example (claims.yaml, sources/) is read, never written
+FIXTURES = TESTS / "fixtures"
+INGEST = FIXTURES / "ingest"
+
+
+# --- projects on disk -----------------------------------------------------------------------
+
+
+def write_sources(root: Path, sources: Mapping[str, str | bytes]) -> Path:
+    """The source builder: each name -> text (UTF-8) or bytes, into root/sources/; returns that folder."""
+    folder = root / "sources"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in sources.items():
+        if isinstance(data, bytes):
+            (folder / name).write_bytes(data)
+        else:
+            (folder / name).write_text(data, encoding="utf-8")
+    return folder
+
+
+def write_project(root: Path, claims: str | bytes, sources: Mapping[str, str | bytes] | None = None) -> Path:
+    """The project builder: root/claims.yaml (text is dedented) and root/sources/ with `sources`; returns root."""
+    write_sources(root, sources or {})
+    if isinstance(claims, bytes):
+        (root / "claims.yaml").write_bytes(claims)
+    else:
+        (root / "claims.yaml").write_text(textwrap.dedent(claims), encoding="utf-8")
+    return root
+
+
+def copy_example(root: Path) -> Path:
+    """The checkout's example (claims.yaml, sources/, templates/) copied into root, for a test that
+    checks or builds it: a run writes its cache into the project, and never into the checkout."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "claims.yaml", root / "claims.yaml")
+    for folder in ("sources", "templates"):
+        shutil.copytree(ROOT / folder, root / folder)
+    return root
+
+
+def claims_yaml(claims: Iterable[tuple[str, str, str, str]], title: str = "T", heading: str = "H") -> str:
+    """One section of single-citation claims, each (id, text, source id, quote), as claims.yaml text."""
+    lines = [f"title: {title}", "sections:", f"  - heading: {heading}", "    claims:"]
+    for claim_id, text, source, quote in claims:
+        lines += [f"      - id: {claim_id}", f"        text: {json.dumps(text)}", f"        source: {source}",
+                  f"        quote: {json.dumps(quote)}"]
+    return "\n".join(lines) + "\n"
+
+
+AZERNEWS = """\
+---
+title: "OIC Secretary General pays tribute"
+publisher: "Azernews"
+---
+As a result of the Khojaly genocide, 613 Azerbaijani civilians, including 63 children, 106 women,
+and 70 elderly people were killed. Simultaneously, 487 civilians were seriously injured.
+"""
+
+RAJABOVA = """\
+613 civilians, including 106 women, 70 elderlies, and 83 children, were killed in the massacre.
+"""
+
+# Two sources and a claims file (GOOD) whose two claims verify against them.
+KHOJALY = {"azernews-2023.md": AZERNEWS, "rajabova-2013.md": RAJABOVA}
+
+GOOD = """\
+    title: "Test"
+    sections:
+      - heading: "Casualties"
+        claims:
+          - id: toll
+            text: "Azernews reports 613 civilians killed, 63 of them children."
+            source: azernews-2023
+            quote: "613 Azerbaijani civilians, including 63 children"
+          - id: children
+            text: "Another article gives 83 children."
+            source: rajabova-2013
+            quote: "and 83 children, were killed"
+    """
+
+
+# --- briefings and reports in memory (for rendering without the checker) ----------------------
+
+AZERNEWS_SOURCE = Source(
+    "azernews-2023", "sources/azernews-2023.md", "text", "…",
+    SourceMeta(title="OIC Secretary General pays tribute", publisher="Azernews",
+               author="Staff reporter", date="2023-02-22",
+               url="https://www.azernews.az/nation/206528.html", accessed="2025-11-01"),
+    sha256="0123456789abcdef" * 4)
+RAJABOVA_SOURCE = Source("rajabova-2013", "sources/rajabova-2013.md", "text", "…",
+                         SourceMeta(publisher="Rajabova Press", url="file:///etc/passwd"),
+                         sha256="fedcba9876543210" * 4)
+
+
+def make_briefing(claims: list[tuple[str, str, list[tuple[str, str, Status]]]],
+                  sources: tuple[Source, ...] = (AZERNEWS_SOURCE, RAJABOVA_SOURCE), *, summary: str = "",
+                  title: str = "Khojaly: what the sources say") -> tuple[Briefing, Report]:
+    """claims: (id, text, [(source, quote, status), ...]); one section per 40 claims."""
+    built, results = [], []
+    for n, (claim_id, text, cites) in enumerate(claims):
+        citations = tuple(Citation(src, quote, 10 + n, 12) for src, quote, _ in cites)
+        claim = Claim(claim_id, text, citations, 9 + n)
+        statuses = [status for _, _, status in cites]
+        failing = [s for s in statuses if s is not Status.VERIFIED]
+        built.append(claim)
+        checked = tuple(CitationResult(c, s) for c, s in zip(citations, statuses, strict=True))
+        results.append(ClaimResult(claim, failing[0] if failing else Status.VERIFIED, checked))
+    sections = tuple(Section(f"Part {i // 40 + 1}", tuple(built[i:i + 40]))
+                     for i in range(0, len(built), 40))
+    briefing = Briefing("claims.yaml", title, sections, subtitle="A citation-checked briefing",
+                        author="Policy Unit", date="November 2025", summary=summary)
+    return briefing, Report("claims.yaml", "sources", tuple(results), (), sources)
+
+
+# --- limits -------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Fail (instead of hanging the suite) when the block runs longer than `seconds`."""
+    def expired(*_: object) -> None:
+        raise TimeoutError(f"took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
