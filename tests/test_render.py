@@ -31,7 +31,8 @@ from briefing.models import (
     Status,
 )
 from briefing.render import BuildResult, build, pdf, readback, write
-from briefing.render.document import build_document, is_web_url, quoted
+from briefing.render.document import build_document
+from briefing.render.inlines import is_web_url, quoted
 from briefing.render.refdoc import a4_reference, with_draft_header
 from briefing.text import fold
 
