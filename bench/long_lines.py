@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from briefing.text import normalise  # noqa: E402
-from briefing.verify import nearest
+from briefing.verify import alignment, nearest
 
 SIZES = (3_300_000, 10_000_000)
 QUOTES = ("613", "qzq", "Xavier Ortega", "Khojali")
@@ -41,12 +41,12 @@ def _measure(quote: str, folded: object) -> tuple[float, float]:
     allocations) for one quote, as the first of its source."""
     timings = []
     for _ in range(RUNS):
-        nearest._projected.cache_clear()  # each quote pays for the source's projection
+        alignment.projected.cache_clear()  # each quote pays for the source's projection
         began = time.perf_counter()
         nearest.nearest_passage(quote, folded)  # type: ignore[arg-type]
         timings.append(time.perf_counter() - began)
     seconds = min(timings)
-    nearest._projected.cache_clear()
+    alignment.projected.cache_clear()
     tracemalloc.start()
     nearest.nearest_passage(quote, folded)  # type: ignore[arg-type]
     peak = tracemalloc.get_traced_memory()[1] / 2**20

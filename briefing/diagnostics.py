@@ -106,7 +106,7 @@ QUOTE_INSERTION_ADDS = "quote.insertion-adds"
 QUOTE_INSERTION_REPLACES = "quote.insertion-replaces"
 QUOTE_ELISION_SPANS_SENTENCES = "quote.elision-spans-sentences"
 
-# Commands (cli.py).
+# Commands (cli/).
 SHOW_UNKNOWN_CLAIM = "show.unknown-claim"
 
 # Building (render/).

@@ -1,14 +1,13 @@
 """Walks a claims file's YAML nodes: words schema problems with LINE:COL and builds the Briefing (pure).
 
 `claims.py` reads, decodes and composes the file and hands the node tree here; the checks the
-schema cannot make (duplicate ids, invisible characters, anchors and aliases) are here too.
+schema cannot make (duplicate ids, invisible characters, anchors and aliases) are in `checks`.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from typing import Any
 
 import yaml
@@ -16,17 +15,12 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from briefing.claims.schema import Problem, claims_schema, entries, resolve
 from briefing.diagnostics import (
-    CLAIMS_ALIAS,
     CLAIMS_BAD_ID,
-    CLAIMS_BAD_NAME,
     CLAIMS_BOTH_FORMS,
-    CLAIMS_CONTROL_CHAR,
-    CLAIMS_DUPLICATE_ID,
     CLAIMS_DUPLICATE_KEY,
     CLAIMS_EMPTY_LIST,
     CLAIMS_EMPTY_QUOTE,
     CLAIMS_EMPTY_VALUE,
-    CLAIMS_INVISIBLE_CHAR,
     CLAIMS_MISSING_KEY,
     CLAIMS_NOT_A_MAPPING,
     CLAIMS_TYPE,
@@ -36,7 +30,6 @@ from briefing.diagnostics import (
 )
 from briefing.models import Briefing, Citation, Claim, Name, Section
 from briefing.text import line_at, line_starts
-from briefing.verify.backing import name_problem
 
 # Safe loading only: we compose the node tree (never construct Python objects) and read
 # each scalar's raw text, so `date: 2013-12-12`, `id: no` and `quote: 63` stay strings.
@@ -51,16 +44,6 @@ CITATION_KEYS = tuple(_SCHEMA["definitions"]["citation"]["properties"])
 
 NULL_TAG = "tag:yaml.org,2002:null"
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
-# Bidi embeddings, overrides and isolates reorder how text shows (Trojan Source): refused in
-# the fields the briefing prints; in `text` also any format character next to a digit
-# ("6<ZWSP>13"). A quote keeps them: it then fails against its source, which names them.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_READ_FIELDS = ("title", "summary", "heading", "text")
-# Control characters a double-quoted value can hold only through an escape ("\0", "\x07",
-# "\u001b"): the raw characters are refused with the file (`claims._CONTROL`). None can be
-# printed, and a NUL reached the HTML as written (issue 15 §6); tab and line ends stay.
-_CONTROL_VALUE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_NAMED_ESCAPES = {0x00: "0", 0x07: "a", 0x08: "b", 0x0b: "v", 0x0c: "f", 0x1b: "e", 0x85: "N"}
 _TOP = "the claims file"  # the owner of top-level keys, as messages name it
 ALIAS_MESSAGE = "YAML aliases and anchors are not allowed in claims files"
 MAX_REPEATS = 20  # anchors or control characters reported one by one (anchors then summed up)
@@ -85,15 +68,6 @@ def char_location(text: str, offset: int, path: str) -> Location:
     start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset))
     line = text.count("\n", 0, offset) + text.count("\r", 0, offset) - text.count("\r\n", 0, offset) + 1
     return Location(path, line, offset - start)
-
-
-def _escape_of(c: str) -> re.Pattern[str]:
-    """A YAML escape that writes `c`, not itself escaped ("\\0" is a backslash and a zero)."""
-    code = ord(c)
-    forms = [f"x(?i:{code:02x})", f"u(?i:{code:04x})", f"U(?i:{code:08x})"]
-    if code in _NAMED_ESCAPES:
-        forms.append(_NAMED_ESCAPES[code])
-    return re.compile(r"(?<!\\)(?:\\\\)*(\\(?:" + "|".join(forms) + "))")
 
 
 def _kind(node: Node) -> str:
@@ -144,11 +118,11 @@ def _blank(node: Node) -> bool:
     return isinstance(node, ScalarNode) and (node.tag == NULL_TAG or not node.value.strip())
 
 
-def _fields(node: MappingNode) -> Fields:
+def fields_of(node: MappingNode) -> Fields:
     return {key: (key_node, value) for key, key_node, value in entries(node)}
 
 
-def _text(node: Node) -> str:
+def scalar_text(node: Node) -> str:
     # Only the newline a block scalar (| or >) ends with, and other trailing space, goes.
     return "" if node.tag == NULL_TAG else node.value.rstrip()
 
@@ -172,25 +146,6 @@ class ClaimsReader:
 
     def error(self, code: str, message: str, node: Node, hint: str) -> None:
         self.diagnostics.append(Diagnostic(code, message, self.location(node), hint))
-
-    def anchors(self, text: str) -> None:
-        """Report anchors and aliases from the event stream, which (unlike nodes) still names them."""
-        count, rest = 0, None
-        for event in yaml.parse(text, Loader=LOADER):
-            name = getattr(event, "anchor", None)
-            if not name:
-                continue
-            count += 1
-            if count <= MAX_REPEATS:
-                sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
-                self.diagnostics.append(Diagnostic(CLAIMS_ALIAS, ALIAS_MESSAGE, self.location(event),
-                                                   f"remove '{sign}{name}' and write the value out in full"))
-            elif rest is None:
-                rest = self.location(event)
-        if rest is not None:
-            message = f"{count - MAX_REPEATS} more YAML aliases and anchors, not shown"
-            hint = "remove every '&name' and '*name'"
-            self.diagnostics.append(Diagnostic(CLAIMS_ALIAS, message, rest, hint))
 
     # --- wording each schema problem ------------------------------------------
 
@@ -238,7 +193,7 @@ class ClaimsReader:
         """A oneOf of key sets (source and quote, or citations): neither, both, or one incomplete."""
         node = problem.node
         assert isinstance(node, MappingNode)  # the validator checks oneOf on mappings only
-        present = _fields(node)
+        present = fields_of(node)
         needs = [list(resolve(b, _SCHEMA).get("required", ())) for b in problem.schema["oneOf"]]
         applying = [keys for keys in needs if any(key in present for key in keys)]
         named = [" and ".join(f"'{key}'" for key in keys) for keys in needs]
@@ -276,7 +231,7 @@ class ClaimsReader:
                        f"{owner} has an empty '{key}'", node,
                        "copy the exact words from the source" if key == "quote" else f"fill in '{key}'")
         elif key == "id":
-            claim_id = _text(node)
+            claim_id = scalar_text(node)
             slug = re.sub(r"[^A-Za-z0-9._-]+", "-", claim_id).strip("-._")
             self.error(CLAIMS_BAD_ID, f"claim id '{claim_id}' may only use letters, digits, '.', '_' "
                        "and '-', starting with a letter or digit", node,
@@ -300,143 +255,39 @@ class ClaimsReader:
         else:
             self.error(CLAIMS_TYPE, f"each item of '{key}' of {owner} must be text, not {_kind(node)}", node, hint)
 
-    # --- what the schema cannot say -------------------------------------------
-
-    def duplicate_ids(self, root: Node) -> None:
-        """Claim ids are unique across the file; each later use is reported with the first's line."""
-        first: dict[str, int] = {}
-        seen: set[int] = set()
-        for section in self._items(root, "sections", seen):
-            for claim in self._items(section, "claims", seen):
-                node = _fields(claim).get("id", (None, None))[1] if isinstance(claim, MappingNode) else None
-                if not isinstance(node, ScalarNode) or not _text(node):
-                    continue
-                claim_id = _text(node)
-                if claim_id in first:
-                    self.error(CLAIMS_DUPLICATE_ID, f"duplicate claim id '{claim_id}' (first used at line "
-                               f"{first[claim_id]})", node, "give each claim its own id")
-                else:
-                    first[claim_id] = self.location(node).line
-
-    def names(self, root: Node) -> None:
-        """Each declared name must be one (issue 15 §3): a name whose numbers identify, never an
-        amount that would hide a figure of a claim (`backing.name_problem`)."""
-        node = _fields(root).get("names", (None, None))[1] if isinstance(root, MappingNode) else None
-        if not isinstance(node, SequenceNode):
-            return
-        for item in node.value:
-            if isinstance(item, ScalarNode) and item.tag != NULL_TAG and item.value.strip():
-                problem = name_problem(item.value.strip())
-                if problem:
-                    self.error(CLAIMS_BAD_NAME, f"name '{item.value.strip()[:80]}' in 'names' {problem}", item,
-                               "list only names with numbers in them, such as G20, COVID-19 or MPL 2.0")
-
-    def invisible_chars(self, root: Node, text: str) -> None:
-        """Refuse characters that make a field show other than it reads (see _BIDI)."""
-        if not isinstance(root, MappingNode):
-            return
-        seen: set[int] = set()
-        nodes: list[tuple[str, Node]] = []
-        fields = _fields(root)
-        nodes += [(key, fields[key][1]) for key in ("title", "summary") if key in fields]
-        for section in self._items(root, "sections", seen):
-            if isinstance(section, MappingNode):
-                nodes += [(key, value) for key, (_, value) in _fields(section).items() if key == "heading"]
-            for claim in self._items(section, "claims", seen):
-                if not isinstance(claim, MappingNode):
-                    continue
-                nodes += [(key, value) for key, (_, value) in _fields(claim).items() if key in _READ_FIELDS]
-        for key, node in nodes:
-            if not isinstance(node, ScalarNode):
-                continue
-            value = node.value
-            bad = [m.start() for m in _BIDI.finditer(value)]
-            if key == "text":
-                bad += [i for i, c in enumerate(value) if unicodedata.category(c) == "Cf"
-                        and (value[i - 1:i].isdigit() or value[i + 1:i + 2].isdigit())]
-            for i in sorted(set(bad))[:MAX_REPEATS]:
-                c = value[i]
-                raw = text.find(c, node.start_mark.index, node.end_mark.index)
-                where = (char_location(text, raw, self.path) if raw != -1 and self.starts is None
-                         else self.location(node))
-                name = unicodedata.name(c, "unnamed character")
-                self.diagnostics.append(Diagnostic(
-                    CLAIMS_INVISIBLE_CHAR, f"'{key}' holds the invisible character U+{ord(c):04X} {name}, "
-                    "which changes how the text shows", where,
-                    "delete it (it is usually pasted in from a PDF or a web page)"))
-
-    def escaped_controls(self, root: Node, text: str) -> None:
-        """Refuse a control character in any value, as bidi controls are refused (issue 15 §6)."""
-        stack: list[tuple[str, Node]] = [("", root)]
-        seen: set[int] = set()
-        found = 0
-        while stack and found < MAX_REPEATS:
-            key, node = stack.pop()
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            if isinstance(node, MappingNode):
-                for key_node, value in reversed(node.value):
-                    stack += [(_text(key_node) if isinstance(key_node, ScalarNode) else key, value),
-                              ("", key_node)]
-            elif isinstance(node, SequenceNode):
-                stack += [(key, item) for item in reversed(node.value)]
-            elif isinstance(node, ScalarNode) and (bad := _CONTROL_VALUE.search(node.value)):
-                found += 1
-                c = bad.group()
-                escape = _escape_of(c).search(text, node.start_mark.index, node.end_mark.index)
-                where = (char_location(text, escape.start(1), self.path) if escape and self.starts is None
-                         else self.location(node))
-                written = f" (written as \"{escape.group(1)}\")" if escape else ""
-                owner = f"'{key}'" if key else "a key"
-                self.diagnostics.append(Diagnostic(
-                    CLAIMS_CONTROL_CHAR, f"{owner} holds the control character U+{ord(c):04X}{written}, "
-                    "which cannot be printed", where, "delete it; write the character itself if one was meant"))
-
-    @staticmethod
-    def _items(node: Node, key: str, seen: set[int]) -> list[Node]:
-        if not isinstance(node, MappingNode) or id(node) in seen:
-            return []
-        seen.add(id(node))
-        value = _fields(node).get(key, (None, None))[1]
-        if not isinstance(value, SequenceNode) or id(value) in seen:
-            return []
-        seen.add(id(value))
-        return value.value
-
     # --- building (only for a file with no problems) ---------------------------
 
     def briefing(self, root: MappingNode) -> Briefing:
-        fields = _fields(root)
-        optional = {key: _text(fields[key][1]) if key in fields else "" for key in TOP_KEYS[1:5]}
+        fields = fields_of(root)
+        optional = {key: scalar_text(fields[key][1]) if key in fields else "" for key in TOP_KEYS[1:5]}
         sections = tuple(self.section(node) for node in fields["sections"][1].value)
         declared = fields.get("names", (None, None))[1]
         names = tuple(Name(item.value.strip(), *self._line_col(item))
                       for item in declared.value) if isinstance(declared, SequenceNode) else ()
-        return Briefing(self.path, _text(fields["title"][1]), sections, **optional, names=names)
+        return Briefing(self.path, scalar_text(fields["title"][1]), sections, **optional, names=names)
 
     def _line_col(self, node: Node) -> tuple[int, int]:
         where = self.location(node)
         return where.line, where.col
 
     def section(self, node: MappingNode) -> Section:
-        fields = _fields(node)
+        fields = fields_of(node)
         claims = tuple(self.claim(item) for item in fields["claims"][1].value)
-        return Section(_text(fields["heading"][1]), claims, self.location(fields["heading"][1]).line)
+        return Section(scalar_text(fields["heading"][1]), claims, self.location(fields["heading"][1]).line)
 
     def claim(self, node: MappingNode) -> Claim:
-        fields = _fields(node)
+        fields = fields_of(node)
         if "citations" in fields:
-            citations = tuple(self.citation(_fields(item)) for item in fields["citations"][1].value)
+            citations = tuple(self.citation(fields_of(item)) for item in fields["citations"][1].value)
         else:
             citations = (self.citation(fields),)
         exempt = fields.get("exempt_figures", (None, None))[1]
         figures = tuple(item.value.strip() for item in exempt.value) if isinstance(exempt, SequenceNode) else ()
         where = self.location(node.value[0][0])  # the first key, also inside a flow mapping's braces
-        return Claim(_text(fields["id"][1]), _text(fields["text"][1]), citations, where.line, where.col,
+        return Claim(scalar_text(fields["id"][1]), scalar_text(fields["text"][1]), citations, where.line, where.col,
                      figures, self.location(fields["text"][1]).line)
 
     def citation(self, fields: Fields) -> Citation:
         quote = fields["quote"][1]
         where = self.location(quote)
-        return Citation(_text(fields["source"][1]), _text(quote), where.line, where.col)
+        return Citation(scalar_text(fields["source"][1]), scalar_text(quote), where.line, where.col)

@@ -14,6 +14,7 @@ import re
 import yaml
 from yaml.nodes import MappingNode, ScalarNode
 
+from briefing.claims import checks
 from briefing.claims.nodes import (
     ALIAS_MESSAGE,
     CITATION_KEYS,
@@ -182,13 +183,13 @@ def _parse_text(text: str, path: str) -> Result:
                                  "start with 'title:' and a 'sections:' list (see the README)"),)
     reader = ClaimsReader(path, text)
     if _MAYBE_ANCHOR.search(text):
-        reader.anchors(text)
+        checks.anchors(reader, text)
     for problem in validate(root):
         reader.word(problem)
-    reader.duplicate_ids(root)
-    reader.names(root)
-    reader.invisible_chars(root, text)
-    reader.escaped_controls(root, text)
+    checks.duplicate_ids(reader, root)
+    checks.names(reader, root)
+    checks.invisible_chars(reader, root, text)
+    checks.escaped_controls(reader, root, text)
     diagnostics = tuple(sorted(reader.diagnostics, key=lambda d: (d.location.line, d.location.col)
                                if d.location else (0, 0)))
     if diagnostics:

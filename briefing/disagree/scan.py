@@ -17,20 +17,8 @@ from dataclasses import dataclass
 import ahocorasick_rs
 
 from briefing.models import Source
-from briefing.verify.counts import (
-    MAX_RATIO,
-    MIN_SCORE,
-    REACH,
-    WORD,
-    Reading,
-    concept,
-    counted,
-    key_of,
-    noun_phrase,
-    sentence_ends,
-    sentence_words,
-    words_after,
-)
+from briefing.verify.counts import MAX_RATIO, MIN_SCORE, Reading, counted, key_of, noun_phrase, words_after
+from briefing.verify.figure_context import REACH, WORD, concept, sentence_ends, sentence_words
 from briefing.verify.figures import find_figures
 from briefing.verify.lexicon import EVENT_CLASS, LINKING, NOUN_CLASS, NUMBER_WORDS, NUMERALS, stem
 from briefing.verify.memo import NO_MEMO, Memo

@@ -1,11 +1,12 @@
 """Render a checked briefing as PDF, DOCX or HTML, then read each file back (issue 3).
 
-`build` is the one entry point: pure document building (`document`), pandoc/WeasyPrint and
-atomic files (`write`, the only I/O), and the read-back proof (`readback`). A build writes
-every requested file or none: each is staged beside its target, read back from disk, and only
-when every file passes are they all moved into place. A failed build removes its staged files
-and leaves earlier outputs untouched; so does an interrupted one (SIGINT, SIGTERM, SIGHUP:
-see `write.interrupts_raise`), and a signal during the moves waits for them (issue 6).
+`build` is the one entry point: pure document building (`document`); pandoc (`write`),
+WeasyPrint (`pdf`) and atomic files (`staging`), the only I/O; and the read-back proof
+(`readback`). A build writes every requested file or none: each is staged beside its target,
+read back from disk, and only when every file passes are they all moved into place. A failed
+build removes its staged files and leaves earlier outputs untouched; so does an interrupted
+one (SIGINT, SIGTERM, SIGHUP: see `staging.interrupts_raise`), and a signal during the moves
+waits for them (issue 6).
 The build's timestamp is SOURCE_DATE_EPOCH when set, so a rebuild is byte-identical.
 """
 
@@ -86,13 +87,13 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
             "nothing was built", Location(claims_path, 1),
             "see the errors above (`briefing check` lists them), or build with --draft"),))
 
-    from briefing.render import readback, write
+    from briefing.render import readback, staging, write
 
     templates = write.Templates(templates_dir)
     diagnostics: list[Diagnostic] = []
     stamp = now or build_time(diagnostics)
     staged: dict[str, Path] = {}
-    with write.interrupts_raise() as interrupts:
+    with staging.interrupts_raise() as interrupts:
         try:
             document = build_document(briefing, report, draft=draft, now=stamp, version=version,
                                       api_version=write.pandoc_api_version())
@@ -103,8 +104,8 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
                 # WeasyPrint's log is listened to only when someone asked for progress.
                 data = _render(fmt, document, templates, version, diagnostics, target, tell if progress else None)
                 # Named before it exists, so an interruption at any point can remove it.
-                staged[fmt] = write.temp_path(target)
-                write.write_new(staged[fmt], data)
+                staged[fmt] = staging.temp_path(target)
+                staging.write_new(staged[fmt], data)
                 # Read back what is on disk, not what is in memory: that is the file people get.
                 tell("reading it back")
                 diagnostics += readback.CHECKERS[fmt](
@@ -129,7 +130,7 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
             try:
                 for fmt, path in staged.items():
                     target = Path(outputs[fmt])
-                    write.commit(path, target)
+                    staging.commit(path, target)
                     written.append(target)
             except OSError as error:
                 _discard(staged)
@@ -137,15 +138,15 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
                     BUILD_WRITE_FAILED, f"{error.filename or ''}: {error.strerror or error}"))
                 return BuildResult(tuple(written), tuple(diagnostics))
             for folder in dict.fromkeys(p.parent for p in written):
-                write.sync_folder(folder)
+                staging.sync_folder(folder)
     return BuildResult(tuple(written), tuple(diagnostics))
 
 
 def _discard(staged: Mapping[str, Path]) -> None:
-    from briefing.render import write  # (bound here, not by `build` having imported it)
+    from briefing.render import staging  # (bound here, not by `build` having imported it)
 
     for path in staged.values():
-        write.discard(path)
+        staging.discard(path)
 
 
 def build_time(diagnostics: list[Diagnostic] | None = None,
@@ -175,20 +176,21 @@ def _teller(progress: Callable[[str], None] | None, fmt: str) -> Callable[[str],
 
 def _render(fmt: str, document: Document, templates: write.Templates, version: str,
             diagnostics: list[Diagnostic], target: Path, tell: Callable[[str], None] | None) -> bytes:
+    from briefing.render import pdf as weasy
     from briefing.render import write
 
     if fmt == "html":
         return write.render_html(document, templates, version)
     if fmt == "docx":
         return write.render_docx(document, templates)
-    pdf = write.render_pdf(document, templates, version, tell)
+    pdf = weasy.render_pdf(document, templates, version, tell)
     for url in dict.fromkeys(pdf.refused):
         diagnostics.append(Diagnostic(
             BUILD_FETCH_REFUSED, f"{str(target)}: refused to load {url[:200]!r}",
             hint="only files in the templates folders can be loaded", severity=Severity.WARNING))
     for message in dict.fromkeys(pdf.messages):
         # Refusals are reported above; the HarfBuzz-Subset notice is about the machine's
-        # libraries, not this document (see write._import_weasyprint).
+        # libraries, not this document (see pdf._import_weasyprint).
         if "briefing refuses to fetch" not in message and "HarfBuzz-Subset" not in message:
             diagnostics.append(Diagnostic(BUILD_LAYOUT, f"{str(target)}: WeasyPrint: {message}",
                                           severity=Severity.WARNING))

@@ -29,7 +29,8 @@ from briefing.diagnostics import (
     Location,
     Severity,
 )
-from briefing.render.document import CAUTION, CLOSE_QUOTE, OPEN_QUOTE, NoteRecord, is_web_url
+from briefing.render.document import CAUTION, NoteRecord
+from briefing.render.inlines import CLOSE_QUOTE, OPEN_QUOTE, is_web_url
 from briefing.text import fold
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -3,7 +3,7 @@
 one. Pure, but for what the `Memo` of the `SourceIndex` it is given remembers.
 
 The search is bounded: a quote is aligned only in the MAX_SOURCES sources that share the most
-of its exact pieces (`nearest.seeds`, found in one pass over each source for all such
+of its exact pieces (`pieces.seeds`, found in one pass over each source for all such
 quotes), and each alignment is the nearest-passage search's own. Each worker aligns in the top
 MAX_SOURCES of its own sources and the parent keeps the top MAX_SOURCES of all (`closest`):
 the global top is within each worker's, so the answer never depends on how the sources were
@@ -21,7 +21,8 @@ from briefing.verify.index import SourceIndex
 from briefing.verify.judge import Key
 from briefing.verify.match import MultiSearch
 from briefing.verify.memo import Needles
-from briefing.verify.nearest import nearest_passage, seeds
+from briefing.verify.nearest import nearest_passage
+from briefing.verify.pieces import seeds
 from briefing.verify.pins import page_of
 
 MAX_SOURCES = 3

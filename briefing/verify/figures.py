@@ -7,13 +7,12 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Sequence
 from decimal import Context, Decimal
-from typing import TypeAlias
 
 from briefing.models import Figure, Token
 from briefing.verify import units
 from briefing.verify.figure_tokens import code_at, standalone, url_spans
+from briefing.verify.number_words import PERCENT_PATTERN, POINTS, TOKEN, Raw, word_figures
 
 # Decisions (spec: issue 2, "Figures": every number a claim's text states must equal, by value,
 # a number in at least one of its verified quotes). Each is pinned by tests/test_figures.py
@@ -59,81 +58,16 @@ from briefing.verify.figure_tokens import code_at, standalone, url_spans
 # - Values are exact Decimals of up to MAX_DIGITS digits (the default context's 28 digits
 #   rounded 1234567890123456789012345678901.5 and .4 to one value).
 
-_SEP = r"[\s\-\u2010\u2011]+"
-
-
-def _lexicon() -> dict[str, tuple[str, int, bool]]:
-    """Number word -> (kind, value, ordinal)."""
-    lex: dict[str, tuple[str, int, bool]] = {}
-    words = [
-        ("unit", 0, "zero one two three four five six seven eight nine"),
-        ("teen", 10, "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen"),
-        ("unit", 1, "first second third fourth fifth sixth seventh eighth ninth"),
-        ("teen", 10, "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth "
-                     "eighteenth nineteenth"),
-    ]
-    for kind, base, names in words:
-        ordinal = names.endswith("th")
-        for i, name in enumerate(names.split()):
-            lex[name] = (kind, base + i, ordinal)
-    tens = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-    for i, name in enumerate(tens, 2):
-        lex[name] = ("tens", i * 10, False)
-        lex[name[:-1] + "ieth"] = ("tens", i * 10, True)
-    lex["hundred"], lex["hundredth"] = ("hundred", 100, False), ("hundred", 100, True)
-    for power, name in enumerate(("thousand", "million", "billion", "trillion"), 1):
-        lex[name] = ("scale", 1000**power, False)
-        lex[name + "th"] = ("scale", 1000**power, True)
-    lex["dozen"] = ("dozen", 12, False)
-    return lex
-
-
-# A word list as a tree of next letters; "" marks a word's end.
-_Trie: TypeAlias = dict[str, "_Trie"]
-
-
-def _trie_pattern(words: Sequence[str]) -> str:
-    """One regex alternation shaped as a trie: five times faster than a flat `a|b|c` here."""
-    tree: _Trie = {}
-    for word in words:
-        node = tree
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: _Trie) -> str:
-        branches = [re.escape(char) + build(sub) for char, sub in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 and "" not in node else f"(?:{'|'.join(branches)})"
-        return body + "?" if "" in node else body
-
-    return build(tree)
-
-
-_LEX = _lexicon()
-_ALT = _trie_pattern(list(_LEX))
-_WORD_RUN = re.compile(rf"\b(?:{_ALT})\b(?:{_SEP}(?:and\s+)?(?:{_ALT})\b)*", re.IGNORECASE)
-_TOKEN = re.compile(r"[A-Za-z]+")
-_PERCENT_PATTERN = r"[ \u00a0\u2009\u202f]?%|\s+per[ \-\u2010\u2011]?cent\b|[ \u00a0]?pct\b|pc\b"
 _DIGITS = re.compile(  # the lookahead makes each position cheap to reject
     r"(?=[-\u2212\u2013+.\d])(?P<sign>(?<![^\s(\[{$\u20ac\u00a3\u00a5])[-\u2212\u2013+])?"
     r"(?:(?P<int>\d{1,3}(?P<sep>[,\u00a0\u2009\u202f\u2007])\d{3}(?:(?P=sep)\d{3})*(?!\d)|\d+)"
     r"(?:\.(?P<frac>\d+))?|(?<![^\s(\[{\-\u2212+])\.(?P<lone>\d+))"
     r"(?:(?P<ord>st|nd|rd|th)\b"
     r"|(?P<scale>(?:\s+(?:hundred|thousand|million|billion|trillion)\b)+|\s?(?:bn|mn|mln|bln|tn|trn)\b)?"
-    rf"(?P<pct>{_PERCENT_PATTERN})?)",
+    rf"(?P<pct>{PERCENT_PATTERN})?)",
     re.IGNORECASE,
 )
-_PERCENT = re.compile(_PERCENT_PATTERN, re.IGNORECASE)
-# A percent followed by "points" is percentage points ("5% points", "5 per cent points"), not
-# percent (issue 15 §3).
-_POINTS = re.compile(r"(?:[ \u00a0]|-|\u2010|\u2011)?points?\b", re.IGNORECASE)
 _SLASH_TOKEN = re.compile(r"\S*/\S*")
-_A_BEFORE = re.compile(r"\ba\s+$", re.IGNORECASE)
-_WORD_BEFORE = re.compile(r"([^\W\d_]+)" + _SEP + "$")
-_WORD_AFTER = re.compile(r"['\u2019]s\b|" + _SEP + r"([^\W\d_]+)")
-_ONE_BY = re.compile(r"\bone" + _SEP + "by" + _SEP + "$", re.IGNORECASE)
 
 _SCALE_WORDS = {"hundred": 2, "thousand": 3, "million": 6, "billion": 9, "trillion": 12,
                 "bn": 9, "mn": 6, "mln": 6, "bln": 9, "tn": 12, "trn": 12}  # powers of ten
@@ -151,33 +85,11 @@ _FRACTION_SLASH = re.compile(r"\u2044\d+")
 _GLUE = ",'\u2019\u066b\u066c\u00b7\uff0c:/"
 _GLUED_RUN = re.compile(rf"(?:[{_GLUE}]\d+)+")
 
-_ONE_PRONOUN_BEFORE = frozenset(
-    "no the this that each any every which either neither another".split())
-_ONE_PRONOUN_AFTER = frozenset(
-    "of another by day who whom whose which that else sided off".split())
-_AT_ONE = frozenset("point time stage moment".split())
-_EVENT_NOUNS = frozenset(
-    "anniversary anniversaries session sessions summit meeting conference congress convention "
-    "assembly round term century edition reading plenary".split())
-
-
 def _canonical(value: Decimal) -> str:
     """Decimal as a plain string without exponent or trailing zeros: 1.50 -> "1.5", 1.5E6 -> "1500000"."""
     if value == 0:
         return "0"
     return format(value.normalize(EXACT), "f")
-
-
-def _word_before(text: str, start: int) -> str:
-    m = _WORD_BEFORE.search(text, max(0, start - 24), start)
-    return m.group(1).lower() if m else ""
-
-
-def _word_after(text: str, end: int) -> str:
-    m = _WORD_AFTER.match(text, end)
-    if not m:
-        return ""
-    return "'s" if m.group(1) is None else m.group(1).lower()
 
 
 def _code_spans(text: str) -> list[tuple[int, int]]:
@@ -196,11 +108,6 @@ def _after_code_word(text: str, hyphen: int) -> bool:
     if not word:
         return False
     return (len(word) == 1 and word.isupper()) or any(c.isupper() for c in word[1:])
-
-
-# Internally a figure is (start, end, value, unit, ordinal, measure): building a frozen dataclass
-# per number costs more than finding it, and quotes only need (value, unit, measure).
-_Raw = tuple[int, int, str, str, bool, str]
 
 
 def _ascii_digits(digits: str) -> str:
@@ -265,8 +172,8 @@ def _joined(text: str, start: int, core_end: int, floor: int) -> Token | None:
     return Token(text[low:high], low, high, "joined")
 
 
-def _digit_pass(text: str) -> tuple[list[_Raw], list[Token]]:
-    out: list[_Raw] = []
+def _digit_pass(text: str) -> tuple[list[Raw], list[Token]]:
+    out: list[Raw] = []
     tokens: list[Token] = []
     codes = _code_spans(text)
     urls = url_spans(text)
@@ -296,9 +203,9 @@ def _digit_pass(text: str) -> tuple[list[_Raw], list[Token]]:
             continue
         if ordinal and frac:  # "3.5th" is no ordinal
             ordinal, end = None, core_end
-        power = sum(_SCALE_WORDS[w.lower()] for w in _TOKEN.findall(scale or ""))
+        power = sum(_SCALE_WORDS[w.lower()] for w in TOKEN.findall(scale or ""))
         unit, measure = ("percent" if pct else ""), currency
-        if pct and (points := _POINTS.match(text, end)) is not None:
+        if pct and (points := POINTS.match(text, end)) is not None:
             unit, end = "percentage points", points.end()  # "5% points"
         if rate is not None:
             measure, end = f"{currency or rate.group('unit')}/{rate.group('per')}", rate.end()
@@ -336,110 +243,11 @@ def _suffixed(text: str, suffix: tuple[str, str, int] | None, power: int, unit: 
     return power, unit, measure, end
 
 
-def _parse_words(tokens: list[tuple[str, int, int]], i: int) -> tuple[int, bool, int] | None:
-    """Longest English number starting at tokens[i]: (value, ordinal, index after it)."""
-    total, group, has_hundred = 0, None, False
-    last, last_scale, j, end_j, ordinal = "", 10**18, i, i, False
-    if tokens[i][0] == "a":  # "a hundred", "a million", "a dozen"
-        group, last, j = 1, "unit", i + 1
-    while j < len(tokens):
-        word = tokens[j][0]
-        if word == "and":
-            following = _LEX.get(tokens[j + 1][0]) if j + 1 < len(tokens) else None
-            if last in ("hundred", "scale") and following and following[0] in ("unit", "teen", "tens"):
-                last, j = "and", j + 1
-                continue
-            break
-        kind, value, is_ordinal = _LEX[word]
-        after_hundred = last in ("hundred", "and") and group is not None and group % 100 == 0
-        if kind in ("unit", "teen", "tens"):
-            if group is None and last in ("", "scale", "and"):
-                group = value
-            elif kind == "unit" and last == "tens" and value > 0:
-                assert group is not None  # a tens word ("twenty") always leaves a group open
-                group += value
-            elif after_hundred and value > 0:
-                assert group is not None  # after_hundred says so
-                group += value
-            else:
-                break
-        elif kind == "hundred":
-            if last not in ("unit", "teen") or has_hundred or not group:
-                break
-            group, has_hundred = group * 100, True
-        elif kind == "scale":
-            if not group or last == "and" or value >= last_scale:
-                break
-            total, group, last_scale, has_hundred = total + group * value, None, value, False
-        else:  # dozen
-            if last not in ("unit", "teen", "tens") or has_hundred or not group:
-                break
-            group *= 12
-        last, j, end_j = kind, j + 1, j + 1
-        if is_ordinal or kind == "dozen":
-            ordinal = is_ordinal
-            break
-    if end_j == i or (tokens[i][0] == "a" and end_j == i + 1):
-        return None
-    return total + (group or 0), ordinal, end_j
-
-
-def _counts(text: str, word: str, start: int, end: int) -> bool:
-    """Whether a lone "one", "first" or "second" states a number here (see Decisions)."""
-    after = _word_after(text, end)
-    if word in ("first", "second"):
-        return after in _EVENT_NOUNS
-    before = _word_before(text, start)
-    if before in _ONE_PRONOUN_BEFORE or after in _ONE_PRONOUN_AFTER or after == "'s":
-        return False
-    if before == "at" and after in _AT_ONE:
-        return False
-    return not (before == "by" and _ONE_BY.search(text, max(0, start - 24), start))
-
-
-def _word_figures(text: str) -> list[_Raw]:
-    out: list[_Raw] = []
-    for run in _WORD_RUN.finditer(text):
-        base = run.start()
-        tokens = [(t.group().lower(), base + t.start(), base + t.end()) for t in _TOKEN.finditer(run.group())]
-        a = _A_BEFORE.search(text, max(0, base - 8), base)
-        if a and _LEX[tokens[0][0]][0] in ("hundred", "scale", "dozen"):
-            tokens.insert(0, ("a", a.start(), a.start() + 1))
-        i = 0
-        while i < len(tokens):
-            if tokens[i][0] == "and" or _LEX.get(tokens[i][0], ("",))[0] in ("hundred", "scale", "dozen"):
-                i += 1  # a bare scale ("several hundred") is vague
-                continue
-            parsed = _parse_words(tokens, i)
-            if parsed is None:
-                i += 1
-                continue
-            value, ordinal, j = parsed
-            start, end = tokens[i][1], tokens[j - 1][2]
-            unit, measure = "", ""
-            if not ordinal:
-                percent = _PERCENT.match(text, end)
-                if percent:
-                    points = _POINTS.match(text, percent.end())
-                    unit, end = ("percentage points", points.end()) if points else ("percent", percent.end())
-                # "five percentage points", "nine million dollars"
-                elif (spaced := units.spaced(text, end)) is not None:
-                    if spaced[0] == "strict":
-                        unit, end = spaced[1], spaced[2]
-                    else:
-                        measure = spaced[1]
-            lone = j == i + 1 and tokens[i][0] in ("one", "first", "second")
-            if unit or not lone or _counts(text, tokens[i][0], start, end):
-                out.append((start, end, str(value), unit, ordinal, measure))
-            i = j
-    return out
-
-
 @functools.lru_cache(maxsize=4096)
-def _read(text: str) -> tuple[tuple[_Raw, ...], tuple[Token, ...]]:
+def _read(text: str) -> tuple[tuple[Raw, ...], tuple[Token, ...]]:
     """The figures of `text`, and the number-like tokens of its digits that are not figures."""
     digits, tokens = _digit_pass(text)
-    words = _word_figures(text)
+    words = word_figures(text)
     if words and (digits or tokens):  # a word figure overlapping digits is theirs: one sweep
         taken = sorted([(d[0], d[1]) for d in digits] + [(t.start, t.end) for t in tokens])
         starts = [a for a, _ in taken]

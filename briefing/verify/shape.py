@@ -21,12 +21,12 @@ from briefing.diagnostics import QUOTE_LINE_END_HYPHEN, QUOTE_TOO_SHORT, Diagnos
 from briefing.models import CitationResult, ClaimResult, Nearest, Span, Status
 from briefing.settings import Settings
 from briefing.text import NormalisedText, fold
+from briefing.verify.alignment import edit_distance
 from briefing.verify.diff import word_changes
 from briefing.verify.edges import Cut, cuts, is_word
 from briefing.verify.edits import parse_edits
 from briefing.verify.hyphenation import breaks
 from briefing.verify.match import QuoteMatch, elided_parts, find_quote, prepare, split_elisions
-from briefing.verify.nearest import edit_distance
 from briefing.verify.pins import page_of
 
 TOO_SHORT, LINE_END_HYPHEN = QUOTE_TOO_SHORT, QUOTE_LINE_END_HYPHEN

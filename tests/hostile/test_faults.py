@@ -25,7 +25,7 @@ from pypdf import PdfReader
 from support import GOOD, KHOJALY, make_briefing, write_project
 
 from briefing.models import Status
-from briefing.render import build, write
+from briefing.render import build, pdf, staging, write
 
 FORMATS = ("html", "docx", "pdf")
 HANG = 300  # seconds before a child that never answers fails its test
@@ -53,14 +53,14 @@ def one_claim() -> tuple:
 CHILD = textwrap.dedent("""\
     import sys, time
     from briefing.cli import main
-    from briefing.render import write
+    from briefing.render import pdf
 
     def slow_weasyprint(*args, **kwargs):
         print("pdf-started", flush=True)
         time.sleep(60)
         raise AssertionError("the signal never came")
 
-    write.html_to_pdf = slow_weasyprint
+    pdf.html_to_pdf = slow_weasyprint
     sys.exit(main(sys.argv[1:]))
 """)
 
@@ -99,8 +99,8 @@ def test_signal_mid_build_keeps_previous_outputs_and_removes_staged_files(
 
 def _stage(path: Path, data: bytes) -> Path:
     """Write `data` to a temporary file beside `path`, as a build stages an output."""
-    staged = write.temp_path(path)
-    write.write_new(staged, data)
+    staged = staging.temp_path(path)
+    staging.write_new(staged, data)
     return staged
 
 
@@ -111,11 +111,11 @@ def test_a_signal_during_the_moves_waits_for_them(tmp_path: Path) -> None:
     staged = {fmt: _stage(folder / f"briefing.{fmt}", f"new {fmt}".encode()) for fmt in FORMATS}
     moved = []
     with pytest.raises(SystemExit) as stopped:
-        with write.interrupts_raise() as interrupts, interrupts.held():
+        with staging.interrupts_raise() as interrupts, interrupts.held():
             for fmt, path in staged.items():
                 if not moved:
                     os.kill(os.getpid(), signal.SIGTERM)
-                write.commit(path, folder / f"briefing.{fmt}")
+                staging.commit(path, folder / f"briefing.{fmt}")
                 moved.append(fmt)
     assert stopped.value.code == 128 + signal.SIGTERM
     assert moved == list(FORMATS)
@@ -129,7 +129,7 @@ def test_keyboard_interrupt_inside_weasyprint_removes_staged_files(
     def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(write, "html_to_pdf", interrupted)
+    monkeypatch.setattr(pdf, "html_to_pdf", interrupted)
     previous_outputs(tmp_path / "build")
     briefing, report = one_claim()
     outputs = {f: tmp_path / "build" / f"briefing.{f}" for f in FORMATS}
@@ -213,7 +213,7 @@ def test_short_writes_are_resumed(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(write.os, "write", dribble)
     data = os.urandom(100_000)
     path = tmp_path / "out.bin"
-    write.write_new(path, data)
+    staging.write_new(path, data)
     monkeypatch.setattr(write.os, "write", real)
     assert path.read_bytes() == data
 
@@ -288,7 +288,7 @@ def test_two_builds_into_one_folder_at_once(tmp_path: Path) -> None:
 
 
 def test_temporary_names_are_unique_and_hidden(tmp_path: Path) -> None:
-    names = {write.temp_path(tmp_path / "briefing.pdf").name for _ in range(1000)}
+    names = {staging.temp_path(tmp_path / "briefing.pdf").name for _ in range(1000)}
     assert len(names) == 1000
     assert all(n.startswith(".briefing.pdf.") and n.endswith(".tmp") for n in names)
     assert all(f".{os.getpid()}-" in n for n in names)

@@ -16,7 +16,7 @@ from briefing.models import Source
 from briefing.verify import quotes
 from briefing.verify.match import MultiSearch, prepare
 from briefing.verify.memo import Needles
-from briefing.verify.nearest import SEED_LENGTH
+from briefing.verify.pieces import SEED_LENGTH
 
 SOURCES = {
     "a.txt": "In Khojaly 613 civilians, including 63 children, were killed by the troops, the ministry said.\n"

@@ -24,8 +24,9 @@ from briefing.models import (
     Report,
     Status,
 )
-from briefing.render import BuildResult, build, readback, write
-from briefing.render.document import build_document, is_web_url, quoted
+from briefing.render import BuildResult, build, pdf, readback, write
+from briefing.render.document import build_document
+from briefing.render.inlines import is_web_url, quoted
 from briefing.render.refdoc import a4_reference, with_draft_header
 from briefing.text import fold
 
@@ -254,16 +255,16 @@ def test_fetcher_allows_only_template_files(tmp_path: Path) -> None:
     (user / "escape.css").symlink_to("/etc/passwd")
     roots = write.Templates(user).roots
     package_css = (write.PACKAGE_TEMPLATES / "briefing.css").resolve()
-    assert write.allowed_file(package_css.as_uri(), roots) == package_css
-    assert write.allowed_file((user / "logo.png").as_uri(), roots) == (user / "logo.png").resolve()
+    assert pdf.allowed_file(package_css.as_uri(), roots) == package_css
+    assert pdf.allowed_file((user / "logo.png").as_uri(), roots) == (user / "logo.png").resolve()
     # A name missing from the user's folder falls back to the package's, like templates.
-    assert write.allowed_file((user / "fonts.css").as_uri(), roots) == (
+    assert pdf.allowed_file((user / "fonts.css").as_uri(), roots) == (
         write.PACKAGE_TEMPLATES / "fonts.css").resolve()
     for url in ["file:///etc/passwd", (user / "escape.css").as_uri(),
                 (user / ".." / ".." / "etc" / "passwd").as_uri(), "http://127.0.0.1/x.css",
                 "https://example.org/font.woff", "data:text/css,body{}",
                 "file://remote-host" + str(package_css)]:
-        assert write.allowed_file(url, roots) is None, url
+        assert pdf.allowed_file(url, roots) is None, url
 
 
 def test_weasyprint_loads_nothing_from_hostile_html() -> None:
@@ -273,7 +274,7 @@ def test_weasyprint_loads_nothing_from_hostile_html() -> None:
             "<style>body{background:url(/etc/passwd)}</style></head><body>"
             "<img src=file:///etc/passwd><a rel=attachment href=file:///etc/passwd>a</a>"
             "<p>text</p></body></html>")
-    output = write.html_to_pdf(html, write.Templates())
+    output = pdf.html_to_pdf(html, write.Templates())
     reader = PdfReader(io.BytesIO(output.data))
     assert reader.attachments == {}
     assert all(not page.images for page in reader.pages)

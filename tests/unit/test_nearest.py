@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from briefing.models import WordChange
 from briefing.settings import Settings
 from briefing.text import fold, normalise
-from briefing.verify import nearest
+from briefing.verify import alignment, nearest
 from briefing.verify.nearest import nearest_passage, nearest_passages
 
 SOURCE = (
@@ -291,10 +291,10 @@ def test_any_batch_is_as_close_as_one_by_one(source: str, quotes: list[str]) -> 
 def _whole_text_choice(q: str, text: str, bound: int) -> tuple[int, int, int] | None:
     """What aligning on the whole text at once chose (the search before issue 15): of every
     location at the least distance, the first with the fewest ends inside words."""
-    result = nearest.edlib.align(q.encode(), text.encode(), mode="HW", task="locations", k=bound)
+    result = alignment.edlib.align(q.encode(), text.encode(), mode="HW", task="locations", k=bound)
     if result["editDistance"] < 0:
         return None
-    start, end = min(((s, e + 1) for s, e in result["locations"]), key=lambda loc: nearest._misfit(text, *loc))
+    start, end = min(((s, e + 1) for s, e in result["locations"]), key=lambda loc: alignment.misfit(text, *loc))
     return result["editDistance"], start, end
 
 
@@ -302,9 +302,9 @@ def _whole_text_choice(q: str, text: str, bound: int) -> tuple[int, int, int] | 
 @given(st.text(alphabet="ab .", min_size=1, max_size=300), st.text(alphabet="abc .", min_size=1, max_size=8),
        st.integers(-1, 4))
 def test_aligning_in_chunks_chooses_what_the_whole_text_does(text: str, q: str, bound: int) -> None:
-    best = None if bound < 0 else nearest._Hit(bound + 1, 1, 0, 0)
-    with mock.patch.multiple(nearest, FIRST_EVERYWHERE_CHUNK=2, EVERYWHERE_CHUNK=4):  # many chunk ends
-        found = nearest._align_everywhere(q.encode(), text.encode(), best, 0, lambda s, e: nearest._misfit(text, s, e))
+    best = None if bound < 0 else alignment.Hit(bound + 1, 1, 0, 0)
+    with mock.patch.multiple(alignment, FIRST_EVERYWHERE_CHUNK=2, EVERYWHERE_CHUNK=4):  # many chunk ends
+        found = alignment._align_everywhere(q.encode(), text.encode(), best, 0, lambda s, e: alignment.misfit(text, s, e))
     assert (found and (found.distance, found.start, found.end)) == _whole_text_choice(q, text, bound)
 
 
@@ -323,7 +323,7 @@ def test_a_short_quote_unlike_the_source_weighs_few_alignments(monkeypatch: pyte
     # weighed one Python call each (5.7 s and 524 MB at 3.3 MB). Counted, not timed.
     weighed: list[int] = []
     listed: list[int] = []
-    misfit, align = nearest._misfit, nearest.edlib.align
+    misfit, align = alignment.misfit, alignment.edlib.align
 
     def counted_misfit(*args: object) -> int:
         weighed.append(1)
@@ -333,13 +333,13 @@ def test_a_short_quote_unlike_the_source_weighs_few_alignments(monkeypatch: pyte
         result = align(*args, **kwargs)
         listed.append(len(result["locations"]))
         return result
-    monkeypatch.setattr(nearest, "_misfit", counted_misfit)
-    monkeypatch.setattr(nearest.edlib, "align", counted_align)
+    monkeypatch.setattr(alignment, "misfit", counted_misfit)
+    monkeypatch.setattr(alignment.edlib, "align", counted_align)
     found = nearest_passage(quote, normalise(text))
     assert found is not None and found.similarity == 0.0
-    assert len(weighed) <= nearest.MAX_TIES + 100
-    assert max(listed) <= 2 * nearest.EVERYWHERE_CHUNK
-    assert sum(listed) <= nearest.MAX_TIES + 2 * nearest.EVERYWHERE_CHUNK
+    assert len(weighed) <= alignment.MAX_TIES + 100
+    assert max(listed) <= 2 * alignment.EVERYWHERE_CHUNK
+    assert sum(listed) <= alignment.MAX_TIES + 2 * alignment.EVERYWHERE_CHUNK
 
 
 @pytest.mark.parametrize(("quote", "text", "edits"), [

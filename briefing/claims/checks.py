@@ -1,0 +1,171 @@
+"""Claims checks the schema cannot make: aliases, duplicate ids, names, invisible and control characters (pure)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from briefing.claims.nodes import (
+    ALIAS_MESSAGE,
+    LOADER,
+    MAX_REPEATS,
+    NULL_TAG,
+    ClaimsReader,
+    char_location,
+    fields_of,
+    scalar_text,
+)
+from briefing.diagnostics import (
+    CLAIMS_ALIAS,
+    CLAIMS_BAD_NAME,
+    CLAIMS_CONTROL_CHAR,
+    CLAIMS_DUPLICATE_ID,
+    CLAIMS_INVISIBLE_CHAR,
+    Diagnostic,
+)
+from briefing.verify.backing import name_problem
+
+# Bidi embeddings, overrides and isolates reorder how text shows (Trojan Source): refused in
+# the fields the briefing prints; in `text` also any format character next to a digit
+# ("6<ZWSP>13"). A quote keeps them: it then fails against its source, which names them.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_READ_FIELDS = ("title", "summary", "heading", "text")
+# Control characters a double-quoted value can hold only through an escape ("\0", "\x07",
+# "\u001b"): the raw characters are refused with the file (`claims._CONTROL`). None can be
+# printed, and a NUL reached the HTML as written (issue 15 §6); tab and line ends stay.
+_CONTROL_VALUE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_NAMED_ESCAPES = {0x00: "0", 0x07: "a", 0x08: "b", 0x0b: "v", 0x0c: "f", 0x1b: "e", 0x85: "N"}
+
+
+def _escape_of(c: str) -> re.Pattern[str]:
+    """A YAML escape that writes `c`, not itself escaped ("\\0" is a backslash and a zero)."""
+    code = ord(c)
+    forms = [f"x(?i:{code:02x})", f"u(?i:{code:04x})", f"U(?i:{code:08x})"]
+    if code in _NAMED_ESCAPES:
+        forms.append(_NAMED_ESCAPES[code])
+    return re.compile(r"(?<!\\)(?:\\\\)*(\\(?:" + "|".join(forms) + "))")
+
+
+def anchors(reader: ClaimsReader, text: str) -> None:
+    """Report anchors and aliases from the event stream, which (unlike nodes) still names them."""
+    count, rest = 0, None
+    for event in yaml.parse(text, Loader=LOADER):
+        name = getattr(event, "anchor", None)
+        if not name:
+            continue
+        count += 1
+        if count <= MAX_REPEATS:
+            sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+            reader.diagnostics.append(Diagnostic(CLAIMS_ALIAS, ALIAS_MESSAGE, reader.location(event),
+                                               f"remove '{sign}{name}' and write the value out in full"))
+        elif rest is None:
+            rest = reader.location(event)
+    if rest is not None:
+        message = f"{count - MAX_REPEATS} more YAML aliases and anchors, not shown"
+        hint = "remove every '&name' and '*name'"
+        reader.diagnostics.append(Diagnostic(CLAIMS_ALIAS, message, rest, hint))
+
+
+def duplicate_ids(reader: ClaimsReader, root: Node) -> None:
+    """Claim ids are unique across the file; each later use is reported with the first's line."""
+    first: dict[str, int] = {}
+    seen: set[int] = set()
+    for section in _items(root, "sections", seen):
+        for claim in _items(section, "claims", seen):
+            node = fields_of(claim).get("id", (None, None))[1] if isinstance(claim, MappingNode) else None
+            if not isinstance(node, ScalarNode) or not scalar_text(node):
+                continue
+            claim_id = scalar_text(node)
+            if claim_id in first:
+                reader.error(CLAIMS_DUPLICATE_ID, f"duplicate claim id '{claim_id}' (first used at line "
+                           f"{first[claim_id]})", node, "give each claim its own id")
+            else:
+                first[claim_id] = reader.location(node).line
+
+def names(reader: ClaimsReader, root: Node) -> None:
+    """Each declared name must be one (issue 15 §3): a name whose numbers identify, never an
+    amount that would hide a figure of a claim (`backing.name_problem`)."""
+    node = fields_of(root).get("names", (None, None))[1] if isinstance(root, MappingNode) else None
+    if not isinstance(node, SequenceNode):
+        return
+    for item in node.value:
+        if isinstance(item, ScalarNode) and item.tag != NULL_TAG and item.value.strip():
+            problem = name_problem(item.value.strip())
+            if problem:
+                reader.error(CLAIMS_BAD_NAME, f"name '{item.value.strip()[:80]}' in 'names' {problem}", item,
+                           "list only names with numbers in them, such as G20, COVID-19 or MPL 2.0")
+
+def invisible_chars(reader: ClaimsReader, root: Node, text: str) -> None:
+    """Refuse characters that make a field show other than it reads (see _BIDI)."""
+    if not isinstance(root, MappingNode):
+        return
+    seen: set[int] = set()
+    nodes: list[tuple[str, Node]] = []
+    fields = fields_of(root)
+    nodes += [(key, fields[key][1]) for key in ("title", "summary") if key in fields]
+    for section in _items(root, "sections", seen):
+        if isinstance(section, MappingNode):
+            nodes += [(key, value) for key, (_, value) in fields_of(section).items() if key == "heading"]
+        for claim in _items(section, "claims", seen):
+            if not isinstance(claim, MappingNode):
+                continue
+            nodes += [(key, value) for key, (_, value) in fields_of(claim).items() if key in _READ_FIELDS]
+    for key, node in nodes:
+        if not isinstance(node, ScalarNode):
+            continue
+        value = node.value
+        bad = [m.start() for m in _BIDI.finditer(value)]
+        if key == "text":
+            bad += [i for i, c in enumerate(value) if unicodedata.category(c) == "Cf"
+                    and (value[i - 1:i].isdigit() or value[i + 1:i + 2].isdigit())]
+        for i in sorted(set(bad))[:MAX_REPEATS]:
+            c = value[i]
+            raw = text.find(c, node.start_mark.index, node.end_mark.index)
+            where = (char_location(text, raw, reader.path) if raw != -1 and reader.starts is None
+                     else reader.location(node))
+            name = unicodedata.name(c, "unnamed character")
+            reader.diagnostics.append(Diagnostic(
+                CLAIMS_INVISIBLE_CHAR, f"'{key}' holds the invisible character U+{ord(c):04X} {name}, "
+                "which changes how the text shows", where,
+                "delete it (it is usually pasted in from a PDF or a web page)"))
+
+def escaped_controls(reader: ClaimsReader, root: Node, text: str) -> None:
+    """Refuse a control character in any value, as bidi controls are refused (issue 15 §6)."""
+    stack: list[tuple[str, Node]] = [("", root)]
+    seen: set[int] = set()
+    found = 0
+    while stack and found < MAX_REPEATS:
+        key, node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for key_node, value in reversed(node.value):
+                stack += [(scalar_text(key_node) if isinstance(key_node, ScalarNode) else key, value),
+                          ("", key_node)]
+        elif isinstance(node, SequenceNode):
+            stack += [(key, item) for item in reversed(node.value)]
+        elif isinstance(node, ScalarNode) and (bad := _CONTROL_VALUE.search(node.value)):
+            found += 1
+            c = bad.group()
+            escape = _escape_of(c).search(text, node.start_mark.index, node.end_mark.index)
+            where = (char_location(text, escape.start(1), reader.path) if escape and reader.starts is None
+                     else reader.location(node))
+            written = f" (written as \"{escape.group(1)}\")" if escape else ""
+            owner = f"'{key}'" if key else "a key"
+            reader.diagnostics.append(Diagnostic(
+                CLAIMS_CONTROL_CHAR, f"{owner} holds the control character U+{ord(c):04X}{written}, "
+                "which cannot be printed", where, "delete it; write the character itself if one was meant"))
+
+def _items(node: Node, key: str, seen: set[int]) -> list[Node]:
+    if not isinstance(node, MappingNode) or id(node) in seen:
+        return []
+    seen.add(id(node))
+    value = fields_of(node).get(key, (None, None))[1]
+    if not isinstance(value, SequenceNode) or id(value) in seen:
+        return []
+    seen.add(id(value))
+    return value.value

@@ -1,0 +1,167 @@
+"""Lays out the HTML page as a PDF with WeasyPrint, fetching only template files (reads templates).
+
+Safety (issue 3, "Untrusted text cannot reach the machine"): WeasyPrint gets a fetcher that
+serves only files inside the templates folders and refuses every other URL (file:, http:,
+data:, ...).
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import re
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from briefing.render.document import Document
+from briefing.render.write import PRINT_FONTS, STYLESHEET, RenderError, Templates, html_body, render_page, w3c_date
+
+
+def allowed_file(url: str, roots: Sequence[Path]) -> Path | None:
+    """The template file a URL names, or None: only `file:` URLs inside the template roots.
+
+    A name missing from the user's folder is looked up in the package's, as templates are.
+    Paths are resolved first, so `..` and symlinks cannot lead outside.
+    """
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = Path(url2pathname(parts.path)).resolve()
+    for root in roots:
+        if path.is_relative_to(root):
+            relative = path.relative_to(root)
+            for candidate_root in roots:
+                candidate = (candidate_root / relative).resolve()
+                if candidate.is_relative_to(candidate_root) and candidate.is_file():
+                    return candidate
+    return None
+
+
+def _import_weasyprint() -> Any:
+    # Imported here, not at the top: it costs about a second and only PDF needs it.
+    with warnings.catch_warnings():
+        # Without Debian's libharfbuzz-subset0 WeasyPrint subsets fonts with fontTools and
+        # warns that a future version will need the library; the PDF is the same. The
+        # set-up installs the library where it can (issue 3).
+        warnings.filterwarnings("ignore", message=".*HarfBuzz-Subset", category=DeprecationWarning)
+        import weasyprint
+    return weasyprint
+
+
+def template_fetcher(roots: Sequence[Path], refused: list[str]) -> Any:
+    """A WeasyPrint URL fetcher serving only template files; every refusal is recorded."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class TemplateFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            path = allowed_file(url, roots)
+            if path is None:
+                refused.append(url)
+                raise ValueError(f"briefing refuses to fetch {url!r}: not a template file")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+                                      {"Content-Type": content_type})
+
+    return TemplateFetcher(allowed_protocols=("file",))
+
+
+@dataclass
+class PdfOutput:
+    data: bytes
+    refused: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+
+class _Collect(logging.Handler):
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink.append(record.getMessage())
+
+
+_LAYING_OUT = re.compile(r"Step 5 - Creating layout - Page (\d+)")
+
+
+class _Progress(logging.Handler):
+    """Turns WeasyPrint's progress log into short status texts ("laying out page 12")."""
+
+    def __init__(self, progress: Callable[[str], None]) -> None:
+        super().__init__(logging.INFO)
+        self.progress = progress
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        # A page WeasyPrint passes again unchanged ("Page 3 (up-to-date)") is not news.
+        page = _LAYING_OUT.fullmatch(message)
+        try:
+            if page:
+                self.progress(f"laying out page {page.group(1)}")
+            elif message.startswith("Step 6 "):
+                self.progress("writing the PDF")
+        except OSError:  # a status line that cannot be drawn must not stop the build
+            pass
+
+
+@contextmanager
+def _progress_from(logger: logging.Logger, progress: Callable[[str], None] | None) -> Iterator[None]:
+    """While the block runs, report WeasyPrint's progress (and only to `progress`)."""
+    if progress is None:
+        yield
+        return
+    handler, level, propagate = _Progress(progress), logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+def html_to_pdf(html: str, templates: Templates, created: datetime | None = None,
+                progress: Callable[[str], None] | None = None) -> PdfOutput:
+    """Lay out the page with WeasyPrint; relative URLs resolve in the templates folder.
+
+    `created` becomes the PDF's CreationDate and ModDate; without it the PDF has no dates,
+    and identical input gives identical bytes (no /ID is written either). `progress` is told
+    which page is being laid out.
+    """
+    weasyprint = _import_weasyprint()
+    output = PdfOutput(b"")
+    roots = templates.roots
+    base = (templates.path(STYLESHEET).parent.as_uri()) + "/"
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect(output.messages)
+    logger.addHandler(handler)
+    try:
+        with _progress_from(logging.getLogger("weasyprint.progress"), progress):
+            page = weasyprint.HTML(string=html, base_url=base,
+                                   url_fetcher=template_fetcher(roots, output.refused)).render()
+            if created is not None:
+                page.metadata.created = page.metadata.modified = w3c_date(created)
+            output.data = page.write_pdf()
+    except Exception as error:  # WeasyPrint raises many kinds; the build reports one
+        raise RenderError(f"WeasyPrint failed: {type(error).__name__}: {error}") from error
+    finally:
+        logger.removeHandler(handler)
+    return output
+
+
+def render_pdf(document: Document, templates: Templates, version: str,
+               progress: Callable[[str], None] | None = None) -> PdfOutput:
+    body = html_body(document, templates, inline_notes=True)
+    css = templates.read_text(PRINT_FONTS) + "\n" + templates.read_text(STYLESHEET)
+    return html_to_pdf(render_page(document, body, css, templates, version), templates,
+                       document.created, progress)
+

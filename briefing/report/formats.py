@@ -1,0 +1,58 @@
+"""The one table of a check's report formats: name, the -o suffix that picks it, its renderers (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from briefing.diagnostics import Diagnostic
+from briefing.models import Report
+from briefing.report import ci
+from briefing.report.json_report import format_errors_json, format_json
+from briefing.report.text import format_text
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How a report is shown: in colour, with every verified claim, beside GitHub's job summary;
+    `claims_path` names the one test case of an unusable input's JUnit report."""
+
+    colour: bool = False
+    verbose: bool = False
+    summary_written: bool = False
+    claims_path: str = "claims.yaml"
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """A `check --format`: the report, the document for unusable input ("" for none: the problems
+    are on stderr alone), and the Markdown for $GITHUB_STEP_SUMMARY when the format writes one."""
+
+    name: str
+    suffix: str | None  # with --format auto, `-o FILE` with this suffix picks the format
+    report: Callable[[Report, Shown], str]
+    errors: Callable[[Sequence[Diagnostic], Shown], str]
+    summary: Callable[[Report], str] | None = None
+    summary_errors: Callable[[Sequence[Diagnostic]], str] | None = None
+
+
+REPORT_FORMATS: tuple[ReportFormat, ...] = (
+    ReportFormat("text", None, lambda r, s: format_text(r, colour=s.colour, verbose=s.verbose),
+                 lambda d, s: ""),
+    ReportFormat("json", ".json", lambda r, s: format_json(r), lambda d, s: format_errors_json(d)),
+    ReportFormat("github", None,
+                 lambda r, s: ci.format_github(r, summary_written=s.summary_written, verbose=s.verbose),
+                 lambda d, s: ci.format_github_errors(d, summary_written=s.summary_written),
+                 ci.format_step_summary, ci.format_step_summary_errors),
+    ReportFormat("sarif", ".sarif", lambda r, s: ci.format_sarif(r), lambda d, s: ci.format_sarif_errors(d)),
+    ReportFormat("junit", ".xml", lambda r, s: ci.format_junit(r),
+                 lambda d, s: ci.format_junit_errors(d, s.claims_path)),
+)
+BY_NAME = {f.name: f for f in REPORT_FORMATS}
+NAMES = tuple(BY_NAME)
+SUFFIXES = {f.suffix: f.name for f in REPORT_FORMATS if f.suffix}
+
+
+def format_for_suffix(suffix: str, default: str = "text") -> str:
+    """The format an -o file's suffix picks (report.sarif is SARIF), case aside; else `default`."""
+    return SUFFIXES.get(suffix.lower(), default)
