@@ -100,10 +100,10 @@ def quote_at(rng: random.Random, text: str) -> tuple[int, int]:
 def mutate(rng: random.Random, quote: str) -> str:
     """One figure or one word changed: what a misquote looks like."""
     words = quote.split(" ")
-    digits = [i for i, w in enumerate(words) if any(c.isdigit() for c in w)]
+    digits = [i for i, w in enumerate(words) if any(c in "0123456789" for c in w)]
     if digits and rng.random() < 0.7:
         i = rng.choice(digits)
-        words[i] = "".join(str((int(c) + rng.randint(1, 9)) % 10) if c.isdigit() else c for c in words[i])
+        words[i] = "".join(str((int(c) + rng.randint(1, 9)) % 10) if c in "0123456789" else c for c in words[i])
     else:
         i = rng.randrange(len(words))
         words[i] = words[i] + "s" if rng.random() < 0.5 else "ken" + words[i][1:]
