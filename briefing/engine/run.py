@@ -46,8 +46,7 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
               for ids in _partition(sources, {s: len(keys) for s, keys in by_source.items()}, settings)]
     figures: list[ClaimFigure] = []
 
-    def between(checked: list[tuple[dict[Key, Citation], dict[Key, tuple[str, str]], list[ClaimFigure]]]
-                ) -> tuple[dict[Key, Citation], dict[Key, tuple[str, str]], list[Reading]]:
+    def between(checked: list[tuple[Failed, Far, list[ClaimFigure]]]) -> tuple[Failed, Far, list[Reading]]:
         # The figures claims state, read by each worker where its quotes matched (issue 7), in
         # briefing order whatever the split; each worker then looks for other values of them in
         # its own sources, beside the failed quotes (exact, and close for those far from
@@ -124,7 +123,7 @@ class _Worker:
         self.results = results
         return failed, far, claim_figures(claims, results, self.index.sources)
 
-    def second(self, shared: tuple[Mapping[Key, Citation], Mapping[Key, tuple[str, str]], list[Reading]]
+    def second(self, shared: tuple[Failed, Far, list[Reading]]
                ) -> tuple[dict[Key, CitationResult], dict[Key, list[str]], dict[Key, list[Candidate]],
                           list[Candidates]]:
         """This share's results from `first`, where each failed quote is found in its sources,
