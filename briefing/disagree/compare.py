@@ -21,7 +21,7 @@ from briefing.disagree.scan import UNANCHORED_CAP, Candidates
 from briefing.models import CitationResult, Claim, ClaimResult, Disagreement, Figure, FigureReading, Source, Status
 from briefing.text import LineIndex
 from briefing.verify.counts import Reading, read, score
-from briefing.verify.figures import find_figures
+from briefing.verify.figures import Stated, find_figures
 
 CODE = FIGURE_DISAGREEMENT
 # How much of a source's sentence the report and the appendix quote.
@@ -71,16 +71,19 @@ class ClaimFigure:
 
 
 def claim_figures(claims: Sequence[Claim], results: Mapping[tuple[str, int], CitationResult],
-                  sources: Mapping[str, Source]) -> list[ClaimFigure]:
+                  sources: Mapping[str, Source], stated: Mapping[str, Stated] | None = None) -> list[ClaimFigure]:
     """Each figure a claim's text states, read where its verified quote sits in the cited source.
 
     Only the figures the claim relies on: a number that merely sits inside a quote is not the
-    claim's. `results` holds each citation's result by (claim id, citation number).
+    claim's. `results` holds each citation's result by (claim id, citation number); `stated`
+    what each claim text states, when read already (issue 18).
     """
+    stated = stated or {}
     found: list[ClaimFigure] = []
     for claim in claims:
-        stated = {(f.value, f.unit) for f in find_figures(claim.text)}
-        if not stated:
+        known = stated.get(claim.text)
+        values = {(f.value, f.unit) for f in (known.figures if known else find_figures(claim.text))}
+        if not values:
             continue
         for index in range(len(claim.citations)):
             item = results.get((claim.id, index))
@@ -89,7 +92,7 @@ def claim_figures(claims: Sequence[Claim], results: Mapping[tuple[str, int], Cit
                 continue
             for span in item.spans:
                 for f in find_figures(source.text[span.start:span.end]):
-                    if (f.value, f.unit) not in stated:
+                    if (f.value, f.unit) not in values:
                         continue
                     figure = Figure(f.text, f.value, f.unit, span.start + f.start, span.start + f.end,
                                     f.ordinal)

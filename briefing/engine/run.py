@@ -20,6 +20,7 @@ from briefing.settings import DEFAULT_SETTINGS, Settings
 from briefing.verify.cautions import with_cautions
 from briefing.verify.counts import Reading
 from briefing.verify.elsewhere import Candidate, closest
+from briefing.verify.figures import Stated, read_stated
 from briefing.verify.index import SourceIndex
 from briefing.verify.judge import Judge, Key
 from briefing.verify.memo import NO_MEMO, Memo
@@ -41,13 +42,15 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
     keyed = {(claim.id, i): citation for claim in briefing.claims
              for i, citation in enumerate(claim.citations)}
     results, by_source = route(keyed, sources, unreadable or {})
+    # What each claim's text states is read once, here: the workers read its figures in the
+    # sources (`claim_figures`) and the judge checks them against the quotes (issue 18).
+    stated = {claim.text: read_stated(claim.text) for claim in briefing.claims}
     groups = [_Worker(ids, sources, {s: by_source[s] for s in ids if s in by_source}, keyed, briefing.claims,
-                     settings, cache)
+                     settings, cache, stated)
               for ids in _partition(sources, {s: len(keys) for s, keys in by_source.items()}, settings)]
     figures: list[ClaimFigure] = []
 
-    def between(checked: list[tuple[dict[Key, Citation], dict[Key, tuple[str, str]], list[ClaimFigure]]]
-                ) -> tuple[dict[Key, Citation], dict[Key, tuple[str, str]], list[Reading]]:
+    def between(checked: list[tuple[Failed, Far, list[ClaimFigure]]]) -> tuple[Failed, Far, list[Reading]]:
         # The figures claims state, read by each worker where its quotes matched (issue 7), in
         # briefing order whatever the split; each worker then looks for other values of them in
         # its own sources, beside the failed quotes (exact, and close for those far from
@@ -59,7 +62,7 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
         far = {key: wanted for _, group_far, _ in checked for key, wanted in group_far.items()}
         return failed, far, [f.reading for f in figures]
 
-    judge = Judge(briefing.claims, results, sources, [name.text for name in briefing.names])
+    judge = Judge(briefing.claims, results, sources, [name.text for name in briefing.names], stated)
     _, seconds = run_two_phase(groups, between, lambda answer: judge.add(answer[0]))
     found_in: dict[Key, list[str]] = {}
     for _, hits, _, _ in seconds:
@@ -104,8 +107,9 @@ class _Worker:
 
     def __init__(self, source_ids: list[str], sources: Mapping[str, Source],
                  by_source: Mapping[str, list[Key]], keyed: Mapping[Key, Citation], claims: Sequence[Claim],
-                 settings: Settings, memo: Memo):
+                 settings: Settings, memo: Memo, stated: Mapping[str, Stated]):
         self.index = SourceIndex({i: sources[i] for i in source_ids}, memo)
+        self.stated = stated
         self.by_source = by_source
         self.keyed = keyed
         self.claims = claims
@@ -122,9 +126,9 @@ class _Worker:
         cited_here = {claim_id for claim_id, _ in results}
         claims = [claim for claim in self.claims if claim.id in cited_here]
         self.results = results
-        return failed, far, claim_figures(claims, results, self.index.sources)
+        return failed, far, claim_figures(claims, results, self.index.sources, self.stated)
 
-    def second(self, shared: tuple[Mapping[Key, Citation], Mapping[Key, tuple[str, str]], list[Reading]]
+    def second(self, shared: tuple[Failed, Far, list[Reading]]
                ) -> tuple[dict[Key, CitationResult], dict[Key, list[str]], dict[Key, list[Candidate]],
                           list[Candidates]]:
         """This share's results from `first`, where each failed quote is found in its sources,

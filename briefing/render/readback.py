@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
@@ -68,22 +68,28 @@ def _layout_pattern(printed: str) -> re.Pattern[str]:
 
 
 def quote_printed(text: str, note: NoteRecord) -> bool:
-    return quote_pattern(note.citation.quote).search(fold(text)) is not None
+    return _quote_in(fold(text), note)
 
 
-def caution_printed(text: str, note: NoteRecord) -> bool:
+def _quote_in(folded: str, note: NoteRecord) -> bool:
+    """Is the note's quote in `folded` (printed text, folded)?"""
+    return quote_pattern(note.citation.quote).search(folded) is not None
+
+
+def _caution_in(folded: str, note: NoteRecord) -> bool:
     """Does the note say what the quote's edits and elisions may turn (issue 15 §4)?"""
     if not note.caution:
         return True
-    return _layout_pattern(f"{CAUTION} {note.caution.strip()}").search(fold(text)) is not None
+    return _layout_pattern(f"{CAUTION} {note.caution.strip()}").search(folded) is not None
 
 
-def _note_findings(text: str, note: NoteRecord, output: str, claims_path: str) -> list[Diagnostic]:
-    """The printed note's quote, and its caution, as the check verified them."""
+def _note_findings(folded: str, note: NoteRecord, output: str, claims_path: str) -> list[Diagnostic]:
+    """The printed note's quote, and its caution, as the check verified them, in the printed
+    text folded once (issue 18)."""
     found: list[Diagnostic] = []
-    if not quote_printed(text, note):
+    if not _quote_in(folded, note):
         found.append(_altered(note, output, claims_path))
-    if not caution_printed(text, note):
+    if not _caution_in(folded, note):
         found.append(_error(BUILD_CAUTION_MISSING, f"{output}: {_describe(note)} does not say what the "
                             "author inserted or omitted", _note_location(note, claims_path),
                             "the note must print its caution line as the check gave it; a template or "
@@ -122,22 +128,7 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
                         for name, dest in reader.named_destinations.items()}
     except Exception as error:  # pypdf raises many kinds on a damaged file
         return [_error(BUILD_UNREADABLE, f"{output}: cannot read the PDF back: {error}")]
-    findings: list[Diagnostic] = []
-    for note in notes:
-        note_page = destinations.get(f"fn-{note.number}")
-        call_page = destinations.get(f"fnref-{note.number}")
-        if note_page is None:
-            findings.append(_missing(note, output, claims_path))
-            continue
-        nearby = pages[note_page] + " " + (pages[note_page + 1] if note_page + 1 < len(pages) else "")
-        findings += _note_findings(nearby, note, output, claims_path)
-        if call_page is not None and call_page != note_page:
-            findings.append(Diagnostic(
-                BUILD_FOOTNOTE_MOVED,
-                f"{output}: {_describe(note)} is on page {note_page + 1}, its call on page "
-                f"{call_page + 1}", _note_location(note, claims_path),
-                "a very long note or many notes on one page; shorten the quote or split the claim",
-                Severity.WARNING))
+    findings = _pdf_notes(pages, destinations, notes, output, claims_path)
     extra = sum(1 for name in destinations if name.startswith("fn-")) - len(notes)
     if extra > 0:
         findings.append(_error(BUILD_FOOTNOTE_EXTRA,
@@ -148,6 +139,43 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
             findings.append(_error(BUILD_DRAFT_STAMP_MISSING,
                                    f"{output}: page(s) {_pages(unstamped)} lack the DRAFT stamp"))
     findings += _pdf_smuggled(reader, output)
+    return findings
+
+
+def join_folded(first: str, second: str) -> str:
+    """`fold(a + " " + b)` from `fold(a)` and `fold(b)`: the space between them, and any that
+    ends one or starts the other, fold to one space (a space composes with nothing, so no
+    other fold reaches across it)."""
+    return first.removesuffix(" ") + " " + second.removeprefix(" ")
+
+
+def _pdf_notes(pages: Sequence[str], destinations: Mapping[str, int | None], notes: Sequence[NoteRecord], output: str,
+               claims_path: str) -> list[Diagnostic]:
+    """Each note found on its page (or the next), its quote and caution as verified, its call
+    on the same page. Each page is folded once, however many notes it holds (issue 18)."""
+    folded: dict[int, str] = {}
+
+    def page(number: int) -> str:
+        if number not in folded:
+            folded[number] = fold(pages[number])
+        return folded[number]
+
+    findings: list[Diagnostic] = []
+    for note in notes:
+        note_page = destinations.get(f"fn-{note.number}")
+        call_page = destinations.get(f"fnref-{note.number}")
+        if note_page is None:
+            findings.append(_missing(note, output, claims_path))
+            continue
+        after = page(note_page + 1) if note_page + 1 < len(pages) else ""
+        findings += _note_findings(join_folded(page(note_page), after), note, output, claims_path)
+        if call_page is not None and call_page != note_page:
+            findings.append(Diagnostic(
+                BUILD_FOOTNOTE_MOVED,
+                f"{output}: {_describe(note)} is on page {note_page + 1}, its call on page "
+                f"{call_page + 1}", _note_location(note, claims_path),
+                "a very long note or many notes on one page; shorten the quote or split the claim",
+                Severity.WARNING))
     return findings
 
 
@@ -217,7 +245,7 @@ def check_docx(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output:
         if body is None:
             findings.append(_missing(note, output, claims_path))
         else:
-            findings += _note_findings(body, note, output, claims_path)
+            findings += _note_findings(fold(body), note, output, claims_path)
     if len(calls) > len(notes):
         findings.append(_error(BUILD_FOOTNOTE_EXTRA,
                                f"{output}: {len(calls) - len(notes)} more footnotes than citations"))
@@ -300,7 +328,7 @@ def check_html(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output:
         if body is None:
             findings.append(_missing(note, output, claims_path))
         else:
-            findings += _note_findings("".join(body), note, output, claims_path)
+            findings += _note_findings(fold("".join(body)), note, output, claims_path)
     if len(reader.calls) > len(notes):
         findings.append(_error(BUILD_FOOTNOTE_EXTRA,
                                f"{output}: {len(reader.calls) - len(notes)} more footnotes than citations"))

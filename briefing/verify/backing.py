@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from briefing.models import Figure, Token
-from briefing.verify.figures import EXACT, find_figures, find_tokens
+from briefing.verify.figures import EXACT, Stated, find_figures, read_stated
 from briefing.verify.units import factor
 
 # Decisions, each pinned by tests/test_figures.py:
@@ -95,13 +95,15 @@ class _Quotes:
 
 
 def check_figures(claim_text: str, quotes: Sequence[str], exempt: Sequence[str] = (),
-                  names: Sequence[str] = ()) -> FigureCheck:
-    """Which figures and tokens of `claim_text` the quotes, exemptions and names do not cover."""
-    figures, tokens = find_figures(claim_text), find_tokens(claim_text)
+                  names: Sequence[str] = (), stated: Stated | None = None) -> FigureCheck:
+    """Which figures and tokens of `claim_text` the quotes, exemptions and names do not cover;
+    `stated` is what the text states, when already read (`read_stated`)."""
+    stated = stated or read_stated(claim_text)
+    figures, tokens = stated.figures, stated.tokens
     if not figures and not tokens:
         return FigureCheck((), (), tuple(exempt))
     spans = name_spans(claim_text, names) if names else []
-    stated = _Quotes(quotes, names)
+    quoted = _Quotes(quotes, names)
     exemptions = [(e, {(f.value, f.unit) for f in find_figures(e)}, " ".join(e.split()).casefold())
                   for e in exempt]
     used: set[int] = set()
@@ -122,9 +124,9 @@ def check_figures(claim_text: str, quotes: Sequence[str], exempt: Sequence[str] 
             used.update(covering)
             exempted.append(item)
         elif isinstance(item, Figure):
-            if not stated.back(item):
+            if not quoted.back(item):
                 unbacked.append(item)
-        elif not stated.hold(item):
+        elif not quoted.hold(item):
             unreadable.append(item)
     unused = tuple(e for n, (e, _, _) in enumerate(exemptions) if n not in used)
     return FigureCheck(tuple(unbacked), tuple(exempted), unused, tuple(unreadable), tuple(named))

@@ -13,6 +13,7 @@ import unicodedata
 
 from briefing.models import WordChange
 from briefing.text import fold
+from briefing.verify.quote import ParsedQuote, parsed
 
 # More changes than this stop being readable; the closest ones are merged until it fits.
 MAX_CHANGES = 8
@@ -75,9 +76,9 @@ def _merge_closest(changes: list[tuple[int, int, int, int]]) -> list[tuple[int, 
     return changes
 
 
-def word_changes(quote: str, passage: str) -> tuple[WordChange, ...]:
+def word_changes(quote: str | ParsedQuote, passage: str) -> tuple[WordChange, ...]:
     """The word-level changes that turn the passage into the quote, on folded text."""
-    q_text, s_text = fold(quote).strip(), fold(passage).strip()
+    q_text, s_text = parsed(quote).needle, fold(passage).strip()
     q_tokens, s_tokens = _tokens(q_text), _tokens(s_text)
     q_words_, s_words_ = [t[0] for t in q_tokens], [t[0] for t in s_tokens]
     # The common start and end are equal anyway; difflib is quadratic, so only the rest is

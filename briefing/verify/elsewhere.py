@@ -24,6 +24,7 @@ from briefing.verify.memo import Needles
 from briefing.verify.nearest import nearest_passage
 from briefing.verify.pieces import seeds
 from briefing.verify.pins import page_of
+from briefing.verify.quote import ParsedQuote
 
 MAX_SOURCES = 3
 # Seeds looked for per quote, at most: `seeds` gives the ends first, then inward, so these
@@ -33,7 +34,7 @@ MAX_SEEDS = 64
 Candidate = tuple[int, str, Elsewhere | None]
 
 
-def near_elsewhere(far: Mapping[Key, tuple[str, str]], index: SourceIndex,
+def near_elsewhere(far: Mapping[Key, tuple[str, ParsedQuote]], index: SourceIndex,
                    settings: Settings) -> dict[Key, list[Candidate]]:
     """For each quote (key -> (cited source id, text to look for)), the sources of `index`
     other than its own that share the most of its seeds (MAX_SOURCES of them at most), each
@@ -66,13 +67,14 @@ def near_elsewhere(far: Mapping[Key, tuple[str, str]], index: SourceIndex,
     return answers
 
 
-def _align(source_id: str, quotes: list[tuple[str, int]], index: SourceIndex,
+def _align(source_id: str, quotes: list[tuple[ParsedQuote, int]], index: SourceIndex,
            settings: Settings) -> list[Candidate]:
     """Each quote's nearest passage in one source, one by one (so an answer never depends on
     which other quotes were aligned there), named when close enough."""
     folded = index.folded(source_id)
-    nearests = index.memo.nearest(index.sources[source_id], [text for text, _ in quotes], settings,
-                                   lambda texts: [nearest_passage(text, folded, settings) for text in texts],
+    by_text = {quote.raw: quote for quote, _ in quotes}
+    nearests = index.memo.nearest(index.sources[source_id], [quote.raw for quote, _ in quotes], settings,
+                                   lambda texts: [nearest_passage(by_text[text], folded, settings) for text in texts],
                                    kind="elsewhere")
     close = [n if n is not None and n.similarity >= settings.misquote_min_similarity else None for n in nearests]
     lines = iter(index.lines(source_id, [n.span.start for n in close if n is not None]))

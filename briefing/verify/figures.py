@@ -7,6 +7,7 @@ import functools
 import itertools
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import Context, Decimal
 
 from briefing.models import Figure, Token
@@ -258,14 +259,35 @@ def _read(text: str) -> tuple[tuple[Raw, ...], tuple[Token, ...]]:
 
 def find_figures(text: str) -> tuple[Figure, ...]:
     """Every figure `text` states, in order of position (see Decisions above)."""
-    return tuple(Figure(text[s:e], value, unit, s, e, ordinal, measure)
-                 for s, e, value, unit, ordinal, measure in _read(text)[0])
+    return _figures(text, _read(text)[0])
 
 
 def find_tokens(text: str) -> tuple[Token, ...]:
     """Every number-like token of `text` that is not read as a figure: codes and names ("G20"),
     and figures the check cannot read ("630²", "½", "XLVIII"), in order of position."""
+    return _tokens(text, *_read(text))
+
+
+@dataclass(frozen=True)
+class Stated:
+    """What a claim's text states: its figures (`find_figures`) and its number-like tokens
+    (`find_tokens`), read once per claim and handed to every stage that needs them (issue 18)."""
+
+    figures: tuple[Figure, ...]
+    tokens: tuple[Token, ...]
+
+
+def read_stated(text: str) -> Stated:
+    """The figures and tokens of `text`, from one reading of it."""
     figures, tokens = _read(text)
+    return Stated(_figures(text, figures), _tokens(text, figures, tokens))
+
+
+def _figures(text: str, raw: tuple[Raw, ...]) -> tuple[Figure, ...]:
+    return tuple(Figure(text[s:e], value, unit, s, e, ordinal, measure) for s, e, value, unit, ordinal, measure in raw)
+
+
+def _tokens(text: str, figures: tuple[Raw, ...], tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     found = list(tokens)
     for token in standalone(text):
         if not any(t.start < token.end and token.start < t.end for t in found) and not any(

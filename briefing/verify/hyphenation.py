@@ -27,7 +27,8 @@ from itertools import islice
 from briefing.models import Span
 from briefing.text import FOLD_NAMES, NormalisedText, folds_needed, normalise
 from briefing.verify.edges import on_edges
-from briefing.verify.match import QuoteMatch, elided_parts, prepare, split_elisions
+from briefing.verify.match import QuoteMatch
+from briefing.verify.quote import ParsedQuote, parsed
 
 JOINED, KEPT = "hyphen-joined", "hyphen-kept"
 HYPHEN_FOLDS = (JOINED, KEPT)
@@ -118,9 +119,9 @@ def squeezed(text: str) -> str:
     return text.replace("-", "").replace(" ", "")
 
 
-def may_match_across_breaks(quote: str, squeezed_source: str) -> bool:
+def may_match_across_breaks(quote: str | ParsedQuote, squeezed_source: str) -> bool:
     """Whether `find_hyphenated` could find `quote` in a source that squeezes to `squeezed_source`."""
-    parts = split_elisions(prepare(quote))
+    parts = parsed(quote).needle_parts
     return bool(parts) and all(squeezed(part) in squeezed_source for part in parts)
 
 
@@ -131,21 +132,22 @@ def _pattern(needle: str, joint: str) -> re.Pattern[str]:
     return re.compile(f"{joint}?".join(items))
 
 
-def find_hyphenated(quote: str, source: HyphenatedText, max_gap: int) -> QuoteMatch | None:
+def find_hyphenated(quote: str | ParsedQuote, source: HyphenatedText, max_gap: int) -> QuoteMatch | None:
     """Where `quote` occurs when line-end hyphens may be read either way, or None.
 
     Like `match.find_quote`: the whole quote first, then its elided parts in order, each
     within `max_gap` folded characters of the one before.
     """
-    needle = prepare(quote)
+    quote = parsed(quote)
+    needle = quote.needle
     if not needle or source.joint in needle:
         return None
     pattern = _pattern(needle, source.joint)
     hits = islice(_hits(pattern, source.folded), _MAX_OCCURRENCES)
     first = next(hits, None)
     if first is not None:
-        return _result([quote], [needle], [first], source, 1 + sum(1 for _ in hits), elided=False)
-    parts = elided_parts(needle)
+        return _result([quote.raw], [needle], [first], source, 1 + sum(1 for _ in hits), elided=False)
+    parts = quote.elided
     if not parts:
         return None
     patterns = [_pattern(p, source.joint) for p in parts]
@@ -160,7 +162,7 @@ def find_hyphenated(quote: str, source: HyphenatedText, max_gap: int) -> QuoteMa
             count += 1
     if found is None:
         return None
-    return _result(split_elisions(quote), parts, found, source, count, elided=True)
+    return _result(quote.parts, parts, found, source, count, elided=True)
 
 
 def _hits(pattern: re.Pattern[str], folded: NormalisedText, start: int = 0,

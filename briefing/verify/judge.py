@@ -9,6 +9,7 @@ from dataclasses import replace
 from briefing.models import CitationResult, Claim, ClaimResult, Elsewhere, Source, Status
 from briefing.verify.backing import check_figures
 from briefing.verify.edits import without_insertions
+from briefing.verify.figures import Stated, read_stated
 
 Key = tuple[str, int]  # (claim id, citation number)
 
@@ -31,17 +32,19 @@ def matched_text(item: CitationResult, sources: Mapping[str, Source]) -> list[st
 
 
 def judge_claim(claim: Claim, citations: tuple[CitationResult, ...], sources: Mapping[str, Source],
-                names: Sequence[str] = ()) -> ClaimResult:
+                names: Sequence[str] = (), stated: Stated | None = None) -> ClaimResult:
     """The claim's result: the hardest-to-fix failing status of its citations, else
     `figure_mismatch` when a figure of its text is backed by no verified quote (or a token of it
     is refused), else verified."""
     verified = [text for r in citations if r.status is Status.VERIFIED for text in matched_text(r, sources)]
-    figures = check_figures(claim.text, verified, claim.exempt_figures, names)
+    # What the claim's text states is read once, for both checks below (issue 18).
+    stated = stated or read_stated(claim.text)
+    figures = check_figures(claim.text, verified, claim.exempt_figures, names, stated)
     # Beside a failed quote, the figures still unbacked once each quote matches its source: a
     # misquoted one read as the passage it was taken from, any other as written.
     corrected = [r.nearest.passage.replace("\u00ad", "") if r.status is Status.MISQUOTED and r.nearest
                  else without_insertions(r.citation.quote) for r in citations if r.status is not Status.VERIFIED]
-    unquoted = (check_figures(claim.text, verified + corrected, claim.exempt_figures, names)
+    unquoted = (check_figures(claim.text, verified + corrected, claim.exempt_figures, names, stated)
                 if (figures.unbacked or figures.unreadable) and corrected else figures)
     failing = {r.status for r in citations} - {Status.VERIFIED}
     if failing:
@@ -67,8 +70,9 @@ class Judge:
     """
 
     def __init__(self, claims: Sequence[Claim], results: dict[Key, CitationResult],
-                 sources: Mapping[str, Source], names: Sequence[str] = ()):
+                 sources: Mapping[str, Source], names: Sequence[str] = (), stated: Mapping[str, Stated] | None = None):
         self.claims = list(claims)
+        self.stated = stated or {}  # what each claim text states, when read already
         self.sources = sources
         self.names = tuple(names)
         self.results = results  # the citations settled so far (unknown sources are from the start)
@@ -113,4 +117,5 @@ class Judge:
         return tuple(self.results[(claim.id, i)] for i in range(len(claim.citations)))
 
     def _judge(self, n: int) -> None:
-        self.judged[n] = judge_claim(self.claims[n], self._citations(n), self.sources, self.names)
+        claim = self.claims[n]
+        self.judged[n] = judge_claim(claim, self._citations(n), self.sources, self.names, self.stated.get(claim.text))

@@ -20,15 +20,10 @@ from dataclasses import dataclass, replace
 import ahocorasick_rs
 
 from briefing.models import Alteration, Span
-from briefing.text import FOLD_NAMES, NormalisedText, fold, folds_needed
+from briefing.text import FOLD_NAMES, NormalisedText, folds_needed
 from briefing.verify.edges import PLAIN, QUICK_NOT, on_edges
-from briefing.verify.edits import INSERTION_MAX_GAP, parse_edits
-
-# "...", "…", "[...]" and "[…]" with the spaces around them.
-_MARK = r"(?:\[(?:\.\.\.|…)\]|\.\.\.|…)"
-ELISION = re.compile(rf"\s*{_MARK}\s*")
-# An elision mark that opens or closes a quote (issue 15 §1).
-_END_MARK = re.compile(rf"^\s*{_MARK}|{_MARK}\s*$")
+from briefing.verify.edits import INSERTION_MAX_GAP
+from briefing.verify.quote import ParsedQuote, parsed, split_elisions
 
 # A sentence ends inside the text an insertion would stand in for.
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s")
@@ -105,30 +100,18 @@ class QuoteMatch:
         return self.gaps or ("elision",) * (len(self.spans) - 1)
 
 
-def prepare(quote: str) -> str:
+def prepare(quote: str | ParsedQuote) -> str:
     """The folded, stripped form a quote is searched as."""
-    return fold(quote).strip()
+    return parsed(quote).needle
 
 
-def split_elisions(quote: str) -> list[str]:
-    """Non-empty parts between elision marks (of a raw or a folded quote)."""
-    return [part.strip() for part in ELISION.split(quote) if part.strip()]
-
-
-def elided_parts(quote: str) -> list[str]:
-    """The parts an elided quote is matched as: two or more, or one with a mark at an end
-    (issue 15 §1: "[...] the mass atrocities"); [] when the quote is not elided."""
-    parts = split_elisions(quote)
-    return parts if len(parts) > 1 or parts and _END_MARK.search(quote) else []
-
-
-def find_quote(quote: str, source: NormalisedText, max_gap: int, edges: bool = True) -> QuoteMatch | None:
+def find_quote(quote: str | ParsedQuote, source: NormalisedText, max_gap: int, edges: bool = True) -> QuoteMatch | None:
     """Where `quote` occurs in `source`, or None. Without `edges`, a part may begin or end
     inside a word or number (only to explain a failure)."""
     return find_quotes([quote], source, max_gap, edges)[0]
 
 
-def find_quotes(quotes: Sequence[str], source: NormalisedText, max_gap: int,
+def find_quotes(quotes: Sequence[str | ParsedQuote], source: NormalisedText, max_gap: int,
                 edges: bool = True) -> list[QuoteMatch | None]:
     """Match many quotes against one source; each quote's literal first occurrence and count."""
     return match_quotes(quotes, source, max_gap, edges).found
@@ -143,22 +126,24 @@ class Matched:
     cut: list[QuoteMatch | None]
 
 
-def match_quotes(quotes: Sequence[str], source: NormalisedText, max_gap: int, edges: bool = True) -> Matched:
+def match_quotes(quotes: Sequence[str | ParsedQuote], source: NormalisedText, max_gap: int,
+                 edges: bool = True) -> Matched:
     """`find_quotes`, with the literal places cut at an edge that the same search met."""
-    needles = [prepare(q) for q in quotes]
+    parsed_quotes = [parsed(q) for q in quotes]
+    needles = [q.needle for q in parsed_quotes]
     literal = _literal_hits(needles, source, edges)
     found: list[QuoteMatch | None] = []
     cut: list[QuoteMatch | None] = []
-    for quote, needle, (start, count, raw) in zip(quotes, needles, literal):
+    for quote, needle, (start, count, raw) in zip(parsed_quotes, needles, literal):
         if count:
-            found.append(_result(quote, source, [(start, start + len(needle))], count))
+            found.append(_result(quote.raw, source, [(start, start + len(needle))], count))
         else:
             # Literal first, then elisions, then editorial marks (issue 7): brackets a source
             # prints itself match as text.
-            found.append(_find_elided(quote, needle, source, max_gap, edges)
+            found.append(_find_elided(quote, source, max_gap, edges)
                          or _find_edited(quote, source, max_gap, edges))
         missed = found[-1] is None and raw >= 0
-        cut.append(_result(quote, source, [(raw, raw + len(needle))], 0) if missed else None)
+        cut.append(_result(quote.raw, source, [(raw, raw + len(needle))], 0) if missed else None)
     return Matched(found, cut)
 
 
@@ -203,9 +188,9 @@ def _find_one(needle: str, source: NormalisedText, edges: bool) -> tuple[int, in
     return first, count, raw
 
 
-def _find_elided(quote: str, needle: str, source: NormalisedText, max_gap: int,
+def _find_elided(quote: ParsedQuote, source: NormalisedText, max_gap: int,
                  edges: bool = True) -> QuoteMatch | None:
-    parts = elided_parts(needle)
+    parts = quote.elided
     if not parts:
         return None
     text = source.text
@@ -220,12 +205,12 @@ def _find_elided(quote: str, needle: str, source: NormalisedText, max_gap: int,
         start = text.find(parts[0], start + 1)
     if found is None:
         return None
-    return _result(quote, source, found, count, elided=True)
+    return _result(quote.raw, source, found, count, elided=True)
 
 
-def _find_edited(quote: str, source: NormalisedText, max_gap: int, edges: bool = True) -> QuoteMatch | None:
+def _find_edited(quote: ParsedQuote, source: NormalisedText, max_gap: int, edges: bool = True) -> QuoteMatch | None:
     """The quote read with its editorial marks ([T]he, [sic], [words], emphasis added)."""
-    edited = parse_edits(quote)
+    edited = quote.edits
     if edited is None:
         return None
     parts = [prepare(piece) for piece in edited.pieces]
@@ -247,7 +232,7 @@ def _find_edited(quote: str, source: NormalisedText, max_gap: int, edges: bool =
         start = text.find(parts[0], start + 1)
     if found is None:
         return None
-    match = _result(quote, source, found, count, elided=len(parts) > 1, parts=list(edited.pieces))
+    match = _result(quote.raw, source, found, count, elided=len(parts) > 1, parts=list(edited.pieces))
     # What the source has where each insertion stands: the text between the parts around it.
     alterations = tuple(
         replace(a, source=" ".join(text[found[j][1]:found[j + 1][0]].split())) if j >= 0 else a

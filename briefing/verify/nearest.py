@@ -27,7 +27,7 @@ import ahocorasick_rs
 
 from briefing.models import Nearest
 from briefing.settings import DEFAULT_SETTINGS, Settings
-from briefing.text import NormalisedText, fold
+from briefing.text import NormalisedText
 from briefing.verify.alignment import Hit, align, edit_distance, search_everywhere, similarity, snap
 from briefing.verify.diff import word_changes
 from briefing.verify.pieces import (
@@ -39,6 +39,7 @@ from briefing.verify.pieces import (
     cut,
     disjoint,
 )
+from briefing.verify.quote import ParsedQuote, parsed
 
 MAX_HITS = 16  # an anchor found more often is common: aligning on its first hits proves nothing
 QUICK_SCANS = 1  # rare anchors tried before the halves of the quote (measured best)
@@ -50,45 +51,46 @@ BATCH_CHUNK = 1 << 20  # the batch scans this much at a time, dropping pieces fo
 
 
 
-def nearest_passage(quote: str, folded: NormalisedText,
+def nearest_passage(quote: str | ParsedQuote, folded: NormalisedText,
                     settings: Settings = DEFAULT_SETTINGS) -> Nearest | None:
     """The passage of `folded` closest to `quote` by edit distance, or None if either is empty
     or the quote is longer than `settings.nearest_max_quote_chars`."""
-    return _nearest(quote, folded, settings, {})
+    return _nearest(parsed(quote), folded, settings, {})
 
 
-def nearest_passages(quotes: Sequence[str], folded: NormalisedText,
+def nearest_passages(quotes: Sequence[str | ParsedQuote], folded: NormalisedText,
                      settings: Settings = DEFAULT_SETTINGS) -> list[Nearest | None]:
     """`nearest_passage` of each quote (or an equally close passage), sharing the scans of the text."""
+    asked = [parsed(quote) for quote in quotes]
     if len(quotes) < MIN_BATCH or len(folded.text) < MIN_BATCH_TEXT:
-        return [nearest_passage(quote, folded, settings) for quote in quotes]
-    folded_quotes = [fold(quote).strip() for quote in quotes]
+        return [nearest_passage(quote, folded, settings) for quote in asked]
+    folded_quotes = [quote.needle for quote in asked]
     found: dict[int, Nearest | None] = {}
     known: dict[str, list[int]] = {}
     for every in (False, True):
-        pending = [i for i in range(len(quotes)) if i not in found]
+        pending = [i for i in range(len(asked)) if i not in found]
         if not pending:
             break
         wanted = {piece: None for i in pending for piece in batch_pieces(folded_quotes[i], every) if piece not in known}
         known.update(_find_pieces(folded.text, wanted))
         for i in pending:
             try:
-                found[i] = _nearest(quotes[i], folded, settings, known, may_scan=False)
+                found[i] = _nearest(asked[i], folded, settings, known, may_scan=False)
             except _Unsettled:
                 pass
     return [found[i] if i in found else _nearest(quote, folded, settings, known)
-            for i, quote in enumerate(quotes)]
+            for i, quote in enumerate(asked)]
 
 
 class _Unsettled(Exception):
     """The pieces found so far do not prove any passage the nearest."""
 
 
-def _nearest(quote: str, folded: NormalisedText, settings: Settings,
+def _nearest(quote: ParsedQuote, folded: NormalisedText, settings: Settings,
              known: Mapping[str, list[int]], may_scan: bool = True) -> Nearest | None:
-    if len(quote) > settings.nearest_max_quote_chars:  # aligning it would take minutes
+    if len(quote.raw) > settings.nearest_max_quote_chars:  # aligning it would take minutes
         return None
-    q, text = fold(quote).strip(), folded.text
+    q, text = quote.needle, folded.text
     if not q or not text or text.isspace():  # (text.strip() would copy a whole source)
         return None
     search = _Search(q, text, known, may_scan)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefing.text import fold
+from briefing.verify.quote import ParsedQuote, parsed
 
 ANCHOR_LENGTH = 16  # long enough to be rare in prose, short enough that most survive an edit
 MIN_ANCHOR_LENGTH = 6
@@ -10,12 +10,12 @@ PIGEONHOLES = (2, 3, 4, 6)  # how many parts to cut the quote into, in turn (2 f
 SEED_LENGTH = 8  # about a word and a half: rare enough to tell sources apart, short enough to survive edits
 
 
-def seeds(quote: str) -> list[str]:
+def seeds(quote: str | ParsedQuote) -> list[str]:
     """Exact pieces of a quote (folded) that a source with a passage close to it most likely
     shares: its SEED_LENGTH-character pieces, in two tilings, the second shifted by half. Which
     other sources may hold a misattributed quote is told by these (issue 15 §7); a quote
     shorter than one piece has none, as too short to tell a source by."""
-    return list(dict.fromkeys(piece for _, piece in anchor_pieces(fold(quote).strip(), SEED_LENGTH)))
+    return list(dict.fromkeys(piece for _, piece in anchor_pieces(parsed(quote).needle, SEED_LENGTH)))
 
 
 def anchor_lengths(m: int) -> tuple[int, int]:

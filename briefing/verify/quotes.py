@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from briefing.models import Citation, CitationResult, Source, Status
+from briefing.models import Citation, CitationResult, Nearest, Source, Status
 from briefing.settings import Settings
 from briefing.text import NormalisedText
 from briefing.verify.elsewhere import Candidate, near_elsewhere, search_folded
 from briefing.verify.hyphenation import HYPHEN_FOLDS, find_hyphenated, may_match_across_breaks, squeezed
 from briefing.verify.index import SourceIndex
 from briefing.verify.judge import Key
-from briefing.verify.match import MultiSearch, find_quote, match_quotes, prepare, split_elisions
+from briefing.verify.match import MultiSearch, find_quote, match_quotes
 from briefing.verify.memo import Needles
 from briefing.verify.nearest import nearest_passages, searches_everywhere
 from briefing.verify.pins import page_of, pages_of
+from briefing.verify.quote import ParsedQuote
 from briefing.verify.shape import (
     TOO_SHORT,
     EdgeMiss,
@@ -37,9 +38,10 @@ from briefing.verify.shape import (
 )
 
 # What the first phase hands the parent: the failed quotes, and those far from anything in
-# their own source with their source and the text explained (issue 15 §7).
-Failed = dict[Key, Citation]
-Far = dict[Key, tuple[str, str]]
+# their own source with their source and the text explained (issue 15 §7). Each quote goes
+# parsed, so no process folds it again (issue 18).
+Failed = dict[Key, tuple[Citation, ParsedQuote]]
+Far = dict[Key, tuple[str, ParsedQuote]]
 
 
 def check_quotes(index: SourceIndex, by_source: Mapping[str, list[Key]], keyed: Mapping[Key, Citation],
@@ -49,22 +51,25 @@ def check_quotes(index: SourceIndex, by_source: Mapping[str, list[Key]], keyed: 
     explained: issue 15 §7)."""
     results: dict[Key, CitationResult] = {}
     far: Far = {}
+    # Each quote is parsed (folded, split) once, here, and handed on (issue 18).
+    quotes = {key: ParsedQuote(keyed[key].quote) for keys in by_source.values() for key in keys}
     for source_id, keys in by_source.items():
-        matched = _match_source(source_id, [keyed[k] for k in keys], index, settings)
+        matched = _match_source(source_id, [keyed[k] for k in keys], [quotes[k] for k in keys], index, settings)
         failed = [i for i, r in enumerate(matched) if r.status is Status.NOT_FOUND and not r.code]
-        explained, texts = _explain_failures(source_id, [matched[i] for i in failed], index, settings)
+        explained, texts = _explain_failures(source_id, [matched[i] for i in failed],
+                                             [quotes[keys[i]] for i in failed], index, settings)
         for n, (i, result) in enumerate(zip(failed, explained)):
             matched[i] = result
             if result.status is Status.NOT_FOUND and n in texts and (
-                    len(texts[n]) <= settings.nearest_max_quote_chars):  # (else too long to explain)
+                    len(texts[n].raw) <= settings.nearest_max_quote_chars):  # (else too long to explain)
                 far[keys[i]] = (source_id, texts[n])
         results.update(zip(keys, matched))
-    failed_quotes = {key: r.citation for key, r in results.items()
+    failed_quotes = {key: (r.citation, quotes[key]) for key, r in results.items()
                      if r.status in (Status.MISQUOTED, Status.NOT_FOUND) and r.code != TOO_SHORT}
     return results, failed_quotes, far
 
 
-def search_elsewhere(failed: Mapping[Key, Citation], far: Mapping[Key, tuple[str, str]], index: SourceIndex,
+def search_elsewhere(failed: Failed, far: Far, index: SourceIndex,
                      settings: Settings) -> tuple[dict[Key, list[str]], dict[Key, list[Candidate]]]:
     """Where each failed quote is found exactly in the sources of `index`, and the passages
     here close to the quotes far from anything in their own (issue 15 §7)."""
@@ -87,7 +92,7 @@ def route(keyed: Mapping[Key, Citation], sources: Mapping[str, Source], unreadab
     return results, by_source
 
 
-def _match_source(source_id: str, citations: list[Citation], index: SourceIndex,
+def _match_source(source_id: str, citations: list[Citation], parsed: list[ParsedQuote], index: SourceIndex,
                   settings: Settings) -> list[CitationResult]:
     """One source searched once for all the quotes that cite it.
 
@@ -95,7 +100,7 @@ def _match_source(source_id: str, citations: list[Citation], index: SourceIndex,
     hyphen of the source's layout is refused (issue 15 §1, §5).
     """
     short = [too_short(c.quote, settings) for c in citations]
-    quotes = ["" if s else c.quote for c, s in zip(citations, short)]
+    quotes = [ParsedQuote("") if s else p for p, s in zip(parsed, short)]
     matched = match_quotes(quotes, index.folded(source_id), settings.elision_max_gap)
     matches = matched.found
     # Only a quote not found as the text stands tries the other readings of line-end hyphens, and
@@ -104,7 +109,7 @@ def _match_source(source_id: str, citations: list[Citation], index: SourceIndex,
     if None in matches and hyphens:
         squeezed_source = squeezed(index.folded(source_id).text)
         for i, (quote, match) in enumerate(zip(quotes, matches)):
-            if match is None and quote and may_match_across_breaks(quote, squeezed_source) and (
+            if match is None and quote.raw and may_match_across_breaks(quote, squeezed_source) and (
                     hyphenated := index.hyphenated(source_id)) is not None:
                 matches[i] = find_hyphenated(quote, hyphenated, settings.elision_max_gap)
     lines = iter(index.lines(source_id, [s.start for m in matches if m for s in m.spans]))
@@ -144,8 +149,8 @@ def _unknown_source(citation: Citation, sources: Mapping[str, Source]) -> Citati
                           problem=f"no source '{citation.source}' in the sources folder{hint}")
 
 
-def _explain_failures(source_id: str, failures: Sequence[CitationResult], index: SourceIndex,
-                      settings: Settings) -> tuple[list[CitationResult], dict[int, str]]:
+def _explain_failures(source_id: str, failures: Sequence[CitationResult], parsed: Sequence[ParsedQuote],
+                      index: SourceIndex, settings: Settings) -> tuple[list[CitationResult], dict[int, ParsedQuote]]:
     """Nearest passage and word diff: they explain a failure, they never pass a quote.
 
     All the failed quotes of one source are searched together (`nearest_passages`). Also the
@@ -154,14 +159,14 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
     """
     folded = index.folded(source_id)
     explained = list(failures)
-    wanted: dict[int, str] = {}  # the text to explain, by failure
+    wanted: dict[int, ParsedQuote] = {}  # the text to explain, by failure
     misses: dict[int, EdgeMiss] = {}  # elided or edited quotes found but for a word or number edge
-    for i, result in enumerate(failures):
-        miss = edge_miss(result.citation.quote, folded, settings.elision_max_gap)
+    for i, (result, quote) in enumerate(zip(failures, parsed)):
+        miss = edge_miss(quote, folded, settings.elision_max_gap)
         if miss is not None:
             misses[i] = miss
             continue
-        parts = split_elisions(result.citation.quote)
+        parts = quote.parsed_parts
         # For an elided quote, explain the first part that is not in the source at all.
         missing = [p for p in parts if len(parts) == 1 or find_quote(p, folded, settings.elision_max_gap) is None]
         if len(parts) > 1 and not missing:
@@ -169,13 +174,15 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
                 f"each elided part occurs in '{source_id}', but not in this order within "
                 f"{settings.elision_max_gap} characters of each other"))
         else:
-            wanted[i] = missing[0] if missing else result.citation.quote
-    nearests = index.memo.nearest(index.sources[source_id], list(wanted.values()), settings,
-                                   lambda quotes: nearest_passages(quotes, folded, settings))
+            # The whole quote, or its part as written (the part of a quote with no elision
+            # differs from it only by marks or spaces at its ends).
+            wanted[i] = missing[0] if missing and missing[0].raw != quote.raw else quote
+    explain = _parsed_for(wanted.values(), lambda quotes: nearest_passages(quotes, folded, settings))
+    nearests = index.memo.nearest(index.sources[source_id], [q.raw for q in wanted.values()], settings, explain)
     _mark_missed(source_id, explained, misses, index)
     page_starts = index.sources[source_id].page_starts
     lines = iter(index.lines(source_id, [n.span.start for n in nearests if n]))
-    for (i, text), nearest in zip(wanted.items(), nearests):
+    for (i, asked), nearest in zip(wanted.items(), nearests):
         misquoted = nearest is not None and nearest.similarity >= settings.misquote_min_similarity
         explained[i] = replace(
             failures[i],
@@ -184,36 +191,43 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], index:
             nearest_line=next(lines) if nearest else 0,
             nearest_page=page_of(page_starts, nearest.span.start) if nearest and page_starts else 0,
             problem=failures[i].problem or ("" if misquoted else _bounded_search(
-                source_id, text, text != failures[i].citation.quote, folded, settings)),
+                source_id, asked, asked.raw != failures[i].citation.quote, folded, settings)),
         )
     return explained, wanted
 
 
-def _bounded_search(source_id: str, quote: str, part: bool, folded: NormalisedText, settings: Settings) -> str:
+def _parsed_for(quotes: Iterable[ParsedQuote], compute: Callable[[list[ParsedQuote]], list[Nearest | None]]
+                ) -> Callable[[list[str]], list[Nearest | None]]:
+    """`compute` as a memo calls it, on the texts of `quotes`, handed the quotes as parsed."""
+    by_text = {quote.raw: quote for quote in quotes}
+    return lambda texts: compute([by_text[text] for text in texts])
+
+
+def _bounded_search(source_id: str, asked: ParsedQuote, part: bool, folded: NormalisedText, settings: Settings) -> str:
     """Why a long quote's failure may have no close passage: it was not aligned everywhere.
 
     `quote` is what was explained: the whole quote, or (`part`) its first missing elided part.
     The lengths named are the ones `nearest` tests: as written, then as folded.
     """
-    what = "the missing part" if part else "the quote"
+    what, quote = "the missing part" if part else "the quote", asked.raw
     if len(quote) > settings.nearest_max_quote_chars:
         return (f"quote not found in '{source_id}'; {what} is {len(quote):,} characters long, too long to look "
                 f"for a close passage (the limit is {settings.nearest_max_quote_chars:,})")
-    length = len(prepare(quote))
+    length = len(asked.needle)
     if searches_everywhere(length, len(folded.text), settings):
         return ""
     return (f"quote not found in '{source_id}'; {what} is {length:,} characters long, so it was compared only "
             f"with the passages that share exact pieces with it, not with the whole source")
 
 
-def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[Key, list[str]]:
+def _find_elsewhere(failed: Failed, index: SourceIndex) -> dict[Key, list[str]]:
     """Which of these sources hold each failed quote exactly: one pass over each source, and
     one more over a source with line-end hyphens, for every reading of them (issue 4)."""
     if not failed:
         return {}
     keys = list(failed)
     # Search the longest elided part; a hit there is confirmed with the full matcher.
-    needles = [max(split_elisions(prepare(failed[k].quote)) or [""], key=len) for k in keys]
+    needles = [max(failed[k][1].needle_parts or [""], key=len) for k in keys]
     wanted = [i for i, needle in enumerate(needles) if needle]
     if not wanted:
         return {}
@@ -233,8 +247,8 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
         present = index.memo.present(source, "folded", needles_asked,
                                       functools.partial(search_folded, search, index, source_id))
         for position in sorted(present):
-            citation = failed[keys[wanted[position]]]
-            if source_id != citation.source and find_quote(citation.quote, index.folded(source_id), 10**9):
+            citation, quote = failed[keys[wanted[position]]]
+            if source_id != citation.source and find_quote(quote, index.folded(source_id), 10**9):
                 hits.setdefault(keys[wanted[position]], []).append(source_id)
                 found.add(position)
         if bare_lookup is None or not index.has_line_end_hyphens(source_id):
@@ -242,11 +256,11 @@ def _find_elsewhere(failed: Mapping[Key, Citation], index: SourceIndex) -> dict[
         squeezed_present = index.memo.present(source, "squeezed", bare_lookup[1],
                                               functools.partial(_search_squeezed, bare_lookup[0], index, source_id))
         for position in sorted(bare[p] for p in squeezed_present):
-            citation = failed[keys[wanted[position]]]
+            citation, quote = failed[keys[wanted[position]]]
             if position in found or source_id == citation.source:
                 continue
             hyphenated = index.hyphenated(source_id)
-            if hyphenated is not None and find_hyphenated(citation.quote, hyphenated, 10**9):
+            if hyphenated is not None and find_hyphenated(quote, hyphenated, 10**9):
                 hits.setdefault(keys[wanted[position]], []).append(source_id)
     return hits
 

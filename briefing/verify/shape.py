@@ -26,8 +26,9 @@ from briefing.verify.diff import word_changes
 from briefing.verify.edges import Cut, cuts, is_word
 from briefing.verify.edits import parse_edits
 from briefing.verify.hyphenation import breaks
-from briefing.verify.match import QuoteMatch, elided_parts, find_quote, prepare, split_elisions
+from briefing.verify.match import QuoteMatch, find_quote
 from briefing.verify.pins import page_of
+from briefing.verify.quote import ParsedQuote, parsed, split_elisions
 
 TOO_SHORT, LINE_END_HYPHEN = QUOTE_TOO_SHORT, QUOTE_LINE_END_HYPHEN
 CODES = (TOO_SHORT, LINE_END_HYPHEN)
@@ -83,10 +84,11 @@ class EdgeMiss:
     problem: str  # e.g. 'the source has “1,613”; the quote starts inside that number'
 
 
-def edge_miss(quote: str, folded: NormalisedText, max_gap: int) -> EdgeMiss | None:
+def edge_miss(quote: str | ParsedQuote, folded: NormalisedText, max_gap: int) -> EdgeMiss | None:
     """Why an elided or edited `quote` failed, when it would match but for a word or number
     edge; else None. (The search itself meets where a plain quote is cut: `Matched.cut`.)"""
-    if not (elided_parts(prepare(quote)) or parse_edits(quote)):
+    quote = parsed(quote)
+    if not (quote.elided or quote.edits):
         return None
     match = find_quote(quote, folded, max_gap, edges=False)
     return explain_cut(folded, match) if match is not None else None

@@ -3,7 +3,8 @@
 import pytest
 
 from briefing.text import normalise
-from briefing.verify.match import find_quote, find_quotes, split_elisions
+from briefing.verify.match import find_quote, find_quotes
+from briefing.verify.quote import split_elisions
 
 SOURCE = (
     "As a result of the Khojaly genocide, 613 people were killed, including 63 children,\n"

@@ -18,6 +18,7 @@ from briefing.verify.elsewhere import near_elsewhere
 from briefing.verify.figures import find_figures
 from briefing.verify.index import SourceIndex
 from briefing.verify.memo import Hit, Needles
+from briefing.verify.quote import ParsedQuote
 from briefing.verify.quotes import _find_elsewhere
 
 # --- figures: a tens word or a hundred always leaves a number group open ---------------------
@@ -94,7 +95,7 @@ def _assert_each_search_is_its_sources(memo: _KeepingMemo) -> None:
 def test_elsewhere_seed_searches_are_bound_to_their_source() -> None:
     memo = _KeepingMemo()
     index = SourceIndex(_sources(_TEXTS), memo)
-    far = {("claim", 1): ("b", "The harbour authority counted ninety ships in the spring")}
+    far = {("claim", 1): ("b", ParsedQuote("The harbour authority counted ninety ships in the spring"))}
     near_elsewhere(far, index, DEFAULT_SETTINGS)
     _assert_each_search_is_its_sources(memo)
     assert {sid for sid, kind, _, found in memo.kept if kind == "seeds" and found} == {"a", "c"}
@@ -103,8 +104,8 @@ def test_elsewhere_seed_searches_are_bound_to_their_source() -> None:
 def test_found_elsewhere_searches_are_bound_to_their_source() -> None:
     memo = _KeepingMemo()
     index = SourceIndex(_sources(_TEXTS), memo)
-    failed = {("claim", 1): Citation("b", "counted ninety-five ships", 3),
-              ("claim", 2): Citation("b", "counted ninety ships", 4)}
+    cited = [Citation("b", "counted ninety-five ships", 3), Citation("b", "counted ninety ships", 4)]
+    failed = {("claim", n): (c, ParsedQuote(c.quote)) for n, c in enumerate(cited, 1)}
     hits = _find_elsewhere(failed, index)
     _assert_each_search_is_its_sources(memo)
     # The squeezed reading is asked of the hyphenated source alone, and finds "ninety-five" there.
