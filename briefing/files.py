@@ -79,14 +79,19 @@ def write_in_place(path: Path, data: bytes) -> None:
     """Write `data` into what is at `path` (a device, a FIFO), never creating a file there."""
     fd = os.open(path, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
     try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view[:_CHUNK])
-            if written <= 0:
-                raise OSError(errno.EIO, os.strerror(errno.EIO), str(path))
-            view = view[written:]
+        write_all(fd, data, path)
     finally:
         os.close(fd)
+
+
+def write_all(fd: int, data: bytes, path: Path) -> None:
+    """os.write in a loop, so a short write is resumed, not lost (`path` names it in an error)."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view[:_CHUNK])
+        if written <= 0:
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(path))
+        view = view[written:]
 
 
 def input_named(path: Path, files: Mapping[str, Path], folders: Mapping[str, Path],

@@ -8,7 +8,6 @@ removes what it staged, and no signal can interrupt the moves themselves.
 
 from __future__ import annotations
 
-import errno
 import os
 import secrets
 import signal
@@ -19,9 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from briefing.files import in_place, write_in_place, write_target
-
-_CHUNK = 1024 * 1024
+from briefing.files import in_place, write_all, write_in_place, write_target
 
 
 def temp_path(path: Path) -> Path:
@@ -47,12 +44,7 @@ def write_new(path: Path, data: bytes) -> None:
                  | getattr(os, "O_BINARY", 0), 0o666)
     try:
         try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view[:_CHUNK])
-                if written <= 0:
-                    raise OSError(errno.EIO, os.strerror(errno.EIO), str(path))
-                view = view[written:]
+            write_all(fd, data, path)
             os.fsync(fd)
         finally:
             os.close(fd)

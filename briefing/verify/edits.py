@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TypeAlias
 
 from briefing.models import Alteration
 from briefing.verify.figures import find_figures, find_tokens
+from briefing.verify.trie import trie_pattern
 
 # Decisions (issue 7), pinned by tests/test_edits.py:
 # - An inserted clarification may stand in for at most this many characters of source text
@@ -83,8 +83,6 @@ _MARKS = re.compile(
 )
 _WORD_REST = re.compile(rf"{_LETTER}*")
 _LAST_WORD = re.compile(r"\S+$")
-# A word list as a tree of next letters; "" marks a word's end.
-_Trie: TypeAlias = dict[str, "_Trie"]
 
 
 def _word_rest(text: str, at: int) -> str:
@@ -93,32 +91,9 @@ def _word_rest(text: str, at: int) -> str:
     return rest.group() if rest else ""
 
 
-def _trie(words: list[str]) -> str:
-    """One regex for many words, as a trie: each position tries one branch per next letter
-    instead of every word in turn (about five times faster than an alternation of 100 words).
-    The longest word wins where one is a prefix of another ("no one" before "no")."""
-    tree: _Trie = {}
-    for word in words:
-        node = tree
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: _Trie) -> str:
-        branches = [(r"\s+" if char == " " else re.escape(char)) + emit(child)
-                    for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        if "" not in node:
-            return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-        return f"(?:{'|'.join(branches)})?"
-
-    return emit(tree)
-
-
 # "No." before a number is an abbreviation ("Resolution No. 48"), not a negation.
 _QUALIFIER = re.compile(
-    r"\b(?:" + _trie([q for q in (*QUALIFIERS, *_BARE_CONTRACTIONS) if q != "no"])
+    r"\b(?:" + trie_pattern([q for q in (*QUALIFIERS, *_BARE_CONTRACTIONS) if q != "no"])
     + r"|no(?!\.\s*\d))\b"
     rf"|\b[^\W\d_]+n[{_APOSTROPHES}]t\b", re.IGNORECASE)
 

@@ -7,10 +7,9 @@ The rules are the Decisions in `figures`: words match on word boundaries only; a
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import TypeAlias
 
 from briefing.verify import units
+from briefing.verify.trie import trie_pattern
 
 # Internally a figure is (start, end, value, unit, ordinal, measure): building a frozen dataclass
 # per number costs more than finding it, and quotes only need (value, unit, measure).
@@ -46,31 +45,8 @@ def _lexicon() -> dict[str, tuple[str, int, bool]]:
     return lex
 
 
-# A word list as a tree of next letters; "" marks a word's end.
-_Trie: TypeAlias = dict[str, "_Trie"]
-
-
-def _trie_pattern(words: Sequence[str]) -> str:
-    """One regex alternation shaped as a trie: five times faster than a flat `a|b|c` here."""
-    tree: _Trie = {}
-    for word in words:
-        node = tree
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: _Trie) -> str:
-        branches = [re.escape(char) + build(sub) for char, sub in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 and "" not in node else f"(?:{'|'.join(branches)})"
-        return body + "?" if "" in node else body
-
-    return build(tree)
-
-
 _LEX = _lexicon()
-_ALT = _trie_pattern(list(_LEX))
+_ALT = trie_pattern(_LEX)
 _WORD_RUN = re.compile(rf"\b(?:{_ALT})\b(?:{_SEP}(?:and\s+)?(?:{_ALT})\b)*", re.IGNORECASE)
 TOKEN = re.compile(r"[A-Za-z]+")
 PERCENT_PATTERN = r"[ \u00a0\u2009\u202f]?%|\s+per[ \-\u2010\u2011]?cent\b|[ \u00a0]?pct\b|pc\b"
