@@ -10,11 +10,11 @@ STAMP  := $(VENV)/.installed
 all: check pdf
 
 # (Re)install whenever the lock changes; the stamp records the last good install. Every package
-# comes from requirements.lock: exact versions with their hashes, direct and indirect, so a new
+# comes from requirements.lock.txt: exact versions with their hashes, direct and indirect, so a new
 # upstream release changes nothing here until `make lock` is run and its result committed.
 # WeasyPrint wants Debian's libharfbuzz-subset0 for font subsetting and warns without it (it
 # falls back to fontTools, and briefing silences that warning): install it when we can.
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock.txt pyproject.toml
 	@if ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing libharfbuzz-subset0 for WeasyPrint"; \
@@ -24,7 +24,7 @@ $(STAMP): requirements.lock pyproject.toml
 	  fi; \
 	fi
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock.txt
 	@# The project itself, editable (code changes need no reinstall), built with the locked
 	@# setuptools: no build isolation, so nothing is fetched that the lock does not name.
 	@# setuptools' notes about editable installs are advice for package authors.
@@ -32,10 +32,10 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 # Refresh the lock from pyproject.toml's ranges (for every platform and Python >= 3.11), then
-# reinstall from it. Review the diff of requirements.lock before committing it.
+# reinstall from it. Review the diff of requirements.lock.txt before committing it.
 lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra test --extra dev --universal \
-	  --python-version 3.11 --generate-hashes --quiet -o requirements.lock
+	  --python-version 3.11 --generate-hashes --quiet -o requirements.lock.txt
 	$(MAKE) venv
 
 venv: $(STAMP)

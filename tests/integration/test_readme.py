@@ -69,7 +69,7 @@ def test_readme_is_short() -> None:
 def test_readme_gives_the_two_commands_and_where_briefing_lives() -> None:
     quick = _section(_read(README), "## Quick start")
     assert re.search(r"^    make +#", quick, re.M) and re.search(r"^    make test +#", quick, re.M)
-    assert "requirements.lock" in quick
+    assert "requirements.lock.txt" in quick
     # After `make`, `briefing` is not on PATH: the README must say where it is (issue 18).
     assert ".venv/bin/briefing" in quick and "source .venv/bin/activate" in quick
 

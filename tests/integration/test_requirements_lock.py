@@ -1,4 +1,4 @@
-"""requirements.lock pins every dependency pyproject.toml names, with hashes (issue 15 §0)."""
+"""requirements.lock.txt pins every dependency pyproject.toml names, with hashes (issue 15 §0)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from support import ROOT
 
 def _pins() -> dict[str, tuple[str, list[str]]]:
     """name -> (version, hashes) for each entry of the lock."""
-    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    text = (ROOT / "requirements.lock.txt").read_text(encoding="utf-8")
     pins: dict[str, tuple[str, list[str]]] = {}
     for entry in re.split(r"\n(?=\S)", text):
         match = re.match(r"([A-Za-z0-9_.-]+)==([^\s;\\]+)", entry)
@@ -28,11 +28,11 @@ def test_every_declared_dependency_is_pinned_with_hashes_in_range() -> None:
     for line in declared:
         requirement = Requirement(line)
         name = canonicalize_name(requirement.name)
-        assert name in pins, f"{name} is in pyproject.toml but not in requirements.lock: run make lock"
+        assert name in pins, f"{name} is in pyproject.toml but not in requirements.lock.txt: run make lock"
         version, hashes = pins[name]
         assert requirement.specifier.contains(version, prereleases=True), (
-            f"{name}=={version} in requirements.lock is outside {requirement.specifier}: run make lock")
-        assert hashes, f"{name} has no hash in requirements.lock"
+            f"{name}=={version} in requirements.lock.txt is outside {requirement.specifier}: run make lock")
+        assert hashes, f"{name} has no hash in requirements.lock.txt"
 
 
 def test_every_lock_entry_is_exact_and_hashed() -> None:
@@ -45,5 +45,5 @@ def test_make_installs_from_the_lock_alone() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     installs = [line for line in makefile.splitlines() if "pip install" in line]
     assert installs and all("--no-deps" in line for line in installs)
-    assert any("--require-hashes" in line and "requirements.lock" in line for line in installs)
+    assert any("--require-hashes" in line and "requirements.lock.txt" in line for line in installs)
     assert "--upgrade" not in makefile  # nothing takes whatever the registry serves today
