@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from briefing.diagnostics import Diagnostic
 from briefing.models import Report
 from briefing.report import ci
+from briefing.report.annotations import format_annotations
 from briefing.report.json_report import format_errors_json, format_json
 from briefing.report.text import format_text
 
@@ -47,6 +48,8 @@ REPORT_FORMATS: tuple[ReportFormat, ...] = (
     ReportFormat("sarif", ".sarif", lambda r, s: ci.format_sarif(r), lambda d, s: ci.format_sarif_errors(d)),
     ReportFormat("junit", ".xml", lambda r, s: ci.format_junit(r),
                  lambda d, s: ci.format_junit_errors(d, s.claims_path)),
+    # W3C Web Annotations of the matched quotes (issue 17 §2); unusable input has none to give.
+    ReportFormat("annotations", ".jsonld", lambda r, s: format_annotations(r), lambda d, s: ""),
 )
 BY_NAME = {f.name: f for f in REPORT_FORMATS}
 NAMES = tuple(BY_NAME)

@@ -39,7 +39,7 @@ def run_briefing(root: Path, args: list[str], hash_seed: str, **env: str) -> sub
 
 
 @pytest.mark.parametrize("fmt, marker", [("json", b'"misquoted"'), ("sarif", b'"2.1.0"'),
-                                         ("junit", b"<testsuite")])
+                                         ("junit", b"<testsuite"), ("annotations", b'"AnnotationCollection"')])
 def test_check_reports_are_byte_identical_across_runs(tmp_path: Path, fmt: str, marker: bytes) -> None:
     root = write_project(tmp_path, GOOD.replace("including 63 children", "including 83 children"), KHOJALY)
     runs = [run_briefing(root, ["check", ".", "--format", fmt], seed) for seed in ("1", "2")]
