@@ -1,4 +1,4 @@
-"""The commands: check, build, show, init, schema, lock and sources (click; prints)."""
+"""The commands: check, build, show, init, schema, lock, sources and quote (click; prints)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from briefing.cli.options import (
     use_colour,
 )
 from briefing.cli.output import print_unusable, render_report, write_output
+from briefing.cli.quote import quote_command
 from briefing.diagnostics import SHOW_UNKNOWN_CLAIM, SOURCES_MISSING, Diagnostic
 from briefing.engine.cache import CACHE_NAME, NO_CACHE, open_cache
 from briefing.engine.outcome import promoted, without_disagreements
@@ -321,3 +322,4 @@ def sources_command(directory: Path, sources_dir: Path | None, output_format: st
     finish(inventory.ok)
 
 
+cli.add_command(quote_command)
