@@ -1,5 +1,7 @@
 """Verifying in several processes gives exactly the single-process report."""
 
+import pytest
+
 from briefing.engine.run import verify
 from briefing.models import Briefing, Citation, Claim, Section, Source
 from briefing.settings import Settings
@@ -154,3 +156,23 @@ def test_claims_sharing_an_id_each_get_a_result() -> None:
     claims = tuple(Claim("same", "x", (Citation("s", quote, 1),), 1) for quote in ("alpha", "zeta"))
     report = verify(Briefing("c.yaml", "T", (Section("H", claims),)), {"s": source})
     assert len(report.claims) == 2
+
+
+# --- how many workers: the work counts the quotes as well as the text (issue 19) -----------
+
+def _one_source_per_quote(count: int, size: int) -> tuple[dict[str, Source], dict[str, int]]:
+    sources = {f"s{i:05d}": Source(f"s{i:05d}", f"sources/s{i:05d}.txt", "text", "x" * size) for i in range(count)}
+    return sources, {source_id: 1 for source_id in sources}
+
+
+@pytest.mark.parametrize(("quotes", "size", "groups"), [
+    pytest.param(10_000, 1_000, 4, id="10000-quotes-over-10MB-fork"),  # 41 MB of work, 10 MB of text
+    pytest.param(100, 1_000, 1, id="100-quotes-over-100KB-stay"),
+    pytest.param(4, 5 * 2**20, 4, id="20MB-of-text-fork"),
+    pytest.param(3_000, 1_000, 1, id="3000-quotes-over-3MB-stay"),  # 15 MB of work
+])
+def test_the_number_of_workers_weighs_quotes_beside_text(monkeypatch, quotes, size, groups) -> None:
+    from briefing.engine import run
+    monkeypatch.setattr(run, "cpu_count", lambda: 8)
+    sources, cited = _one_source_per_quote(quotes, size)
+    assert len(run._partition(sources, cited, Settings())) == groups
