@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -37,6 +38,11 @@ _READ_FIELDS = ("title", "summary", "heading", "text")
 # "\u001b"): the raw characters are refused with the file (`claims._CONTROL`). None can be
 # printed, and a NUL reached the HTML as written (issue 15 §6); tab and line ends stay.
 _CONTROL_VALUE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A value holds one only if the file holds it raw or an escape that may write one: a file with
+# neither is not walked node by node (issue 19: 0.06 s of 10,000 claims). Wider than YAML ("\\0"
+# is a backslash and a zero), never narrower.
+_MAYBE_CONTROL = re.compile(_CONTROL_VALUE.pattern
+                            + r"|\\[0abvfeN]|\\(?:x|u00|U000000)(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])")
 _NAMED_ESCAPES = {0x00: "0", 0x07: "a", 0x08: "b", 0x0b: "v", 0x0c: "f", 0x1b: "e", 0x85: "N"}
 
 
@@ -49,10 +55,11 @@ def _escape_of(c: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\\)(?:\\\\)*(\\(?:" + "|".join(forms) + "))")
 
 
-def anchors(reader: ClaimsReader, text: str) -> None:
-    """Report anchors and aliases from the event stream, which (unlike nodes) still names them."""
+def anchors(reader: ClaimsReader, text: str, events: Iterable[yaml.Event] | None = None) -> None:
+    """Report anchors and aliases from the event stream, which (unlike nodes) still names them;
+    `events`, when given, holds the stream's events that carry one, already read."""
     count, rest = 0, None
-    for event in yaml.parse(text, Loader=LOADER):
+    for event in yaml.parse(text, Loader=LOADER) if events is None else events:
         name = getattr(event, "anchor", None)
         if not name:
             continue
@@ -134,6 +141,8 @@ def invisible_chars(reader: ClaimsReader, root: Node, text: str) -> None:
 
 def escaped_controls(reader: ClaimsReader, root: Node, text: str) -> None:
     """Refuse a control character in any value, as bidi controls are refused (issue 15 §6)."""
+    if not _MAYBE_CONTROL.search(text):
+        return
     stack: list[tuple[str, Node]] = [("", root)]
     seen: set[int] = set()
     found = 0

@@ -15,6 +15,8 @@ from briefing.models import Briefing, Report, Source
 from briefing.settings import DEFAULT_SETTINGS, Settings
 from briefing.sources import SourceSet, load_source, scan_sources
 from briefing.sources.lock import LockState, load_lock_state
+from briefing.text import NormalisedText
+from briefing.verify.index import prefold
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,9 @@ class Project:
     unreadable: dict[str, Diagnostic] = field(default_factory=dict)
     # sources.lock beside the sources as they are now (issue 4); None: not asked for.
     lock: LockState | None = None
+    # Sources folded while the claims file was still being parsed (`verify.index.prefold`): work
+    # done ahead, not part of what was loaded, so two loads of the same files compare equal.
+    folded: dict[tuple[str, str], NormalisedText] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -58,14 +63,17 @@ def load_project(claims_path: Path, sources_dir: Path,
     def read_sources() -> tuple[SourceSet, dict[str, Source], list[Diagnostic], dict[str, Diagnostic]]:
         return _read_sources(sources_dir, settings, progress)
 
-    # A large claims file is parsed in a child while the sources are read here.
+    # A large claims file is parsed in a child while the sources are read here, and then folded
+    # until the claims come (issue 19: 10,000 claims take 0.6 s, 10 MB of sources 0.1 s to read).
+    folded: dict[tuple[str, str], NormalisedText] = {}
     if _size(claims_path) >= _PARSE_BESIDE_MIN_BYTES:
-        (briefing, claim_diagnostics), (listing, sources, problems, unreadable) = run_beside(claims, read_sources)
+        (briefing, claim_diagnostics), (listing, sources, problems, unreadable) = run_beside(
+            claims, read_sources, lambda read: prefold(read[1], folded))
     else:
         (briefing, claim_diagnostics), (listing, sources, problems, unreadable) = claims(), read_sources()
     diagnostics = (*claim_diagnostics, *listing.diagnostics, *problems)
     lock = load_lock_state(lock_path, listing.files, sources) if lock_path is not None else None
-    return Project(briefing, sources, diagnostics, claims_path, sources_dir, unreadable, lock)
+    return Project(briefing, sources, diagnostics, claims_path, sources_dir, unreadable, lock, folded)
 
 
 def _read_sources(sources_dir: Path, settings: Settings, progress: Progress | None
@@ -104,7 +112,8 @@ def check_project(project: Project, settings: Settings = DEFAULT_SETTINGS, cache
     """Verify a loaded project whose claims parsed; loading warnings join the report's."""
     assert project.briefing is not None, "check_project needs claims that parsed"
     reasons = {source_id: d.message for source_id, d in project.unreadable.items()}
-    report = verify(project.briefing, project.sources, str(project.sources_dir), settings, reasons, cache)
+    report = verify(project.briefing, project.sources, str(project.sources_dir), settings, reasons, cache,
+                    project.folded)
     # A source that changed since sources.lock is its own error, after the unreadable ones.
     pinned = project.lock.diagnostics(str(project.sources_dir)) if project.lock is not None else []
     return replace(report, diagnostics=(*project.warnings, *project.unreadable.values(), *pinned,

@@ -3,7 +3,7 @@ to it may remember what is derived from each source)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
 from briefing.models import Source
@@ -18,6 +18,8 @@ class SourceIndex:
 
     sources: Mapping[str, Source]
     memo: Memo = NO_MEMO
+    # Texts folded before the index was made (`prefold`), by `_same_text`: taken, not folded again.
+    folded_before: Mapping[tuple[str, str], NormalisedText] = field(default_factory=dict)
     _folded: dict[tuple[str, str], NormalisedText] = field(default_factory=dict)
     _hyphenated: dict[tuple[str, str], HyphenatedText | None] = field(default_factory=dict)
     _has_breaks: dict[tuple[str, str], bool] = field(default_factory=dict)
@@ -26,7 +28,8 @@ class SourceIndex:
         source = self.sources[source_id]
         key = _same_text(source)
         if key not in self._folded:
-            self._folded[key] = normalise(source.text)
+            before = self.folded_before.get(key)
+            self._folded[key] = normalise(source.text) if before is None else before
         return self._folded[key]
 
     def hyphenated(self, source_id: str) -> HyphenatedText | None:
@@ -50,6 +53,17 @@ class SourceIndex:
     def lines(self, source_id: str, offsets: Sequence[int]) -> list[int]:
         """File line of each offset (`text.LineIndex`)."""
         return LineIndex(self.sources[source_id]).lines(offsets)
+
+
+def prefold(sources: Mapping[str, Source], into: MutableMapping[tuple[str, str], NormalisedText]
+            ) -> Iterator[None]:
+    """Fold each source into `into` (as `SourceIndex.folded` would), one per step, so that a
+    process with time to spare can fold as many as it has time for (issue 19)."""
+    for source in sources.values():
+        key = _same_text(source)
+        if key not in into:
+            into[key] = normalise(source.text)
+        yield
 
 
 def _same_text(source: Source) -> tuple[str, str]:

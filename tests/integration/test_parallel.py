@@ -1,5 +1,7 @@
 """Verifying in several processes gives exactly the single-process report."""
 
+import pytest
+
 from briefing.engine.run import verify
 from briefing.models import Briefing, Citation, Claim, Section, Source
 from briefing.settings import Settings
@@ -70,9 +72,9 @@ def test_a_large_claims_file_loads_the_same_beside_the_sources(tmp_path, monkeyp
     beside_calls = []
     real = project.run_beside
 
-    def counting(job, other):  # type: ignore[no-untyped-def]
+    def counting(job, other, idle=None):  # type: ignore[no-untyped-def]
         beside_calls.append(1)
-        return real(job, other)
+        return real(job, other, idle)
 
     monkeypatch.setattr(project, "run_beside", counting)
     inline = project.load_project(tmp_path / "claims.yaml", tmp_path / "sources")
@@ -154,3 +156,89 @@ def test_claims_sharing_an_id_each_get_a_result() -> None:
     claims = tuple(Claim("same", "x", (Citation("s", quote, 1),), 1) for quote in ("alpha", "zeta"))
     report = verify(Briefing("c.yaml", "T", (Section("H", claims),)), {"s": source})
     assert len(report.claims) == 2
+
+
+# --- how many workers: the work counts the quotes as well as the text (issue 19) -----------
+
+def _one_source_per_quote(count: int, size: int) -> tuple[dict[str, Source], dict[str, int]]:
+    sources = {f"s{i:05d}": Source(f"s{i:05d}", f"sources/s{i:05d}.txt", "text", "x" * size) for i in range(count)}
+    return sources, {source_id: 1 for source_id in sources}
+
+
+@pytest.mark.parametrize(("quotes", "size", "groups"), [
+    pytest.param(10_000, 1_000, 4, id="10000-quotes-over-10MB-fork"),  # 41 MB of work, 10 MB of text
+    pytest.param(100, 1_000, 1, id="100-quotes-over-100KB-stay"),
+    pytest.param(4, 5 * 2**20, 4, id="20MB-of-text-fork"),
+    pytest.param(3_000, 1_000, 1, id="3000-quotes-over-3MB-stay"),  # 15 MB of work
+])
+def test_the_number_of_workers_weighs_quotes_beside_text(monkeypatch, quotes, size, groups) -> None:
+    from briefing.engine import run
+    monkeypatch.setattr(run, "cpu_count", lambda: 8)
+    sources, cited = _one_source_per_quote(quotes, size)
+    assert len(run._partition(sources, cited, Settings())) == groups
+
+
+# --- sources folded while the claims file is parsed (issue 19) -------------------------------
+
+def test_run_beside_steps_idle_work_only_while_the_child_has_not_answered() -> None:
+    import time
+
+    from briefing.engine.parallel import run_beside
+    steps: list[int] = []
+
+    def idle(read: str):  # type: ignore[no-untyped-def]
+        assert read == "read"
+        for i in range(1000):
+            steps.append(i)
+            time.sleep(0.001)
+            yield
+
+    def slow() -> int:
+        time.sleep(0.3)
+        return 7
+
+    assert run_beside(slow, lambda: "read", idle) == (7, "read")
+    assert 0 < len(steps) < 1000  # it stepped while waiting, and stopped when the answer came
+    steps.clear()
+    assert run_beside(lambda: 7, lambda: (time.sleep(0.3), "read")[1], idle) == (7, "read")
+    assert len(steps) <= 1  # answered before the sources were read: nothing to wait for
+
+
+@pytest.mark.parametrize("beside", [pytest.param(True, id="large-claims-folds-while-parsing"),
+                                    pytest.param(False, id="small-claims-no-fold-ahead")])
+def test_sources_folded_ahead_are_not_folded_again_and_give_the_same_report(tmp_path, monkeypatch, beside) -> None:
+    import time
+
+    from briefing import text
+    from briefing.engine import project
+    from briefing.report.json_report import format_json
+    from briefing.verify import index
+
+    (tmp_path / "sources").mkdir()
+    for i in range(6):
+        (tmp_path / "sources" / f"s{i}.txt").write_text(f"The OIC said {60 + i} children were killed. " * 50)
+    claims = ["title: T", "sections:", "  - heading: H", "    claims:"]
+    for i in range(6):
+        claims += [f"      - id: c{i}", f"        text: \"It said {60 + i} children.\"", f"        source: s{i}",
+                   f"        quote: \"said {60 + i + (i == 3)} children\""]
+    (tmp_path / "claims.yaml").write_text("\n".join(claims) + "\n")
+    expected = format_json(project.check_project(project.load_project(tmp_path / "claims.yaml", tmp_path / "sources"),
+                                                 Settings(workers=1)))
+    real_load = project.load_claims
+
+    def slow_claims(*args):  # type: ignore[no-untyped-def]
+        time.sleep(0.5)  # time enough to fold six small sources
+        return real_load(*args)
+
+    monkeypatch.setattr(project, "load_claims", slow_claims)
+    monkeypatch.setattr(project, "_PARSE_BESIDE_MIN_BYTES", 0 if beside else 10**9)
+    loaded = project.load_project(tmp_path / "claims.yaml", tmp_path / "sources")
+    assert len(loaded.folded) == (6 if beside else 0)
+    folds: list[int] = []
+    real_normalise = text.normalise
+    monkeypatch.setattr(index, "normalise", lambda t: folds.append(1) or real_normalise(t))
+    for workers in (1, 2):
+        folds.clear()
+        assert format_json(project.check_project(loaded, Settings(workers=workers))) == expected
+        # (with two workers the child's folds are its own: the parent's share, 3, is counted)
+        assert len(folds) == (0 if beside else 6 // workers)

@@ -103,6 +103,44 @@ def test_folds_needed_for_ascii_is_the_definition(quote: str, passage: str, rela
     assert folds_needed(quote, passage) == _folds_needed_by_definition(quote, passage)
 
 
+# Issue 19: folds_needed tries a fold of the table only when either text holds one of its
+# characters. Pairs that fold equal in every way the folds allow, each side drawn apart.
+_EQUIVALENT = [("'", "\u2018\u2019"), ('"', "\u201c\u201d\u201e"), ("-", "\u2010\u2013\u2014\u2212"),
+               ("fi", "\ufb01"), ("ffl", "\ufb04"), ("st", "\ufb05\ufb06"), ("", "\u00ad"), (" ", "\n\t\u00a0  "),
+               ("\u00e9", "e\u0301"), ("\u00c5", "\u212b"), ("a", ""), ("b", ""), ("\u1100\u1161", "\uac00")]
+_unit = st.sampled_from(_EQUIVALENT).flatmap(
+    lambda forms: st.tuples(st.sampled_from([forms[0], *forms[1]]), st.sampled_from([forms[0], *forms[1]])))
+_pairs = st.lists(_unit, min_size=1, max_size=20).map(lambda units: ("".join(q for q, _ in units),
+                                                                      "".join(p for _, p in units)))
+
+
+@given(_pairs)
+def test_folds_needed_beyond_ascii_is_the_definition(pair: tuple[str, str]) -> None:
+    quote, passage = pair
+    assert folds_needed(quote, passage) == _folds_needed_by_definition(quote, passage)
+    assert folds_needed(passage, quote) == _folds_needed_by_definition(passage, quote)
+
+
+@pytest.mark.parametrize(("quote", "passage", "tried"), [
+    pytest.param("Khoj\u00e1ly said", "Khoja\u0301ly\nsaid", 2, id="accent-and-newline-two-tried"),
+    pytest.param("\u201cKhoj\u00e1ly\u201d", "\"Khoja\u0301ly\"", 3, id="accent-and-quotes-three-tried"),
+    pytest.param("\ufb01ne \u2014 \u00ad", "fine - ", 5, id="every-table-fold-but-quotes"),
+])
+def test_folds_needed_tries_only_the_folds_the_texts_may_need(monkeypatch, quote, passage, tried) -> None:
+    import briefing.text as text_module
+    calls: list[frozenset[str]] = []
+    real = text_module.fold_with
+
+    def counting(value: str, enabled: frozenset[str] = frozenset(FOLD_NAMES)) -> str:
+        calls.append(enabled)
+        return real(value, enabled)
+
+    expected = _folds_needed_by_definition(quote, passage)
+    monkeypatch.setattr(text_module, "fold_with", counting)
+    assert text_module.folds_needed(quote, passage) == expected
+    assert len({c for c in calls if c != frozenset(FOLD_NAMES)}) == tried
+
+
 @given(texts)
 def test_fold_is_idempotent(text: str) -> None:
     once = fold(text)
