@@ -150,7 +150,7 @@ def html_to_pdf(html: str, templates: Templates, created: datetime | None = None
                                    url_fetcher=template_fetcher(roots, output.refused)).render()
             if created is not None:
                 page.metadata.created = page.metadata.modified = w3c_date(created)
-            output.data = page.write_pdf()
+            output.data = page.write_pdf(pdf_tags=True)
     except Exception as error:  # WeasyPrint raises many kinds; the build reports one
         raise RenderError(f"WeasyPrint failed: {type(error).__name__}: {error}") from error
     finally:

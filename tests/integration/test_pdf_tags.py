@@ -1,0 +1,42 @@
+"""The PDF is tagged (issue 16): a structure tree with headings and paragraphs, marked content
+and the document's language, so screen readers and accessibility checkers can read it."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+
+from briefing.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _roles(node: Any, found: Counter[str]) -> None:
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, dict):
+        if "/S" in node:
+            found[str(node["/S"])] += 1
+        if "/K" in node:
+            _roles(node["/K"], found)
+    elif isinstance(node, list):
+        for child in node:
+            _roles(child, found)
+
+
+def test_the_built_pdf_is_tagged_with_headings_paragraphs_and_its_language(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    shutil.copy(ROOT / "claims.yaml", project / "claims.yaml")
+    shutil.copytree(ROOT / "sources", project / "sources")
+    assert main(["build", str(project), "--format", "pdf", "--no-cache", "-o", str(tmp_path / "b.pdf")]) == 0
+    root = PdfReader(tmp_path / "b.pdf").trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert str(root["/Lang"]) == "en"
+    roles: Counter[str] = Counter()
+    _roles(root["/StructTreeRoot"], roles)
+    assert roles["/Document"] == 1
+    assert roles["/H1"] >= 1 and roles["/P"] >= 45  # the title and section headings; every claim
