@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -59,7 +61,8 @@ _ALL = frozenset(FOLD_NAMES)
 # (Whitespace also collapses runs of spaces, and NFC is no table: both are always tried.)
 _FOLD_CHARS = {f: frozenset(map(chr, _table(_ALL).keys() - _table(_ALL - {f}).keys()))
                for f in FOLD_NAMES if f not in ("nfc", "whitespace")}
-_SPACE_RUN = re.compile(" {2,}")
+_SPACE_RUN = re.compile("  +")
+_SPACE_RUN_SPLIT = re.compile("(  +)")  # a literal prefix: sre skips to it twice as fast as " {2,}"
 
 
 @functools.lru_cache(maxsize=64)
@@ -138,19 +141,19 @@ class NormalisedText:
 
 def normalise(text: str) -> NormalisedText:
     """Fold a whole source once, keeping the offset map."""
+    work = text
     if text.isascii():
-        work = text
         for c in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f":
             if c in work:
                 work = work.replace(c, " ")
-        edits = _space_runs(work) if "  " in work else []
-    else:
-        work = text
-        for c, replacement, _ in _SAME_LENGTH:
-            if c in work:
-                work = work.replace(c, replacement)
-        edits = _length_changes(text, work)
-    result = _apply(text, work, edits)
+        return _collapse_spaces(text, work)
+    for c, replacement, _ in _SAME_LENGTH:
+        if c in work:
+            work = work.replace(c, replacement)
+    if SOFT_HYPHEN in work or any(c in work for c in LIGATURES) or not unicodedata.is_normalized("NFC", text):
+        result = _apply(text, work, _length_changes(text, work))
+    else:  # most non-ASCII sources: only space runs change length (issue 19)
+        result = _collapse_spaces(text, work)
     # ASCII is always NFC; only text that kept other characters needs the (full-scan) check.
     if not result.text.isascii() and not unicodedata.is_normalized("NFC", result.text):
         # Pathological composition across our edit points: keep the text right, lose line detail.
@@ -159,21 +162,26 @@ def normalise(text: str) -> NormalisedText:
     return result
 
 
+def _collapse_spaces(text: str, work: str) -> NormalisedText:
+    """`work` with each space run cut to its first space, the map built by C loops over the runs
+    alone (issue 19: walking them in Python took 1.4 s of man-page indentation). Segment k + 1
+    starts just after run k, in the original and in the folded text; every segment is linear."""
+    if "  " not in work:
+        return NormalisedText(text, work)
+    parts = _SPACE_RUN_SPLIT.split(work)  # text, run, text, run, ..., text
+    words = parts[::2]
+    o_ends = list(itertools.accumulate(map(len, parts)))
+    f_ends = list(itertools.accumulate(map(operator.add, map(len, words), itertools.repeat(1))))
+    return NormalisedText(text, " ".join(words), (0, *f_ends[:-1]), (0, *o_ends[1::2]),
+                          (True,) * len(words))
+
+
 Edit = tuple[int, int, str]  # replace original [start, end) with the string
 
 
 def _space_runs(work: str) -> list[Edit]:
     """Delete all but the first space of each run (the kept space maps linearly)."""
-    edits: list[Edit] = []
-    find, n = work.find, len(work)
-    i = find("  ")
-    while i != -1:
-        j = i + 2
-        while j < n and work[j] == " ":
-            j += 1
-        edits.append((i + 1, j, ""))
-        i = find("  ", j)
-    return edits
+    return [(m.start() + 1, m.end(), "") for m in _SPACE_RUN.finditer(work)]
 
 
 def _length_changes(text: str, work: str) -> list[Edit]:
@@ -182,7 +190,7 @@ def _length_changes(text: str, work: str) -> list[Edit]:
     edits: list[Edit] = []
     if has_soft or ligatures or not unicodedata.is_normalized("NFC", text):
         # A mark after a soft hyphen, ligature or base letter may compose: fold such clusters whole.
-        edits += [(m.start(), m.end(), fold(m.group())) for m in _clusters().finditer(work)]
+        edits += _cluster_edits(work)
     if has_soft:
         edits += [(m.start(), m.end(), " " if " " in m.group() else "")
                   for m in re.finditer("[ \u00ad]{2,}|\u00ad", work)]
@@ -204,6 +212,19 @@ def _length_changes(text: str, work: str) -> list[Edit]:
 @functools.cache
 def _clusters() -> re.Pattern[str]:
     """A non-space character followed by marks that may compose with it, soft hyphens between."""
+    cls = "".join(re.escape(c) for c in sorted(_mark_chars()))
+    soft = re.escape(SOFT_HYPHEN)
+    return re.compile(f"[^\\s{soft}](?:{soft}*[{cls}])+")
+
+
+@functools.cache
+def _marks() -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(_mark_chars())) + "]")
+
+
+@functools.cache
+def _mark_chars() -> frozenset[str]:
+    """Characters that may compose with the one before them."""
     marks = set()
     for cp in range(0x300, 0x1F000):
         c = chr(cp)
@@ -212,9 +233,24 @@ def _clusters() -> re.Pattern[str]:
         decomposition = unicodedata.decomposition(c).split()
         if len(decomposition) == 2 and not decomposition[0].startswith("<"):
             marks.add(chr(int(decomposition[1], 16)))  # can compose backwards (e.g. Hangul jamo)
-    cls = "".join(re.escape(c) for c in sorted(marks))
-    soft = re.escape(SOFT_HYPHEN)
-    return re.compile(f"[^\\s{soft}](?:{soft}*[{cls}])+")
+    return frozenset(marks)
+
+
+def _cluster_edits(work: str) -> list[Edit]:
+    """The clusters of `work`, each folded whole. A cluster holds a mark and no space (the only
+    whitespace left in `work`), so the cluster regex runs only over the words that hold a mark,
+    found by a plain character-class scan: trying it at every character made non-NFC text fold 13
+    times slower per byte (issue 19)."""
+    edits: list[Edit] = []
+    marks, clusters = _marks(), _clusters()
+    found = marks.search(work)
+    while found is not None:
+        start = work.rfind(" ", 0, found.start()) + 1
+        end = work.find(" ", found.start())
+        end = len(work) if end == -1 else end
+        edits += [(m.start(), m.end(), fold(m.group())) for m in clusters.finditer(work, start, end)]
+        found = marks.search(work, end)
+    return edits
 
 
 def _apply(text: str, work: str, edits: list[Edit]) -> NormalisedText:
