@@ -14,6 +14,7 @@ import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from html.parser import HTMLParser
+from typing import Any
 from xml.etree import ElementTree
 
 from briefing.diagnostics import (
@@ -123,7 +124,8 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        read = [_read_page(page) for page in reader.pages]
+        pages = [text for text, _ in read]
         destinations = {str(name): reader.get_destination_page_number(dest)
                         for name, dest in reader.named_destinations.items()}
     except Exception as error:  # pypdf raises many kinds on a damaged file
@@ -138,7 +140,7 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
         if unstamped:
             findings.append(_error(BUILD_DRAFT_STAMP_MISSING,
                                    f"{output}: page(s) {_pages(unstamped)} lack the DRAFT stamp"))
-    findings += _pdf_smuggled(reader, output)
+    findings += _pdf_smuggled(reader, [inline for _, inline in read], output)
     return findings
 
 
@@ -183,14 +185,57 @@ def _pages(numbers: list[int]) -> str:
     return ", ".join(map(str, numbers[:10])) + (", ..." if len(numbers) > 10 else "")
 
 
-def _pdf_smuggled(reader: object, output: str) -> list[Diagnostic]:
-    """Embedded files, images, and links that are not http(s): none may be in a briefing."""
+def _read_page(page: Any) -> tuple[str, bool]:
+    """The page's text, and whether its content draws an inline image, from one parse of its
+    content stream (issue 19: pypdf's `page.images` parsed every page a second time).
+
+    The page is given its content as a parsed-on-demand ContentStream, built as pypdf's text
+    extraction builds it ("bytes"); extraction takes a ContentStream as it is, so the operators
+    it parses are the ones looked through for inline images afterwards."""
+    from pypdf.generic import ArrayObject, ContentStream, NameObject, StreamObject
+
+    raw = page.get("/Contents")
+    contents = raw.get_object() if raw is not None else None
+    content = None
+    if isinstance(contents, (ArrayObject, StreamObject)):
+        content = ContentStream(contents, page.pdf, "bytes")
+        page[NameObject("/Contents")] = content
+    text = page.extract_text() or ""
+    # Parsed already when the page has text; parsed here (once) when it has none.
+    inline = content is not None and any(op == b"INLINE IMAGE" for _, op in content.operations)
+    return text, inline
+
+
+def _names_an_image(xobject: Any, seen: list[Any]) -> bool:
+    """Do the /Resources of a page (or form) name an image XObject, directly or inside a form
+    they name? Found as pypdf's `page.images` finds them, with no content stream parsed."""
+    from pypdf.generic import DictionaryObject, NullObject, StreamObject
+
+    reference = getattr(xobject, "indirect_reference", None)
+    if reference in seen:  # a form that names itself, or one seen already
+        return False
+    seen.append(reference)
+    resources = xobject.get("/Resources", NullObject()).get_object()
+    if not isinstance(resources, DictionaryObject) or "/XObject" not in resources:
+        return False
+    named = resources["/XObject"].get_object()
+    if not isinstance(named, DictionaryObject):
+        return False
+    return any(isinstance(entry, StreamObject)
+               and (entry.get("/Subtype", "") == "/Image" or _names_an_image(entry, seen))
+               for entry in (named[name] for name in named))
+
+
+def _pdf_smuggled(reader: Any, inline_images: Sequence[bool], output: str) -> list[Diagnostic]:
+    """Embedded files, images, and links that are not http(s): none may be in a briefing.
+    An image is one the page's resources name or one its content draws inline (as pypdf's
+    `page.images` counts them); the inline ones were found when its text was read."""
     findings: list[Diagnostic] = []
-    if reader.attachments:  # type: ignore[attr-defined]
+    if reader.attachments:
         findings.append(_error(BUILD_UNSAFE_CONTENT,
-                               f"{output}: embeds files {sorted(reader.attachments)}"))  # type: ignore[attr-defined]
-    for number, page in enumerate(reader.pages, 1):  # type: ignore[attr-defined]
-        if page.images:
+                               f"{output}: embeds files {sorted(reader.attachments)}"))
+    for number, page in enumerate(reader.pages, 1):
+        if inline_images[number - 1] or _names_an_image(page, []):
             findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: page {number} has an image"))
         for annotation in page.get("/Annots") or []:
             annotation = annotation.get_object()

@@ -1,0 +1,114 @@
+"""Issue 19: the PDF read-back parses each page's content stream once.
+
+Before, the text was read from one parse and the unsafe-content check's `page.images` parsed
+every page again (about 40% of the read-back on a 70-page briefing). Images are now found in
+the page's resources (no parse) and, for inline ones, in the operators the text was read from.
+"""
+
+from __future__ import annotations
+
+import collections
+import io
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    ContentStream,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+)
+
+from briefing.render import readback
+
+TEXT = b"BT /F1 12 Tf 20 100 Td (page %d) Tj ET"
+INLINE = b"q 10 0 0 10 0 0 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \x00 EI Q"
+
+
+def _stream(data: bytes, **entries: object) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    for key, value in entries.items():
+        stream[NameObject(f"/{key}")] = value  # type: ignore[assignment]
+    return stream
+
+
+def _image(writer: PdfWriter) -> object:
+    return writer._add_object(_stream(b"\x00", Type=NameObject("/XObject"), Subtype=NameObject("/Image"),
+                                      Width=NumberObject(1), Height=NumberObject(1),
+                                      ColorSpace=NameObject("/DeviceGray"), BitsPerComponent=NumberObject(8)))
+
+
+def _pdf(pages: int = 3, *, content: bytes | None = None, xobject: str = "") -> bytes:
+    """`pages` pages of text; the first may draw `content` instead, or name an image XObject
+    ("image"), a form holding one ("form"), or a form holding only text ("text form")."""
+    writer = PdfWriter()
+    font = writer._add_object(DictionaryObject({NameObject("/Type"): NameObject("/Font"),
+                                                NameObject("/Subtype"): NameObject("/Type1"),
+                                                NameObject("/BaseFont"): NameObject("/Helvetica")}))
+    for number in range(1, pages + 1):
+        page = writer.add_blank_page(200, 200)
+        resources = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+        data = TEXT % number
+        if number == 1 and content is not None:
+            data = content
+        if number == 1 and xobject:
+            named = DictionaryObject()
+            if xobject == "image":
+                named[NameObject("/Im0")] = _image(writer)
+            else:
+                inner = DictionaryObject({NameObject("/Im0"): _image(writer)} if xobject == "form" else {})
+                named[NameObject("/Fm0")] = writer._add_object(_stream(
+                    b"/Im0 Do" if xobject == "form" else b"",
+                    Type=NameObject("/XObject"), Subtype=NameObject("/Form"),
+                    BBox=ArrayObject([NumberObject(0)] * 2 + [NumberObject(1)] * 2),
+                    Resources=DictionaryObject({NameObject("/XObject"): inner})))
+            resources[NameObject("/XObject")] = named
+            data += b" /" + (b"Im0" if xobject == "image" else b"Fm0") + b" Do"
+        page[NameObject("/Resources")] = resources
+        page[NameObject("/Contents")] = writer._add_object(_stream(data))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _check(data: bytes) -> list[str]:
+    return [d.message for d in readback.check_pdf(data, [], draft=False, output="o.pdf", claims_path="c.yaml")]
+
+
+def test_each_page_content_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: collections.Counter[bytes] = collections.Counter()
+    parse = ContentStream._parse_content_stream
+
+    def counting(self: ContentStream, stream: object) -> None:
+        parsed[bytes(self._data)] += 1
+        parse(self, stream)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ContentStream, "_parse_content_stream", counting)
+    assert _check(_pdf(3)) == []
+    # Was 2 per page: the text's parse and `page.images`' parse.
+    assert parsed == {TEXT % n: 1 for n in (1, 2, 3)}
+
+
+@pytest.mark.parametrize(("content", "xobject", "found"), [
+    pytest.param(None, "", [], id="text only"),
+    pytest.param(None, "text form", [], id="a form without an image"),
+    pytest.param(None, "image", ["o.pdf: page 1 has an image"], id="image XObject"),
+    pytest.param(None, "form", ["o.pdf: page 1 has an image"], id="image inside a form"),
+    pytest.param((TEXT % 1) + b" " + INLINE, "", ["o.pdf: page 1 has an image"], id="inline image beside text"),
+    pytest.param(INLINE, "", ["o.pdf: page 1 has an image"], id="inline image on a page without text"),
+    pytest.param(b"", "", [], id="empty page"),
+])
+def test_images_found_as_pypdf_finds_them(content: bytes | None, xobject: str, found: list[str]) -> None:
+    data = _pdf(2, content=content, xobject=xobject)
+    assert _check(data) == found
+    # The same pages as pypdf's own `page.images` (which parses the content again) sees them.
+    assert [bool(page.images) for page in PdfReader(io.BytesIO(data)).pages] == [bool(found), False]
+
+
+def test_text_read_from_the_one_parse_is_the_text_pypdf_reads() -> None:
+    data = _pdf(2, content=(TEXT % 1) + b" " + INLINE)
+    ours = [readback._read_page(page)[0] for page in PdfReader(io.BytesIO(data)).pages]
+    assert ours == [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages] == ["page 1", "page 2"]
