@@ -68,19 +68,24 @@ def scan_sources(directory: Path) -> SourceSet:
     root = directory.resolve()
     sidecars: dict[str, Path] = {}
     try:
-        entries = sorted(directory.iterdir())
+        entries = _entries(directory)
     except OSError as error:
         diagnostics.append(Diagnostic(
             SOURCES_MISSING, f"cannot list the sources folder {directory}: "
             f"{error.strerror or error}", Location(str(directory), 1), "check the folder's permissions"))
         return SourceSet(files, tuple(diagnostics))
-    for path in entries:
-        if path.name.startswith(".") or path.is_dir():
+    for entry in entries:
+        # A link is followed by `Path`'s methods, as before (a looping one is no folder and no
+        # file); an entry that is no link is known from the listing itself, without a stat.
+        path, link = directory / entry.name, entry.is_symlink()
+        if entry.name.startswith(".") or (path.is_dir() if link else entry.is_dir()):
             continue
         where = Location(str(path), 1)
-        # A symlink may not lead out of sources/: nothing outside it is ever read.
+        # A symlink may not lead out of sources/: nothing outside it is ever read. A file that
+        # is no link is inside by where it was listed; resolving it would stat every folder
+        # above it (issue 19: a quarter of a second for 10,000 sources).
         try:
-            inside = root in path.resolve(strict=True).parents
+            inside = not link or root in path.resolve(strict=True).parents
         except (OSError, RuntimeError):  # a dangling link or a loop (RuntimeError before 3.13)
             diagnostics.append(Diagnostic(
                 SOURCES_UNSUPPORTED, f"{path.name}: a broken or looping link; ignored",
@@ -91,7 +96,7 @@ def scan_sources(directory: Path) -> SourceSet:
                 SOURCES_OUTSIDE, f"{path.name} points outside the sources folder; ignored",
                 where, "copy the file into sources/ instead of linking to it", Severity.WARNING))
             continue
-        if not path.is_file():
+        if not (path.is_file() if link else entry.is_file()):
             # A FIFO, socket or device would block or never end when read (issue 6).
             diagnostics.append(Diagnostic(
                 SOURCES_UNSUPPORTED, f"{path.name}: not a regular file; ignored",
@@ -128,6 +133,15 @@ def scan_sources(directory: Path) -> SourceSet:
                 SOURCES_SIDECAR, f"{path.name}: metadata for a source '{source_id}' that is not there",
                 Location(str(path), 1), "rename it to match its source's file name", Severity.WARNING))
     return SourceSet(files, tuple(diagnostics))
+
+
+def _entries(directory: Path) -> list[os.DirEntry[str]]:
+    """The folder's entries in the order of their paths (as `sorted(directory.iterdir())`).
+
+    `os.scandir` knows each entry's kind from the listing itself, without a stat per file.
+    """
+    with os.scandir(directory) as listing:
+        return sorted(listing, key=lambda entry: os.path.normcase(entry.name))
 
 
 def load_source(file: SourceFile, settings: Settings = DEFAULT_SETTINGS

@@ -31,7 +31,10 @@ def parse(data: bytes, path: str, source_id: str) -> tuple[Source | None, list[D
         return None, [Diagnostic(
             SOURCES_BINARY, f"{source_id}: looks binary (contains NUL bytes)",
             Location(path, text[: text.index("\x00")].count("\n") + 1), "save the source as UTF-8 text")]
-    text = text.replace("\r\n", "\n")
+    # Guarded: `in` finds one character with memchr, while `replace` of two characters walks
+    # a non-ASCII text slowly even when there is nothing to replace (issue 19: 0.27 s of 199 MB).
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
     meta, body_start, diagnostics = _front_matter(text, path)
     body_line = text.count("\n", 0, body_start) + 1
     return Source(source_id, path, KIND, text[body_start:], meta, body_line), diagnostics
