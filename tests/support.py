@@ -55,6 +55,21 @@ def write_project(root: Path, claims: str | bytes, sources: Mapping[str, str | b
     return root
 
 
+def pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF of these objects (numbered from 1; object 1 the catalogue), with its cross-reference
+    table: the tests write the few drawing commands a case needs and no binary fixture."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
 def copy_example(root: Path) -> Path:
     """The checkout's example (claims.yaml, sources/, templates/) copied into root, for a test that
     checks or builds it: a run writes its cache into the project, and never into the checkout."""

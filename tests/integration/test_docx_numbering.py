@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
+from support import copy_example
+
 from briefing.cli import main
 from briefing.render import write
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _restarts(document_xml: str) -> list[str]:
@@ -26,10 +25,7 @@ def test_the_shipped_reference_document_numbers_footnotes_continuously() -> None
 
 
 def test_a_built_docx_numbers_its_footnotes_through_every_heading(tmp_path: Path) -> None:
-    project = tmp_path / "p"
-    project.mkdir()
-    shutil.copy(ROOT / "claims.yaml", project / "claims.yaml")
-    shutil.copytree(ROOT / "sources", project / "sources")
+    project = copy_example(tmp_path / "p")
     assert main(["build", str(project), "--format", "docx", "--no-cache", "-o", str(tmp_path / "b.docx")]) == 0
     with zipfile.ZipFile(io.BytesIO((tmp_path / "b.docx").read_bytes())) as docx:
         document = docx.read("word/document.xml").decode()

@@ -3,16 +3,14 @@ and the document's language, so screen readers and accessibility checkers can re
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
+from support import copy_example
 
 from briefing.cli import main
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _roles(node: Any, found: Counter[str]) -> None:
@@ -28,10 +26,7 @@ def _roles(node: Any, found: Counter[str]) -> None:
 
 
 def test_the_built_pdf_is_tagged_with_headings_paragraphs_and_its_language(tmp_path: Path) -> None:
-    project = tmp_path / "p"
-    project.mkdir()
-    shutil.copy(ROOT / "claims.yaml", project / "claims.yaml")
-    shutil.copytree(ROOT / "sources", project / "sources")
+    project = copy_example(tmp_path / "p")
     assert main(["build", str(project), "--format", "pdf", "--no-cache", "-o", str(tmp_path / "b.pdf")]) == 0
     root = PdfReader(tmp_path / "b.pdf").trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"])
