@@ -8,12 +8,9 @@ files.
 
 from __future__ import annotations
 
-import functools
 import io
 import json
-import os
 import re
-import subprocess
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -24,6 +21,9 @@ from typing import Any
 
 import jinja2
 
+from briefing import pandoc
+from briefing.pandoc import PandocError
+from briefing.pandoc import pandoc_api_version as pandoc_api_version  # the build asks write for it
 from briefing.render.document import Document
 from briefing.render.refdoc import with_draft_header
 
@@ -33,11 +33,20 @@ STYLESHEET = "briefing.css"
 PRINT_FONTS = "fonts.css"
 LUA_FILTER = "footnotes.lua"
 REFERENCE_DOCX = "reference.docx"
-PANDOC_TIMEOUT = 300
 
 
-class RenderError(Exception):
+class RenderError(PandocError):
     """pandoc or WeasyPrint could not produce a file; the message says which and why."""
+
+
+def run_pandoc(args: Sequence[str], stdin: bytes = b"") -> bytes:
+    """`briefing.pandoc.run_pandoc`, its failure a RenderError (the build's one failure kind)."""
+    try:
+        return pandoc.run_pandoc(args, stdin)
+    except RenderError:
+        raise
+    except PandocError as error:
+        raise RenderError(str(error)) from error
 
 
 @dataclass(frozen=True)
@@ -62,43 +71,6 @@ class Templates:
     def read_text(self, name: str) -> str:
         return self.path(name).read_text(encoding="utf-8")
 
-
-
-@functools.cache
-def _pandoc_path() -> str:
-    """The pandoc in pypandoc-binary's wheel (issue 3); pypandoc's own search only without it.
-
-    pypandoc's search runs `pandoc --version` for every pandoc on PATH and in ~/bin and keeps
-    the newest, so a stray pandoc could render the briefing instead of the one this package
-    was tested with; the bundled binary is the documented one (issue 6, determinism).
-    """
-    import pypandoc
-
-    bundled = Path(pypandoc.__file__).resolve().parent / "files" / ("pandoc.exe" if os.name == "nt" else "pandoc")
-    if bundled.is_file() and os.access(bundled, os.X_OK):
-        return str(bundled)
-    return pypandoc.get_pandoc_path()
-
-
-def run_pandoc(args: Sequence[str], stdin: bytes = b"") -> bytes:
-    """pandoc in its sandbox: readers and writers may read only files named on the command line."""
-    command = [_pandoc_path(), "--sandbox", *args]
-    try:
-        done = subprocess.run(command, input=stdin, capture_output=True, timeout=PANDOC_TIMEOUT,
-                              check=False)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise RenderError(f"pandoc could not run: {error}") from error
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip()
-        raise RenderError(f"pandoc failed (exit {done.returncode}): {message}")
-    return done.stdout
-
-
-@functools.cache
-def pandoc_api_version() -> tuple[int, ...]:
-    """The pandoc-types version this pandoc's JSON reader expects."""
-    ast = json.loads(run_pandoc(["-f", "markdown", "-t", "json"]))
-    return tuple(ast["pandoc-api-version"])
 
 
 def _ast_bytes(document: Document) -> bytes:

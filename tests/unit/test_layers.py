@@ -33,13 +33,16 @@ ALLOWED: dict[str, set[str]] = {
     "models": {"diagnostics"},
     "text": {"models"},
     "files": set(),
+    "pandoc": set(),  # runs the bundled pandoc: for the prose document's reader and the renderer
     "verify": CORE,
     "claims": CORE | {"verify"},  # a name's figures are read as the check reads them (backing)
     "sources": CORE | {"files", "briefing"},
     "disagree": CORE | {"verify"},
-    "engine": CORE | {"verify", "disagree", "claims", "sources", "files"},
+    # the prose document, briefing.md (issue 16): read by pandoc, its cites and sentences
+    "document": CORE | {"verify", "pandoc"},
+    "engine": CORE | {"verify", "disagree", "claims", "sources", "files", "document"},
     "report": CORE | {"verify", "disagree", "sources", "briefing"},
-    "render": CORE | {"verify", "disagree", "files", "briefing"},
+    "render": CORE | {"verify", "disagree", "files", "briefing", "pandoc", "document"},
     "scaffold": {"briefing"},
     "cli": CORE | {"engine", "report", "render", "sources", "scaffold", "files", "briefing"},
     "__main__": {"cli"},
