@@ -170,3 +170,57 @@ def time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+# --- a real browser (issue 16 and 17: the HTML as a reader sees it) -------------------------
+
+# .ci/run installs Debian's chromium and sets this, so in CI a missing browser fails the tests
+# instead of skipping them; elsewhere they are skipped with a message saying how to run them.
+BROWSER_REQUIRED = "BRIEFING_REQUIRE_BROWSER"
+BROWSER_TIMEOUT = 120
+
+
+def chromium() -> str:
+    """The headless browser's path, or skip (fail where BRIEFING_REQUIRE_BROWSER=1)."""
+    import os
+
+    import pytest
+
+    found = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if found:
+        return found
+    message = ("no chromium on PATH: install Debian's `chromium` (apt-get install chromium) "
+               "to run the browser tests; `.ci/run` does this")
+    if os.environ.get(BROWSER_REQUIRED) == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _browser(args: list[str], page: Path) -> bytes:
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--hide-scrollbars",
+             # Only the page itself: a test page that tried the network would fail loudly.
+             "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+             "--virtual-time-budget=5000", *args, page.resolve().as_uri()],
+            capture_output=True, timeout=BROWSER_TIMEOUT, check=False)
+    if done.returncode != 0:
+        raise AssertionError(f"chromium failed ({done.returncode}): {done.stderr.decode(errors='replace')[-2000:]}")
+    return done.stdout
+
+
+def browser_dom(page: Path, *, width: int = 1280, height: int = 900) -> str:
+    """The page's DOM after its scripts ran, as chromium serialises it."""
+    return _browser(["--dump-dom", f"--window-size={width},{height}"], page).decode("utf-8")
+
+
+def browser_screenshot(page: Path, png: Path, *, width: int = 1280, height: int = 900) -> Path:
+    """A PNG of the page's first `height` pixels at `width` (a phone: 390 x 844)."""
+    _browser([f"--screenshot={png.resolve()}", f"--window-size={width},{height}"], page)
+    if not png.is_file() or png.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n":
+        raise AssertionError(f"chromium wrote no PNG at {png}")
+    return png
