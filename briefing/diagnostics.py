@@ -230,7 +230,7 @@ CODES: dict[str, Code] = {entry.code: entry for entry in (
     Code(BUILD_EVIDENCE_ALTERED, (E,), "a PDF's embedded evidence is missing or not the file that was checked"),
     Code(AUDIT_UNUSABLE, (E,), "`briefing audit` was given a file that is no briefing PDF with its evidence"),
     Code(AUDIT_SOURCE_MISSING, (E,), "no file has the SHA-256 the PDF's sources.lock gives a source"),
-    Code(AUDIT_SOURCE_CHANGED, (E,), "a source's file is there, but its bytes differ from the PDF's sources.lock"),
+    Code(AUDIT_SOURCE_CHANGED, (E, W), "a source's file is there, but its bytes differ from the PDF's sources.lock"),
     Code(AUDIT_CLAIM_FAILED, (E,), "a note's quote no longer verifies against its source"),
     Code(AUDIT_QUOTE_ALTERED, (E,), "a note does not print the quote the PDF's claims.yaml gives"),
 )}

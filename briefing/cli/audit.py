@@ -143,7 +143,8 @@ def _lock(data: bytes, label: str) -> Lock:
     except UnicodeDecodeError:
         lock, problems = None, []
     if lock is None:
-        reason = problems[0].message if problems else "not UTF-8 text"
+        # parse_lock names the file first ("x.pdf#sources.lock: not valid JSON ..."): said already.
+        reason = problems[0].message.split(": ", 1)[-1] if problems else "not UTF-8 text"
         raise AuditError(Diagnostic(AUDIT_UNUSABLE, f"the embedded sources.lock cannot be read: {reason}",
                                     Location(label, 1)))
     return lock
