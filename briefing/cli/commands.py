@@ -11,6 +11,7 @@ from briefing import __version__, render
 from briefing import scaffold as new_project
 from briefing.cli.audit import audit_command, evidence_of
 from briefing.cli.exits import finish, unusable
+from briefing.cli.fix import fix_command
 from briefing.cli.options import (
     CHECK_FORMAT_HELP,
     CHECK_FORMATS,
@@ -330,3 +331,4 @@ def sources_command(directory: Path, sources_dir: Path | None, output_format: st
 
 cli.add_command(quote_command)
 cli.add_command(audit_command)
+cli.add_command(fix_command)
