@@ -68,8 +68,8 @@ def loosen(text: str) -> LooseText:
     at = 0
     while at < len(text):
         char = _MARKS.get(text[at], text[at])
-        if char == "-" and at + 1 < len(text) and text[at + 1].isspace():  # com- posed: one word
-            at += 1
+        if char == "-" and 0 < at < len(text) - 1 and text[at + 1].isspace() and not text[at - 1].isspace():
+            at += 1  # "com- posed", as pasted from "com-⏎posed": one word (a spaced dash is kept)
             continue
         if char.isspace() or char in "\0\u00ad":
             at += 1
