@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all check pdf docx html test bench venv lock clean
+.PHONY: all check pdf docx html audit test bench venv lock clean
 
 # The main job: check the example briefing, then build its PDF.
 all: check pdf
@@ -51,6 +51,10 @@ docx: $(STAMP)
 
 html: $(STAMP)
 	$(BIN)/briefing build . --format html -o build/briefing.html
+
+# Re-verify the built PDF from the evidence it embeds, as its reader would (issue 17 §3).
+audit: pdf
+	$(BIN)/briefing audit build/briefing.pdf --sources sources
 
 # Lint and types first (seconds), then the suite. mypy checks the package with its defaults
 # (pyproject.toml) and the pure core, verify/ and text.py, strictly (issue 18).

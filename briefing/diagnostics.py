@@ -124,6 +124,14 @@ BUILD_QUOTE_ALTERED = "build.quote-altered"
 BUILD_CAUTION_MISSING = "build.caution-missing"
 BUILD_DRAFT_STAMP_MISSING = "build.draft-stamp-missing"
 BUILD_UNSAFE_CONTENT = "build.unsafe-content"
+BUILD_EVIDENCE_ALTERED = "build.evidence-altered"
+
+# Auditing a received PDF against its embedded evidence (issue 17 §3).
+AUDIT_UNUSABLE = "audit.unusable"
+AUDIT_SOURCE_MISSING = "audit.source-missing"
+AUDIT_SOURCE_CHANGED = "audit.source-changed"
+AUDIT_CLAIM_FAILED = "audit.claim-failed"
+AUDIT_QUOTE_ALTERED = "audit.quote-altered"
 
 
 @dataclass(frozen=True)
@@ -219,6 +227,12 @@ CODES: dict[str, Code] = {entry.code: entry for entry in (
     Code(BUILD_CAUTION_MISSING, (E,), "a footnote does not say what the author inserted or omitted"),
     Code(BUILD_DRAFT_STAMP_MISSING, (E,), "a draft lacks its DRAFT page header"),
     Code(BUILD_UNSAFE_CONTENT, (E,), "an output file embeds files, images or links it should not"),
+    Code(BUILD_EVIDENCE_ALTERED, (E,), "a PDF's embedded evidence is missing or not the file that was checked"),
+    Code(AUDIT_UNUSABLE, (E,), "`briefing audit` was given a file that is no briefing PDF with its evidence"),
+    Code(AUDIT_SOURCE_MISSING, (E,), "no file has the SHA-256 the PDF's sources.lock gives a source"),
+    Code(AUDIT_SOURCE_CHANGED, (E, W), "a source's file is there, but its bytes differ from the PDF's sources.lock"),
+    Code(AUDIT_CLAIM_FAILED, (E,), "a note's quote no longer verifies against its source"),
+    Code(AUDIT_QUOTE_ALTERED, (E,), "a note does not print the quote the PDF's claims.yaml gives"),
 )}
 # The warnings `--strict` makes errors, in the table's order.
 STRICT_CODES = tuple(code for code, entry in CODES.items() if entry.strict)

@@ -9,7 +9,9 @@ import click
 
 from briefing import __version__, render
 from briefing import scaffold as new_project
+from briefing.cli.audit import audit_command, evidence_of
 from briefing.cli.exits import finish, unusable
+from briefing.cli.fix import fix_command
 from briefing.cli.options import (
     CHECK_FORMAT_HELP,
     CHECK_FORMATS,
@@ -54,17 +56,19 @@ def _load(directory: Path, claims_file: Path | None, sources_dir: Path | None, b
 
 def _load_and_check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
                     output_format: str = "text", output: Path | None = None, update_lock: bool = False,
-                    no_cache: bool = False):
+                    no_cache: bool = False, snapshot: bool = False):
     """Load and verify a project, or report why it is unusable and exit 2.
 
     DIRECTORY/sources.lock, when there is one, pins the sources; `update_lock` rewrites it
     from the sources as they are (creating it if need be) before they are checked. Unless
     `no_cache`, DIRECTORY/.briefing-cache keeps what each source yields for the next run.
+    With `snapshot`, the sources are hashed for a lock even where the project has none
+    (`project.lock.current`: the evidence a PDF carries, issue 17 §3).
     """
     lock_path = Path(display(directory / LOCK_NAME))
     with Bar("checking") as bar:
         project = _load(directory, claims_file, sources_dir, bar,
-                        lock_path if update_lock or lock_path.exists() else None)
+                        lock_path if update_lock or snapshot or lock_path.exists() else None)
         if project.briefing is None or project.errors:
             bar.close()
             print_unusable(project.diagnostics, output_format, str(project.claims_path), output)
@@ -169,9 +173,11 @@ def build(directory: Path, claims_file: Path | None, sources_dir: Path | None,
                                  "(nothing was written)", click.get_current_context(), param_hint="'-o' / '--output'")
     outputs = output_paths(directory, formats, output)
     refuse_inputs(directory, claims_file, sources_dir, outputs.values(), given=output is not None)
-    project, report = _load_and_check(directory, claims_file, sources_dir, no_cache=no_cache)
+    project, report = _load_and_check(directory, claims_file, sources_dir, no_cache=no_cache,
+                                      snapshot="pdf" in formats)
     if strict:
         report = strict_report(report)
+    evidence = evidence_of(project, report) if "pdf" in formats else ()
     if not report.ok:
         click.echo(format_text(report, colour=use_colour()), nl=False)
     promotions = promoted(report)
@@ -183,7 +189,8 @@ def build(directory: Path, claims_file: Path | None, sources_dir: Path | None,
         report = without_disagreements(report)
     with Bar("building") as bar:
         result = render.build(project.briefing, report, formats, outputs,
-                              templates_dir=directory / "templates", draft=draft, progress=bar.status)
+                              templates_dir=directory / "templates", draft=draft, progress=bar.status,
+                              attachments=evidence)
     for diagnostic in result.diagnostics:
         click.echo(format_diagnostic(diagnostic, use_colour()), err=True)
     for path in result.written:
@@ -323,3 +330,5 @@ def sources_command(directory: Path, sources_dir: Path | None, output_format: st
 
 
 cli.add_command(quote_command)
+cli.add_command(audit_command)
+cli.add_command(fix_command)

@@ -36,6 +36,7 @@ from briefing.render.document import Document, build_document
 
 if TYPE_CHECKING:  # `write` and `readback` load jinja2 and more: imported by `build`, so `check` starts sooner
     from briefing.render import write
+    from briefing.render.attachments import Attachment
 
 FORMATS = ("pdf", "docx", "html")
 DEFAULT_NAMES = {"pdf": "briefing.pdf", "docx": "briefing.docx", "html": "briefing.html"}
@@ -56,8 +57,12 @@ class BuildResult:
 def build(briefing: Briefing, report: Report, formats: Sequence[str],
           outputs: Mapping[str, Path], *, templates_dir: Path | None = None,
           draft: bool = False, now: datetime | None = None,
-          version: str = __version__, progress: Callable[[str], None] | None = None) -> BuildResult:
+          version: str = __version__, progress: Callable[[str], None] | None = None,
+          attachments: Sequence[Attachment] = ()) -> BuildResult:
     """Render `formats` to `outputs[format]`; all are written, or none.
+
+    The PDF embeds `attachments` (issue 17 §3: the evidence, `attachments.evidence`), and its
+    read-back proves each came back byte for byte.
 
     `progress`, if given, is told what is being done ("pdf: laying out page 12").
 
@@ -102,15 +107,17 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
                 tell = _teller(progress, fmt)
                 tell("rendering")
                 # WeasyPrint's log is listened to only when someone asked for progress.
-                data = _render(fmt, document, templates, version, diagnostics, target, tell if progress else None)
+                data = _render(fmt, document, templates, version, diagnostics, target, tell if progress else None,
+                               attachments)
                 # Named before it exists, so an interruption at any point can remove it.
                 staged[fmt] = staging.temp_path(target)
                 staging.write_new(staged[fmt], data)
                 # Read back what is on disk, not what is in memory: that is the file people get.
                 tell("reading it back")
+                embedded = {"attachments": attachments} if fmt == "pdf" else {}
                 diagnostics += readback.CHECKERS[fmt](
                     staged[fmt].read_bytes(), document.notes, draft=draft,
-                    output=str(target), claims_path=claims_path)
+                    output=str(target), claims_path=claims_path, **embedded)
         except write.RenderError as error:
             diagnostics.append(Diagnostic(BUILD_RENDER_FAILED, str(error)))
         except OSError as error:
@@ -175,7 +182,8 @@ def _teller(progress: Callable[[str], None] | None, fmt: str) -> Callable[[str],
 
 
 def _render(fmt: str, document: Document, templates: write.Templates, version: str,
-            diagnostics: list[Diagnostic], target: Path, tell: Callable[[str], None] | None) -> bytes:
+            diagnostics: list[Diagnostic], target: Path, tell: Callable[[str], None] | None,
+            attachments: Sequence[Attachment] = ()) -> bytes:
     from briefing.render import pdf as weasy
     from briefing.render import write
 
@@ -183,7 +191,7 @@ def _render(fmt: str, document: Document, templates: write.Templates, version: s
         return write.render_html(document, templates, version)
     if fmt == "docx":
         return write.render_docx(document, templates)
-    pdf = weasy.render_pdf(document, templates, version, tell)
+    pdf = weasy.render_pdf(document, templates, version, tell, attachments)
     for url in dict.fromkeys(pdf.refused):
         diagnostics.append(Diagnostic(
             BUILD_FETCH_REFUSED, f"{str(target)}: refused to load {url[:200]!r}",

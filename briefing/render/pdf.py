@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from briefing.render.attachments import Attachment, for_weasyprint
 from briefing.render.document import Document
 from briefing.render.write import PRINT_FONTS, STYLESHEET, RenderError, Templates, html_body, render_page, w3c_date
 
@@ -130,12 +131,13 @@ def _progress_from(logger: logging.Logger, progress: Callable[[str], None] | Non
 
 
 def html_to_pdf(html: str, templates: Templates, created: datetime | None = None,
-                progress: Callable[[str], None] | None = None) -> PdfOutput:
+                progress: Callable[[str], None] | None = None,
+                attachments: Sequence[Attachment] = ()) -> PdfOutput:
     """Lay out the page with WeasyPrint; relative URLs resolve in the templates folder.
 
     `created` becomes the PDF's CreationDate and ModDate; without it the PDF has no dates,
     and identical input gives identical bytes (no /ID is written either). `progress` is told
-    which page is being laid out.
+    which page is being laid out. `attachments` are embedded (issue 17 §3: the evidence).
     """
     weasyprint = _import_weasyprint()
     output = PdfOutput(b"")
@@ -150,7 +152,7 @@ def html_to_pdf(html: str, templates: Templates, created: datetime | None = None
                                    url_fetcher=template_fetcher(roots, output.refused)).render()
             if created is not None:
                 page.metadata.created = page.metadata.modified = w3c_date(created)
-            output.data = page.write_pdf(pdf_tags=True)
+            output.data = page.write_pdf(pdf_tags=True, attachments=for_weasyprint(attachments, created))
     except Exception as error:  # WeasyPrint raises many kinds; the build reports one
         raise RenderError(f"WeasyPrint failed: {type(error).__name__}: {error}") from error
     finally:
@@ -159,9 +161,10 @@ def html_to_pdf(html: str, templates: Templates, created: datetime | None = None
 
 
 def render_pdf(document: Document, templates: Templates, version: str,
-               progress: Callable[[str], None] | None = None) -> PdfOutput:
+               progress: Callable[[str], None] | None = None,
+               attachments: Sequence[Attachment] = ()) -> PdfOutput:
     body = html_body(document, templates, inline_notes=True)
     css = templates.read_text(PRINT_FONTS) + "\n" + templates.read_text(STYLESHEET)
     return html_to_pdf(render_page(document, body, css, templates, version), templates,
-                       document.created, progress)
+                       document.created, progress, attachments)
 

@@ -30,6 +30,7 @@ from briefing.diagnostics import (
     Location,
     Severity,
 )
+from briefing.render.attachments import Attachment, check_attached, read_attachments
 from briefing.render.document import CAUTION, NoteRecord
 from briefing.render.inlines import CLOSE_QUOTE, OPEN_QUOTE, is_web_url
 from briefing.text import fold
@@ -119,7 +120,9 @@ def _missing(note: NoteRecord, output: str, claims_path: str) -> Diagnostic:
 
 
 def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: str,
-              claims_path: str) -> list[Diagnostic]:
+              claims_path: str, attachments: Sequence[Attachment] = ()) -> list[Diagnostic]:
+    """`attachments` are the files the PDF must embed (its evidence, issue 17 §3), and the
+    only ones it may."""
     from pypdf import PdfReader
 
     try:
@@ -128,6 +131,7 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
         pages = [text for text, _ in read]
         destinations = {str(name): reader.get_destination_page_number(dest)
                         for name, dest in reader.named_destinations.items()}
+        embedded = read_attachments(reader)
     except Exception as error:  # pypdf raises many kinds on a damaged file
         return [_error(BUILD_UNREADABLE, f"{output}: cannot read the PDF back: {error}")]
     findings = _pdf_notes(pages, destinations, notes, output, claims_path)
@@ -140,6 +144,7 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
         if unstamped:
             findings.append(_error(BUILD_DRAFT_STAMP_MISSING,
                                    f"{output}: page(s) {_pages(unstamped)} lack the DRAFT stamp"))
+    findings += check_attached(embedded, attachments, output)
     findings += _pdf_smuggled(reader, [inline for _, inline in read], output)
     return findings
 
@@ -227,13 +232,11 @@ def _names_an_image(xobject: Any, seen: list[Any]) -> bool:
 
 
 def _pdf_smuggled(reader: Any, inline_images: Sequence[bool], output: str) -> list[Diagnostic]:
-    """Embedded files, images, and links that are not http(s): none may be in a briefing.
+    """Images, file-attachment annotations and links that are not http(s): none may be in a
+    briefing (embedded files other than the evidence: `attachments.check_attached`).
     An image is one the page's resources name or one its content draws inline (as pypdf's
     `page.images` counts them); the inline ones were found when its text was read."""
     findings: list[Diagnostic] = []
-    if reader.attachments:
-        findings.append(_error(BUILD_UNSAFE_CONTENT,
-                               f"{output}: embeds files {sorted(reader.attachments)}"))
     for number, page in enumerate(reader.pages, 1):
         if inline_images[number - 1] or _names_an_image(page, []):
             findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: page {number} has an image"))

@@ -91,6 +91,12 @@ def capture(source: Source, folded: NormalisedText, first: str, last: str | None
     return _offer(source, folded, span, where, settings)
 
 
+def offer_span(source: Source, folded: NormalisedText, span: Span, settings: Settings = DEFAULT_SETTINGS) -> Capture:
+    """The source's text over the original `span` as a quote, as `capture` offers one (`briefing
+    fix` replaces a misquote by it: issue 17 §4)."""
+    return _offer(source, folded, span, _Where(source), settings)
+
+
 def _places(folded: NormalisedText, needle: str, low: int, high: int) -> list[int]:
     """Folded offsets in [low, high) where `needle` occurs on the edges of words and numbers."""
     found: list[int] = []

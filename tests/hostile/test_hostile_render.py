@@ -13,6 +13,7 @@ instead: `--sandbox` always, and only template files named on it.
 from __future__ import annotations
 
 import html as html_module
+import io
 import json
 import os
 import re
@@ -30,6 +31,7 @@ from support import write_project
 
 import briefing
 from briefing.render import readback
+from briefing.render.attachments import REQUIRED, Attachment
 from briefing.text import fold
 
 ATTACKS = [
@@ -191,10 +193,12 @@ def test_html_has_no_active_markup_anywhere(built: tuple[Path, dict]) -> None:
     assert all(h.startswith(("#", "https://", "http://")) for h in hrefs), hrefs
 
 
-def test_pdf_embeds_nothing_and_links_nowhere(built: tuple[Path, dict]) -> None:
+def test_pdf_embeds_only_its_evidence_and_links_nowhere(built: tuple[Path, dict]) -> None:
     root, _ = built
     reader = PdfReader(root / "build" / "briefing.pdf")
-    assert reader.attachments == {}
+    # Issue 17 §3: the evidence, and nothing else; the claims file as it is, hostile text and all.
+    assert sorted(reader.attachments) == ["check-report.json", "claims.yaml", "sources.lock"]
+    assert reader.attachments["claims.yaml"] == [(root / "claims.yaml").read_bytes()]
     assert all(not page.images for page in reader.pages)
     for page in reader.pages:
         for annotation in page.get("/Annots") or []:
@@ -219,8 +223,12 @@ def test_every_build_passes_its_own_read_back_checks(built: tuple[Path, dict]) -
     """The read-back's smuggling checks agree: no unsafe content in any output."""
     root, _ = built
     for fmt, checker in readback.CHECKERS.items():
-        found = checker((root / "build" / f"briefing.{fmt}").read_bytes(), (), draft=False,
-                        output=fmt, claims_path="claims.yaml")
+        data = (root / "build" / f"briefing.{fmt}").read_bytes()
+        # The PDF's evidence is expected (by name: any other embedded file is still unsafe).
+        evidence = ({"attachments": [Attachment(name, copies[0], "") for name, copies
+                                     in PdfReader(io.BytesIO(data)).attachments.items() if name in REQUIRED]}
+                    if fmt == "pdf" else {})
+        found = checker(data, (), draft=False, output=fmt, claims_path="claims.yaml", **evidence)
         assert not [d for d in found if d.code == "build.unsafe-content"], found
 
 
