@@ -315,12 +315,9 @@ PATHOLOGICAL_HTML = {
 
 @pytest.mark.parametrize("markup", PATHOLOGICAL_HTML.values(), ids=PATHOLOGICAL_HTML.keys())
 def test_pathological_html_is_read_in_linear_time(markup: str) -> None:
-    with time_limit(10):
-        started = time.perf_counter()
+    with time_limit(3):  # CPU seconds: a load on the machine cannot trip it, a blow-up does
         source, problems = html.parse(markup.encode(), "page.html", "page")
-        elapsed = time.perf_counter() - started
     assert (source is None) == any(d.severity is Severity.ERROR for d in problems)
-    assert elapsed < 3, f"{elapsed:.1f} s"
 
 
 def test_html_defusing_keeps_a_trailing_less_than_as_text() -> None:
