@@ -16,15 +16,16 @@ from briefing.verify.sentences import sentence_ends
 
 CONTEXT_SENTENCES = 2  # whole sentences shown before and after a passage (issue 17 §1: "a few")
 LOOK_CHARS = 700  # at most this much context on each side, wherever the sentences end
-_PARAGRAPH = re.compile(r"\n[ \t\u00a0\r]*\n\s*")
+# A PDF's page break (a form feed, as the reader joins pages) or a paragraph break (a blank line).
+_BREAK = re.compile(r"\s*\f\s*|\n[ \t\u00a0\r]*\n\s*")
 
 
 @dataclass(frozen=True)
 class Piece:
     """A run of text and what it is: `context`, `match` (the quoted span), `elided` (source text a
     quote's `...` leaves out), `replaced` (source text a `[bracketed]` insertion stands in for),
-    `nearest` (the passage closest to a failed quote), `paragraph` (a paragraph break, shown as
-    one); in a quote, `text`, `elision` (its `...`) or `edit` (its `[...]`)."""
+    `nearest` (the passage closest to a failed quote), `paragraph` and `page` (a paragraph or a
+    PDF's page break, shown as one); in a quote, `text`, `elision` (its `...`) or `edit` (its `[...]`)."""
 
     kind: str
     text: str
@@ -88,7 +89,7 @@ def window_end(text: str, offset: int) -> int:
 
 
 def _paragraphs(pieces) -> list[Piece]:
-    """Paragraph breaks inside context and elided text as pieces of their own (the page shows a
+    """Paragraph and page breaks inside context and elided text as pieces of their own (the page shows a
     break); the matched text is never cut, so a highlight holds its whole span."""
     out: list[Piece] = []
     for piece in pieces:
@@ -96,8 +97,9 @@ def _paragraphs(pieces) -> list[Piece]:
             out.append(piece)
             continue
         at = 0
-        for found in _PARAGRAPH.finditer(piece.text):
-            out += [Piece(piece.kind, piece.text[at:found.start()]), Piece("paragraph", found.group())]
+        for found in _BREAK.finditer(piece.text):
+            kind = "page" if "\f" in found.group() else "paragraph"
+            out += [Piece(piece.kind, piece.text[at:found.start()]), Piece(kind, found.group())]
             at = found.end()
         out.append(Piece(piece.kind, piece.text[at:]))
     return [p for p in out if p.text]
