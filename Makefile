@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all check pdf docx html test bench venv lock clean
+.PHONY: all check pdf docx html review test bench venv lock clean
 
 # The main job: check the example briefing, then build its PDF.
 all: check pdf
@@ -51,6 +51,11 @@ docx: $(STAMP)
 
 html: $(STAMP)
 	$(BIN)/briefing build . --format html -o build/briefing.html
+
+# The evidence a second person checks (issue 17): the reviewer's page and the W3C Web Annotations.
+review: $(STAMP)
+	$(BIN)/briefing review . -o build/review.html
+	$(BIN)/briefing check . --format annotations -o build/annotations.jsonld
 
 # Lint and types first (seconds), then the suite. mypy checks the package with its defaults
 # (pyproject.toml) and the pure core, verify/ and text.py, strictly (issue 18).

@@ -13,7 +13,7 @@ from urllib.request import pathname2url
 import click
 
 from briefing.cli.exits import finish, unusable
-from briefing.cli.options import display, no_cache_option, project_paths, project_options, refuse_inputs, use_colour
+from briefing.cli.options import display, no_cache_option, project_options, project_paths, refuse_inputs, use_colour
 from briefing.cli.output import write_output
 from briefing.engine.project import Project
 from briefing.models import Report

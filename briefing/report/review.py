@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from briefing import __version__
-from briefing.diagnostics import Diagnostic, Severity
-from briefing.models import Briefing, CitationResult, Claim, ClaimResult, Report, Source, Status
+from briefing.diagnostics import FIGURE_DISAGREEMENT, Diagnostic, Severity
+from briefing.models import Briefing, CitationResult, Claim, ClaimResult, Disagreement, Report, Source, Status
 from briefing.report.passages import Passage, Piece, passage, quote_pieces
 from briefing.report.reviewed import fingerprint
 from briefing.report.text import change_text, citation_problem, did_you_mean, quoted, source_path, summarise
@@ -135,8 +135,9 @@ def review_view(briefing: Briefing, report: Report, claims_sha256: str, file_hre
             lines = {claim.line, claim.text_line, *(c.line for c in claim.citations)}
             claimed |= lines
             text = shown_text(claim, sentences or {})
+            # A disagreement's warning is shown as the claim's disagreement, with every source's passage.
             warnings = tuple(f"{d.code}: {d.message}" for line in sorted(lines) for d in by_line.get(line, ())
-                             if d.severity is Severity.WARNING)
+                             if d.severity is Severity.WARNING and d.code != FIGURE_DISAGREEMENT)
             views.append(_claim_view(report, result, text, fingerprint(claim, text, sources), warnings,
                                      sources, file_hrefs))
         sections.append(SectionView(section.heading, tuple(views)))
@@ -191,11 +192,12 @@ def _claim_view(report: Report, result: ClaimResult, text: str, digest: str, war
                      tuple(notes))
 
 
-def _disagreement(report: Report, disagreement) -> str:
+def _disagreement(report: Report, disagreement: Disagreement) -> str:
     figure = disagreement.figure
     others = "; ".join(f"{quoted(o.text)} in {source_path(report, o.source)}:{o.line}" for o in disagreement.others)
     also = " (the claim quotes the others too)" if disagreement.acknowledged else ""
-    return f"{quoted(figure.text)} ({source_path(report, figure.source)}:{figure.line}); other sources give {others}{also}"
+    where = f"{source_path(report, figure.source)}:{figure.line}"
+    return f"{quoted(figure.text)} ({where}); other sources give {others}{also}"
 
 
 def _citation_view(report: Report, number: int, item: CitationResult, source: Source | None,

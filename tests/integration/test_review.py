@@ -398,6 +398,10 @@ def test_the_examples_page_and_screenshots(tmp_path: Path) -> None:
     node = dom(page)
     assert len(node.all("div", "citation")) == report["summary"]["citations"]
     assert len(node.all("mark")) == sum(len(c["matches"]) for claim in report["claims"] for c in claim["citations"])
+    # Each claim's disagreements are shown with it (issue 7's "63 against 83 children").
+    shown = {c.attrs["data-claim"]: len(c.all("li", "disagreement")) for c in node.all("article", "claim")}
+    assert shown == {claim["id"]: len(claim["disagreements"]) for claim in report["claims"]}
+    assert sum(shown.values()) > 0
     for width, height in ((1280, 900), (390, 844)):  # desktop and phone
         png = browser_screenshot(page, tmp_path / f"review-{width}.png", width=width, height=height)
         data = png.read_bytes()
