@@ -406,3 +406,40 @@ def test_the_examples_page_and_screenshots(tmp_path: Path) -> None:
         png = browser_screenshot(page, tmp_path / f"review-{width}.png", width=width, height=height)
         data = png.read_bytes()
         assert (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")) == (width, height)
+
+
+def test_make_review_writes_the_examples_page_and_annotations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Makefile's `review` recipe, run line by line in a copy of the example (issue 17: "produced
+    by `make review` and checked in tests")."""
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^review: .*\n((?:\t.*\n)+)", makefile, re.M)
+    assert recipe is not None
+    commands = [line.strip().split() for line in recipe.group(1).splitlines()]
+    assert [c[0] for c in commands] == ["$(BIN)/briefing", "$(BIN)/briefing"]
+    monkeypatch.chdir(copy_example(tmp_path / "example"))
+    for command in commands:
+        assert run(*command[1:])[0] == 0, command
+    page, annotations = Path("build/review.html"), Path("build/annotations.jsonld")
+    document = json.loads(annotations.read_text(encoding="utf-8"))
+    assert document["type"] == "AnnotationCollection" and document["total"] > 0
+    html = page.read_text(encoding="utf-8")
+    briefing = load_project(Path("claims.yaml"), Path("sources")).briefing
+    assert briefing is not None
+    assert html.count('<div class="citation"') == sum(len(c.citations) for c in briefing.claims)
+
+
+@pytest.mark.parametrize("hostile", ["</script><script>alert(1)</script>", "<!--", "]]><svg onload=alert(1)>"],
+                         ids=["close-script", "comment", "svg"])
+def test_a_hostile_title_and_heading_stay_text_in_the_page_and_its_data(tmp_path: Path, hostile: str) -> None:
+    root = make_project(tmp_path / "p")
+    claims = root / "claims.yaml"
+    claims.write_text(claims.read_text(encoding="utf-8").replace(TITLE, f"T {hostile}").replace(
+        "Every kind <i>of</i> source", f"H {hostile}"), encoding="utf-8")
+    code, _, _ = run("review", str(root), "--no-cache")
+    assert code == 1
+    html = (root / "build" / "review.html").read_text(encoding="utf-8")
+    assert html.count("<script") == 2 and "<svg" not in html and html.count("<!--") == 0
+    page = dom(root / "build" / "review.html")
+    assert page.one("h1").children == [f"T {hostile}"] and page.one("h2").children == [f"H {hostile}"]
+    data = json.loads(page.one("script", id="review-data").text())
+    assert data["key"] == f"briefing-review:T {hostile}"
