@@ -153,6 +153,7 @@ def make_project(root: Path) -> Path:
     for name, kept in (("article.html", "article.html"), ("handmade.pdf", "records.pdf"),
                        ("handmade.docx", "scheme.docx")):
         shutil.copy2(INGEST / name, root / "sources" / kept)
+    (root / "sources" / "article.yaml").write_text('url: "https://example.org/news/minister"\n', encoding="utf-8")
     return root
 
 
@@ -218,7 +219,11 @@ def test_edits_pages_folds_and_kinds_are_named(reviewed: Reviewed) -> None:
     assert pdf.all("span", "page"), "the PDF's page break is shown"
     web = reviewed.dom.one("div", "citation", data_claim="web-minister")
     assert [f.text() for f in web.all("span", "fold")] == ["whitespace"]
-    assert web.one("a", "source-link").attrs["href"] == "../sources/article.html"
+    # A web address from the metadata, opened at the passage; a javascript: one is no link.
+    assert web.one("a", "source-link").attrs["href"] == (
+        "https://example.org/news/minister#:~:text=The%20minister%20said%20the,cent%20in%20two%20years")
+    note = reviewed.dom.one("div", "citation", data_claim="note-elided")
+    assert note.one("a", "source-link").attrs["href"] == "../sources/note.md"
     docx = reviewed.dom.one("div", "citation", data_claim="docx-approved")
     assert docx.one("div", "source-side").one("span", "where").text() == f"{reviewed.root}/sources/scheme.docx:1"
 
@@ -252,7 +257,8 @@ def test_the_summary_gives_counts_and_the_sha256_of_every_file(reviewed: Reviewe
     rows = reviewed.dom.one("section", id="summary").all("tr", "file")
     hashes = {r.attrs["data-path"]: r.one("code", "sha").text() for r in rows}
     root = reviewed.root
-    files = [root / "claims.yaml", *sorted((root / "sources").iterdir())]
+    sidecar = root / "sources" / "article.yaml"  # metadata, not a source
+    files = [root / "claims.yaml", *sorted(f for f in (root / "sources").iterdir() if f != sidecar)]
     assert hashes == {str(f): hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
     counts = {c.attrs["data-count"]: c.one("b").text() for c in reviewed.dom.all("li", "count")}
     assert (counts["claims"], counts["verified"], counts["failed"], counts["misquoted"], counts["quotes"]) == (
@@ -402,6 +408,12 @@ def test_the_examples_page_and_screenshots(tmp_path: Path) -> None:
     shown = {c.attrs["data-claim"]: len(c.all("li", "disagreement")) for c in node.all("article", "claim")}
     assert shown == {claim["id"]: len(claim["disagreements"]) for claim in report["claims"]}
     assert sum(shown.values()) > 0
+    # Each source is linked by its file, relative to the page (the example's have no web address).
+    sources = load_project(root / "claims.yaml", root / "sources").sources
+    for row in node.all("div", "citation"):
+        source = sources[row.attrs["data-source"]]
+        assert not source.meta.url
+        assert row.one("a", "source-link").attrs["href"] == f"../example/sources/{Path(source.path).name}"
     for width, height in ((1280, 900), (390, 844)):  # desktop and phone
         png = browser_screenshot(page, tmp_path / f"review-{width}.png", width=width, height=height)
         data = png.read_bytes()
@@ -443,3 +455,15 @@ def test_a_hostile_title_and_heading_stay_text_in_the_page_and_its_data(tmp_path
     assert page.one("h1").children == [f"T {hostile}"] and page.one("h2").children == [f"H {hostile}"]
     data = json.loads(page.one("script", id="review-data").text())
     assert data["key"] == f"briefing-review:T {hostile}"
+
+
+def test_the_pages_policy_runs_its_own_script_and_no_other(reviewed: Reviewed, tmp_path: Path) -> None:
+    """Were markup ever let through, it could not run: the CSP allows the page's script by its hash."""
+    html = reviewed.page.read_text(encoding="utf-8").replace(
+        "</body>", "<script>document.body.setAttribute('data-injected', 'ran')</script>"
+                   "<img src=x onerror=\"document.body.setAttribute('data-onerror', 'ran')\"></body>")
+    page = tmp_path / "injected.html"
+    page.write_text(html, encoding="utf-8")
+    body = dom(page).one("body")
+    assert "data-injected" not in body.attrs and "data-onerror" not in body.attrs
+    assert body.attrs["data-filter"] == "all"  # the page's own script ran
