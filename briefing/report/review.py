@@ -92,7 +92,7 @@ class ReviewView:
     counts: tuple[tuple[str, int], ...]
     sections: tuple[SectionView, ...]
     sources: tuple[SourceRow, ...]
-    other: tuple[str, ...]  # diagnostics that belong to no claim (an unused source, ...)
+    other: tuple[tuple[str, str], ...]  # (severity, line) of each diagnostic of no claim (an unused source, ...)
     version: str = __version__
 
     @property
@@ -141,7 +141,7 @@ def review_view(briefing: Briefing, report: Report, claims_sha256: str, file_hre
             views.append(_claim_view(report, result, text, fingerprint(claim, text, sources), warnings,
                                      sources, file_hrefs))
         sections.append(SectionView(section.heading, tuple(views)))
-    other = tuple(_diagnostic_line(d) for d in report.diagnostics
+    other = tuple((d.severity.value, _diagnostic_line(d)) for d in report.diagnostics
                   if d.location is None or d.location.path != report.claims_path or d.location.line not in claimed)
     cited = {c.source for claim in briefing.claims for c in claim.citations}
     rows = tuple(SourceRow(s.id, s.kind, s.path, file_hrefs.get(s.id, ""), s.sha256, s.meta.title, s.id in cited)

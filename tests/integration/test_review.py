@@ -467,3 +467,47 @@ def test_the_pages_policy_runs_its_own_script_and_no_other(reviewed: Reviewed, t
     body = dom(page).one("body")
     assert "data-injected" not in body.attrs and "data-onerror" not in body.attrs
     assert body.attrs["data-filter"] == "all"  # the page's own script ran
+
+
+def test_unusable_input_writes_no_page(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", "title: T\nsections: []\n", {"a.md": "Some words here.\n"})
+    code, out, err = run("review", str(root), "--no-cache")
+    assert (code, out) == (2, "")
+    assert err.endswith("claims.yaml:2:1: error: the claims file has an empty 'sections' list\n"
+                        "    hint: add at least one section with 'heading' and 'claims'\n1 error: nothing was checked\n")
+    assert not (root / "build").exists()
+
+
+def test_every_failing_status_has_its_row_and_reason(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", """\
+        title: T
+        sections:
+          - heading: H
+            claims:
+              - id: locked
+                text: "It says so."
+                source: locked
+                quote: "whatever words are here"
+              - id: unknown
+                text: "It says so."
+                source: nope
+                quote: "whatever words are here"
+              - id: figure
+                text: "There were 13 apples."
+                source: a
+                quote: "Another sentence here with 12 apples."
+        """, {"a.md": "Some text here. Another sentence here with 12 apples.\n"})
+    shutil.copy2(INGEST / "encrypted.pdf", root / "sources" / "locked.pdf")
+    code, _, _ = run("review", str(root), "--no-cache")
+    assert code == 1
+    page = dom(root / "build" / "review.html", "#failures")
+    claims = {c.attrs["data-claim"]: c for c in page.all("article", "claim")}
+    assert {k: c.attrs["data-status"] for k, c in claims.items()} == {
+        "locked": "unreadable_source", "unknown": "unknown_source", "figure": "figure_mismatch"}
+    assert all("hidden" not in c.attrs for c in claims.values())
+    assert [li.text() for li in claims["locked"].all("li")] == [
+        "source 'locked' could not be read: locked: encrypted PDF; it needs a password to open"]
+    assert [li.text() for li in claims["unknown"].all("li")] == ["no source 'nope' in the sources folder"]
+    assert [li.text() for li in claims["figure"].all("li", "problem")] == [
+        "“13”: in the text, not in any verified quote"]
+    assert [m.text() for m in claims["figure"].all("mark")] == ["Another sentence here with 12 apples."]
