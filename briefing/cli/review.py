@@ -17,7 +17,7 @@ from briefing.cli.options import display, no_cache_option, project_options, proj
 from briefing.cli.output import write_output
 from briefing.engine.project import Project
 from briefing.models import Report
-from briefing.report.review import claim_fingerprints, review_view
+from briefing.report.review import SourceRow, claim_fingerprints, review_view
 from briefing.report.review_page import format_review
 from briefing.report.reviewed import ReviewedFileError, Tick, parse_reviewed, review_diagnostics
 from briefing.report.text import format_diagnostic, summary_line
@@ -50,6 +50,24 @@ def claims_sha256(path: Path) -> str:
         unusable(f"error: cannot read {display(path)}: {(error.strerror or str(error)).lower()}")
 
 
+def unreadable_rows(project: Project, page: Path) -> tuple[SourceRow, ...]:
+    """The source files whose text could not be read (encrypted, corrupt): the summary hashes
+    every source file, these too, where their bytes can be read at all."""
+    rows = []
+    cited = {c.source for claim in project.briefing.claims for c in claim.citations} if project.briefing else set()
+    for source_id, problem in sorted(project.unreadable.items()):
+        if problem.location is None:
+            continue
+        path = Path(problem.location.path)
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            digest = ""
+        href = pathname2url(os.path.relpath(path.resolve(), page.resolve().parent))
+        rows.append(SourceRow(source_id, "unreadable", problem.location.path, href, digest, "", source_id in cited))
+    return tuple(rows)
+
+
 @click.command("review")
 @project_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -77,7 +95,7 @@ def review_command(directory: Path, claims_file: Path | None, sources_dir: Path 
     project, report = _load_and_check(directory, claims_file, sources_dir, no_cache=no_cache)
     claims_path, _ = project_paths(directory, claims_file, sources_dir)
     view = review_view(project.briefing, report, claims_sha256(claims_path), file_hrefs(report, page),
-                       citing_sentences(project))
+                       citing_sentences(project), unreadable_rows(project, page))
     page.parent.mkdir(parents=True, exist_ok=True)
     write_output(page, format_review(view))
     click.echo(f"wrote {display(page)}")

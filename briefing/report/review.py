@@ -119,8 +119,10 @@ def claim_fingerprints(report: Report, sentences: Mapping[str, str]) -> dict[str
 
 
 def review_view(briefing: Briefing, report: Report, claims_sha256: str, file_hrefs: Mapping[str, str],
-                sentences: Mapping[str, str] | None = None) -> ReviewView:
-    """The page's data. `file_hrefs`: each source's file as a link relative to the page."""
+                sentences: Mapping[str, str] | None = None,
+                unreadable: tuple[SourceRow, ...] = ()) -> ReviewView:
+    """The page's data. `file_hrefs`: each source's file as a link relative to the page;
+    `unreadable`: the source files whose text could not be read, hashed too."""
     sources = {s.id: s for s in report.sources}
     results = {r.claim.id: r for r in report.claims}
     by_line = _diagnostics_by_line(report)
@@ -145,7 +147,7 @@ def review_view(briefing: Briefing, report: Report, claims_sha256: str, file_hre
                   if d.location is None or d.location.path != report.claims_path or d.location.line not in claimed)
     cited = {c.source for claim in briefing.claims for c in claim.citations}
     rows = tuple(SourceRow(s.id, s.kind, s.path, file_hrefs.get(s.id, ""), s.sha256, s.meta.title, s.id in cited)
-                 for s in report.sources)
+                 for s in report.sources) + unreadable
     return ReviewView(briefing.title, report.claims_path, claims_sha256, f"briefing-review:{briefing.title}",
                       _counts(report), tuple(sections), rows, other)
 

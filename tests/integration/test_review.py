@@ -511,3 +511,8 @@ def test_every_failing_status_has_its_row_and_reason(tmp_path: Path) -> None:
     assert [li.text() for li in claims["figure"].all("li", "problem")] == [
         "“13”: in the text, not in any verified quote"]
     assert [m.text() for m in claims["figure"].all("mark")] == ["Another sentence here with 12 apples."]
+    # The summary hashes the unreadable file too.
+    hashes = {r.attrs["data-path"]: r.one("code", "sha").text() for r in page.one("section", id="summary").all("tr")
+              if "data-path" in r.attrs}
+    assert hashes == {str(f): hashlib.sha256(f.read_bytes()).hexdigest()
+                      for f in (root / "claims.yaml", root / "sources" / "a.md", root / "sources" / "locked.pdf")}
