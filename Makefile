@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all check pdf docx html audit test bench venv lock clean
+.PHONY: all check pdf docx html audit review test bench venv lock clean
 
 # The main job: check the example briefing, then build its PDF.
 all: check pdf
@@ -55,6 +55,11 @@ html: $(STAMP)
 # Re-verify the built PDF from the evidence it embeds, as its reader would (issue 17 §3).
 audit: pdf
 	$(BIN)/briefing audit build/briefing.pdf --sources sources
+# The evidence a second person checks (issue 17): the reviewer's page, the W3C Web Annotations,
+# and the audit of the built PDF against the evidence it embeds.
+review: audit
+	$(BIN)/briefing review . -o build/review.html
+	$(BIN)/briefing check . --format annotations -o build/annotations.jsonld
 
 # Lint and types first (seconds), then the suite. mypy checks the package with its defaults
 # (pyproject.toml) and the pure core, verify/ and text.py, strictly (issue 18).

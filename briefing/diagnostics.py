@@ -109,6 +109,12 @@ QUOTE_ELISION_SPANS_SENTENCES = "quote.elision-spans-sentences"
 # Commands (cli/).
 SHOW_UNKNOWN_CLAIM = "show.unknown-claim"
 
+# A reviewer's ticks, read back by `check --reviewed` (report/reviewed.py; issue 17 §1).
+REVIEW_INVALID = "review.invalid"
+REVIEW_CHANGED = "review.changed"
+REVIEW_UNREVIEWED = "review.unreviewed"
+REVIEW_UNKNOWN_CLAIM = "review.unknown-claim"
+
 # Building (render/).
 BUILD_UNVERIFIED = "build.unverified"
 BUILD_RENDER_FAILED = "build.render-failed"
@@ -213,6 +219,10 @@ CODES: dict[str, Code] = {entry.code: entry for entry in (
     Code(QUOTE_INSERTION_REPLACES, (W,), "a bracketed insertion replaces words of the source", strict=True),
     Code(QUOTE_ELISION_SPANS_SENTENCES, (W,), "an elision joins passages of different sentences", strict=True),
     Code(SHOW_UNKNOWN_CLAIM, (E,), "`briefing show` names no claim of the claims file"),
+    Code(REVIEW_INVALID, (E,), "the file given to `check --reviewed` is not a reviewed-claims file"),
+    Code(REVIEW_CHANGED, (W,), "a claim changed since a reviewer ticked it"),
+    Code(REVIEW_UNREVIEWED, (W,), "no reviewer has ticked a claim"),
+    Code(REVIEW_UNKNOWN_CLAIM, (W,), "a reviewed claim is no longer in the claims file"),
     Code(BUILD_UNVERIFIED, (E,), "the build was refused: the check failed"),
     Code(BUILD_RENDER_FAILED, (E,), "pandoc or WeasyPrint failed"),
     Code(BUILD_WRITE_FAILED, (E,), "an output file could not be written"),

@@ -201,7 +201,7 @@ def chromium() -> str:
     pytest.skip(message)
 
 
-def _browser(args: list[str], page: Path) -> bytes:
+def _browser(args: list[str], page: Path, fragment: str = "") -> bytes:
     import subprocess
     import tempfile
 
@@ -211,16 +211,17 @@ def _browser(args: list[str], page: Path) -> bytes:
              "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--hide-scrollbars",
              # Only the page itself: a test page that tried the network would fail loudly.
              "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-             "--virtual-time-budget=5000", *args, page.resolve().as_uri()],
+             "--virtual-time-budget=5000", *args, page.resolve().as_uri() + fragment],
             capture_output=True, timeout=BROWSER_TIMEOUT, check=False)
     if done.returncode != 0:
         raise AssertionError(f"chromium failed ({done.returncode}): {done.stderr.decode(errors='replace')[-2000:]}")
     return done.stdout
 
 
-def browser_dom(page: Path, *, width: int = 1280, height: int = 900) -> str:
-    """The page's DOM after its scripts ran, as chromium serialises it."""
-    return _browser(["--dump-dom", f"--window-size={width},{height}"], page).decode("utf-8")
+def browser_dom(page: Path, *, width: int = 1280, height: int = 900, fragment: str = "") -> str:
+    """The page's DOM after its scripts ran, as chromium serialises it; opened at `fragment`
+    ("#failures") when one is given."""
+    return _browser(["--dump-dom", f"--window-size={width},{height}"], page, fragment).decode("utf-8")
 
 
 def browser_screenshot(page: Path, png: Path, *, width: int = 1280, height: int = 900) -> Path:

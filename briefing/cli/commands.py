@@ -1,4 +1,4 @@
-"""The commands: check, build, show, init, schema, lock, sources and quote (click; prints)."""
+"""The commands: check, build, show, init, schema, lock, sources, quote and review (click; prints)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from briefing.cli.options import (
 )
 from briefing.cli.output import print_unusable, render_report, write_output
 from briefing.cli.quote import quote_command
+from briefing.cli.review import read_ticks, review_command, with_review
 from briefing.diagnostics import SHOW_UNKNOWN_CLAIM, SOURCES_MISSING, Diagnostic
 from briefing.engine.cache import CACHE_NAME, NO_CACHE, open_cache
 from briefing.engine.outcome import promoted, without_disagreements
@@ -113,10 +114,13 @@ def _accept_lock(path: Path, locked: Lock | None, current: Lock) -> None:
 @click.option("--update-lock", is_flag=True,
               help="Accept the sources as they are: rewrite DIRECTORY/sources.lock first.")
 @click.option("--strict", is_flag=True, help=STRICT_HELP)
+@click.option("--reviewed", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Ticks exported from the review page (briefing review): warn of each claim changed "
+                   "since it was ticked, and of each not ticked yet.")
 @no_cache_option
 def check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
           output_format: str, output: Path | None, verbose: bool, update_lock: bool, strict: bool,
-          no_cache: bool) -> None:
+          reviewed: Path | None, no_cache: bool) -> None:
     """Prove every quote is verbatim in its source and every figure is backed.
 
     With DIRECTORY/sources.lock (see `briefing lock`), a source whose bytes differ
@@ -130,7 +134,11 @@ def check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
     if output is not None:
         refuse_inputs(directory, claims_file, sources_dir, [output], given=True)
     output_format = resolve_format(output_format, output)
-    _, report = _load_and_check(directory, claims_file, sources_dir, output_format, output, update_lock, no_cache)
+    ticks = read_ticks(reviewed) if reviewed is not None else None  # a bad file stops the run first
+    project, report = _load_and_check(directory, claims_file, sources_dir, output_format, output, update_lock,
+                                      no_cache)
+    if reviewed is not None and ticks is not None:
+        report = with_review(report, project, ticks, reviewed)
     if strict:
         report = strict_report(report)
     text = render_report(report, output_format, verbose, output is not None)
@@ -332,3 +340,4 @@ def sources_command(directory: Path, sources_dir: Path | None, output_format: st
 cli.add_command(quote_command)
 cli.add_command(audit_command)
 cli.add_command(fix_command)
+cli.add_command(review_command)

@@ -14,9 +14,9 @@ from briefing.diagnostics import CODES, STRICT_CODES, Severity
 PACKAGE = Path(diagnostics.__file__).resolve().parent
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if p.name != "diagnostics.py")
 # The shape of a code: a stage, a dot, words joined by hyphens.
-CODE_SHAPE = re.compile(r"^(claims|sources|source|lock|quote|figure|build|show|audit)\.[a-z]+(-[a-z]+)*$")
+CODE_SHAPE = re.compile(r"^(claims|sources|source|lock|quote|figure|build|show|audit|review)\.[a-z]+(-[a-z]+)*$")
 # Strings of that shape that are file names, not codes.
-NOT_CODES = {"claims.yaml", "sources.lock"}
+NOT_CODES = {"claims.yaml", "sources.lock", "review.html", "review.css", "review.js"}
 # Calls that emit a Diagnostic whose code is not a name: the code comes from a table or a field
 # that holds only the table's constants (each checked by the literal test below).
 INDIRECT = {
