@@ -8,14 +8,21 @@ attributes (issue 16; the claims' own text never reaches a Markdown reader at al
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefing.pandoc import run_pandoc
+from briefing.diagnostics import DOCUMENT_SYNTAX, DOCUMENT_UNREADABLE, Diagnostic, Location
+from briefing.document.meta import plain_metadata
+from briefing.pandoc import PandocError, run_pandoc
 
 DOCUMENT_NAME = "briefing.md"
 MARKDOWN_READER = "markdown-raw_html-raw_tex-raw_attribute-tex_math_dollars"
+# pandoc's words for where the metadata block starts ("at (line 3, column 1)") and where, counted
+# from the line of its opening `---` and from column 0, its YAML reader stopped.
+_BLOCK_PLACE = re.compile(r"metadata at \(line (\d+), column (\d+)\)")
+_YAML_PLACE = re.compile(r"exception at line (\d+), column (\d+)")
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,12 @@ class ProseDocument:
     path: Path
     text: str  # the file's text, for positions (line:col) of what the AST holds
     ast: dict[str, Any]  # pandoc's JSON AST: {"pandoc-api-version", "meta", "blocks"}
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The YAML metadata as plain values (text, booleans, lists, dicts): the options that
+        the renderer, the citation style and the house furniture read (issue 16)."""
+        return plain_metadata(self.ast.get("meta", {}))
 
 
 def parse_markdown(text: str) -> dict[str, Any]:
@@ -36,3 +49,40 @@ def read_document(path: Path) -> ProseDocument:
     """The document at `path` (raises OSError, UnicodeDecodeError or PandocError)."""
     text = path.read_bytes().decode("utf-8")
     return ProseDocument(path, text, parse_markdown(text))
+
+
+def load_document(path: Path) -> tuple[ProseDocument | None, tuple[Diagnostic, ...]]:
+    """The document at `path`, or why it cannot be read: a diagnostic at its line, never raised."""
+    shown = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        return None, (Diagnostic(DOCUMENT_UNREADABLE, f"cannot read {shown}: {reason}", Location(shown, 1),
+                                 "check that the file exists and that you may read it"),)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return None, (Diagnostic(DOCUMENT_UNREADABLE, f"{shown} is not UTF-8 (byte {error.start + 1})",
+                                 Location(shown, line), "save the file as UTF-8 text"),)
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return None, (Diagnostic(DOCUMENT_UNREADABLE, f"{shown} holds a NUL byte: not text",
+                                 Location(shown, line), "save the file as UTF-8 text"),)
+    try:
+        return ProseDocument(path, text, parse_markdown(text)), ()
+    except PandocError as error:
+        return None, (_syntax(str(error), shown),)
+
+
+def _syntax(message: str, shown: str) -> Diagnostic:
+    """pandoc's error as a diagnostic at the line it names (its YAML metadata, in practice)."""
+    block, inner = _BLOCK_PLACE.search(message), _YAML_PLACE.search(message)
+    line, col = (int(block.group(1)), int(block.group(2))) if block else (1, 1)
+    if block and inner:
+        line, col = line + int(inner.group(1)), int(inner.group(2)) + 1
+    words = " ".join((message[inner.end():].lstrip(" ,:") if inner else message).split())
+    return Diagnostic(DOCUMENT_SYNTAX, f"{shown}: the YAML metadata is not valid: {words}"
+                      if inner else f"pandoc cannot read {shown}: {words}", Location(shown, line, col),
+                      "check the YAML metadata block between the --- lines at the top (quote text with ': ' in it)")
