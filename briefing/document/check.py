@@ -114,8 +114,8 @@ def _sentence_figures(path: str, sentence: Sentence, cited: Sequence[ClaimResult
                      if (figures.unbacked or figures.unreadable) and corrected else figures)
     label = ", ".join(f"'{r.claim.id}'" for r in cited)
     quotes = "its quotes" if len(cited) == 1 else "their quotes"
-    found = [_unbacked(path, sentence, item, label, quotes)
-             for item in sorted((*shown_figures.unbacked, *shown_figures.unreadable), key=lambda x: x.start)]
+    items: list[Figure | Token] = [*shown_figures.unbacked, *shown_figures.unreadable]
+    found = [_unbacked(path, sentence, item, label, quotes) for item in sorted(items, key=lambda x: x.start)]
     return figures, found
 
 

@@ -23,7 +23,7 @@ def inline_text(inlines: list[dict[str, Any]]) -> str:
 
 
 def _inline_text(node: dict[str, Any]) -> str:
-    kind, content = node["t"], node.get("c")
+    kind, content = node["t"], _content(node)
     if kind == "Str":
         return str(content)
     if kind in ("Space", "SoftBreak", "LineBreak"):
@@ -46,7 +46,7 @@ def block_text(blocks: list[dict[str, Any]]) -> str:
     """The text of blocks, one paragraph per block, separated by blank lines."""
     parts: list[str] = []
     for block in blocks:
-        kind, content = block["t"], block.get("c")
+        kind, content = block["t"], _content(block)
         if kind in ("Para", "Plain"):
             parts.append(inline_text(content))
         elif kind == "Header":
@@ -66,7 +66,7 @@ def block_text(blocks: list[dict[str, Any]]) -> str:
 
 def plain_value(value: dict[str, Any]) -> Any:
     """A pandoc metadata value as plain Python: str, bool, list or dict."""
-    kind, content = value["t"], value.get("c")
+    kind, content = value["t"], _content(value)
     if kind == "MetaBool":
         return bool(content)
     if kind == "MetaString":
@@ -136,10 +136,15 @@ def briefing_fields(text: str, metadata: Mapping[str, Any], path: str
         if not isinstance(value, str):
             at = key_offset(text, key)
             line = text.count("\n", 0, at) + 1 if at >= 0 else 1
-            problems.append(Diagnostic(DOCUMENT_METADATA, f"'{key}' in {path} must be text, not "
-                                       f"{'a list' if isinstance(value, list) else 'a mapping' if isinstance(value, dict) else 'true or false'}",
+            shape = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else "true or false"
+            problems.append(Diagnostic(DOCUMENT_METADATA, f"'{key}' in {path} must be text, not {shape}",
                                        Location(path, line), f"write {key}: \"...\""))
             continue
         if value.strip():
             found[key] = " ".join(value.split()) if key != "summary" else value.strip()
     return found, problems
+
+
+def _content(node: dict[str, Any]) -> Any:
+    """A node's content (pandoc's "c"), whose shape its type ("t") gives."""
+    return node.get("c")

@@ -112,7 +112,7 @@ class _Reader:
 
     def blocks(self, blocks: Sequence[Node], locator: Locator) -> None:
         for block in blocks:
-            kind, content = block["t"], block.get("c")
+            kind, content = block["t"], _content(block)
             if kind in ("Para", "Plain"):
                 self.container(content, locator)
             elif kind == "Header":
@@ -160,7 +160,7 @@ class _Reader:
 
     def inlines(self, inlines: Sequence[Node], built: _Container, locator: Locator) -> None:
         for node in inlines:
-            kind, content = node["t"], node.get("c")
+            kind, content = node["t"], _content(node)
             if kind == "Str":
                 built.add(content, locator.find(content, Locator.WINDOW))
             elif kind in ("Space", "SoftBreak", "LineBreak"):
@@ -193,7 +193,7 @@ class _Reader:
 def _words(inlines: Sequence[Node]) -> Iterator[str]:
     """The Str words of inlines, in order, as far as the first few go (cites and notes skipped)."""
     for node in inlines:
-        kind, content = node["t"], node.get("c")
+        kind, content = node["t"], _content(node)
         if kind == "Str":
             yield content
         elif kind in _WRAPPERS:
@@ -210,9 +210,9 @@ def _split(built: _Container, file_text: str) -> list[Sentence]:
     checked_text = "".join(checked)
     bounds: list[tuple[int, int]] = []
     start = 0
-    for end in sentence_ends(checked_text, 0, len(checked_text)):
-        bounds.append((start, end.end))
-        start = end.end
+    for mark in sentence_ends(checked_text, 0, len(checked_text)):
+        bounds.append((start, mark.end))
+        start = mark.end
     bounds.append((start, len(text)))
     found: list[Sentence] = []
     taken: set[int] = set()
@@ -248,3 +248,8 @@ def citing_sentences(text: str, ast: Mapping[str, Any]) -> dict[str, list[tuple[
                 if entry not in found.setdefault(claim_id, []):
                     found[claim_id].append(entry)
     return found
+
+
+def _content(node: dict[str, Any]) -> Any:
+    """A node's content (pandoc's "c"), whose shape its type ("t") gives."""
+    return node.get("c")

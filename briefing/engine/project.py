@@ -93,7 +93,9 @@ def _with_metadata(briefing: Briefing, document: ProseDocument) -> tuple[Briefin
     gives (issue 16: they win over the claims file's, which then may leave them out)."""
     shown = str(document.path)
     fields, problems = briefing_fields(document.text, document.metadata, shown)
-    briefing = replace(briefing, **fields)
+    briefing = replace(briefing, title=fields.get("title", briefing.title),
+                       subtitle=fields.get("subtitle", briefing.subtitle), author=fields.get("author", briefing.author),
+                       date=fields.get("date", briefing.date), summary=fields.get("summary", briefing.summary))
     if not briefing.title.strip() and not problems:
         problems.append(Diagnostic(DOCUMENT_METADATA, f"the briefing has no title: neither {shown} nor "
                                    f"{briefing.path} gives one", Location(shown, 1),
