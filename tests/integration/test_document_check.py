@@ -304,3 +304,13 @@ def test_an_edit_to_the_example_prose_is_caught(tmp_path: Path, edit: tuple[str,
     unbacked = [d["message"] for d in report["diagnostics"] if d["code"] == "document.figure-unbacked"]
     assert [m.split("\u201c")[1].split("\u201d")[0] for m in unbacked] == ([figure] if figure else [])
     assert code == (1 if figure else 0)
+
+
+def test_build_refuses_a_document_that_cites_no_claim(tmp_path: Path) -> None:
+    root = project(tmp_path, "In 1992, 63 children died [@kids; @injured; @nope].\n")
+    out = tmp_path / "out" / "briefing.html"
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        code = main(["build", str(root), "--format", "html", "-o", str(out), "--no-cache"])
+    assert code == 1 and not out.exists()
+    assert "(document.unknown-claim); nothing was built" in err.getvalue()

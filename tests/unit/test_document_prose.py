@@ -3,12 +3,44 @@ no positions, so `document.positions` finds them in the text; `document.prose` s
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from briefing.document.meta import front_matter_end, plain_metadata
 from briefing.document.positions import CiteMark, align, cite_marks, line_col
 from briefing.document.prose import citing_sentences, document_cites, sentences
 from briefing.document.read import parse_markdown
+from briefing.verify.figures import find_figures
+
+ROOT = Path(__file__).resolve().parents[2]
+# Every container and inline markup the positions must see through: emphasis, smart quotes and
+# dashes, a link's address, an escaped space, code, block quotes, lists, notes inline and by
+# reference, a table, the metadata's summary.
+MARKUP = """\
+---
+title: T
+summary: "It counts 5 things."
+---
+# Heading with *emph* and 12 items
+
+Some "quoted 34" text -- with 'single 56' and a [link to 78](http://example.com/9/10) here.
+A **bold 91** word, a space 16\\ years, and `code 99` then 23.
+
+> Quoted block 45 with *nested 67 emphasis*.
+
+1. An item with 88
+2. Another^[A note with 77.] and 66.
+
+| col 1 | col 2 |
+|---|---|
+| 11 | 22 |
+
+Reference note[^n] here 33... and then 2.5 percent.
+
+[^n]: The note says 44.
+"""
 
 
 @pytest.mark.parametrize("text, marks", [
@@ -80,3 +112,22 @@ def test_metadata_is_plain_and_front_matter_is_skipped() -> None:
     assert plain_metadata(parse_markdown(text)["meta"]) == {
         "title": "The 2024 review", "toc": True, "author": ["A", "B"], "meta": {"a": "b"}}
     assert text[front_matter_end(text):] == "Body.\n"
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param(MARKUP, id="markup"),
+    pytest.param((ROOT / "briefing.md").read_text(encoding="utf-8"), id="the-example"),
+])
+def test_every_figure_of_the_prose_is_placed_where_the_file_has_it(text: str) -> None:
+    """The positions the diagnostics give: each figure's line:col is where the file writes it."""
+    found = []
+    for sentence in sentences(text, parse_markdown(text)):
+        for figure in find_figures(sentence.checked):
+            at = sentence.file_offset(figure.start)
+            assert at is not None, figure
+            written = re.sub(r"\s+", " ", text[at:at + len(figure.text) + 2])
+            found.append(figure.text)
+            assert written.startswith(" ".join(figure.text.split())), (figure, sentence.position(figure.start))
+    assert len(found) > (100 if text != MARKUP else 19)
+    if text == MARKUP:
+        assert "99" not in found and "9" not in found  # code, and a link's address, state nothing
