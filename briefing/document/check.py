@@ -53,7 +53,7 @@ def check_document(path: str, text: str, ast: Mapping[str, Any], results: Sequen
         for r in results if r.claim.id not in cited]
     own: list[OwnFigure] = []
     used: set[str] = set()
-    for sentence in sentences(text, ast):
+    for sentence in sentences(text, ast, groups):
         ids = list(dict.fromkeys(i for n in sentence.cites for i in groups[n].ids if i in by_id))
         if sentence.cites and not ids:
             continue  # it cites only ids that are no claims: that error is enough

@@ -7,9 +7,15 @@ groups by their ids; each word of the prose by looking for it just after the pre
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 # pandoc's citation key: a letter, digit or `_` first, then those or internal punctuation
 # (`:.#$%&-+?<>~/` followed by another such character), or anything in braces.
@@ -90,12 +96,14 @@ def cite_marks(text: str) -> list[CiteMark]:
     brackets: list[int] = []  # offsets of the open `[`s
     groups: dict[int, list[tuple[str, int]]] = {}
     order: list[int] = []
-    at = 0
+    at, next_code = 0, 0
     while at < len(text):
-        char = text[at]
-        if _inside(at, code):
-            at = next(b for a, b in code if a <= at < b)
+        while next_code < len(code) and code[next_code][1] <= at:
+            next_code += 1
+        if next_code < len(code) and code[next_code][0] <= at:
+            at = code[next_code][1]  # the ranges are sorted; a span may lie inside a block
             continue
+        char = text[at]
         if char == "\\":
             at += 2
             continue
@@ -122,35 +130,77 @@ def cite_marks(text: str) -> list[CiteMark]:
 def align(groups: Sequence[tuple[str, ...]], marks: Sequence[CiteMark]) -> list[tuple[int | None, ...]]:
     """The offset of each id of each AST cite group (None where the scan found none): each group
     takes the first unused mark with its ids at or after the last one taken (before it, if none);
-    an id of a group without such a mark takes the next unused `@id` of any mark."""
-    used = [False] * len(marks)
-    taken_ids: set[tuple[int, int]] = set()
+    an id of a group without such a mark takes the next unused `@id` of any mark, likewise."""
+    by_ids: dict[tuple[str, ...], _Queue[int]] = {}
+    by_id: dict[str, _Queue[tuple[int, int]]] = {}
+    for k, mark in enumerate(marks):
+        by_ids.setdefault(mark.ids, _Queue()).add(k, k)
+        for n, cited in enumerate(mark.ids):
+            by_id.setdefault(cited, _Queue()).add((k, n), k)
+    used_ids: set[tuple[int, int]] = set()
     found: list[tuple[int | None, ...]] = []
     last = 0
     for ids in groups:
-        order = [*range(last, len(marks)), *range(0, last)]
-        match = next((k for k in order if not used[k] and marks[k].ids == ids), None)
+        queue = by_ids.get(ids)
+        match = queue.take(last, functools.partial(_mark_free, used_ids, len(ids))) if queue else None
         if match is not None:
-            used[match], last = True, match
-            taken_ids.update((match, n) for n in range(len(ids)))
+            used_ids.update((match, n) for n in range(len(ids)))
+            last = match
             found.append(marks[match].offsets)
             continue
         offsets: list[int | None] = []
         for cited in ids:
-            hit = next(((k, n) for k in order for n, i in enumerate(marks[k].ids)
-                        if i == cited and (k, n) not in taken_ids), None)
+            places = by_id.get(cited)
+            hit = places.take(last, lambda place: place not in used_ids) if places else None
             if hit is not None:
-                taken_ids.add(hit)
+                used_ids.add(hit)
                 last = hit[0]
             offsets.append(marks[hit[0]].offsets[hit[1]] if hit is not None else None)
         found.append(tuple(offsets))
     return found
 
 
+def _mark_free(used_ids: set[tuple[int, int]], width: int, k: int) -> bool:
+    """No id of mark `k` is taken yet."""
+    return all((k, n) not in used_ids for n in range(width))
+
+
+class _Queue(Generic[T]):
+    """Candidates in file order: the first free one at or after a mark, else the first free one.
+    Taken ones are passed over once at the front, so a run in order costs a step per cite."""
+
+    def __init__(self) -> None:
+        self.items: list[T] = []
+        self.keys: list[int] = []
+        self.taken: set[int] = set()
+        self.front = 0
+
+    def add(self, item: T, key: int) -> None:
+        self.items.append(item)
+        self.keys.append(key)
+
+    def take(self, last: int, free: Callable[[T], bool]) -> T | None:
+        while self.front < len(self.items) and (self.front in self.taken or not free(self.items[self.front])):
+            self.front += 1
+        start = max(self.front, bisect.bisect_left(self.keys, last))
+        for n in itertools.chain(range(start, len(self.items)), range(self.front, start)):
+            if n not in self.taken and free(self.items[n]):
+                self.taken.add(n)
+                return self.items[n]
+        return None
+
+
 def line_col(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of `offset` in `text`."""
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+    starts = _line_starts(text)
+    line = bisect.bisect_right(starts, offset)
+    return line, offset - starts[line - 1] + 1
+
+
+@functools.lru_cache(maxsize=4)
+def _line_starts(text: str) -> list[int]:
+    """Where each line of `text` starts (kept for the few texts a check reads: one per document)."""
+    return [0, *(m.end() for m in re.finditer("\n", text))]
 
 
 class Locator:

@@ -73,9 +73,10 @@ def document_cites(ast: Mapping[str, Any]) -> list[CiteGroup]:
     return [*cite_groups({"blocks": summary_blocks(ast)}), *cite_groups(dict(ast))]
 
 
-def sentences(text: str, ast: Mapping[str, Any]) -> list[Sentence]:
-    """Every sentence of the document (`text` is the file, for positions), in reading order."""
-    index = {id(group.node): n for n, group in enumerate(document_cites(ast))}
+def sentences(text: str, ast: Mapping[str, Any], groups: Sequence[CiteGroup] | None = None) -> list[Sentence]:
+    """Every sentence of the document (`text` is the file, for positions), in reading order;
+    `groups` are its `document_cites`, when found already."""
+    index = {id(group.node): n for n, group in enumerate(document_cites(ast) if groups is None else groups)}
     found: list[Sentence] = []
     summary_at = key_offset(text, "summary")
     reader = _Reader(text, index, found)
@@ -241,7 +242,7 @@ def citing_sentences(text: str, ast: Mapping[str, Any]) -> dict[str, list[tuple[
     """For each claim id the document cites, each sentence citing it: (its text, its line)."""
     groups = document_cites(ast)
     found: dict[str, list[tuple[str, int]]] = {}
-    for sentence in sentences(text, ast):
+    for sentence in sentences(text, ast, groups):
         for n in sentence.cites:
             for claim_id in groups[n].ids:
                 entry = (sentence.text, sentence.position()[0])

@@ -51,10 +51,21 @@ def read_document(path: Path) -> ProseDocument:
     return ProseDocument(path, text, parse_markdown(text))
 
 
-def load_document(path: Path) -> tuple[ProseDocument | None, tuple[Diagnostic, ...]]:
+# Limits (issue 6's rule for hostile input: refused with a message, never a traceback). pandoc's
+# JSON nests about 3 levels per Markdown level, so 400 is some 130 levels of lists or quotes;
+# Python's JSON reader and the walks over the AST recurse once per level.
+MAX_BYTES = 50 * 1024 * 1024
+MAX_DEPTH = 400
+
+
+def load_document(path: Path, max_bytes: int = MAX_BYTES) -> tuple[ProseDocument | None, tuple[Diagnostic, ...]]:
     """The document at `path`, or why it cannot be read: a diagnostic at its line, never raised."""
     shown = str(path)
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, (Diagnostic(DOCUMENT_UNREADABLE, f"{shown} is {size:,} bytes, over the limit of "
+                                     f"{max_bytes:,}", Location(shown, 1), "split the briefing, or shorten it"),)
         data = path.read_bytes()
     except OSError as error:
         reason = (error.strerror or str(error)).lower()
@@ -71,9 +82,29 @@ def load_document(path: Path) -> tuple[ProseDocument | None, tuple[Diagnostic, .
         return None, (Diagnostic(DOCUMENT_UNREADABLE, f"{shown} holds a NUL byte: not text",
                                  Location(shown, line), "save the file as UTF-8 text"),)
     try:
-        return ProseDocument(path, text, parse_markdown(text)), ()
+        ast = parse_markdown(text)
     except PandocError as error:
         return None, (_syntax(str(error), shown),)
+    except RecursionError:
+        ast = {}
+    if not ast or _too_deep(ast):
+        return None, (Diagnostic(DOCUMENT_SYNTAX, f"{shown} nests lists, quotes or notes more than a hundred deep",
+                                 Location(shown, 1), "a briefing needs only a few levels"),)
+    return ProseDocument(path, text, ast), ()
+
+
+def _too_deep(ast: dict[str, Any]) -> bool:
+    """Does the AST nest deeper than MAX_DEPTH (found without recursing)?"""
+    stack: list[tuple[Any, int]] = [(ast, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(value, dict):
+            stack.extend((child, depth + 1) for child in value.values() if isinstance(child, (dict, list)))
+        elif isinstance(value, list):
+            stack.extend((child, depth + 1) for child in value if isinstance(child, (dict, list)))
+    return False
 
 
 def _syntax(message: str, shown: str) -> Diagnostic:

@@ -243,6 +243,7 @@ def test_metadata_fills_the_briefing_and_stays_available(tmp_path: Path) -> None
     pytest.param("Caf\u00e9.\n".encode("latin-1"), "document.unreadable", 1, id="not-utf8"),
     pytest.param(b"---\ntitle: [a, b]\n---\nText.\n", "document.metadata", 2, id="title-not-text"),
     pytest.param(b"No metadata at all.\n", "document.metadata", 1, id="no-title-anywhere"),
+    pytest.param(b"---\ntitle: T\n---\n" + b">" * 3000 + b" deep\n", "document.syntax", 1, id="nested-too-deep"),
 ])
 def test_an_unusable_document_is_an_error_at_its_line(tmp_path: Path, content: bytes, code: str, line: int) -> None:
     project(tmp_path, "")
