@@ -109,6 +109,7 @@ QUOTE_ELISION_SPANS_SENTENCES = "quote.elision-spans-sentences"
 # The prose document, briefing.md (document/; issue 16).
 DOCUMENT_UNREADABLE = "document.unreadable"
 DOCUMENT_SYNTAX = "document.syntax"
+DOCUMENT_INVISIBLE_CHAR = "document.invisible-char"
 DOCUMENT_METADATA = "document.metadata"
 DOCUMENT_UNKNOWN_CLAIM = "document.unknown-claim"
 DOCUMENT_UNCITED_CLAIM = "document.uncited-claim"
@@ -215,6 +216,7 @@ CODES: dict[str, Code] = {entry.code: entry for entry in (
     Code(QUOTE_ELISION_SPANS_SENTENCES, (W,), "an elision joins passages of different sentences", strict=True),
     Code(DOCUMENT_UNREADABLE, (E,), "briefing.md cannot be read as UTF-8 text"),
     Code(DOCUMENT_SYNTAX, (E,), "pandoc cannot read briefing.md (its YAML metadata, say)"),
+    Code(DOCUMENT_INVISIBLE_CHAR, (E,), "briefing.md holds an invisible character that changes how the text shows"),
     Code(DOCUMENT_METADATA, (E,), "a metadata field of briefing.md is not what the briefing needs"),
     Code(DOCUMENT_UNKNOWN_CLAIM, (E,), "briefing.md cites an id that is no claim of the claims file"),
     Code(DOCUMENT_UNCITED_CLAIM, (W,), "a claim that briefing.md never cites"),

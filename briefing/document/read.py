@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefing.diagnostics import DOCUMENT_SYNTAX, DOCUMENT_UNREADABLE, Diagnostic, Location
+from briefing.diagnostics import (
+    DOCUMENT_INVISIBLE_CHAR,
+    DOCUMENT_SYNTAX,
+    DOCUMENT_UNREADABLE,
+    Diagnostic,
+    Location,
+)
 from briefing.document.meta import plain_metadata
+from briefing.document.positions import line_col
 from briefing.pandoc import PandocError, run_pandoc
+from briefing.verify.diff import is_invisible
 
 DOCUMENT_NAME = "briefing.md"
 MARKDOWN_READER = "markdown-raw_html-raw_tex-raw_attribute-tex_math_dollars"
@@ -56,6 +65,12 @@ def read_document(path: Path) -> ProseDocument:
 # Python's JSON reader and the walks over the AST recurse once per level.
 MAX_BYTES = 50 * 1024 * 1024
 MAX_DEPTH = 400
+MAX_REPORTED = 20  # invisible characters reported one by one
+# What the reader sees must be what is checked (Trojan Source, as in claims.yaml): bidi controls
+# reorder the text anywhere; an invisible character beside a digit splits or joins a figure
+# ("6<ZWSP>13" shows 613 and would be checked as 6 and 13).
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_NEAR_DIGIT = re.compile(r"(?<=\d)[^\w\s]|[^\w\s](?=\d)")
 
 
 def load_document(path: Path, max_bytes: int = MAX_BYTES) -> tuple[ProseDocument | None, tuple[Diagnostic, ...]]:
@@ -81,6 +96,9 @@ def load_document(path: Path, max_bytes: int = MAX_BYTES) -> tuple[ProseDocument
         line = text.count("\n", 0, text.index("\x00")) + 1
         return None, (Diagnostic(DOCUMENT_UNREADABLE, f"{shown} holds a NUL byte: not text",
                                  Location(shown, line), "save the file as UTF-8 text"),)
+    hidden = _invisible(text, shown)
+    if hidden:
+        return None, hidden
     try:
         ast = parse_markdown(text)
     except PandocError as error:
@@ -91,6 +109,20 @@ def load_document(path: Path, max_bytes: int = MAX_BYTES) -> tuple[ProseDocument
         return None, (Diagnostic(DOCUMENT_SYNTAX, f"{shown} nests lists, quotes or notes more than a hundred deep",
                                  Location(shown, 1), "a briefing needs only a few levels"),)
     return ProseDocument(path, text, ast), ()
+
+
+def _invisible(text: str, shown: str) -> tuple[Diagnostic, ...]:
+    """A diagnostic at each bidi control, and each invisible character beside a digit."""
+    found = [m.start() for m in _BIDI.finditer(text)]
+    found += [m.start() for m in _NEAR_DIGIT.finditer(text) if is_invisible(m.group())]
+    return tuple(Diagnostic(DOCUMENT_INVISIBLE_CHAR, f"{shown} holds {_named(text[at])}, which changes how the "
+                            "text shows", Location(shown, *line_col(text, at)),
+                            "delete it (an editor that shows invisible characters helps)")
+                 for at in sorted(set(found))[:MAX_REPORTED])
+
+
+def _named(c: str) -> str:
+    return f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}"
 
 
 def _too_deep(ast: dict[str, Any]) -> bool:

@@ -244,6 +244,11 @@ def test_metadata_fills_the_briefing_and_stays_available(tmp_path: Path) -> None
     pytest.param(b"---\ntitle: [a, b]\n---\nText.\n", "document.metadata", 2, id="title-not-text"),
     pytest.param(b"No metadata at all.\n", "document.metadata", 1, id="no-title-anywhere"),
     pytest.param(b"---\ntitle: T\n---\n" + b">" * 3000 + b" deep\n", "document.syntax", 1, id="nested-too-deep"),
+    # Shows 613, would be checked as 6 and 13; and a bidi override that reorders what is shown.
+    pytest.param("---\ntitle: T\n---\nSome 6\u200b13 died.\n".encode(), "document.invisible-char", 4,
+                 id="invisible-in-a-figure"),
+    pytest.param("---\ntitle: T\n---\n\nText \u202eright to left.\n".encode(), "document.invisible-char", 5,
+                 id="bidi-override"),
 ])
 def test_an_unusable_document_is_an_error_at_its_line(tmp_path: Path, content: bytes, code: str, line: int) -> None:
     project(tmp_path, "")
