@@ -163,6 +163,7 @@ NEXT_STEPS = f"""\
 next steps:
 {{cd}}  briefing check        # or: make check
   briefing build        # build/briefing.pdf
+write the briefing in briefing.md, citing the claims of claims.yaml with [@claim-id].
 editors that use yaml-language-server (VS Code's YAML extension, Neovim, Helix, ...) complete
 and check claims.yaml as you type, through its first line. briefing {__version__} made this project.
 """

@@ -124,8 +124,7 @@ def _unbacked(path: str, sentence: Sentence, item: Figure | Token, label: str, q
     if isinstance(item, Figure):
         return Diagnostic(DOCUMENT_FIGURE_UNBACKED,
                           f"the sentence citing {label} states \u201c{item.text}\u201d, which none of {quotes} gives",
-                          where, "write the figure as the quotes give it, cite the claim whose quotes state it, "
-                          f"or mark it as your own: [{item.text}]{{.own}}")
+                          where, "write the figure as the quotes give it, or cite the claim whose quotes state it")
     return Diagnostic(DOCUMENT_FIGURE_UNBACKED,
                       f"the sentence citing {label} has \u201c{shown(item.text)}\u201d, which none of {quotes} holds",
                       where, "if it is a name, declare it once in 'names' in the claims file")
