@@ -106,6 +106,16 @@ QUOTE_INSERTION_ADDS = "quote.insertion-adds"
 QUOTE_INSERTION_REPLACES = "quote.insertion-replaces"
 QUOTE_ELISION_SPANS_SENTENCES = "quote.elision-spans-sentences"
 
+# The prose document, briefing.md (document/; issue 16).
+DOCUMENT_UNREADABLE = "document.unreadable"
+DOCUMENT_SYNTAX = "document.syntax"
+DOCUMENT_INVISIBLE_CHAR = "document.invisible-char"
+DOCUMENT_METADATA = "document.metadata"
+DOCUMENT_UNKNOWN_CLAIM = "document.unknown-claim"
+DOCUMENT_UNCITED_CLAIM = "document.uncited-claim"
+DOCUMENT_FIGURE_UNBACKED = "document.figure-unbacked"
+FIGURE_UNSOURCED = "figure.unsourced"
+
 # Commands (cli/).
 SHOW_UNKNOWN_CLAIM = "show.unknown-claim"
 
@@ -218,6 +228,14 @@ CODES: dict[str, Code] = {entry.code: entry for entry in (
     Code(QUOTE_INSERTION_ADDS, (W,), "a bracketed insertion adds a figure or a negation", strict=True),
     Code(QUOTE_INSERTION_REPLACES, (W,), "a bracketed insertion replaces words of the source", strict=True),
     Code(QUOTE_ELISION_SPANS_SENTENCES, (W,), "an elision joins passages of different sentences", strict=True),
+    Code(DOCUMENT_UNREADABLE, (E,), "briefing.md cannot be read as UTF-8 text"),
+    Code(DOCUMENT_SYNTAX, (E,), "pandoc cannot read briefing.md (its YAML metadata, say)"),
+    Code(DOCUMENT_INVISIBLE_CHAR, (E,), "briefing.md holds an invisible character that changes how the text shows"),
+    Code(DOCUMENT_METADATA, (E,), "a metadata field of briefing.md is not what the briefing needs"),
+    Code(DOCUMENT_UNKNOWN_CLAIM, (E,), "briefing.md cites an id that is no claim of the claims file"),
+    Code(DOCUMENT_UNCITED_CLAIM, (W,), "a claim that briefing.md never cites"),
+    Code(DOCUMENT_FIGURE_UNBACKED, (E,), "a sentence of briefing.md states a figure none of its claims' quotes gives"),
+    Code(FIGURE_UNSOURCED, (W,), "a sentence of briefing.md states a figure and cites no claim", strict=True),
     Code(SHOW_UNKNOWN_CLAIM, (E,), "`briefing show` names no claim of the claims file"),
     Code(REVIEW_INVALID, (E,), "the file given to `check --reviewed` is not a reviewed-claims file"),
     Code(REVIEW_CHANGED, (W,), "a claim changed since a reviewer ticked it"),

@@ -280,12 +280,25 @@ class ClaimResult:
 
 
 @dataclass(frozen=True)
+class OwnFigure:
+    """A figure of briefing.md that its author marked as their own (`[16 years]{.own}`, issue
+    16): exempt from backing, and listed in the report like every exemption."""
+
+    text: str  # the figure as written
+    path: str  # briefing.md as shown
+    line: int
+    col: int = 1
+
+
+@dataclass(frozen=True)
 class Report:
     claims_path: str
     sources_dir: str
     claims: tuple[ClaimResult, ...]
     diagnostics: tuple[Diagnostic, ...] = ()  # warnings (unused source, repeated quote, ...)
     sources: tuple[Source, ...] = ()
+    document_path: str = ""  # briefing.md as shown, when the project has one (issue 16)
+    own_figures: tuple[OwnFigure, ...] = ()  # its figures marked `.own`
 
     @property
     def ok(self) -> bool:

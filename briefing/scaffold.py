@@ -13,17 +13,39 @@ SCHEMA_NAME = "claims.schema.json"
 
 CLAIMS = f"""\
 # yaml-language-server: $schema={SCHEMA_NAME}
-# The claims of this briefing. `briefing check` proves that every quote is in its source
-# word for word, and that every figure in a claim's text is in its quotes.
+# The claims that briefing.md cites. `briefing check` proves that every quote is in its source
+# word for word, and that every figure of a sentence citing a claim is in its quotes.
 # `briefing show source-kinds` shows where a claim's quote sits in its source.
-title: "A new briefing"
 sections:
   - heading: "Getting started"
     claims:
       - id: source-kinds
+        # Optional beside briefing.md (its citing sentence is checked the same way); the
+        # review of a claim shows it.
         text: "A source can be one of 4 kinds of file."
         source: example
         quote: "one of 4 kinds of file: plain text or Markdown, HTML, PDF, or Word"
+"""
+
+# The prose (issue 16): pandoc Markdown, citing the claims with pandoc's own `[@claim-id]`.
+DOCUMENT = """\
+---
+title: "A new briefing"
+subtitle: "What the sources say"
+author: "Your name"
+summary: >-
+  A paragraph that says what the briefing finds, printed before the first heading.
+---
+
+# Getting started
+
+Write the briefing here as ordinary prose, with headings, paragraphs, lists and tables in
+pandoc Markdown. Cite a claim of claims.yaml wherever a sentence relies on it: a source can
+be one of 4 kinds of file [@source-kinds], and `[@a; @b]` cites several claims in a single note.
+
+`briefing check` proves that every figure of a sentence that cites claims is in their quotes.
+It warns about a figure in a sentence that cites none, unless you mark it as your own, as in
+[these 2 words]{.own}.
 """
 
 SOURCE = """\
@@ -111,6 +133,7 @@ def plan(root: Path, *, templates: bool = False) -> Plan:
     """The new project's files (pure apart from reading the packaged schema and templates)."""
     files = {
         "claims.yaml": CLAIMS.encode(),
+        "briefing.md": DOCUMENT.encode(),
         SCHEMA_NAME: schema_text().encode(),
         "sources/example.md": SOURCE.encode(),
         "Makefile": MAKEFILE.encode(),
@@ -140,6 +163,7 @@ NEXT_STEPS = f"""\
 next steps:
 {{cd}}  briefing check        # or: make check
   briefing build        # build/briefing.pdf
+write the briefing in briefing.md, citing the claims of claims.yaml with [@claim-id].
 editors that use yaml-language-server (VS Code's YAML extension, Neovim, Helix, ...) complete
 and check claims.yaml as you type, through its first line. briefing {__version__} made this project.
 """

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from briefing.claims.schema import Problem, claims_schema, entries, resolve
+from briefing.claims.schema import Problem, claims_only_schema, entries, resolve
 from briefing.diagnostics import (
     CLAIMS_BAD_ID,
     CLAIMS_BOTH_FORMS,
@@ -36,7 +36,7 @@ from briefing.text import line_at, line_starts
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # The keys each mapping may have, as the schema lists them (and in its order).
-_SCHEMA = claims_schema()
+_SCHEMA = claims_only_schema()
 TOP_KEYS = tuple(_SCHEMA["properties"])
 SECTION_KEYS = tuple(_SCHEMA["definitions"]["section"]["properties"])
 CLAIM_KEYS = tuple(_SCHEMA["definitions"]["claim"]["properties"])
@@ -264,7 +264,8 @@ class ClaimsReader:
         declared = fields.get("names", (None, None))[1]
         names = tuple(Name(item.value.strip(), *self._line_col(item))
                       for item in declared.value) if isinstance(declared, SequenceNode) else ()
-        return Briefing(self.path, scalar_text(fields["title"][1]), sections, **optional, names=names)
+        title = scalar_text(fields["title"][1]) if "title" in fields else ""  # briefing.md may give it
+        return Briefing(self.path, title, sections, **optional, names=names)
 
     def _line_col(self, node: Node) -> tuple[int, int]:
         where = self.location(node)
@@ -284,6 +285,8 @@ class ClaimsReader:
         exempt = fields.get("exempt_figures", (None, None))[1]
         figures = tuple(item.value.strip() for item in exempt.value) if isinstance(exempt, SequenceNode) else ()
         where = self.location(node.value[0][0])  # the first key, also inside a flow mapping's braces
+        if "text" not in fields:  # a claim cited by briefing.md's prose needs none (issue 16)
+            return Claim(scalar_text(fields["id"][1]), "", citations, where.line, where.col, figures)
         return Claim(scalar_text(fields["id"][1]), scalar_text(fields["text"][1]), citations, where.line, where.col,
                      figures, self.location(fields["text"][1]).line)
 

@@ -27,7 +27,7 @@ from briefing.claims.nodes import (
     ClaimsReader,
     char_location,
 )
-from briefing.claims.schema import validate
+from briefing.claims.schema import claims_only_schema, validate
 
 # What both modules use lives in claims_nodes, which must not import this one (no cycle).
 from briefing.diagnostics import (
@@ -77,8 +77,9 @@ _SYNTAX_HINTS = (  # (words in PyYAML's or libyaml's problem or context, what to
 Result = tuple[Briefing | None, tuple[Diagnostic, ...]]
 
 
-def load_claims(path: str | os.PathLike[str], settings: Settings = DEFAULT_SETTINGS) -> Result:
-    """Read the claims file at `path` (shown as given in every location) and parse it."""
+def load_claims(path: str | os.PathLike[str], settings: Settings = DEFAULT_SETTINGS, prose: bool = False) -> Result:
+    """Read the claims file at `path` (shown as given in every location) and parse it; with
+    `prose` (the project has briefing.md) the title and each claim's text are optional."""
     shown = os.fspath(path)
     limit = settings.claims_max_bytes
     try:
@@ -98,7 +99,7 @@ def load_claims(path: str | os.PathLike[str], settings: Settings = DEFAULT_SETTI
                                  "check that the file exists and that you may read it"),)
     if size > limit:
         return None, (_too_large(size, limit, shown),)
-    return parse_claims(data, shown, settings)
+    return parse_claims(data, shown, settings, prose)
 
 
 def _read_upto(file, first: int, most: int) -> bytes:
@@ -112,7 +113,7 @@ def _read_upto(file, first: int, most: int) -> bytes:
     return b"".join(chunks)
 
 
-def parse_claims(data: bytes | str, path: str, settings: Settings = DEFAULT_SETTINGS) -> Result:
+def parse_claims(data: bytes | str, path: str, settings: Settings = DEFAULT_SETTINGS, prose: bool = False) -> Result:
     """Parse claims YAML; the Briefing is None when any error was found, and every error is listed."""
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
     if size > settings.claims_max_bytes:
@@ -125,7 +126,7 @@ def parse_claims(data: bytes | str, path: str, settings: Settings = DEFAULT_SETT
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _parse_text(text, path)
+        return _parse_text(text, path, prose)
     finally:
         if collecting:
             gc.enable()
@@ -171,7 +172,7 @@ def _deep_diagnostic(location: Location) -> Diagnostic:
                       location, "a claims file needs only a few levels: title, sections, claims, citations")
 
 
-def _parse_text(text: str, path: str) -> Result:
+def _parse_text(text: str, path: str, prose: bool = False) -> Result:
     deep, anchored = _too_deep(text, path)
     if deep is not None:
         return None, (deep,)
@@ -190,7 +191,7 @@ def _parse_text(text: str, path: str) -> Result:
     reader = ClaimsReader(path, text)
     if _MAYBE_ANCHOR.search(text):
         checks.anchors(reader, text, anchored)
-    for problem in validate(root):
+    for problem in validate(root, None if prose else claims_only_schema()):
         reader.word(problem)
     checks.duplicate_ids(reader, root)
     checks.names(reader, root)

@@ -14,6 +14,7 @@ is not text, or the same key twice) are reported as problems of their own.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Iterator
@@ -35,6 +36,16 @@ _KEY_PROBLEMS = ("key-type", "duplicate-key")
 def claims_schema() -> dict[str, Any]:
     """The packaged schema (read once from the installed package)."""
     return json.loads(resources.files("briefing").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
+
+
+@cache
+def claims_only_schema() -> dict[str, Any]:
+    """The schema of a project without briefing.md: the claims are the briefing, so it needs a
+    title and each claim its text (issue 16: with briefing.md both are optional)."""
+    schema = copy.deepcopy(claims_schema())
+    schema["required"] = ["title", *schema["required"]]
+    schema["definitions"]["claim"]["required"] = [*schema["definitions"]["claim"]["required"], "text"]
+    return schema
 
 
 @dataclass(frozen=True)

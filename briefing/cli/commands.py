@@ -233,7 +233,7 @@ def show(claim_id: str, directory: Path, claims_file: Path | None, sources_dir: 
     section = next(s for s in project.briefing.sections if any(c.id == claim_id for c in s.claims))
     claim = next(c for c in section.claims if c.id == claim_id)
     alone = replace(project.briefing, sections=(replace(section, claims=(claim,)),))
-    report = check_project(replace(project, briefing=alone))
+    report = check_project(replace(project, briefing=alone, document=None))  # the claim, not the prose
     result = report.claims[0]
     click.echo(format_show(report, result, project.sources, colour=use_colour()), nl=False)
     finish(result.ok)

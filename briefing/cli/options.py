@@ -16,7 +16,8 @@ from briefing.report.formats import NAMES, REPORT_FORMATS, format_for_suffix
 from briefing.sources.lock import LOCK_NAME
 
 STRICT_HELP = ("Fail on warnings that a verified quote may mislead: other sources give a figure "
-               "differently, an elision hides a negation or a number, or its parts lie far apart.")
+               "differently, an elision hides a negation or a number, or its parts lie far apart; and on "
+               "a figure of briefing.md that cites no claim.")
 CHECK_FORMATS = ("auto", *NAMES)
 _SUFFIXES = ", ".join(f.suffix for f in REPORT_FORMATS if f.suffix)
 CHECK_FORMAT_HELP = (f"{', '.join(NAMES[:-1])} or {NAMES[-1]}.  [default: auto: by the suffix of -o "

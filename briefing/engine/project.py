@@ -7,7 +7,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefing.claims.read import load_claims
-from briefing.diagnostics import Diagnostic, Severity
+from briefing.diagnostics import DOCUMENT_METADATA, FIGURE_UNUSED_NAME, Diagnostic, Location, Severity
+from briefing.document.check import check_document
+from briefing.document.meta import briefing_fields
+from briefing.document.read import DOCUMENT_NAME, ProseDocument, load_document
 from briefing.engine.cache import NO_CACHE, SourceCache
 from briefing.engine.parallel import run_beside
 from briefing.engine.run import verify
@@ -33,6 +36,8 @@ class Project:
     # Sources folded while the claims file was still being parsed (`verify.index.prefold`): work
     # done ahead, not part of what was loaded, so two loads of the same files compare equal.
     folded: dict[tuple[str, str], NormalisedText] = field(default_factory=dict, compare=False, repr=False)
+    # briefing.md beside the claims file, read by pandoc (issue 16); None: the claims are the briefing.
+    document: ProseDocument | None = None
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -57,8 +62,11 @@ def load_project(claims_path: Path, sources_dir: Path,
 
     With `lock_path`, the lock there (if any) is read and the sources are snapshotted for it.
     """
+    document_path = claims_path.with_name(DOCUMENT_NAME)
+    prose = document_path.is_file()
+
     def claims() -> tuple[Briefing | None, tuple[Diagnostic, ...]]:
-        return load_claims(claims_path, settings)
+        return load_claims(claims_path, settings, prose)
 
     def read_sources() -> tuple[SourceSet, dict[str, Source], list[Diagnostic], dict[str, Diagnostic]]:
         return _read_sources(sources_dir, settings, progress)
@@ -71,9 +79,28 @@ def load_project(claims_path: Path, sources_dir: Path,
             claims, read_sources, lambda read: prefold(read[1], folded))
     else:
         (briefing, claim_diagnostics), (listing, sources, problems, unreadable) = claims(), read_sources()
-    diagnostics = (*claim_diagnostics, *listing.diagnostics, *problems)
+    document, document_problems = load_document(document_path) if prose else (None, ())
+    if briefing is not None and document is not None:
+        briefing, metadata_problems = _with_metadata(briefing, document)
+        document_problems += metadata_problems
+    diagnostics = (*claim_diagnostics, *document_problems, *listing.diagnostics, *problems)
     lock = load_lock_state(lock_path, listing.files, sources) if lock_path is not None else None
-    return Project(briefing, sources, diagnostics, claims_path, sources_dir, unreadable, lock, folded)
+    return Project(briefing, sources, diagnostics, claims_path, sources_dir, unreadable, lock, folded, document)
+
+
+def _with_metadata(briefing: Briefing, document: ProseDocument) -> tuple[Briefing, tuple[Diagnostic, ...]]:
+    """The briefing with the title, subtitle, author, date and summary that briefing.md's metadata
+    gives (issue 16: they win over the claims file's, which then may leave them out)."""
+    shown = str(document.path)
+    fields, problems = briefing_fields(document.text, document.metadata, shown)
+    briefing = replace(briefing, title=fields.get("title", briefing.title),
+                       subtitle=fields.get("subtitle", briefing.subtitle), author=fields.get("author", briefing.author),
+                       date=fields.get("date", briefing.date), summary=fields.get("summary", briefing.summary))
+    if not briefing.title.strip() and not problems:
+        problems.append(Diagnostic(DOCUMENT_METADATA, f"the briefing has no title: neither {shown} nor "
+                                   f"{briefing.path} gives one", Location(shown, 1),
+                                   "add 'title: \"...\"' to the metadata block at the top of briefing.md"))
+    return briefing, tuple(problems)
 
 
 def _read_sources(sources_dir: Path, settings: Settings, progress: Progress | None
@@ -116,5 +143,20 @@ def check_project(project: Project, settings: Settings = DEFAULT_SETTINGS, cache
                     project.folded)
     # A source that changed since sources.lock is its own error, after the unreadable ones.
     pinned = project.lock.diagnostics(str(project.sources_dir)) if project.lock is not None else []
-    return replace(report, diagnostics=(*project.warnings, *project.unreadable.values(), *pinned,
-                                        *report.diagnostics))
+    report = replace(report, diagnostics=(*project.warnings, *project.unreadable.values(), *pinned,
+                                          *report.diagnostics))
+    return _with_document(report, project) if project.document is not None else report
+
+
+def _with_document(report: Report, project: Project) -> Report:
+    """The report with what briefing.md's check found (issue 16): its diagnostics after the
+    claims', its `.own` figures; a name the prose uses is not unused."""
+    document = project.document
+    assert document is not None and project.briefing is not None
+    names = [name.text for name in project.briefing.names]
+    found = check_document(str(document.path), document.text, document.ast, report.claims,
+                           {s.id: s for s in report.sources}, names, report.claims_path)
+    used = {Location(project.briefing.path, n.line, n.col) for n in project.briefing.names if n.text in found.names}
+    kept = tuple(d for d in report.diagnostics if not (d.code == FIGURE_UNUSED_NAME and d.location in used))
+    return replace(report, diagnostics=(*kept, *found.diagnostics), document_path=str(document.path),
+                   own_figures=found.own)

@@ -26,6 +26,11 @@ def format_json(report: Report) -> str:
         "diagnostics": [diagnostic_json(d) for d in report.diagnostics],
         "summary": summarise(report),
     }
+    if report.document_path:  # issue 16: only a project with briefing.md has this key
+        document["document"] = {
+            "file": report.document_path,
+            "own_figures": [{"text": f.text, "line": f.line, "col": f.col} for f in report.own_figures],
+        }
     return json.dumps(document, ensure_ascii=False) + "\n"
 
 

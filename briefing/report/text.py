@@ -52,6 +52,10 @@ def format_text(report: Report, *, colour: bool = False, verbose: bool = False) 
         lines = ["figures stated on the author's own authority (exempt_figures):"]
         lines += [f"  {r.claim.id}: {', '.join(quoted(f) for f in r.exempted_figures)}" for r in exemptions]
         blocks.append("\n".join(lines))
+    if report.own_figures:  # issue 16: the prose's own figures, listed as every exemption is
+        lines = [f"figures stated on the author's own authority ({{.own}} in {report.document_path}):"]
+        lines += [f"  {f.path}:{f.line}:{f.col}: {quoted(f.text)}" for f in report.own_figures]
+        blocks.append("\n".join(lines))
     named = [r for r in report.claims if r.named_figures]
     if named:  # issue 15 §3: declared names are exemptions too, and listed as such
         lines = ["numbers read as names, not figures (names):"]
@@ -287,7 +291,7 @@ def summarise(report: Report) -> dict:
         "citations_verified": sum(c.status is Status.VERIFIED for c in citations),
         "sources": len(report.sources),
         "sources_cited": len({c.citation.source for c in citations} & {s.id for s in report.sources}),
-        "exempted_figures": sum(len(r.exempted_figures) for r in report.claims),
+        "exempted_figures": sum(len(r.exempted_figures) for r in report.claims) + len(report.own_figures),
         "named_figures": sum(len(r.named_figures) for r in report.claims),
         "alterations": sum(len(c.alterations) for r in report.claims for c in r.citations),
         "disagreements": len(quantities(report.claims)),

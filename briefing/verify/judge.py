@@ -31,19 +31,27 @@ def matched_text(item: CitationResult, sources: Mapping[str, Source]) -> list[st
     return [source.text[span.start:span.end].replace("\u00ad", "") for span in item.spans]
 
 
+def backing_texts(citations: Sequence[CitationResult], sources: Mapping[str, Source]) -> tuple[list[str], list[str]]:
+    """What backs a text's figures: the source text the verified quotes matched; and, for the
+    failed ones, what they would be once corrected. Beside a failed quote only the figures still
+    unbacked once each quote matches its source are news: a misquoted one read as the passage
+    it was taken from, any other as written. (A claim's text, and since issue 16 the sentences
+    of briefing.md that cite it, are both checked against these.)"""
+    verified = [text for r in citations if r.status is Status.VERIFIED for text in matched_text(r, sources)]
+    corrected = [r.nearest.passage.replace("\u00ad", "") if r.status is Status.MISQUOTED and r.nearest
+                 else without_insertions(r.citation.quote) for r in citations if r.status is not Status.VERIFIED]
+    return verified, corrected
+
+
 def judge_claim(claim: Claim, citations: tuple[CitationResult, ...], sources: Mapping[str, Source],
                 names: Sequence[str] = (), stated: Stated | None = None) -> ClaimResult:
     """The claim's result: the hardest-to-fix failing status of its citations, else
     `figure_mismatch` when a figure of its text is backed by no verified quote (or a token of it
     is refused), else verified."""
-    verified = [text for r in citations if r.status is Status.VERIFIED for text in matched_text(r, sources)]
+    verified, corrected = backing_texts(citations, sources)
     # What the claim's text states is read once, for both checks below (issue 18).
     stated = stated or read_stated(claim.text)
     figures = check_figures(claim.text, verified, claim.exempt_figures, names, stated)
-    # Beside a failed quote, the figures still unbacked once each quote matches its source: a
-    # misquoted one read as the passage it was taken from, any other as written.
-    corrected = [r.nearest.passage.replace("\u00ad", "") if r.status is Status.MISQUOTED and r.nearest
-                 else without_insertions(r.citation.quote) for r in citations if r.status is not Status.VERIFIED]
     unquoted = (check_figures(claim.text, verified + corrected, claim.exempt_figures, names, stated)
                 if (figures.unbacked or figures.unreadable) and corrected else figures)
     failing = {r.status for r in citations} - {Status.VERIFIED}

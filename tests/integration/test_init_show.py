@@ -20,7 +20,8 @@ from briefing.cli import main
 from briefing.engine import progress
 from briefing.engine.project import load_project
 
-NEW_FILES = [".github/workflows/briefing.yml", "Makefile", "claims.schema.json", "claims.yaml", "sources/example.md"]
+NEW_FILES = [".github/workflows/briefing.yml", "Makefile", "briefing.md", "claims.schema.json", "claims.yaml",
+             "sources/example.md"]
 
 
 @pytest.fixture(autouse=True)

@@ -108,6 +108,32 @@ def test_readme_example_checks_as_shown(tmp_path: Path, monkeypatch: pytest.Monk
         assert main(["check", "--no-cache"]) == 0
 
 
+WRITE = re.compile(r"<!-- write:(?P<name>[^>]+?) -->\n```[a-z]*\n(?P<text>.*?)```\n", re.S)
+
+
+def test_readme_document_example_checks_as_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Write a briefing" (issue 16): the prose over the first example's claim (its quote fixed)."""
+    examples = _examples()
+    written = {m["name"]: m["text"] for m in WRITE.finditer(_read(README))}
+    shown = written.pop("check")
+    assert sorted(written) == ["briefing.md"]
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "ministry.md").write_text(examples["sources/ministry.md"], encoding="utf-8")
+    claims = examples["claims.yaml"].replace("83 children", "63 children")
+    (tmp_path / "claims.yaml").write_text(claims, encoding="utf-8")
+    (tmp_path / "briefing.md").write_text(written["briefing.md"], encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["check", "--no-cache"]) == 1
+    assert out.getvalue() == shown
+    # "With `63 of them`, it exits 0."
+    document = tmp_path / "briefing.md"
+    document.write_text(_read(document).replace("83 of them", "63 of them"), encoding="utf-8")
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["check", "--no-cache"]) == 0
+
+
 # --- docs/cli.md: the --help blocks are the real --help ----------------------------------------
 
 CLI_DOC = DOCS / "cli.md"
@@ -227,10 +253,14 @@ def test_every_json_key_is_in_the_formats_doc(tmp_path: Path) -> None:
     (tmp_path / "sources").mkdir()
     (tmp_path / "sources" / "ministry.md").write_text(examples["sources/ministry.md"], encoding="utf-8")
     (tmp_path / "claims.yaml").write_text(examples["claims.yaml"], encoding="utf-8")
+    # With the README's briefing.md, so the keys only a prose project has are covered (issue 16).
+    written = {m["name"]: m["text"] for m in WRITE.finditer(_read(README))}
+    (tmp_path / "briefing.md").write_text(written["briefing.md"], encoding="utf-8")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         main(["check", str(tmp_path), "--format", "json", "--no-cache"])
     report = json.loads(out.getvalue())
+    assert report["document"]["own_figures"]
     keys = _keys(report) - set(report["summary"]["by_status"])  # by_status is keyed by the statuses
     doc = _read(DOCS / "formats.md")
     missing = sorted(k for k in keys if not re.search(rf"[\"`.]{re.escape(k)}[\"`]", doc))

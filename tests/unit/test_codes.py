@@ -14,7 +14,7 @@ from briefing.diagnostics import CODES, STRICT_CODES, Severity
 PACKAGE = Path(diagnostics.__file__).resolve().parent
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if p.name != "diagnostics.py")
 # The shape of a code: a stage, a dot, words joined by hyphens.
-CODE_SHAPE = re.compile(r"^(claims|sources|source|lock|quote|figure|build|show|audit|review)\.[a-z]+(-[a-z]+)*$")
+CODE_SHAPE = re.compile(r"^(claims|sources|source|lock|quote|figure|build|show|audit|review|document)\.[a-z]+(-[a-z]+)*$")
 # Strings of that shape that are file names, not codes.
 NOT_CODES = {"claims.yaml", "sources.lock", "review.html", "review.css", "review.js"}
 # Calls that emit a Diagnostic whose code is not a name: the code comes from a table or a field
@@ -149,8 +149,9 @@ def test_each_code_has_a_meaning_and_its_own_anchor() -> None:
 
 
 def test_strict_promotes_exactly_the_warnings_that_say_a_verified_quote_may_mislead() -> None:
-    """--strict: a figure other sources give differently, and what an edit may turn (issues 7, 15 §4)."""
+    """--strict: a figure other sources give differently, and what an edit may turn (issues 7, 15 §4);
+    and a figure of briefing.md's prose that no claim sources (issue 16)."""
     assert STRICT_CODES == ("figure.disagreement", "quote.elision-hides", "quote.elision-far",
                             "quote.insertion-hides", "quote.insertion-adds", "quote.insertion-replaces",
-                            "quote.elision-spans-sentences")
+                            "quote.elision-spans-sentences", "figure.unsourced")
     assert all(CODES[code].severities == (Severity.WARNING,) for code in STRICT_CODES)

@@ -14,7 +14,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from briefing.claims import read as claims
 from briefing.claims.read import parse_claims
-from briefing.claims.schema import claims_schema, validate
+from briefing.claims.schema import claims_only_schema, claims_schema, validate
 
 jsonschema = pytest.importorskip("jsonschema")
 
@@ -42,9 +42,12 @@ def to_data(node: Node) -> object:
     return None if node.tag == "tag:yaml.org,2002:null" else node.value
 
 
-def agreement(text: str | bytes) -> tuple[bool, bool] | None:
-    """(the schema accepts it, check accepts its structure), or None when it is not JSON-shaped."""
-    _, diagnostics = parse_claims(text, "claims.yaml")
+def agreement(text: str | bytes, prose: bool = False) -> tuple[bool, bool] | None:
+    """(the schema accepts it, check accepts its structure), or None when it is not JSON-shaped.
+
+    Without `prose` the project has no briefing.md, and is held to the claims-only schema (a
+    title and each claim's text required); with it, to the packaged schema (issue 16)."""
+    _, diagnostics = parse_claims(text, "claims.yaml", prose=prose)
     if any(d.code in _NOT_JSON for d in diagnostics):
         return None
     try:
@@ -52,7 +55,8 @@ def agreement(text: str | bytes) -> tuple[bool, bool] | None:
     except NotJson:
         return None
     structural = [d for d in diagnostics if d.code != "claims.duplicate-id"]  # uniqueness is not a schema rule
-    return jsonschema.Draft7Validator(claims_schema()).is_valid(data), not structural
+    schema = claims_schema() if prose else claims_only_schema()
+    return jsonschema.Draft7Validator(schema).is_valid(data), not structural
 
 
 def test_schema_is_valid_draft_07() -> None:
@@ -84,12 +88,30 @@ def _table_cases() -> list[object]:
     return [pytest.param(text, id=name) for name, text in dedented if agreement(text) is not None]
 
 
+@pytest.mark.parametrize("prose", [False, True], ids=["claims-only", "with-briefing-md"])
 @pytest.mark.parametrize("text", _table_cases())
-def test_schema_and_check_agree_on_every_table_case(text: str | bytes) -> None:
-    result = agreement(text)
+def test_schema_and_check_agree_on_every_table_case(text: str | bytes, prose: bool) -> None:
+    result = agreement(text, prose)
     assert result is not None
     schema_ok, check_ok = result
     assert schema_ok == check_ok
+
+
+@pytest.mark.parametrize("text, prose, codes", [
+    pytest.param("sections: [{heading: H, claims: [{id: a, text: t, source: s, quote: q}]}]\n", False,
+                 ["claims.missing-key"], id="no-title-claims-only"),
+    pytest.param("title: T\nsections: [{heading: H, claims: [{id: a, source: s, quote: q}]}]\n", False,
+                 ["claims.missing-key"], id="no-text-claims-only"),
+    pytest.param("sections: [{heading: H, claims: [{id: a, source: s, quote: q}]}]\n", True, [],
+                 id="neither-with-briefing-md"),
+])
+def test_briefing_md_makes_title_and_text_optional(text: str, prose: bool, codes: list[str]) -> None:
+    """Issue 16: with briefing.md, its metadata gives the title and its sentences say the claims."""
+    briefing, diagnostics = parse_claims(text, "claims.yaml", prose=prose)
+    assert [d.code for d in diagnostics] == codes
+    assert (briefing is not None) == (not codes)
+    if briefing is not None:
+        assert (briefing.title, briefing.claims[0].text) == ("", "")
 
 
 def _variants() -> list[str]:
@@ -106,10 +128,11 @@ def _variants() -> list[str]:
 
 @pytest.mark.parametrize("text", _variants())
 def test_schema_and_check_agree_on_mutations(text: str) -> None:
-    result = agreement(text)
-    if result is not None:
-        schema_ok, check_ok = result
-        assert schema_ok == check_ok
+    for prose in (False, True):
+        result = agreement(text, prose)
+        if result is not None:
+            schema_ok, check_ok = result
+            assert schema_ok == check_ok
 
 
 def test_the_example_briefing_is_valid() -> None:
