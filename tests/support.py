@@ -71,10 +71,11 @@ def pdf_file(objects: list[bytes]) -> bytes:
 
 
 def copy_example(root: Path) -> Path:
-    """The checkout's example (claims.yaml, sources/, templates/) copied into root, for a test that
-    checks or builds it: a run writes its cache into the project, and never into the checkout."""
+    """The checkout's example (claims.yaml, briefing.md, sources/, templates/) copied into root, for a
+    test that checks or builds it: a run writes its cache into the project, never into the checkout."""
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / "claims.yaml", root / "claims.yaml")
+    for name in ("claims.yaml", "briefing.md"):
+        shutil.copy2(ROOT / name, root / name)
     for folder in ("sources", "templates"):
         shutil.copytree(ROOT / folder, root / folder)
     return root

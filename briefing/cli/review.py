@@ -26,10 +26,15 @@ REVIEWED_MAX_BYTES = 16 * 1024 * 1024  # a tick is ~100 bytes: this is a million
 
 
 def citing_sentences(project: Project) -> dict[str, str]:
-    """Issue 16 hook: claim id -> the sentence of briefing.md that cites it. Empty until the
-    prose-document helper is merged; then fill it from its "citing sentence of a claim"
-    function, and the page and the ticks' fingerprints use those sentences."""
-    return {}
+    """Claim id -> the sentences of briefing.md that cite it, in document order (issue 16): the
+    page shows them instead of the claim's `text`, and a tick vouches for them. Joined without
+    their lines, so moving a sentence does not count as changing it."""
+    if project.document is None:
+        return {}
+    from briefing.document.prose import citing_sentences as of_document
+
+    found = of_document(project.document.text, project.document.ast)
+    return {claim_id: " / ".join(text for text, _line in found[claim_id]) for claim_id in found}
 
 
 def file_hrefs(report: Report, page: Path) -> dict[str, str]:

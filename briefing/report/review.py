@@ -101,9 +101,8 @@ class ReviewView:
 
 
 def claim_sentence(claim_id: str, sentences: Mapping[str, str]) -> str | None:
-    """Issue 16 hook: the sentence of briefing.md that cites the claim, shown (and fingerprinted)
-    instead of its `text` where there is one. `sentences` is filled by the caller from the prose
-    document once issue 16's reader gives it; until then it is empty."""
+    """The sentences of briefing.md that cite the claim (issue 16), shown (and fingerprinted)
+    instead of its `text` where there are some; `sentences` comes from the prose document."""
     return sentences.get(claim_id)
 
 

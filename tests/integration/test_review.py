@@ -351,6 +351,18 @@ def test_exported_ticks_read_back_by_check(reviewed: Reviewed, tmp_path: Path) -
         (f"{claims}:25:9", "pdf-records")]
 
 
+def test_a_claim_cited_in_briefing_md_is_shown_by_its_citing_sentences(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "example")
+    page = tmp_path / "review.html"
+    code, _, _ = run("review", str(root), "--no-cache", "-o", str(page))
+    html = page.read_text(encoding="utf-8")
+    # sg-othaimeen-tribute is cited by two sentences of the example's prose: both are shown,
+    # and its own `text` in claims.yaml, which the prose replaces, is not.
+    assert code == 0
+    assert "on the 28th anniversary of the events. / The anniversary counts are consistent" in html
+    assert "Trend, under a &#34;Feb.26&#34; dateline" not in html and 'Trend, under a "Feb.26"' not in html
+
+
 def test_ticks_never_change_the_exit_code_of_a_clean_project(tmp_path: Path) -> None:
     root = copy_example(tmp_path / "example")
     ticks = tmp_path / "none.json"
