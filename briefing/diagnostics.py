@@ -63,6 +63,8 @@ CLAIMS_EMPTY_VALUE = "claims.empty-value"
 CLAIMS_BAD_ID = "claims.bad-id"
 CLAIMS_DUPLICATE_ID = "claims.duplicate-id"
 CLAIMS_BAD_NAME = "claims.bad-name"
+CLAIMS_BAD_OPTION = "claims.bad-option"  # a house option (issue 16): marking, logo, toc, ...
+CLAIMS_BAD_LOGO = "claims.bad-logo"
 
 # The sources folder (sources/).
 SOURCES_MISSING = "sources.missing"
@@ -124,6 +126,7 @@ BUILD_QUOTE_ALTERED = "build.quote-altered"
 BUILD_CAUTION_MISSING = "build.caution-missing"
 BUILD_DRAFT_STAMP_MISSING = "build.draft-stamp-missing"
 BUILD_UNSAFE_CONTENT = "build.unsafe-content"
+BUILD_MARKING_MISSING = "build.marking-missing"
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,8 @@ CODES: dict[str, Code] = {entry.code: entry for entry in (
     Code(CLAIMS_BAD_ID, (E,), "a claim id uses characters ids may not"),
     Code(CLAIMS_DUPLICATE_ID, (E,), "two claims share an id"),
     Code(CLAIMS_BAD_NAME, (E,), "a name in 'names' is not one the check can read"),
+    Code(CLAIMS_BAD_OPTION, (E,), "a house option (marking, logo, cover, toc, pdf, ...) has a value it cannot take"),
+    Code(CLAIMS_BAD_LOGO, (E,), "the logo is missing, outside the project folder, or not a PNG or JPEG image"),
     Code(SOURCES_MISSING, (E,), "the sources folder does not exist"),
     Code(SOURCES_DUPLICATE_ID, (E,), "two files give the same source id"),
     Code(SOURCES_UNSUPPORTED, (W,), "a file in the sources folder is not a source briefing reads"),
@@ -219,6 +224,7 @@ CODES: dict[str, Code] = {entry.code: entry for entry in (
     Code(BUILD_CAUTION_MISSING, (E,), "a footnote does not say what the author inserted or omitted"),
     Code(BUILD_DRAFT_STAMP_MISSING, (E,), "a draft lacks its DRAFT page header"),
     Code(BUILD_UNSAFE_CONTENT, (E,), "an output file embeds files, images or links it should not"),
+    Code(BUILD_MARKING_MISSING, (E,), "a page, header, footer or banner lacks the house marking"),
 )}
 # The warnings `--strict` makes errors, in the table's order.
 STRICT_CODES = tuple(code for code, entry in CODES.items() if entry.strict)
