@@ -160,6 +160,7 @@ def test_pdf_meets_the_pdf_ua_checks_weasyprint_can(built: Path) -> None:
     assert reader.metadata is not None and reader.metadata.title.startswith("The OIC and the 1992 Khojaly events")
     xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
     assert re.search(r'pdfuaid:part="1"|<pdfuaid:part>1</pdfuaid:part>', xmp)
+    assert "<dc:title>" in xmp
     elements, _ = _struct(reader)
     roles = [role for role, _ in elements]
     assert roles.count("/Document") == 1 and roles.count("/H1") >= 8 and roles.count("/H2") >= 2
