@@ -9,6 +9,7 @@ Findings are Diagnostics, never exceptions.
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import zipfile
@@ -379,6 +380,7 @@ class _Reader(HTMLParser):
         self.links: list[str] = []
         self.body_classes: list[str] = []
         self.banners: list[str] = []  # the text of each .marking-banner (issue 16)
+        self.images: list[str] = []  # the src of each <img> outside <main> (the logo's only)
         self._banner: list[str] | None = None
         self._note: str | None = None
         self._depth = 0
@@ -391,6 +393,8 @@ class _Reader(HTMLParser):
             self.in_main += 1
         if "marking-banner" in found.get("class", "").split() and not self.in_main:
             self._banner = []
+        if tag in ("img", "image", "picture", "source") and not self.in_main:
+            self.images.append(found.get("src", "") or found.get("srcset", "") or found.get("href", ""))
         if not self.in_main:
             return
         if tag in _ACTIVE:
@@ -445,6 +449,14 @@ def check_html(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output:
                                f"{output}: {len(reader.calls) - len(notes)} more footnotes than citations"))
     if draft and "draft" not in reader.body_classes:
         findings.append(_error(BUILD_DRAFT_STAMP_MISSING, f"{output}: the page is not marked DRAFT"))
+    # Issue 16: outside the body, the template may show the logo, once; no other image.
+    shown_logo = False
+    for src in reader.images:
+        if not shown_logo and logo is not None and _data_uri_bytes(src) == logo.data:
+            shown_logo = True
+            continue
+        findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: the page has an image that is not the logo "
+                               f"({src[:40]!r})", hint=_IMAGE_HINT))
     if marking and fold(marking) not in [fold(banner) for banner in reader.banners]:
         findings.append(_error(BUILD_MARKING_MISSING, f"{output}: no banner shows the marking {marking!r}"))
     for tag in reader.active:
@@ -452,6 +464,17 @@ def check_html(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output:
     for href in reader.links:
         findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: the body links to {href!r}"))
     return findings
+
+
+def _data_uri_bytes(src: str) -> bytes | None:
+    """The bytes a `data:...;base64,` URI holds (None for anything else)."""
+    head, comma, body = src.partition(",")
+    if not comma or not head.startswith("data:") or not head.endswith(";base64"):
+        return None
+    try:
+        return base64.b64decode(body, validate=True)
+    except ValueError:
+        return None
 
 
 CHECKERS = {"pdf": check_pdf, "docx": check_docx, "html": check_html}

@@ -4,6 +4,7 @@ be on every page (PDF), in the header and footer (DOCX), in a banner (HTML)."""
 
 from __future__ import annotations
 
+import base64
 import io
 import zipfile
 
@@ -120,6 +121,25 @@ def test_docx_only_the_logo_and_the_marking(media: dict[str, bytes], header: str
     findings = readback.check_docx(_docx(media, header), [], draft=False, output="o.docx", claims_path="c.yaml",
                                    logo=LOGO, marking="OFFICIAL")
     assert [(d.code, d.message) for d in findings] == found
+
+
+def _img(data: bytes) -> str:
+    return f'<img src="data:image/png;base64,{base64.b64encode(data).decode()}" alt="Logo">'
+
+
+@pytest.mark.parametrize("page, found", [
+    pytest.param(f"{_img(LOGO.data)}<main></main>", [], id="the logo"),
+    pytest.param(f"{_img(b'other')}<main></main>", ["o.html: the page has an image that is not the logo "
+                                                    "('data:image/png;base64,b3RoZXI=')"], id="another image"),
+    pytest.param(f"{_img(LOGO.data)}{_img(LOGO.data)}<main></main>",
+                 ["o.html: the page has an image that is not the logo ('data:image/png;base64,iVBORyBmYWtlIGxvZ2')"],
+                 id="the logo twice"),
+    pytest.param('<img src="file:///etc/logo.png"><main></main>',
+                 ["o.html: the page has an image that is not the logo ('file:///etc/logo.png')"], id="a file"),
+])
+def test_html_only_the_logo_outside_the_body(page: str, found: list[str]) -> None:
+    findings = readback.check_html(page.encode(), [], draft=False, output="o.html", claims_path="c.yaml", logo=LOGO)
+    assert [(d.code, d.message) for d in findings] == [(BUILD_UNSAFE_CONTENT, m) for m in found]
 
 
 @pytest.mark.parametrize("page, found", [
