@@ -164,12 +164,13 @@ _PAGE = (f'<w:r><w:rPr>{_SMALL}</w:rPr><w:fldChar w:fldCharType="begin" /></w:r>
          f'<w:r><w:rPr>{_SMALL}</w:rPr><w:fldChar w:fldCharType="end" /></w:r>')
 
 
-def _marking_line(furniture: Furniture) -> str:
+def _marking_line(furniture: Furniture, space_after: int = 0) -> str:
     """Marking centred, DRAFT at the right: one line under tab stops."""
     runs = _TAB + (_run(furniture.marking, "<w:b />") if furniture.marking else "") + _TAB
     if furniture.draft:
         runs += _run(DRAFT_TEXT, '<w:b /><w:color w:val="B3261E" />')
-    return f"<w:p><w:pPr>{_TABS}</w:pPr>{runs}</w:p>"
+    spacing = f'<w:spacing w:after="{space_after}" />' if space_after else ""
+    return f"<w:p><w:pPr>{_TABS}{spacing}</w:pPr>{runs}</w:p>"
 
 
 def _logo_paragraph(furniture: Furniture) -> str:
@@ -197,8 +198,9 @@ _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
 
 
 def header_xml(furniture: Furniture, *, first: bool = False) -> str:
-    logo = _logo_paragraph(furniture) if first and furniture.logo else ""
-    return f"{_XML}<w:hdr {_PART_NS}>{logo}{_marking_line(furniture)}</w:hdr>"
+    if first and furniture.logo:  # the logo, then the marking a line clear of the title
+        return f"{_XML}<w:hdr {_PART_NS}>{_logo_paragraph(furniture)}{_marking_line(furniture, 360)}</w:hdr>"
+    return f"{_XML}<w:hdr {_PART_NS}>{_marking_line(furniture)}</w:hdr>"
 
 
 def footer_xml(furniture: Furniture) -> str:
