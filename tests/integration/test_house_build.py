@@ -386,3 +386,25 @@ def test_a_logo_outside_the_project_is_refused_at_its_line(tmp_path: Path, capsy
     assert main(["check", str(project), "--no-cache"]) == 2
     out = capsys.readouterr()
     assert f"claims.yaml:{line}:7: error: logo '../logo.png' leads outside the project folder" in out.out + out.err
+
+
+def test_cover_puts_the_title_alone_on_page_one_in_every_format(tmp_path: Path) -> None:
+    options = 'title: "Test"\n    cover: true\n    toc: true\n    reference: "R-1"'
+    project = write_project(tmp_path / "p", GOOD.replace('title: "Test"', options), KHOJALY)
+    out = tmp_path / "out"
+    assert main(["build", str(project), "--no-cache", "--format", "pdf", "--format", "docx", "--format", "html",
+                 "-o", str(out)]) == 0
+    pages = [page.extract_text() for page in PdfReader(out / "briefing.pdf").pages]
+    assert "Test" in pages[0] and "Ref. R-1" in pages[0]
+    assert "CONTENTS" not in pages[0] and "Casualties" not in pages[0]  # the contents start page 2
+    assert "CONTENTS" in pages[1] and re.search(r"Casualties[ .]*3", pages[1])  # the body starts page 3
+    assert "Azernews reports 613 civilians killed" in pages[2]
+    parts = _parts(out / "briefing.docx")
+    assert '<w:br w:type="page" />' in parts["word/document.xml"].decode("utf-8")
+    styles = parts["word/styles.xml"].decode("utf-8")
+    heading = styles[styles.index('w:styleId="TOCHeading"'):]
+    assert "<w:pageBreakBefore />" in heading[:heading.index("</w:style>")]
+    html = (out / "briefing.html").read_text(encoding="utf-8")
+    assert '<header class="title-block cover">' in html
+    nav = html[html.index('<nav class="toc"'):html.index("</nav>")]
+    assert re.findall(r'href="#([\w-]+)"', nav) == ["section-1", "sources", "verification"]
