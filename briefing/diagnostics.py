@@ -63,6 +63,8 @@ CLAIMS_EMPTY_VALUE = "claims.empty-value"
 CLAIMS_BAD_ID = "claims.bad-id"
 CLAIMS_DUPLICATE_ID = "claims.duplicate-id"
 CLAIMS_BAD_NAME = "claims.bad-name"
+CLAIMS_BAD_OPTION = "claims.bad-option"  # a house option (issue 16): marking, logo, toc, ...
+CLAIMS_BAD_LOGO = "claims.bad-logo"
 
 # The sources folder (sources/).
 SOURCES_MISSING = "sources.missing"
@@ -141,6 +143,7 @@ BUILD_CAUTION_MISSING = "build.caution-missing"
 BUILD_DRAFT_STAMP_MISSING = "build.draft-stamp-missing"
 BUILD_UNSAFE_CONTENT = "build.unsafe-content"
 BUILD_EVIDENCE_ALTERED = "build.evidence-altered"
+BUILD_MARKING_MISSING = "build.marking-missing"
 
 # Auditing a received PDF against its embedded evidence (issue 17 §3).
 AUDIT_UNUSABLE = "audit.unusable"
@@ -191,6 +194,8 @@ CODES: dict[str, Code] = {entry.code: entry for entry in (
     Code(CLAIMS_BAD_ID, (E,), "a claim id uses characters ids may not"),
     Code(CLAIMS_DUPLICATE_ID, (E,), "two claims share an id"),
     Code(CLAIMS_BAD_NAME, (E,), "a name in 'names' is not one the check can read"),
+    Code(CLAIMS_BAD_OPTION, (E,), "a house option (marking, logo, cover, toc, pdf, ...) has a value it cannot take"),
+    Code(CLAIMS_BAD_LOGO, (E,), "the logo is missing, outside the project folder, or not a PNG or JPEG image"),
     Code(SOURCES_MISSING, (E,), "the sources folder does not exist"),
     Code(SOURCES_DUPLICATE_ID, (E,), "two files give the same source id"),
     Code(SOURCES_UNSUPPORTED, (W,), "a file in the sources folder is not a source briefing reads"),
@@ -256,6 +261,7 @@ CODES: dict[str, Code] = {entry.code: entry for entry in (
     Code(BUILD_DRAFT_STAMP_MISSING, (E,), "a draft lacks its DRAFT page header"),
     Code(BUILD_UNSAFE_CONTENT, (E,), "an output file embeds files, images or links it should not"),
     Code(BUILD_EVIDENCE_ALTERED, (E,), "a PDF's embedded evidence is missing or not the file that was checked"),
+    Code(BUILD_MARKING_MISSING, (E,), "a page, header, footer or banner lacks the house marking"),
     Code(AUDIT_UNUSABLE, (E,), "`briefing audit` was given a file that is no briefing PDF with its evidence"),
     Code(AUDIT_SOURCE_MISSING, (E,), "no file has the SHA-256 the PDF's sources.lock gives a source"),
     Code(AUDIT_SOURCE_CHANGED, (E, W), "a source's file is there, but its bytes differ from the PDF's sources.lock"),

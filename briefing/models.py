@@ -48,6 +48,28 @@ class Section:
 
 
 @dataclass(frozen=True)
+class House:
+    """The house furniture (issue 16): one set of options, printed the same in PDF, DOCX and HTML.
+
+    Built by `briefing.house.parse_house` from claims.yaml's top level or briefing.md's metadata.
+    """
+
+    marking: str = ""  # e.g. OFFICIAL-SENSITIVE: every page's header and footer, the HTML banner
+    logo: str = ""  # a PNG or JPEG in the project folder, as written (relative to it)
+    logo_alt: str = ""  # the logo's alternative text (PDF/UA, HTML); "Logo" when not given
+    reference: str = ""  # a reference number, printed in the title block and the footer
+    cover: bool = False  # the title block on a page of its own
+    toc: bool = False  # a table of contents (PDF: with page numbers; DOCX: a field Word updates)
+    pdf: str = "standard"  # "standard" (tagged, PDF/UA-1) or "archival" (PDF/A-3b)
+    logo_line: int = 0  # line of the `logo:` value, for problems found reading the file
+
+    @property
+    def furnished(self) -> bool:
+        """Does any option change the layout? (Without one, the claims-only layout is as before.)"""
+        return self != House(logo_line=self.logo_line)
+
+
+@dataclass(frozen=True)
 class Briefing:
     path: str
     title: str
@@ -57,6 +79,7 @@ class Briefing:
     date: str = ""
     summary: str = ""
     names: tuple[Name, ...] = ()  # numbered names declared for every claim (issue 15 §3)
+    house: House = field(default_factory=House)  # marking, logo, reference, cover, toc, pdf (issue 16)
 
     @property
     def claims(self) -> tuple[Claim, ...]:

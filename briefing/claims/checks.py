@@ -22,11 +22,14 @@ from briefing.claims.nodes import (
 from briefing.diagnostics import (
     CLAIMS_ALIAS,
     CLAIMS_BAD_NAME,
+    CLAIMS_BAD_OPTION,
     CLAIMS_CONTROL_CHAR,
     CLAIMS_DUPLICATE_ID,
     CLAIMS_INVISIBLE_CHAR,
     Diagnostic,
 )
+from briefing.house import HOUSE_KEYS, parse_house
+from briefing.models import House
 from briefing.verify.backing import name_problem
 
 # Bidi embeddings, overrides and isolates reorder how text shows (Trojan Source): refused in
@@ -104,6 +107,18 @@ def names(reader: ClaimsReader, root: Node) -> None:
             if problem:
                 reader.error(CLAIMS_BAD_NAME, f"name '{item.value.strip()[:80]}' in 'names' {problem}", item,
                            "list only names with numbers in them, such as G20, COVID-19 or MPL 2.0")
+
+def house_options(reader: ClaimsReader, root: Node) -> House:
+    """The house options at the top of the file (issue 16), each bad value an error at its line."""
+    fields = fields_of(root) if isinstance(root, MappingNode) else {}
+    values = {key: scalar_text(node) for key, (_, node) in fields.items()
+              if key in HOUSE_KEYS and isinstance(node, ScalarNode)}
+    logo = fields.get("logo")
+    house, problems = parse_house(values, reader.location(logo[1]).line if logo else 0)
+    for problem in problems:
+        reader.error(CLAIMS_BAD_OPTION, problem.message, fields[problem.key][1], problem.hint)
+    return house
+
 
 def invisible_chars(reader: ClaimsReader, root: Node, text: str) -> None:
     """Refuse characters that make a field show other than it reads (see _BIDI)."""

@@ -28,7 +28,7 @@ from briefing.diagnostics import (
     Diagnostic,
     Location,
 )
-from briefing.models import Briefing, Citation, Claim, Name, Section
+from briefing.models import Briefing, Citation, Claim, House, Name, Section
 from briefing.text import line_at, line_starts
 
 # Safe loading only: we compose the node tree (never construct Python objects) and read
@@ -257,7 +257,7 @@ class ClaimsReader:
 
     # --- building (only for a file with no problems) ---------------------------
 
-    def briefing(self, root: MappingNode) -> Briefing:
+    def briefing(self, root: MappingNode, house: House | None = None) -> Briefing:
         fields = fields_of(root)
         optional = {key: scalar_text(fields[key][1]) if key in fields else "" for key in TOP_KEYS[1:5]}
         sections = tuple(self.section(node) for node in fields["sections"][1].value)
@@ -265,7 +265,7 @@ class ClaimsReader:
         names = tuple(Name(item.value.strip(), *self._line_col(item))
                       for item in declared.value) if isinstance(declared, SequenceNode) else ()
         title = scalar_text(fields["title"][1]) if "title" in fields else ""  # briefing.md may give it
-        return Briefing(self.path, title, sections, **optional, names=names)
+        return Briefing(self.path, title, sections, **optional, names=names, house=house or House())
 
     def _line_col(self, node: Node) -> tuple[int, int]:
         where = self.location(node)

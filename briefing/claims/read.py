@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+from pathlib import Path
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode
@@ -32,6 +33,7 @@ from briefing.claims.schema import claims_only_schema, validate
 # What both modules use lives in claims_nodes, which must not import this one (no cycle).
 from briefing.diagnostics import (
     CLAIMS_ALIAS,
+    CLAIMS_BAD_LOGO,
     CLAIMS_BINARY,
     CLAIMS_CONTROL_CHAR,
     CLAIMS_EMPTY,
@@ -44,6 +46,7 @@ from briefing.diagnostics import (
     Diagnostic,
     Location,
 )
+from briefing.house import LOGO_HINT, load_logo
 from briefing.models import Briefing
 from briefing.settings import DEFAULT_SETTINGS, Settings
 
@@ -99,7 +102,14 @@ def load_claims(path: str | os.PathLike[str], settings: Settings = DEFAULT_SETTI
                                  "check that the file exists and that you may read it"),)
     if size > limit:
         return None, (_too_large(size, limit, shown),)
-    return parse_claims(data, shown, settings, prose)
+    briefing, diagnostics = parse_claims(data, shown, settings, prose)
+    if briefing is not None and briefing.house.logo:
+        # The logo's bytes, read now so that `check` refuses what `build` would (issue 16).
+        logo = load_logo(Path(shown).parent, briefing.house.logo)
+        if isinstance(logo, str):
+            return None, (*diagnostics, Diagnostic(CLAIMS_BAD_LOGO, logo, Location(shown, briefing.house.logo_line),
+                                                   LOGO_HINT))
+    return briefing, diagnostics
 
 
 def _read_upto(file, first: int, most: int) -> bytes:
@@ -195,6 +205,7 @@ def _parse_text(text: str, path: str, prose: bool = False) -> Result:
         reader.word(problem)
     checks.duplicate_ids(reader, root)
     checks.names(reader, root)
+    house = checks.house_options(reader, root)
     checks.invisible_chars(reader, root, text)
     checks.escaped_controls(reader, root, text)
     diagnostics = tuple(sorted(reader.diagnostics, key=lambda d: (d.location.line, d.location.col)
@@ -202,7 +213,7 @@ def _parse_text(text: str, path: str, prose: bool = False) -> Result:
     if diagnostics:
         return None, diagnostics
     assert isinstance(root, MappingNode)  # the schema wants a mapping at the top, and found no problem
-    return reader.briefing(root), diagnostics
+    return reader.briefing(root, house), diagnostics
 
 
 def _too_large(size: int, limit: int, path: str) -> Diagnostic:

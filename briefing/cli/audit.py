@@ -28,6 +28,7 @@ from briefing.diagnostics import (
     BUILD_CAUTION_MISSING,
     BUILD_FOOTNOTE_MOVED,
     BUILD_QUOTE_ALTERED,
+    BUILD_UNSAFE_CONTENT,
     Diagnostic,
     Location,
     Severity,
@@ -100,7 +101,7 @@ def audit_pdf(data: bytes, pdf: str, folder: Path) -> Audit:
         seen[note.claim_id] += 1
     failed = [_failed(f, numbers, claims_label) for f in findings(report)]
     return Audit(pdf, str(folder), tuple(attached), len(document.notes), len(briefing.claims),
-                 (*source_findings, *failed, *_printed(printed, report)))
+                 (*source_findings, *failed, *_printed(printed, report, logo=bool(briefing.house.logo))))
 
 
 def _attachments(data: bytes, pdf: str) -> dict[str, bytes]:
@@ -172,12 +173,17 @@ def _failed(finding: Finding, numbers: dict[tuple[str, int], int], claims_label:
                       Location(claims_label, finding.line, finding.col), hint)
 
 
-def _printed(found: list[Diagnostic], report: Report) -> list[Diagnostic]:
-    """The build's read-back, worded for an audit: a printed quote that is not the attached one."""
+def _printed(found: list[Diagnostic], report: Report, *, logo: bool) -> list[Diagnostic]:
+    """The build's read-back, worded for an audit: a printed quote that is not the attached one.
+
+    With a `logo:` in the embedded claims, page 1's image is that logo: its bytes are not part
+    of the evidence (the build's read-back proved it, issue 16), and the audit is about quotes."""
     kept: list[Diagnostic] = []
     for diagnostic in found:
         if diagnostic.code == BUILD_FOOTNOTE_MOVED:
             continue  # layout, not evidence
+        if logo and diagnostic.code == BUILD_UNSAFE_CONTENT and diagnostic.message.endswith(": page 1 has an image"):
+            continue
         if diagnostic.code == BUILD_CAUTION_MISSING and not report.ok:
             continue  # a caution is what a verified quote earned; a failed one was reported above
         if diagnostic.code == BUILD_QUOTE_ALTERED:

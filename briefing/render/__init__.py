@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +31,7 @@ from briefing.diagnostics import (
     Location,
     Severity,
 )
+from briefing.house import load_logo
 from briefing.models import Briefing, Report
 from briefing.render.document import Document, build_document
 
@@ -102,6 +103,7 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
         try:
             document = build_document(briefing, report, draft=draft, now=stamp, version=version,
                                       api_version=write.pandoc_api_version())
+            document = furnish(document, briefing, claims_path)
             for fmt in dict.fromkeys(formats):
                 target = Path(outputs[fmt])
                 tell = _teller(progress, fmt)
@@ -117,7 +119,8 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
                 embedded = {"attachments": attachments} if fmt == "pdf" else {}
                 diagnostics += readback.CHECKERS[fmt](
                     staged[fmt].read_bytes(), document.notes, draft=draft,
-                    output=str(target), claims_path=claims_path, **embedded)
+                    output=str(target), claims_path=claims_path, logo=document.logo,
+                    marking=document.house.marking, **embedded)
         except write.RenderError as error:
             diagnostics.append(Diagnostic(BUILD_RENDER_FAILED, str(error)))
         except OSError as error:
@@ -147,6 +150,21 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
             for folder in dict.fromkeys(p.parent for p in written):
                 staging.sync_folder(folder)
     return BuildResult(tuple(written), tuple(diagnostics))
+
+
+def furnish(document: Document, briefing: Briefing, claims_path: str) -> Document:
+    """The document with the briefing's house options and its logo, read and recognised once
+    here (issue 16): every format embeds these bytes, and the read-back allows only them."""
+    from briefing.render.write import RenderError
+
+    house = briefing.house
+    logo = None
+    if house.logo:
+        found = load_logo(Path(briefing.path).parent, house.logo)
+        if isinstance(found, str):
+            raise RenderError(f"{claims_path}:{house.logo_line}: {found}")
+        logo = found
+    return replace(document, house=house, logo=logo)
 
 
 def _discard(staged: Mapping[str, Path]) -> None:

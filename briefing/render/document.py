@@ -14,18 +14,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
 from briefing.disagree.compare import quantities
+from briefing.house import Logo
 from briefing.models import (
     SHORT_SHA,
     Briefing,
     Citation,
     CitationResult,
     ClaimResult,
+    House,
     Report,
     Source,
     SourceMeta,
@@ -75,6 +77,9 @@ class Document:
     # The build's timestamp: the verification statement's date, and the files' creation
     # date in their metadata (SOURCE_DATE_EPOCH makes it reproducible, issue 6).
     created: datetime | None = None
+    # The house furniture (issue 16): set by the build, which reads the logo's bytes once.
+    house: House = field(default_factory=House)
+    logo: Logo | None = None
 
 
 # --- the document -------------------------------------------------------------

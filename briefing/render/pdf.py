@@ -1,8 +1,11 @@
 """Lays out the HTML page as a PDF with WeasyPrint, fetching only template files (reads templates).
 
 Safety (issue 3, "Untrusted text cannot reach the machine"): WeasyPrint gets a fetcher that
-serves only files inside the templates folders and refuses every other URL (file:, http:,
-data:, ...).
+serves only files inside the templates folders, and the logo's bytes at the one URL the page
+names it by (issue 16), and refuses every other URL (file:, http:, data:, ...).
+
+Accessibility (issue 16): every PDF is tagged; `pdf: standard` is WeasyPrint's PDF/UA-1 variant
+(identified in its XMP metadata), `pdf: archival` its PDF/A-3b (an sRGB output intent, tagged too).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import logging
 import mimetypes
 import re
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +25,7 @@ from urllib.request import url2pathname
 
 from briefing.render.attachments import Attachment, for_weasyprint
 from briefing.render.document import Document
+from briefing.render.furniture import PDF_LOGO_URL, PDF_VARIANTS
 from briefing.render.write import PRINT_FONTS, STYLESHEET, RenderError, Templates, html_body, render_page, w3c_date
 
 
@@ -56,12 +60,17 @@ def _import_weasyprint() -> Any:
     return weasyprint
 
 
-def template_fetcher(roots: Sequence[Path], refused: list[str]) -> Any:
-    """A WeasyPrint URL fetcher serving only template files; every refusal is recorded."""
+def template_fetcher(roots: Sequence[Path], refused: list[str],
+                     served: Mapping[str, tuple[bytes, str]] | None = None) -> Any:
+    """A WeasyPrint URL fetcher serving only template files, and `served` (URL -> bytes and
+    content type: the logo, read and recognised by the build); every refusal is recorded."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class TemplateFetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
+            if served and url in served:
+                data, mime = served[url]
+                return URLFetcherResponse(url, data, {"Content-Type": mime})
             path = allowed_file(url, roots)
             if path is None:
                 refused.append(url)
@@ -131,13 +140,15 @@ def _progress_from(logger: logging.Logger, progress: Callable[[str], None] | Non
 
 
 def html_to_pdf(html: str, templates: Templates, created: datetime | None = None,
-                progress: Callable[[str], None] | None = None,
+                progress: Callable[[str], None] | None = None, *, variant: str = PDF_VARIANTS["standard"],
+                served: Mapping[str, tuple[bytes, str]] | None = None,
                 attachments: Sequence[Attachment] = ()) -> PdfOutput:
     """Lay out the page with WeasyPrint; relative URLs resolve in the templates folder.
 
     `created` becomes the PDF's CreationDate and ModDate; without it the PDF has no dates,
     and identical input gives identical bytes (no /ID is written either). `progress` is told
-    which page is being laid out. `attachments` are embedded (issue 17 §3: the evidence).
+    which page is being laid out. `variant` is WeasyPrint's pdf_variant (PDF/UA-1 or PDF/A-3b).
+    `attachments` are embedded (issue 17 §3: the evidence; PDF/A-3 associated files).
     """
     weasyprint = _import_weasyprint()
     output = PdfOutput(b"")
@@ -149,10 +160,11 @@ def html_to_pdf(html: str, templates: Templates, created: datetime | None = None
     try:
         with _progress_from(logging.getLogger("weasyprint.progress"), progress):
             page = weasyprint.HTML(string=html, base_url=base,
-                                   url_fetcher=template_fetcher(roots, output.refused)).render()
+                                   url_fetcher=template_fetcher(roots, output.refused, served)).render()
             if created is not None:
                 page.metadata.created = page.metadata.modified = w3c_date(created)
-            output.data = page.write_pdf(pdf_tags=True, attachments=for_weasyprint(attachments, created))
+            output.data = page.write_pdf(pdf_tags=True, pdf_variant=variant,
+                                         attachments=for_weasyprint(attachments, created))
     except Exception as error:  # WeasyPrint raises many kinds; the build reports one
         raise RenderError(f"WeasyPrint failed: {type(error).__name__}: {error}") from error
     finally:
@@ -165,6 +177,9 @@ def render_pdf(document: Document, templates: Templates, version: str,
                attachments: Sequence[Attachment] = ()) -> PdfOutput:
     body = html_body(document, templates, inline_notes=True)
     css = templates.read_text(PRINT_FONTS) + "\n" + templates.read_text(STYLESHEET)
-    return html_to_pdf(render_page(document, body, css, templates, version), templates,
-                       document.created, progress, attachments)
+    logo = document.logo
+    served = {PDF_LOGO_URL: (logo.data, logo.mime)} if logo is not None else {}
+    page = render_page(document, body, css, templates, version, logo_src=PDF_LOGO_URL if logo else "")
+    return html_to_pdf(page, templates, document.created, progress,
+                       variant=PDF_VARIANTS[document.house.pdf], served=served, attachments=attachments)
 

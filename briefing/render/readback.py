@@ -9,6 +9,7 @@ Findings are Diagnostics, never exceptions.
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import zipfile
@@ -23,6 +24,7 @@ from briefing.diagnostics import (
     BUILD_FOOTNOTE_EXTRA,
     BUILD_FOOTNOTE_MISSING,
     BUILD_FOOTNOTE_MOVED,
+    BUILD_MARKING_MISSING,
     BUILD_QUOTE_ALTERED,
     BUILD_UNREADABLE,
     BUILD_UNSAFE_CONTENT,
@@ -30,6 +32,7 @@ from briefing.diagnostics import (
     Location,
     Severity,
 )
+from briefing.house import Logo
 from briefing.render.attachments import Attachment, check_attached, read_attachments
 from briefing.render.document import CAUTION, NoteRecord
 from briefing.render.inlines import CLOSE_QUOTE, OPEN_QUOTE, is_web_url
@@ -120,15 +123,16 @@ def _missing(note: NoteRecord, output: str, claims_path: str) -> Diagnostic:
 
 
 def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: str,
-              claims_path: str, attachments: Sequence[Attachment] = ()) -> list[Diagnostic]:
+              claims_path: str, attachments: Sequence[Attachment] = (), logo: Logo | None = None,
+              marking: str = "") -> list[Diagnostic]:
     """`attachments` are the files the PDF must embed (its evidence, issue 17 §3), and the
-    only ones it may."""
+    only ones it may; `logo` the one image it may draw, `marking` what every page must show."""
     from pypdf import PdfReader
 
     try:
         reader = PdfReader(io.BytesIO(data))
         read = [_read_page(page) for page in reader.pages]
-        pages = [text for text, _ in read]
+        pages = [text for text, _, _ in read]
         destinations = {str(name): reader.get_destination_page_number(dest)
                         for name, dest in reader.named_destinations.items()}
         embedded = read_attachments(reader)
@@ -145,7 +149,16 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
             findings.append(_error(BUILD_DRAFT_STAMP_MISSING,
                                    f"{output}: page(s) {_pages(unstamped)} lack the DRAFT stamp"))
     findings += check_attached(embedded, attachments, output)
-    findings += _pdf_smuggled(reader, [inline for _, inline in read], output)
+    if marking:
+        # Issue 16: the marking in every page's header and footer (twice on each page).
+        pattern = _layout_pattern(marking)
+        unmarked = [i + 1 for i, text in enumerate(pages) if len(pattern.findall(fold(text))) < 2]
+        if unmarked:
+            findings.append(_error(BUILD_MARKING_MISSING, f"{output}: page(s) {_pages(unmarked)} lack the "
+                                   f"marking {marking!r} in the header and footer",
+                                   hint="keep `string(marking)` in the @top-center and @bottom-center "
+                                   "page boxes of briefing.css"))
+    findings += _pdf_smuggled(reader, [(inline, drawn) for _, inline, drawn in read], output, logo)
     return findings
 
 
@@ -190,13 +203,14 @@ def _pages(numbers: list[int]) -> str:
     return ", ".join(map(str, numbers[:10])) + (", ..." if len(numbers) > 10 else "")
 
 
-def _read_page(page: Any) -> tuple[str, bool]:
-    """The page's text, and whether its content draws an inline image, from one parse of its
-    content stream (issue 19: pypdf's `page.images` parsed every page a second time).
+def _read_page(page: Any) -> tuple[str, bool, frozenset[str]]:
+    """The page's text, whether its content draws an inline image, and the XObjects it draws
+    (`Do`), from one parse of its content stream (issue 19: pypdf's `page.images` parsed every
+    page a second time).
 
     The page is given its content as a parsed-on-demand ContentStream, built as pypdf's text
     extraction builds it ("bytes"); extraction takes a ContentStream as it is, so the operators
-    it parses are the ones looked through for inline images afterwards."""
+    it parses are the ones looked through for images afterwards."""
     from pypdf.generic import ArrayObject, ContentStream, NameObject, StreamObject
 
     raw = page.get("/Contents")
@@ -207,39 +221,63 @@ def _read_page(page: Any) -> tuple[str, bool]:
         page[NameObject("/Contents")] = content
     text = page.extract_text() or ""
     # Parsed already when the page has text; parsed here (once) when it has none.
-    inline = content is not None and any(op == b"INLINE IMAGE" for _, op in content.operations)
-    return text, inline
+    inline, drawn = False, set()
+    for operands, operator in content.operations if content is not None else ():
+        if operator == b"INLINE IMAGE":
+            inline = True
+        elif operator == b"Do" and operands:
+            drawn.add(str(operands[0]))
+    return text, inline, frozenset(drawn)
 
 
-def _names_an_image(xobject: Any, seen: list[Any]) -> bool:
-    """Do the /Resources of a page (or form) name an image XObject, directly or inside a form
-    they name? Found as pypdf's `page.images` finds them, with no content stream parsed."""
+def _named_images(xobject: Any, seen: list[Any], drawn: frozenset[str] | None = None) -> list[tuple[int, int]]:
+    """The size (width, height) of each image XObject the /Resources of a page (or form) name,
+    directly or inside a form they name; on the page, only those its content draws (`drawn`:
+    WeasyPrint names every image of the document in each page's resources). Found as pypdf's
+    `page.images` finds them, with no content stream parsed again (a form's images all count)."""
     from pypdf.generic import DictionaryObject, NullObject, StreamObject
 
     reference = getattr(xobject, "indirect_reference", None)
     if reference in seen:  # a form that names itself, or one seen already
-        return False
+        return []
     seen.append(reference)
     resources = xobject.get("/Resources", NullObject()).get_object()
     if not isinstance(resources, DictionaryObject) or "/XObject" not in resources:
-        return False
+        return []
     named = resources["/XObject"].get_object()
     if not isinstance(named, DictionaryObject):
-        return False
-    return any(isinstance(entry, StreamObject)
-               and (entry.get("/Subtype", "") == "/Image" or _names_an_image(entry, seen))
-               for entry in (named[name] for name in named))
+        return []
+    found: list[tuple[int, int]] = []
+    for entry in (named[name].get_object() for name in named if drawn is None or str(name) in drawn):
+        if not isinstance(entry, StreamObject):
+            continue
+        if entry.get("/Subtype", "") == "/Image":
+            found.append((int(entry.get("/Width", 0)), int(entry.get("/Height", 0))))
+        else:
+            found += _named_images(entry, seen)
+    return found
 
 
-def _pdf_smuggled(reader: Any, inline_images: Sequence[bool], output: str) -> list[Diagnostic]:
-    """Images, file-attachment annotations and links that are not http(s): none may be in a
-    briefing (embedded files other than the evidence: `attachments.check_attached`).
-    An image is one the page's resources name or one its content draws inline (as pypdf's
-    `page.images` counts them); the inline ones were found when its text was read."""
+LOGO_PAGE = 1  # the title block, or the cover, holds the logo (issue 16)
+_IMAGE_HINT = ("only the logo the `logo:` option names may appear, once, on page 1; claims, quotes and "
+               "sources cannot add images, and a template that adds one is refused")
+
+
+def _pdf_smuggled(reader: Any, drawing: Sequence[tuple[bool, frozenset[str]]], output: str,
+                  logo: Logo | None = None) -> list[Diagnostic]:
+    """Embedded files, images, and links that are not http(s): none may be in a briefing, but
+    the logo, once, where the title block places it (issue 16), at its own size in pixels.
+    An image is one the page's content draws, named in its resources or inline; both were
+    found when its text was read."""
     findings: list[Diagnostic] = []
     for number, page in enumerate(reader.pages, 1):
-        if inline_images[number - 1] or _names_an_image(page, []):
-            findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: page {number} has an image"))
+        inline, drawn = drawing[number - 1]
+        images = _named_images(page, [], drawn)
+        if logo is not None and number == LOGO_PAGE and (logo.width, logo.height) in images:
+            images.remove((logo.width, logo.height))
+        if inline or images:
+            findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: page {number} has an image",
+                                   hint=_IMAGE_HINT))
         for annotation in page.get("/Annots") or []:
             annotation = annotation.get_object()
             subtype = annotation.get("/Subtype")
@@ -268,7 +306,7 @@ def _docx_text(element: ElementTree.Element) -> str:
 
 
 def check_docx(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: str,
-               claims_path: str) -> list[Diagnostic]:
+               claims_path: str, logo: Logo | None = None, marking: str = "") -> list[Diagnostic]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as docx:
             names = docx.namelist()
@@ -276,6 +314,10 @@ def check_docx(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output:
             footnotes_xml = docx.read("word/footnotes.xml") if "word/footnotes.xml" in names else b""
             headers = [docx.read(n).decode("utf-8", "replace") for n in names
                        if n.startswith("word/header")]
+            footers = [docx.read(n).decode("utf-8", "replace") for n in names
+                       if n.startswith("word/footer")]
+            media = {n: docx.read(n) for n in names
+                     if n.startswith("word/media/") or n.startswith("word/embeddings/")}
             # Links live in the relationships of each part (document, footnotes, ...).
             rels = " ".join(docx.read(n).decode("utf-8", "replace") for n in names
                             if n.endswith(".rels"))
@@ -299,13 +341,29 @@ def check_docx(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output:
                                f"{output}: {len(calls) - len(notes)} more footnotes than citations"))
     if draft and not any(DRAFT_MARK in header for header in headers):
         findings.append(_error(BUILD_DRAFT_STAMP_MISSING, f"{output}: no DRAFT page header"))
-    media = [n for n in names if n.startswith("word/media/") or n.startswith("word/embeddings/")]
-    if media:
-        findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: embeds {media}"))
+    if marking and not (any(_has_text(marking, part) for part in headers)
+                        and any(_has_text(marking, part) for part in footers)):
+        findings.append(_error(BUILD_MARKING_MISSING, f"{output}: the marking {marking!r} is not in "
+                               "the page header and footer"))
+    # Only the logo's own bytes, once (issue 16): pandoc copies it from the reference's header.
+    extra = sorted(n for n, blob in media.items() if logo is None or blob != logo.data)
+    if len(media) - len(extra) > 1:
+        extra.append(sorted(n for n in media if n not in extra)[1])
+    if extra:
+        findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: embeds {extra}", hint=_IMAGE_HINT))
     for target in re.findall(r'Target="([^"]*)"[^>]*TargetMode="External"', rels):
         if not is_web_url(target.replace("&amp;", "&")):
             findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: links to {target!r}"))
     return findings
+
+
+def _has_text(text: str, part_xml: str) -> bool:
+    """Is `text` printed in this header or footer part (its runs' text joined)?"""
+    try:
+        root = ElementTree.fromstring(part_xml)
+    except ElementTree.ParseError:
+        return False
+    return fold(text) in fold(_docx_text(root))
 
 
 # --- HTML -----------------------------------------------------------------------
@@ -324,6 +382,9 @@ class _Reader(HTMLParser):
         self.active: list[str] = []
         self.links: list[str] = []
         self.body_classes: list[str] = []
+        self.banners: list[str] = []  # the text of each .marking-banner (issue 16)
+        self.images: list[str] = []  # the src of each <img> outside <main> (the logo's only)
+        self._banner: list[str] | None = None
         self._note: str | None = None
         self._depth = 0
 
@@ -333,6 +394,10 @@ class _Reader(HTMLParser):
             self.body_classes = found.get("class", "").split()
         if tag == "main":
             self.in_main += 1
+        if "marking-banner" in found.get("class", "").split() and not self.in_main:
+            self._banner = []
+        if tag in ("img", "image", "picture", "source") and not self.in_main:
+            self.images.append(found.get("src", "") or found.get("srcset", "") or found.get("href", ""))
         if not self.in_main:
             return
         if tag in _ACTIVE:
@@ -354,18 +419,23 @@ class _Reader(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "main":
             self.in_main -= 1
+        if self._banner is not None and tag == "p":
+            self.banners.append("".join(self._banner).strip())
+            self._banner = None
         if self._note is not None:
             self._depth -= 1
             if self._depth == 0:
                 self._note = None
 
     def handle_data(self, data: str) -> None:
+        if self._banner is not None:
+            self._banner.append(data)
         if self._note is not None:
             self.notes[self._note].append(data)
 
 
 def check_html(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: str,
-               claims_path: str) -> list[Diagnostic]:
+               claims_path: str, logo: Logo | None = None, marking: str = "") -> list[Diagnostic]:
     reader = _Reader()
     reader.feed(data.decode("utf-8", "replace"))
     reader.close()
@@ -382,11 +452,32 @@ def check_html(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output:
                                f"{output}: {len(reader.calls) - len(notes)} more footnotes than citations"))
     if draft and "draft" not in reader.body_classes:
         findings.append(_error(BUILD_DRAFT_STAMP_MISSING, f"{output}: the page is not marked DRAFT"))
+    # Issue 16: outside the body, the template may show the logo, once; no other image.
+    shown_logo = False
+    for src in reader.images:
+        if not shown_logo and logo is not None and _data_uri_bytes(src) == logo.data:
+            shown_logo = True
+            continue
+        findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: the page has an image that is not the logo "
+                               f"({src[:40]!r})", hint=_IMAGE_HINT))
+    if marking and fold(marking) not in [fold(banner) for banner in reader.banners]:
+        findings.append(_error(BUILD_MARKING_MISSING, f"{output}: no banner shows the marking {marking!r}"))
     for tag in reader.active:
         findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: the body has <{tag}>"))
     for href in reader.links:
         findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: the body links to {href!r}"))
     return findings
+
+
+def _data_uri_bytes(src: str) -> bytes | None:
+    """The bytes a `data:...;base64,` URI holds (None for anything else)."""
+    head, comma, body = src.partition(",")
+    if not comma or not head.startswith("data:") or not head.endswith(";base64"):
+        return None
+    try:
+        return base64.b64decode(body, validate=True)
+    except ValueError:
+        return None
 
 
 CHECKERS = {"pdf": check_pdf, "docx": check_docx, "html": check_html}

@@ -24,8 +24,9 @@ import jinja2
 from briefing import pandoc
 from briefing.pandoc import PandocError
 from briefing.pandoc import pandoc_api_version as pandoc_api_version  # the build asks write for it
+from briefing.render import furniture
 from briefing.render.document import Document
-from briefing.render.refdoc import with_draft_header
+from briefing.render.refdoc import with_furniture
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PAGE_TEMPLATE = "briefing.html.j2"
@@ -33,6 +34,7 @@ STYLESHEET = "briefing.css"
 PRINT_FONTS = "fonts.css"
 LUA_FILTER = "footnotes.lua"
 REFERENCE_DOCX = "reference.docx"
+NOTES_SCRIPT = "notes.js"
 
 
 class RenderError(PandocError):
@@ -86,8 +88,9 @@ def html_body(document: Document, templates: Templates, *, inline_notes: bool) -
 
 
 def render_page(document: Document, body: str, css: str, templates: Templates,
-                version: str) -> str:
-    """The standalone HTML page: jinja2 skeleton (autoescaped) around pandoc's body."""
+                version: str, *, logo_src: str = "", script: str = "") -> str:
+    """The standalone HTML page: jinja2 skeleton (autoescaped) around pandoc's body, with the
+    house furniture (issue 16); the logo as `logo_src` names it."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(r) for r in templates.roots]),
         autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
@@ -96,7 +99,8 @@ def render_page(document: Document, body: str, css: str, templates: Templates,
         return env.get_template(PAGE_TEMPLATE).render(
             title=document.title, subtitle=_meta_text(meta, "subtitle"),
             author=_meta_text(meta, "author"), date=_meta_text(meta, "date"),
-            draft=document.draft, body=body, css=css, version=version)
+            draft=document.draft, body=body, css=css, version=version, script=script,
+            **furniture.page_values(document.house, document.logo, document.ast["blocks"], logo_src=logo_src))
     except jinja2.TemplateSyntaxError as error:
         raise RenderError(f"{error.filename or PAGE_TEMPLATE}:{error.lineno}: {error.message}") from error
     except jinja2.TemplateError as error:
@@ -109,20 +113,28 @@ def _meta_text(meta: dict[str, Any], key: str) -> str:
 
 
 def render_html(document: Document, templates: Templates, version: str) -> bytes:
+    """One self-contained page (issue 16): fonts and logo as data: URIs, notes.js inline."""
     body = html_body(document, templates, inline_notes=False)
-    return render_page(document, body, templates.read_text(STYLESHEET), templates,
-                       version).encode("utf-8")
+    fonts = furniture.embed_fonts(templates.read_text(PRINT_FONTS), lambda name: templates.path(name).read_bytes())
+    logo = document.logo
+    logo_src = furniture.data_uri(logo.mime, logo.data) if logo is not None else ""
+    return render_page(document, body, fonts + "\n" + templates.read_text(STYLESHEET), templates, version,
+                       logo_src=logo_src, script=templates.read_text(NOTES_SCRIPT)).encode("utf-8")
 
 
 def render_docx(document: Document, templates: Templates) -> bytes:
     reference = templates.path(REFERENCE_DOCX)
+    house = document.house
+    ast = dict(document.ast, blocks=furniture.docx_blocks(house, document.ast["blocks"]))
     with tempfile.TemporaryDirectory(prefix="briefing-") as scratch:
-        if document.draft:
-            stamped = Path(scratch) / "reference-draft.docx"
-            stamped.write_bytes(with_draft_header(reference.read_bytes()))
+        if document.draft or house.furnished:
+            stamped = Path(scratch) / "reference-house.docx"
+            stamped.write_bytes(with_furniture(
+                reference.read_bytes(), furniture.docx_furniture(house, document.logo, draft=document.draft)))
             reference = stamped
         docx = run_pandoc(["-f", "json", "-t", "docx", "--reference-doc", str(reference),
-                           "-o", "-"], _ast_bytes(document))
+                           *furniture.docx_arguments(house), "-o", "-"],
+                          json.dumps(ast, ensure_ascii=False).encode("utf-8"))
     return stamp_docx(docx, document.created) if document.created else docx
 
 

@@ -16,7 +16,7 @@ from support import copy_example, pdf_file
 
 from briefing.cli import main
 
-EVIDENCE = ["check-report.json", "claims.yaml", "sources.lock"]
+EVIDENCE = ["briefing.md", "check-report.json", "claims.yaml", "sources.lock"]  # the example has briefing.md
 QUOTED = "azernews-2023"  # a source of the example, cited by footnote 1 (claim sg-taha-tribute-2023)
 
 
@@ -53,7 +53,7 @@ def test_the_pdf_embeds_the_evidence_byte_for_byte(example: tuple[Path, Path]) -
 def test_pdfdetach_lists_the_evidence(example: tuple[Path, Path]) -> None:
     _, pdf = example
     listing = subprocess.run(["pdfdetach", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert listing.splitlines() == ["3 embedded files", *(f"{i}: {n}" for i, n in enumerate(EVIDENCE, 1))]
+    assert listing.splitlines() == ["4 embedded files", *(f"{i}: {n}" for i, n in enumerate(EVIDENCE, 1))]
 
 
 def test_audit_of_the_example_passes(capsys: pytest.CaptureFixture[str], example: tuple[Path, Path]) -> None:
@@ -62,7 +62,7 @@ def test_audit_of_the_example_passes(capsys: pytest.CaptureFixture[str], example
     assert (code, err) == (0, "")
     assert out.endswith(f"{pdf}: audit passed: every note verified and printed as embedded; 101 notes of 45 "
                         f"claims, against the sources in {root / 'sources'} (evidence embedded: claims.yaml, "
-                        "sources.lock, check-report.json)\n")
+                        "sources.lock, check-report.json, briefing.md)\n")
 
 
 def test_audit_finds_the_project_sources_by_default(capsys: pytest.CaptureFixture[str], example: tuple[Path, Path],
@@ -216,12 +216,12 @@ def test_the_build_read_back_refuses_evidence_that_did_not_come_back(example: tu
     def codes(expected: list[Attachment]) -> list[tuple[str, str]]:
         return [(d.code, d.message) for d in check_pdf(data, (), draft=False, output="x.pdf", claims_path="c",
                                                        attachments=expected)
-                if d.code.startswith(("build.evidence", "build.unsafe"))]
+                if d.code.startswith("build.evidence") or "embeds files" in d.message]
 
     assert codes(right) == []
     other = [Attachment(a.name, a.data + b"#", "") if a.name == "claims.yaml" else a for a in right]
     assert codes(other) == [("build.evidence-altered", "x.pdf: the embedded claims.yaml is not the file that was checked")]
-    more = [*right, Attachment("briefing.md", b"# text", "")]
-    assert codes(more) == [("build.evidence-altered", "x.pdf: the evidence file briefing.md is not embedded")]
+    more = [*right, Attachment("notes.md", b"# text", "")]
+    assert codes(more) == [("build.evidence-altered", "x.pdf: the evidence file notes.md is not embedded")]
     fewer = [a for a in right if a.name != "sources.lock"]
     assert codes(fewer) == [("build.unsafe-content", "x.pdf: embeds files ['sources.lock']")]

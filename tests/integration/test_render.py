@@ -380,8 +380,8 @@ def test_reference_docx_has_a4_pages_and_a_page_number_footer() -> None:
     assert '<w:pgSz w:w="11906" w:h="16838" />' in document
     assert " PAGE " in footer
     with zipfile.ZipFile(io.BytesIO(with_draft_header(reference))) as docx:
-        assert "DRAFT" in docx.read("word/header-briefing-draft.xml").decode()
-        assert 'r:id="rIdBriefingDraft"' in docx.read("word/document.xml").decode()
+        assert "DRAFT" in docx.read("word/header-briefing.xml").decode()
+        assert 'r:id="rIdBriefingHeader"' in docx.read("word/document.xml").decode()
 
 
 def test_reference_docx_regenerates_from_this_pandoc() -> None:

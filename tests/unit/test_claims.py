@@ -107,7 +107,8 @@ def test_every_diagnostic_is_well_formed(text: str | bytes) -> None:
     pytest.param(claim_file("id: a\ntext: t\nsource: s\nqoute: q\n"), "did you mean 'quote'?", id="qoute"),
     pytest.param("title: T\nsectoins: []\n", "did you mean 'sections'?", id="sectoins"),
     pytest.param("title: T\nzzz: 1\nsections: []\n",
-                 "allowed keys: title, subtitle, author, date, summary, sections, names", id="no-close-match"),
+                 "allowed keys: title, subtitle, author, date, summary, sections, names, marking, logo, logo_alt, "
+                 "reference, cover, toc, pdf", id="no-close-match"),
     pytest.param(claim_file("id: death toll!\ntext: t\nsource: s\nquote: q\n"), "try 'death-toll'",
                  id="id-slug"),
     pytest.param("title: T\nsections:\n\t- heading: H\n", "indent with spaces, not tabs", id="tab"),

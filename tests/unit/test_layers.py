@@ -23,7 +23,7 @@ def _script():
 
 graph = _script()
 
-CORE = {"diagnostics", "models", "settings", "text"}
+CORE = {"diagnostics", "models", "settings", "text", "house"}
 # What each node may import (besides itself). The core never reaches the engine, the sources,
 # the renderer, the reports or the command line; `briefing` is the package root (its version).
 ALLOWED: dict[str, set[str]] = {
@@ -32,6 +32,7 @@ ALLOWED: dict[str, set[str]] = {
     "settings": set(),
     "models": {"diagnostics"},
     "text": {"models"},
+    "house": {"models"},  # the house options (issue 16), shared by claims.yaml and briefing.md
     "files": set(),
     "pandoc": set(),  # runs the bundled pandoc: for the prose document's reader and the renderer
     "verify": CORE,
@@ -44,7 +45,7 @@ ALLOWED: dict[str, set[str]] = {
     "report": CORE | {"verify", "disagree", "sources", "briefing"},
     "render": CORE | {"verify", "disagree", "files", "briefing", "pandoc", "document"},
     "scaffold": {"briefing"},
-    "cli": CORE | {"engine", "report", "render", "sources", "scaffold", "files", "briefing"},
+    "cli": CORE | {"engine", "report", "render", "sources", "scaffold", "files", "briefing", "document"},
     "__main__": {"cli"},
 }
 
