@@ -8,9 +8,13 @@ are metadata keys), so the values are plain: text, booleans, lists and dicts, ne
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from briefing.diagnostics import DOCUMENT_METADATA, Diagnostic, Location
+from briefing.house import HOUSE_KEYS, LOGO_HINT, load_logo, parse_house
+from briefing.models import House
 
 # Inlines that only wrap other inlines: their text is their children's.
 _WRAPPERS = frozenset({"Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps"})
@@ -148,3 +152,31 @@ def briefing_fields(text: str, metadata: Mapping[str, Any], path: str
 def _content(node: dict[str, Any]) -> Any:
     """A node's content (pandoc's "c"), whose shape its type ("t") gives."""
     return node.get("c")
+
+
+def house_options(text: str, metadata: Mapping[str, Any], path: str, base: House
+                  ) -> tuple[House, list[Diagnostic]]:
+    """`base` (claims.yaml's house options) with each option briefing.md's metadata gives in its
+    place (issue 16: one set of options, in either file; the document's win), and every problem
+    at its line. The logo file itself is read and recognised here, as for claims.yaml, so that
+    `check` refuses what `build` would."""
+    given = {key: metadata[key] for key in HOUSE_KEYS if metadata.get(key) is not None}
+    if not given:
+        return base, []
+
+    def line_of(key: str) -> int:
+        at = key_offset(text, key)
+        return text.count("\n", 0, at) + 1 if at >= 0 else 1
+
+    parsed, found = parse_house(given, logo_line=line_of("logo"))
+    problems = [Diagnostic(DOCUMENT_METADATA, f"{path}: {problem.message}", Location(path, line_of(problem.key)),
+                           problem.hint) for problem in found]
+    changes: dict[str, Any] = {key: getattr(parsed, key) for key in given}
+    if "logo" in given:
+        changes["logo_line"] = parsed.logo_line
+        if parsed.logo:
+            logo = load_logo(Path(path).parent, parsed.logo)
+            if isinstance(logo, str):
+                problems.append(Diagnostic(DOCUMENT_METADATA, logo, Location(path, parsed.logo_line), LOGO_HINT))
+                changes["logo"] = ""
+    return replace(base, **changes), problems

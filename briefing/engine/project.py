@@ -9,7 +9,7 @@ from pathlib import Path
 from briefing.claims.read import load_claims
 from briefing.diagnostics import DOCUMENT_METADATA, FIGURE_UNUSED_NAME, Diagnostic, Location, Severity
 from briefing.document.check import check_document
-from briefing.document.meta import briefing_fields
+from briefing.document.meta import briefing_fields, house_options
 from briefing.document.read import DOCUMENT_NAME, ProseDocument, load_document
 from briefing.engine.cache import NO_CACHE, SourceCache
 from briefing.engine.parallel import run_beside
@@ -96,6 +96,9 @@ def _with_metadata(briefing: Briefing, document: ProseDocument) -> tuple[Briefin
     briefing = replace(briefing, title=fields.get("title", briefing.title),
                        subtitle=fields.get("subtitle", briefing.subtitle), author=fields.get("author", briefing.author),
                        date=fields.get("date", briefing.date), summary=fields.get("summary", briefing.summary))
+    house, house_problems = house_options(document.text, document.metadata, shown, briefing.house)
+    briefing = replace(briefing, house=house)
+    problems += house_problems
     if not briefing.title.strip() and not problems:
         problems.append(Diagnostic(DOCUMENT_METADATA, f"the briefing has no title: neither {shown} nor "
                                    f"{briefing.path} gives one", Location(shown, 1),

@@ -238,6 +238,34 @@ def test_metadata_fills_the_briefing_and_stays_available(tmp_path: Path) -> None
     assert [c.text for c in briefing.claims] == ["", ""]
 
 
+def test_the_house_options_of_the_metadata_win_over_the_claims_files(tmp_path: Path) -> None:
+    root = project(tmp_path, "See [@kids; @injured].\n", claims="marking: SECRET\nreference: R-1\n" + CLAIMS)
+    (root / "briefing.md").write_text("---\ntitle: T\nmarking: OFFICIAL\ntoc: true\npdf: archival\n---\n\n"
+                                      "See [@kids; @injured].\n", encoding="utf-8")
+    loaded = load_project(root / "claims.yaml", root / "sources")
+    assert loaded.diagnostics == ()
+    house = loaded.briefing.house
+    # The document's options win; the claims file's stand where the document gives none.
+    assert (house.marking, house.toc, house.pdf, house.reference) == ("OFFICIAL", True, "archival", "R-1")
+
+
+@pytest.mark.parametrize("metadata, line, message", [
+    pytest.param("toc: perhaps\n", 3, "'toc' must be true or false", id="toc-not-a-flag"),
+    pytest.param("pdf: pdfx\n", 3, "'pdf' must be 'standard' or 'archival'", id="unknown-pdf-kind"),
+    pytest.param("marking: OK\nlogo: ../outside.png\n", 4, "logo", id="logo-outside-the-project"),
+    pytest.param("logo: missing.png\n", 3, "missing.png", id="logo-missing"),
+])
+def test_a_bad_house_option_in_the_metadata_is_an_error_at_its_line(tmp_path: Path, metadata: str, line: int,
+                                                                     message: str) -> None:
+    root = project(tmp_path, "See [@kids; @injured].\n")
+    (root / "briefing.md").write_text(f"---\ntitle: T\n{metadata}---\n\nSee [@kids; @injured].\n", encoding="utf-8")
+    exit_code, report = check(root)
+    problems = [(d["code"], Path(d["file"]).name, d["line"]) for d in report["diagnostics"]]
+    assert problems == [("document.metadata", "briefing.md", line)]
+    assert message in report["diagnostics"][0]["message"]
+    assert exit_code == 2
+
+
 @pytest.mark.parametrize("content, code, line", [
     pytest.param(b"---\ntitle: ok\nx: [\n---\nText.\n", "document.syntax", 4, id="bad-yaml-metadata"),
     pytest.param("Caf\u00e9.\n".encode("latin-1"), "document.unreadable", 1, id="not-utf8"),
