@@ -1,8 +1,8 @@
 """Lays out the HTML page as a PDF with WeasyPrint, fetching only template files (reads templates).
 
 Safety (issue 3, "Untrusted text cannot reach the machine"): WeasyPrint gets a fetcher that
-serves only files inside the templates folders and refuses every other URL (file:, http:,
-data:, ...).
+serves only files inside the templates folders, and the prose document's own images (issue 16),
+and refuses every other URL (file:, http:, data:, ...).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from briefing.render.document import Document
+from briefing.render.document import DocImage, Document
 from briefing.render.write import PRINT_FONTS, STYLESHEET, RenderError, Templates, html_body, render_page, w3c_date
 
 
@@ -55,12 +55,20 @@ def _import_weasyprint() -> Any:
     return weasyprint
 
 
-def template_fetcher(roots: Sequence[Path], refused: list[str]) -> Any:
-    """A WeasyPrint URL fetcher serving only template files; every refusal is recorded."""
+def template_fetcher(roots: Sequence[Path], refused: list[str],
+                     images: Sequence[DocImage] = ()) -> Any:
+    """A WeasyPrint URL fetcher serving only template files and the prose document's own
+    images (issue 16: read from the project folder, named in the page by their data: URI);
+    every refusal is recorded."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    own = {image.uri: image for image in images}
 
     class TemplateFetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
+            image = own.get(url)
+            if image is not None:
+                return URLFetcherResponse(url, image.data, {"Content-Type": image.media_type})
             path = allowed_file(url, roots)
             if path is None:
                 refused.append(url)
@@ -130,7 +138,8 @@ def _progress_from(logger: logging.Logger, progress: Callable[[str], None] | Non
 
 
 def html_to_pdf(html: str, templates: Templates, created: datetime | None = None,
-                progress: Callable[[str], None] | None = None) -> PdfOutput:
+                progress: Callable[[str], None] | None = None,
+                images: Sequence[DocImage] = ()) -> PdfOutput:
     """Lay out the page with WeasyPrint; relative URLs resolve in the templates folder.
 
     `created` becomes the PDF's CreationDate and ModDate; without it the PDF has no dates,
@@ -147,7 +156,7 @@ def html_to_pdf(html: str, templates: Templates, created: datetime | None = None
     try:
         with _progress_from(logging.getLogger("weasyprint.progress"), progress):
             page = weasyprint.HTML(string=html, base_url=base,
-                                   url_fetcher=template_fetcher(roots, output.refused)).render()
+                                   url_fetcher=template_fetcher(roots, output.refused, images)).render()
             if created is not None:
                 page.metadata.created = page.metadata.modified = w3c_date(created)
             output.data = page.write_pdf(pdf_tags=True)
@@ -163,5 +172,5 @@ def render_pdf(document: Document, templates: Templates, version: str,
     body = html_body(document, templates, inline_notes=True)
     css = templates.read_text(PRINT_FONTS) + "\n" + templates.read_text(STYLESHEET)
     return html_to_pdf(render_page(document, body, css, templates, version), templates,
-                       document.created, progress)
+                       document.created, progress, document.images)
 

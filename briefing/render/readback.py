@@ -30,7 +30,7 @@ from briefing.diagnostics import (
     Location,
     Severity,
 )
-from briefing.render.document import CAUTION, NoteRecord
+from briefing.render.document import CAUTION, DocImage, NoteRecord
 from briefing.render.inlines import CLOSE_QUOTE, OPEN_QUOTE, is_web_url
 from briefing.text import fold
 
@@ -98,6 +98,12 @@ def _note_findings(folded: str, note: NoteRecord, output: str, claims_path: str)
     return found
 
 
+def _expected(notes: Sequence[NoteRecord], footnotes: int | None) -> int:
+    """How many footnotes the document has: `footnotes` when the builder counted them (a prose
+    document's own notes count too), else one per distinct note number."""
+    return footnotes if footnotes is not None else len({note.number for note in notes})
+
+
 def _error(code: str, message: str, location: Location | None = None, hint: str = "") -> Diagnostic:
     return Diagnostic(code, message, location, hint, Severity.ERROR)
 
@@ -119,7 +125,8 @@ def _missing(note: NoteRecord, output: str, claims_path: str) -> Diagnostic:
 
 
 def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: str,
-              claims_path: str) -> list[Diagnostic]:
+              claims_path: str, footnotes: int | None = None,
+              images: Sequence[DocImage] = ()) -> list[Diagnostic]:
     from pypdf import PdfReader
 
     try:
@@ -131,7 +138,7 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
     except Exception as error:  # pypdf raises many kinds on a damaged file
         return [_error(BUILD_UNREADABLE, f"{output}: cannot read the PDF back: {error}")]
     findings = _pdf_notes(pages, destinations, notes, output, claims_path)
-    extra = sum(1 for name in destinations if name.startswith("fn-")) - len(notes)
+    extra = sum(1 for name in destinations if name.startswith("fn-")) - _expected(notes, footnotes)
     if extra > 0:
         findings.append(_error(BUILD_FOOTNOTE_EXTRA,
                                f"{output}: {extra} more footnotes than citations"))
@@ -140,7 +147,7 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
         if unstamped:
             findings.append(_error(BUILD_DRAFT_STAMP_MISSING,
                                    f"{output}: page(s) {_pages(unstamped)} lack the DRAFT stamp"))
-    findings += _pdf_smuggled(reader, [inline for _, inline in read], output)
+    findings += _pdf_smuggled(reader, [inline for _, inline in read], output, images)
     return findings
 
 
@@ -206,9 +213,10 @@ def _read_page(page: Any) -> tuple[str, bool]:
     return text, inline
 
 
-def _names_an_image(xobject: Any, seen: list[Any]) -> bool:
+def _names_an_image(xobject: Any, seen: list[Any], allowed: frozenset[tuple[int, int]] = frozenset()) -> bool:
     """Do the /Resources of a page (or form) name an image XObject, directly or inside a form
-    they name? Found as pypdf's `page.images` finds them, with no content stream parsed."""
+    they name? Found as pypdf's `page.images` finds them, with no content stream parsed.
+    An image of the `allowed` pixel sizes (the prose document's own, issue 16) does not count."""
     from pypdf.generic import DictionaryObject, NullObject, StreamObject
 
     reference = getattr(xobject, "indirect_reference", None)
@@ -222,11 +230,21 @@ def _names_an_image(xobject: Any, seen: list[Any]) -> bool:
     if not isinstance(named, DictionaryObject):
         return False
     return any(isinstance(entry, StreamObject)
-               and (entry.get("/Subtype", "") == "/Image" or _names_an_image(entry, seen))
-               for entry in (named[name] for name in named))
+               and (_foreign_image(entry, allowed) if entry.get("/Subtype", "") == "/Image"
+                    else _names_an_image(entry, seen, allowed))
+               for entry in (named[name].get_object() for name in named))
 
 
-def _pdf_smuggled(reader: Any, inline_images: Sequence[bool], output: str) -> list[Diagnostic]:
+def _foreign_image(image: Any, allowed: frozenset[tuple[int, int]]) -> bool:
+    try:
+        size = (int(image.get("/Width", -1)), int(image.get("/Height", -1)))
+    except (TypeError, ValueError):
+        return True
+    return size not in allowed
+
+
+def _pdf_smuggled(reader: Any, inline_images: Sequence[bool], output: str,
+                  images: Sequence[DocImage] = ()) -> list[Diagnostic]:
     """Embedded files, images, and links that are not http(s): none may be in a briefing.
     An image is one the page's resources name or one its content draws inline (as pypdf's
     `page.images` counts them); the inline ones were found when its text was read."""
@@ -234,8 +252,9 @@ def _pdf_smuggled(reader: Any, inline_images: Sequence[bool], output: str) -> li
     if reader.attachments:
         findings.append(_error(BUILD_UNSAFE_CONTENT,
                                f"{output}: embeds files {sorted(reader.attachments)}"))
+    allowed = frozenset((image.width, image.height) for image in images)
     for number, page in enumerate(reader.pages, 1):
-        if inline_images[number - 1] or _names_an_image(page, []):
+        if inline_images[number - 1] or _names_an_image(page, [], allowed):
             findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: page {number} has an image"))
         for annotation in page.get("/Annots") or []:
             annotation = annotation.get_object()
@@ -265,10 +284,15 @@ def _docx_text(element: ElementTree.Element) -> str:
 
 
 def check_docx(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: str,
-               claims_path: str) -> list[Diagnostic]:
+               claims_path: str, footnotes: int | None = None,
+               images: Sequence[DocImage] = ()) -> list[Diagnostic]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as docx:
             names = docx.namelist()
+            own = {image.data for image in images}
+            # The prose document's own images are embedded as they are (issue 16).
+            media = [n for n in names if (n.startswith("word/media/") and docx.read(n) not in own)
+                     or n.startswith("word/embeddings/")]
             document = ElementTree.fromstring(docx.read("word/document.xml"))
             footnotes_xml = docx.read("word/footnotes.xml") if "word/footnotes.xml" in names else b""
             headers = [docx.read(n).decode("utf-8", "replace") for n in names
@@ -285,18 +309,18 @@ def check_docx(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output:
                 bodies[footnote.get(f"{W}id", "")] = _docx_text(footnote)
     calls = [ref.get(f"{W}id", "") for ref in document.iter(f"{W}footnoteReference")]
     findings: list[Diagnostic] = []
-    for index, note in enumerate(notes):
-        body = bodies.get(calls[index]) if index < len(calls) else None
+    for note in notes:  # a note holding several quotes is read for each (issue 16)
+        body = bodies.get(calls[note.number - 1]) if note.number <= len(calls) else None
         if body is None:
             findings.append(_missing(note, output, claims_path))
         else:
             findings += _note_findings(fold(body), note, output, claims_path)
-    if len(calls) > len(notes):
+    expected = _expected(notes, footnotes)
+    if len(calls) > expected:
         findings.append(_error(BUILD_FOOTNOTE_EXTRA,
-                               f"{output}: {len(calls) - len(notes)} more footnotes than citations"))
+                               f"{output}: {len(calls) - expected} more footnotes than citations"))
     if draft and not any(DRAFT_MARK in header for header in headers):
         findings.append(_error(BUILD_DRAFT_STAMP_MISSING, f"{output}: no DRAFT page header"))
-    media = [n for n in names if n.startswith("word/media/") or n.startswith("word/embeddings/")]
     if media:
         findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: embeds {media}"))
     for target in re.findall(r'Target="([^"]*)"[^>]*TargetMode="External"', rels):
@@ -313,8 +337,9 @@ _ACTIVE = frozenset({"img", "script", "style", "link", "iframe", "object", "embe
 
 
 class _Reader(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, images: frozenset[str] = frozenset()) -> None:
         super().__init__(convert_charrefs=True)
+        self.images = images  # the data: URIs of the prose document's own images (issue 16)
         self.in_main = 0
         self.notes: dict[str, list[str]] = {}
         self.calls: list[str] = []
@@ -332,7 +357,7 @@ class _Reader(HTMLParser):
             self.in_main += 1
         if not self.in_main:
             return
-        if tag in _ACTIVE:
+        if tag in _ACTIVE and not (tag == "img" and found.get("src") in self.images):
             self.active.append(tag)
         if any(k.startswith("on") for k in found) or "style" in found:
             self.active.append(f"{tag}[{' '.join(k for k in found if k.startswith('on') or k == 'style')}]")
@@ -362,21 +387,23 @@ class _Reader(HTMLParser):
 
 
 def check_html(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: str,
-               claims_path: str) -> list[Diagnostic]:
-    reader = _Reader()
+               claims_path: str, footnotes: int | None = None,
+               images: Sequence[DocImage] = ()) -> list[Diagnostic]:
+    reader = _Reader(frozenset(image.uri for image in images))
     reader.feed(data.decode("utf-8", "replace"))
     reader.close()
     findings: list[Diagnostic] = []
-    for index, note in enumerate(notes):
-        target = reader.calls[index] if index < len(reader.calls) else None
+    for note in notes:  # a note holding several quotes is read for each (issue 16)
+        target = reader.calls[note.number - 1] if note.number <= len(reader.calls) else None
         body = reader.notes.get(target or "")
         if body is None:
             findings.append(_missing(note, output, claims_path))
         else:
             findings += _note_findings(fold("".join(body)), note, output, claims_path)
-    if len(reader.calls) > len(notes):
+    expected = _expected(notes, footnotes)
+    if len(reader.calls) > expected:
         findings.append(_error(BUILD_FOOTNOTE_EXTRA,
-                               f"{output}: {len(reader.calls) - len(notes)} more footnotes than citations"))
+                               f"{output}: {len(reader.calls) - expected} more footnotes than citations"))
     if draft and "draft" not in reader.body_classes:
         findings.append(_error(BUILD_DRAFT_STAMP_MISSING, f"{output}: the page is not marked DRAFT"))
     for tag in reader.active:
