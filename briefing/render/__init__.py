@@ -31,8 +31,8 @@ from briefing.diagnostics import (
     Location,
     Severity,
 )
-from briefing.models import Briefing, Report
 from briefing.document.read import DOCUMENT_NAME, ProseDocument, read_document
+from briefing.models import Briefing, Report
 from briefing.pandoc import PandocError
 from briefing.render.document import Document, build_document
 
