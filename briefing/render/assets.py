@@ -85,7 +85,7 @@ def load_images(ast: Mapping[str, Any], document_path: Path, text: str) -> tuple
 
 
 def _place(path: Path, text: str, target: str) -> Location:
-    offset = text.find(f"]({target}")
+    offset = text.rfind("![", 0, max(text.find(f"]({target}"), 0))
     if offset < 0:
         return Location(str(path), 1)
     line = text.count("\n", 0, offset) + 1

@@ -114,7 +114,7 @@ def build_prose_document(ast: Mapping[str, Any], briefing: Briefing, report: Rep
             meta[key] = meta_text(words)
             if not words.strip():
                 del meta[key]
-    meta.setdefault("lang", {"t": "MetaString", "c": "en"})
+    # No default `lang`: citeproc would take it over the style's own locale (OSCOLA is en-GB).
     meta["references"] = csl_references(cited)
     title = _meta_plain(meta.get("title", {})) or briefing.title
     document = Document({"pandoc-api-version": list(api_version), "meta": meta, "blocks": blocks},
@@ -211,13 +211,15 @@ def _after_punctuation(siblings: list[Any], cite: Node) -> str:
 
 def _call_after(out: list[Any], replaced: list[Node], punctuation: str) -> None:
     """Place a cite's note call as a note style does (issue 16): against the word before it
-    (no space: `children [@a]` -> `children¹`) and after the punctuation that follows it."""
-    while out and isinstance(out[-1], dict) and out[-1].get("t") in ("Space", "SoftBreak") \
-            and replaced[0].get("t") == "Note":
+    (no space: `children [@a]` -> `children¹`) and after the punctuation that follows it.
+    A draft's marks stay where the cite was written (`12% [UNVERIFIED: …].³`)."""
+    *marks, note = replaced
+    while not marks and out and isinstance(out[-1], dict) and out[-1].get("t") in ("Space", "SoftBreak"):
         out.pop()
+    out.extend(marks)
     if punctuation:
         out.append({"t": "Str", "c": punctuation})
-    out.extend(replaced)
+    out.append(note)
 
 
 def _node(node: Node, state: _State, *, in_note: bool) -> list[Any] | None:
@@ -367,8 +369,7 @@ def _appendix(state: _State, report: Report, cited: Sequence[tuple[str, Source |
                     *text(f"file {PurePath(source.path).name or source_id}, SHA-256"), {"t": "Space"},
                     {"t": "Code", "c": [attr(), (source.sha256 or "unknown")[:SHORT_SHA]]}]
         items.append([{"t": "Plain", "c": [span(line, "fingerprint")]}])
-    blocks: list[Node] = [header(1, "verification", text("Appendix: verification")),
-                          div([para(text(statement))], "verification")]
+    inside: list[Node] = [para(text(statement))]
     if items:
-        blocks += [para(text("The sources as they were checked:")), {"t": "BulletList", "c": items}]
-    return blocks
+        inside += [para(text("The sources as they were checked:")), {"t": "BulletList", "c": items}]
+    return [header(1, "verification", text("Appendix: verification")), div(inside, "verification")]
