@@ -406,3 +406,44 @@ def test_source_metadata_stays_text_in_the_notes(tmp_path: Path) -> None:
     note = html_notes(root / "build" / "briefing.html")[0]
     assert "\u201c<Img Src=x> *Bold* [@Receipts]\u201d" in note
     assert "<img src=x>" not in html_main(root / "build" / "briefing.html")
+
+
+def _note_html(document, templates: write.Templates) -> list[str]:
+    body = write.html_body(document, templates, inline_notes=False)
+    return [unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", note))).replace("↩︎", "").strip()
+            for note in re.findall(r'<li id="fn\d+">(.*?)</li>', body, re.S)]
+
+
+@pytest.mark.parametrize("pages, labels, printed", [
+    ((12,), (), "Staff reporter, \u201cOIC Secretary General Pays Tribute\u201d (Azernews, February 22, 2023), 12, "
+                "https://www.azernews.az/nation/206528.html."),
+    ((12, 13), (), "Staff reporter, \u201cOIC Secretary General Pays Tribute\u201d (Azernews, February 22, 2023), "
+                   "12\u201313, https://www.azernews.az/nation/206528.html."),
+    ((), (), "Staff reporter, \u201cOIC Secretary General Pays Tribute\u201d (Azernews, February 22, 2023), "
+             "https://www.azernews.az/nation/206528.html."),
+], ids=["page", "page-range", "no-page"])
+def test_the_pin_cite_is_the_notes_locator(pages: tuple[int, ...], labels: tuple[str, ...], printed: str) -> None:
+    from dataclasses import replace
+
+    from briefing.document.read import parse_markdown
+    from briefing.render.assets import find_style
+    from briefing.render.csl import DEFAULT_CSL
+
+    briefing, report = make_briefing([("a", "A.", [("azernews-2023", "first quote", Status.VERIFIED)])])
+    result = report.claims[0]
+    found = replace(result.citations[0], pages=pages)
+    report = replace(report, claims=(replace(result, citations=(found,)),))
+    document, _ = build_prose_document(parse_markdown("Text [@a]."), briefing, report, draft=False,
+                                       now=NOW, version="1")
+    templates = write.Templates(None)
+    assert document.style == DEFAULT_CSL
+    cited = write.apply_citeproc(document, find_style(document.style, Path("briefing.md"), templates))
+    assert _note_html(cited, templates) == [f"{printed} \u201cfirst quote\u201d"]
+
+
+def test_the_package_ships_the_default_style_and_its_licence() -> None:
+    style = (write.PACKAGE_TEMPLATES / "chicago-fullnote-bibliography.csl").read_text(encoding="utf-8")
+    assert "<title>Chicago Manual of Style 17th edition (full note)</title>" in style
+    assert 'license="http://creativecommons.org/licenses/by-sa/3.0/"' in style
+    licence = (write.PACKAGE_TEMPLATES / "chicago-fullnote-bibliography-LICENSE.txt").read_text(encoding="utf-8")
+    assert "Creative Commons Attribution-ShareAlike 3.0" in licence and "https://citationstyles.org/" in licence
