@@ -447,3 +447,13 @@ def test_the_package_ships_the_default_style_and_its_licence() -> None:
     assert 'license="http://creativecommons.org/licenses/by-sa/3.0/"' in style
     licence = (write.PACKAGE_TEMPLATES / "chicago-fullnote-bibliography-LICENSE.txt").read_text(encoding="utf-8")
     assert "Creative Commons Attribution-ShareAlike 3.0" in licence and "https://citationstyles.org/" in licence
+
+
+def test_the_docx_bibliography_hangs(built: tuple[Path, BuildResult]) -> None:
+    root, _ = built
+    with zipfile.ZipFile(root / "build" / "briefing.docx") as docx:
+        document = docx.read("word/document.xml").decode()
+        styles = docx.read("word/styles.xml").decode()
+    assert document.count('<w:pStyle w:val="Bibliography" />') == 2
+    style = styles.split('w:styleId="Bibliography"', 1)[1].split("</w:style>", 1)[0]
+    assert '<w:ind w:left="567" w:hanging="567" />' in style
