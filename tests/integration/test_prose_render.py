@@ -456,4 +456,4 @@ def test_the_docx_bibliography_hangs(built: tuple[Path, BuildResult]) -> None:
         styles = docx.read("word/styles.xml").decode()
     assert document.count('<w:pStyle w:val="Bibliography" />') == 2
     style = styles.split('w:styleId="Bibliography"', 1)[1].split("</w:style>", 1)[0]
-    assert '<w:ind w:left="567" w:hanging="567" />' in style
+    assert re.search(r"<w:ind (w:hanging=\"567\" w:left=\"567\"|w:left=\"567\" w:hanging=\"567\") />", style)
