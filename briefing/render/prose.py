@@ -92,6 +92,8 @@ def build_prose_document(ast: Mapping[str, Any], briefing: Briefing, report: Rep
     meta = {k: v for k, v in copy.deepcopy(dict(ast.get("meta", {}))).items()
             if k not in _CITEPROC_KEYS}
     blocks: list[Node] = []
+    # The summary prints first, so its cites are numbered first.
+    summary = _walk(_meta_blocks(meta.pop("summary")), state, in_note=False) if "summary" in meta else []
     body = _walk(copy.deepcopy(ast.get("blocks", [])), state, in_note=False)
     if draft:
         failed = len({n.claim_id for n in state.notes if not ok(state.results.get(n.claim_id))}
@@ -99,9 +101,8 @@ def build_prose_document(ast: Mapping[str, Any], briefing: Briefing, report: Rep
         blocks.append(div([para(text(
             f"Draft: {failed} cited claim{'' if failed == 1 else 's'} not verified "
             "and marked [UNVERIFIED]. Do not circulate."))], "draft-notice"))
-    if "summary" in meta:
-        blocks.append(div([header(2, "summary", text("Summary")), *_meta_blocks(meta.pop("summary"))],
-                          "summary"))
+    if summary:
+        blocks.append(div([header(2, "summary", text("Summary")), *summary], "summary"))
     blocks += body
     cited = cited_sources(state.notes)
     if not any(_is_refs(b) for b in _all_nodes(body)):

@@ -457,3 +457,22 @@ def test_the_docx_bibliography_hangs(built: tuple[Path, BuildResult]) -> None:
     assert document.count('<w:pStyle w:val="Bibliography" />') == 2
     style = styles.split('w:styleId="Bibliography"', 1)[1].split("</w:style>", 1)[0]
     assert re.search(r"<w:ind (w:hanging=\"567\" w:left=\"567\"|w:left=\"567\" w:hanging=\"567\") />", style)
+
+
+def test_a_cite_in_the_summary_is_the_first_note(tmp_path: Path) -> None:
+    root = prose_project(tmp_path, "summary: Receipts rose [@receipts].\n")
+    result = build_project(root)
+    assert errors(result) == []
+    notes = html_notes(root / "build" / "briefing.html")
+    assert len(notes) == 5 and notes[0].endswith("\u201cReceipts rose by 12%\u201d")
+
+
+def test_links_other_than_web_links_print_as_text(tmp_path: Path) -> None:
+    body = PROSE + ("\nSee [the file](file:///etc/passwd), [a script](javascript:alert(1)), "
+                    "[the office](https://www.ons.gov.uk/) and [the overview](#overview).\n")
+    root = prose_project(tmp_path, body=body)
+    result = build_project(root)
+    assert errors(result) == []
+    main = html_main(root / "build" / "briefing.html")
+    assert "See the file, a script, " in re.sub(r"<[^>]+>", "", main)
+    assert re.findall(r'<a href="([^"]+)">the', main) == ["https://www.ons.gov.uk/", "#overview"]
