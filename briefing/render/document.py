@@ -12,6 +12,7 @@ printed quote to exactly one verified citation.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -79,7 +80,7 @@ class DocImage:
     width: int
     height: int
 
-    @property
+    @functools.cached_property  # built once: the page, the fetcher and the read-back all ask
     def uri(self) -> str:
         import base64
 

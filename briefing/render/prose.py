@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
-from briefing.models import SHORT_SHA, Briefing, Claim, ClaimResult, Report, Source, Status
+from briefing.models import SHORT_SHA, Briefing, CitationResult, Claim, ClaimResult, Report, Source, Status
 from briefing.render.csl import csl_references, meta_text, meta_value_text, style_name
 from briefing.render.document import (
     CAUTION,
@@ -48,7 +48,7 @@ from briefing.render.inlines import (
     typographic,
     unverified_mark,
 )
-from briefing.verify.pins import pin_cite
+from briefing.verify.pins import passage_link, pin_cite
 
 # What citeproc would read from the author's metadata: the build sets the references and the
 # style itself, so a `bibliography:` file or `nocite:` in briefing.md cannot add unverified
@@ -59,6 +59,7 @@ _CITEPROC_KEYS = frozenset({"bibliography", "references", "csl", "citation-style
                             "reference-section-title", "verification"})
 _TEXT_KEYS = ("title", "subtitle", "author", "date")
 APPENDIX, NO_APPENDIX = "appendix", "none"
+PASSAGE = "briefing-passage"  # the class of the marker that carries a note's passage link
 
 
 @dataclass
@@ -305,6 +306,11 @@ def _entry(claim: Claim, index: int, number: int, *, first: bool, state: _State)
         "citationId": citation.source, "citationPrefix": [], "citationSuffix": suffix,
         "citationMode": {"t": mode}, "citationNoteNum": number, "citationHash": 0}],
         [{"t": "Str", "c": f"[@{citation.source}]"}]]}]
+    target = _passage(source, found)
+    if target and source is not None:
+        # Read after citeproc: the source's URL in this reference opens at the passage (issue 4).
+        inlines.append({"t": "Span", "c": [["", [PASSAGE], [["href", target],
+                                                             ["url", source.meta.url.strip()]]], []]})
     if state.draft and status is not Status.VERIFIED:
         inlines += [{"t": "Space"}, unverified_mark(status)]
     inlines += [{"t": "LineBreak"}, *quoted(citation.quote), *alterations(found)]
@@ -313,7 +319,37 @@ def _entry(claim: Claim, index: int, number: int, *, first: bool, state: _State)
     return inlines
 
 
+def _passage(source: Source | None, found: CitationResult | None) -> str:
+    """Where the source's URL opens at the verified passage (`#page=12`, a text fragment)."""
+    if source is None or found is None or found.status is not Status.VERIFIED:
+        return ""
+    url = source.meta.url.strip()
+    if not is_web_url(url):
+        return ""
+    target = passage_link(url, source, found.spans, found.pages)
+    return target if target != url and is_web_url(target) else ""
+
+
 # --- after citeproc ------------------------------------------------------------------------
+
+
+def link_passages(ast: dict[str, Any]) -> dict[str, Any]:
+    """The source URL citeproc printed in a reference links to the passage its marker names;
+    the marker goes. A style that prints no URL (a short note) keeps none."""
+    for node in _all_nodes(ast.get("blocks", [])):
+        content = node.get("c")
+        if not isinstance(content, list) or not content or not all(isinstance(i, dict) for i in content):
+            continue
+        for index in range(len(content) - 1, 0, -1):
+            marker, cite = content[index], content[index - 1]
+            if marker.get("t") != "Span" or PASSAGE not in marker["c"][0][1] or cite.get("t") != "Cite":
+                continue
+            wanted = dict(marker["c"][0][2])
+            for link in _all_nodes(cite["c"][1]):
+                if link.get("t") == "Link" and link["c"][2][0] == wanted.get("url"):
+                    link["c"][2] = [wanted.get("href", ""), link["c"][2][1]]
+            del content[index]
+    return ast
 
 
 _CLOSERS = "\u201d\u2019\"')]"

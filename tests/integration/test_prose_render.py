@@ -476,3 +476,14 @@ def test_links_other_than_web_links_print_as_text(tmp_path: Path) -> None:
     main = html_main(root / "build" / "briefing.html")
     assert "See the file, a script, " in re.sub(r"<[^>]+>", "", main)
     assert re.findall(r'<a href="([^"]+)">the', main) == ["https://www.ons.gov.uk/", "#overview"]
+
+
+def test_the_sources_url_in_a_note_opens_at_the_passage(built: tuple[Path, BuildResult]) -> None:
+    root, _ = built
+    html = html_main(root / "build" / "briefing.html")
+    first = html.split('<li id="fn1">', 1)[1].split("</li>", 1)[0]
+    assert re.findall(r'<a href="([^"]+)"[^>]*>https://www\.ons', first) == [
+        "https://www.ons.gov.uk/labour/march2024#:~:text=The%20employment%20rate%20was%2075.0%25"]
+    # The bibliography links to the page itself, and no marker is left in any output.
+    assert '<a href="https://www.ons.gov.uk/labour/march2024"' in html.split('id="bibliography"', 1)[1]
+    assert "briefing-passage" not in html
