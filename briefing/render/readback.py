@@ -135,9 +135,14 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
         pages = [text for text, _ in read]
         destinations = {str(name): reader.get_destination_page_number(dest)
                         for name, dest in reader.named_destinations.items()}
+        tops = {str(name): float(dest.top) for name, dest in reader.named_destinations.items()
+                if str(name).startswith("fn-") and dest.top is not None}
+        numbers = [note.number for note in notes]
+        shared = {n for n in numbers if numbers.count(n) > 1}
+        regions = {n: _note_region(reader, destinations, tops, n) for n in sorted(shared)}
     except Exception as error:  # pypdf raises many kinds on a damaged file
         return [_error(BUILD_UNREADABLE, f"{output}: cannot read the PDF back: {error}")]
-    findings = _pdf_notes(pages, destinations, notes, output, claims_path)
+    findings = _pdf_notes(pages, destinations, notes, output, claims_path, regions)
     extra = sum(1 for name in destinations if name.startswith("fn-")) - _expected(notes, footnotes)
     if extra > 0:
         findings.append(_error(BUILD_FOOTNOTE_EXTRA,
@@ -158,10 +163,38 @@ def join_folded(first: str, second: str) -> str:
     return first.removesuffix(" ") + " " + second.removeprefix(" ")
 
 
+def _note_region(reader: Any, destinations: Mapping[str, int | None], tops: Mapping[str, float],
+                 number: int) -> tuple[str, bool] | None:
+    """The text of footnote `number` on its page, folded: from the top of the note down to the
+    top of the next note on that page (issue 16: a note holding several quotes must hold each
+    of them, not merely share a page with it); and whether it is the page's last note (it may
+    run on to the next page). None when its place is unknown."""
+    name = f"fn-{number}"
+    index, top = destinations.get(name), tops.get(name)
+    if index is None or top is None:
+        return None
+    below = [tops[other] for other, page in destinations.items()
+             if other in tops and page == index and tops[other] < top]
+    bottom = max(below, default=float("-inf"))
+    parts: list[str] = []
+
+    def visit(text: str, cm: Sequence[float], tm: Sequence[float], *_: Any) -> None:
+        baseline = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if not text.strip():
+            parts.append(" ")  # the separators pypdf emits between runs carry no position
+        elif bottom < baseline <= top:
+            parts.append(text)
+
+    reader.pages[index].extract_text(visitor_text=visit)
+    return fold("".join(parts)), not below
+
+
 def _pdf_notes(pages: Sequence[str], destinations: Mapping[str, int | None], notes: Sequence[NoteRecord], output: str,
-               claims_path: str) -> list[Diagnostic]:
+               claims_path: str,
+               regions: Mapping[int, tuple[str, bool] | None] | None = None) -> list[Diagnostic]:
     """Each note found on its page (or the next), its quote and caution as verified, its call
-    on the same page. Each page is folded once, however many notes it holds (issue 18)."""
+    on the same page. Each page is folded once, however many notes it holds (issue 18).
+    A note holding several quotes (`regions`) is read in its own part of the page."""
     folded: dict[int, str] = {}
 
     def page(number: int) -> str:
@@ -177,7 +210,12 @@ def _pdf_notes(pages: Sequence[str], destinations: Mapping[str, int | None], not
             findings.append(_missing(note, output, claims_path))
             continue
         after = page(note_page + 1) if note_page + 1 < len(pages) else ""
-        findings += _note_findings(join_folded(page(note_page), after), note, output, claims_path)
+        region = (regions or {}).get(note.number)
+        if region is not None:
+            own, last = region
+            findings += _note_findings(join_folded(own, after) if last else own, note, output, claims_path)
+        else:
+            findings += _note_findings(join_folded(page(note_page), after), note, output, claims_path)
         if call_page is not None and call_page != note_page:
             findings.append(Diagnostic(
                 BUILD_FOOTNOTE_MOVED,

@@ -487,3 +487,31 @@ def test_the_sources_url_in_a_note_opens_at_the_passage(built: tuple[Path, Build
     # The bibliography links to the page itself, and no marker is left in any output.
     assert '<a href="https://www.ons.gov.uk/labour/march2024"' in html.split('id="bibliography"', 1)[1]
     assert "briefing-passage" not in html
+
+
+@pytest.mark.parametrize("quote, expected", [
+    (None, []),
+    # Printed on the page, in notes 1 and 4, but not in note 3: not this note's quote.
+    ("The employment rate was 75.0%", ["build.quote-altered: out.pdf: footnote 3 (claim 'unemployment', "
+                                       "source 'ons-2024') does not print its quote as verified"]),
+    ("Unemployment stood at 3.8%", ["build.quote-altered: out.pdf: footnote 3 (claim 'unemployment', "
+                                    "source 'ons-2024') does not print its quote as verified"]),
+], ids=["as-verified", "quote-of-another-note", "figure-changed"])
+def test_pdf_read_back_reads_each_quote_of_a_note_in_that_note(built: tuple[Path, BuildResult],
+                                                                quote: str | None, expected: list[str]) -> None:
+    from dataclasses import replace
+
+    root, _ = built
+    project = load_project(root / "claims.yaml", root / "sources")
+    prose, _ = load_prose(root)
+    assert prose is not None and project.briefing is not None
+    image = DocImage("figures/chart.png", b"", "image/png", 90, 40)
+    document, _ = build_prose_document(prose.ast, project.briefing, check_project(project), draft=False,
+                                       now=NOW, version="1")
+    notes = list(document.notes)
+    index = [(n.number, n.claim_id) for n in notes].index((3, "unemployment"))
+    if quote is not None:
+        notes[index] = replace(notes[index], citation=replace(notes[index].citation, quote=quote))
+    found = readback.check_pdf((root / "build" / "briefing.pdf").read_bytes(), notes, draft=False,
+                               output="out.pdf", claims_path="claims.yaml", footnotes=4, images=(image,))
+    assert [f"{d.code}: {d.message}" for d in found] == expected
