@@ -515,3 +515,14 @@ def test_pdf_read_back_reads_each_quote_of_a_note_in_that_note(built: tuple[Path
     found = readback.check_pdf((root / "build" / "briefing.pdf").read_bytes(), notes, draft=False,
                                output="out.pdf", claims_path="claims.yaml", footnotes=4, images=(image,))
     assert [f"{d.code}: {d.message}" for d in found] == expected
+
+
+def test_the_authors_metadata_cannot_add_references(tmp_path: Path) -> None:
+    extra = ("bibliography: /etc/passwd\nnocite: '@*'\nreferences:\n- id: invented\n  title: Not a source\n"
+             "link-citations: true\n")
+    root = prose_project(tmp_path, extra)
+    result = build_project(root, ("html",))
+    assert errors(result) == []
+    html = html_main(root / "build" / "briefing.html")
+    assert re.findall(r'<div id="ref-([^"]+)"', html) == ["hmrc-2023", "ons-2024"]
+    assert "Not a source" not in html and "root:" not in html
