@@ -352,25 +352,29 @@ def link_passages(ast: dict[str, Any]) -> dict[str, Any]:
     return ast
 
 
-_CLOSERS = "\u201d\u2019\"')]"
+_QUOTE_CLOSERS = "\u201d\u2019\"'"
 
 
 def close_references(ast: dict[str, Any]) -> dict[str, Any]:
     """Each formatted reference in a note ends with a full stop, as a note does: citeproc
     leaves an "author in text" reference open (`“Page,” n.d`). A closing quotation mark takes
-    the stop inside, as Chicago and most English styles print it (`“Page.”`)."""
+    the stop inside, as Chicago and most English styles print it (`“Page.”`); a closing
+    parenthesis keeps it outside (`(Trend, 2020).`)."""
     for node in _all_nodes(ast.get("blocks", [])):
         if node.get("t") != "Cite":
             continue
         words = _strs(node["c"][1])
-        # The last word that is more than closing marks carries the stop.
-        last = next((w for w in reversed(words) if w["c"].rstrip(_CLOSERS)), None)
+        # The last word that is more than closing quotation marks carries the stop.
+        last = next((w for w in reversed(words) if w["c"].rstrip(_QUOTE_CLOSERS)), None)
         if last is None:
             continue
-        core = last["c"].rstrip(_CLOSERS)
+        core = last["c"].rstrip(_QUOTE_CLOSERS)
         if core[-1:] in (".", "?", "!"):
             continue
-        last["c"] = core.rstrip(",;:") + "." + last["c"][len(core):]
+        if core != last["c"]:
+            last["c"] = core.rstrip(",;:") + "." + last["c"][len(core):]
+        else:
+            last["c"] = core.rstrip(",;:") + "."
     return ast
 
 

@@ -52,3 +52,27 @@ def test_an_item_without_a_title_is_named_by_its_id() -> None:
 ], ids=["default", "inlines", "string", "empty"])
 def test_the_style_is_the_one_the_metadata_names(meta: dict, name: str) -> None:
     assert style_name(meta) == name
+
+
+def _cite(*words: str) -> dict:
+    rendered = [{"t": "Space"} if w == " " else {"t": "Str", "c": w} for w in words]
+    return {"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": [{"t": "Para", "c": [
+        {"t": "Cite", "c": [[], rendered]}]}]}
+
+
+@pytest.mark.parametrize("words, closed", [
+    (("\u201cPage,\u201d", " ", "n.d"), "\u201cPage,\u201d n.d."),
+    (("\u201cPage", "\u201d"), "\u201cPage.\u201d"),
+    (("\u201cPage,", "\u201d"), "\u201cPage.\u201d"),
+    (("\u201cPage.\u201d",), "\u201cPage.\u201d"),
+    (("(Trend,", " ", "2020)"), "(Trend, 2020)."),
+    (("(Trend,", " ", "2020", ")"), "(Trend, 2020)."),
+    (("Ibid.",), "Ibid."),
+    (("Who?",), "Who?"),
+], ids=["open", "quote-alone", "comma-in-quote", "closed-in-quote", "parenthesis", "parenthesis-alone",
+        "closed", "question"])
+def test_every_reference_in_a_note_ends_with_a_full_stop(words: tuple[str, ...], closed: str) -> None:
+    from briefing.render.prose import close_references
+
+    ast = close_references(_cite(*words))
+    assert "".join(n.get("c", " ") for n in ast["blocks"][0]["c"][0]["c"][1]) == closed
