@@ -193,10 +193,10 @@ def test_failing_write_is_reported_and_loses_nothing(
     folder = tmp_path / "build"
     previous_outputs(folder)
     real = getattr(os, call)
-    monkeypatch.setattr(write.os, call, failing_in(folder, real, error, after))
+    monkeypatch.setattr(staging.os, call, failing_in(folder, real, error, after))
     briefing, report = one_claim()
     result = build(briefing, report, FORMATS, {f: folder / f"briefing.{f}" for f in FORMATS})
-    monkeypatch.setattr(write.os, call, real)
+    monkeypatch.setattr(staging.os, call, real)
     assert not result.ok and result.written == ()
     (diagnostic,) = result.diagnostics
     assert diagnostic.code == "build.write-failed"
@@ -210,11 +210,11 @@ def test_short_writes_are_resumed(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     def dribble(fd: int, data: bytes) -> int:
         return real(fd, bytes(data[:777]))
 
-    monkeypatch.setattr(write.os, "write", dribble)
+    monkeypatch.setattr(staging.os, "write", dribble)
     data = os.urandom(100_000)
     path = tmp_path / "out.bin"
     staging.write_new(path, data)
-    monkeypatch.setattr(write.os, "write", real)
+    monkeypatch.setattr(staging.os, "write", real)
     assert path.read_bytes() == data
 
 
