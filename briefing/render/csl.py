@@ -1,4 +1,4 @@
-"""Sources as CSL items in pandoc metadata, for pandoc's citeproc (pure: no I/O).
+"""Sources as CSL items in pandoc metadata for pandoc's citeproc, and its output tidied (pure: no I/O).
 
 Issue 16, "Citation style": the notes and the bibliography of a prose briefing are formatted by
 citeproc from the sources' metadata (front matter and sidecars). Every value enters the AST as
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from briefing.models import Source, SourceMeta
-from briefing.render.inlines import Node, text
+from briefing.render.inlines import Node, all_nodes, text
 
 # A source is a document some body published: CSL's "report" prints author, title, publisher
 # and date in every common style without asking for a journal or a container.
@@ -97,3 +97,69 @@ def _plain(nodes: Any) -> str:
             content = node["c"]
             out.append(_plain(content[-1] if kind in ("Span", "Quoted") else content))
     return "".join(out)
+
+
+# --- after citeproc ------------------------------------------------------------------------
+
+# The class of the empty Span after a note's Cite that names where its source's URL should
+# open (the verified passage, issue 4); `link_passages` reads and removes it.
+PASSAGE = "briefing-passage"
+
+
+def link_passages(ast: dict[str, Any]) -> dict[str, Any]:
+    """The source URL citeproc printed in a reference links to the passage its marker names;
+    the marker goes. A style that prints no URL (a short note) keeps none."""
+    for node in all_nodes(ast.get("blocks", [])):
+        content = node.get("c")
+        if not isinstance(content, list) or not content or not all(isinstance(i, dict) for i in content):
+            continue
+        for index in range(len(content) - 1, 0, -1):
+            marker, cite = content[index], content[index - 1]
+            if marker.get("t") != "Span" or PASSAGE not in marker["c"][0][1] or cite.get("t") != "Cite":
+                continue
+            wanted = dict(marker["c"][0][2])
+            for link in all_nodes(cite["c"][1]):
+                if link.get("t") == "Link" and link["c"][2][0] == wanted.get("url"):
+                    link["c"][2] = [wanted.get("href", ""), link["c"][2][1]]
+            del content[index]
+    return ast
+
+
+_QUOTE_CLOSERS = "\u201d\u2019\"'"
+
+
+def close_references(ast: dict[str, Any]) -> dict[str, Any]:
+    """Each formatted reference in a note ends with a full stop, as a note does: citeproc
+    leaves an "author in text" reference open (`“Page,” n.d`). A closing quotation mark takes
+    the stop inside, as Chicago and most English styles print it (`“Page.”`); a closing
+    parenthesis keeps it outside (`(Trend, 2020).`)."""
+    for node in all_nodes(ast.get("blocks", [])):
+        if node.get("t") != "Cite":
+            continue
+        words = _strs(node["c"][1])
+        # The last word that is more than closing quotation marks carries the stop.
+        last = next((w for w in reversed(words) if w["c"].rstrip(_QUOTE_CLOSERS)), None)
+        if last is None:
+            continue
+        core = last["c"].rstrip(_QUOTE_CLOSERS)
+        if core[-1:] in (".", "?", "!"):
+            continue
+        if core != last["c"]:
+            last["c"] = core.rstrip(",;:") + "." + last["c"][len(core):]
+        else:
+            last["c"] = core.rstrip(",;:") + "."
+    return ast
+
+
+def _strs(inlines: list[Node]) -> list[Node]:
+    """The Str nodes of `inlines` in reading order (into spans, emphasis, links, quotes)."""
+    found: list[Node] = []
+    for node in inlines:
+        kind = node.get("t")
+        if kind == "Str":
+            found.append(node)
+        elif kind in ("Emph", "Strong", "SmallCaps", "Underline", "Strikeout", "Superscript", "Subscript"):
+            found += _strs(node["c"])
+        elif kind in ("Span", "Link", "Quoted"):
+            found += _strs(node["c"][1])
+    return found

@@ -21,7 +21,7 @@ from pathlib import PurePath
 from typing import Any
 
 from briefing.models import SHORT_SHA, Briefing, CitationResult, Claim, ClaimResult, Report, Source, Status
-from briefing.render.csl import csl_references, meta_text, meta_value_text, style_name
+from briefing.render.csl import PASSAGE, csl_references, meta_text, meta_value_text, style_name
 from briefing.render.document import (
     CAUTION,
     PANDOC_API_VERSION,
@@ -37,6 +37,7 @@ from briefing.render.document import (
 from briefing.render.inlines import (
     Inlines,
     Node,
+    all_nodes,
     attr,
     div,
     header,
@@ -59,7 +60,6 @@ _CITEPROC_KEYS = frozenset({"bibliography", "references", "csl", "citation-style
                             "reference-section-title", "verification"})
 _TEXT_KEYS = ("title", "subtitle", "author", "date")
 APPENDIX, NO_APPENDIX = "appendix", "none"
-PASSAGE = "briefing-passage"  # the class of the marker that carries a note's passage link
 
 
 @dataclass
@@ -74,9 +74,13 @@ class _State:
     notes: list[NoteRecord] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     footnotes: int = 0
+    claims: dict[str, Claim] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.claims = {c.id: c for c in self.briefing.claims}
 
     def claim(self, claim_id: str) -> Claim | None:
-        return next((c for c in self.briefing.claims if c.id == claim_id), None)
+        return self.claims.get(claim_id)
 
 
 def build_prose_document(ast: Mapping[str, Any], briefing: Briefing, report: Report, *,
@@ -106,10 +110,12 @@ def build_prose_document(ast: Mapping[str, Any], briefing: Briefing, report: Rep
         blocks.append(div([header(2, "summary", text("Summary")), *summary], "summary"))
     blocks += body
     cited = cited_sources(state.notes)
-    if not any(_is_refs(b) for b in _all_nodes(body)):
+    if not any(_is_refs(b) for b in all_nodes(body)):
         blocks += [header(1, "bibliography", text("Bibliography")), div_refs()]
     if verification_mode(ast.get("meta", {})) != NO_APPENDIX:
         blocks += _appendix(state, report, cited, draft, now, version)
+    if "title" not in meta and briefing.title.strip():
+        meta["title"] = meta_text(briefing.title)  # the claims file's title, as the page shows
     for key in _TEXT_KEYS:
         if key in meta:
             words = typographic(_meta_plain(meta[key]))
@@ -142,20 +148,6 @@ def div_refs() -> Node:
 
 def _is_refs(node: Node) -> bool:
     return node.get("t") == "Div" and node["c"][0][0] == "refs"
-
-
-def _all_nodes(value: Any) -> list[Node]:
-    found: list[Node] = []
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if "t" in item:
-                found.append(item)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
 
 
 def _meta_plain(value: Any) -> str:
@@ -328,68 +320,6 @@ def _passage(source: Source | None, found: CitationResult | None) -> str:
         return ""
     target = passage_link(url, source, found.spans, found.pages)
     return target if target != url and is_web_url(target) else ""
-
-
-# --- after citeproc ------------------------------------------------------------------------
-
-
-def link_passages(ast: dict[str, Any]) -> dict[str, Any]:
-    """The source URL citeproc printed in a reference links to the passage its marker names;
-    the marker goes. A style that prints no URL (a short note) keeps none."""
-    for node in _all_nodes(ast.get("blocks", [])):
-        content = node.get("c")
-        if not isinstance(content, list) or not content or not all(isinstance(i, dict) for i in content):
-            continue
-        for index in range(len(content) - 1, 0, -1):
-            marker, cite = content[index], content[index - 1]
-            if marker.get("t") != "Span" or PASSAGE not in marker["c"][0][1] or cite.get("t") != "Cite":
-                continue
-            wanted = dict(marker["c"][0][2])
-            for link in _all_nodes(cite["c"][1]):
-                if link.get("t") == "Link" and link["c"][2][0] == wanted.get("url"):
-                    link["c"][2] = [wanted.get("href", ""), link["c"][2][1]]
-            del content[index]
-    return ast
-
-
-_QUOTE_CLOSERS = "\u201d\u2019\"'"
-
-
-def close_references(ast: dict[str, Any]) -> dict[str, Any]:
-    """Each formatted reference in a note ends with a full stop, as a note does: citeproc
-    leaves an "author in text" reference open (`“Page,” n.d`). A closing quotation mark takes
-    the stop inside, as Chicago and most English styles print it (`“Page.”`); a closing
-    parenthesis keeps it outside (`(Trend, 2020).`)."""
-    for node in _all_nodes(ast.get("blocks", [])):
-        if node.get("t") != "Cite":
-            continue
-        words = _strs(node["c"][1])
-        # The last word that is more than closing quotation marks carries the stop.
-        last = next((w for w in reversed(words) if w["c"].rstrip(_QUOTE_CLOSERS)), None)
-        if last is None:
-            continue
-        core = last["c"].rstrip(_QUOTE_CLOSERS)
-        if core[-1:] in (".", "?", "!"):
-            continue
-        if core != last["c"]:
-            last["c"] = core.rstrip(",;:") + "." + last["c"][len(core):]
-        else:
-            last["c"] = core.rstrip(",;:") + "."
-    return ast
-
-
-def _strs(inlines: list[Node]) -> list[Node]:
-    """The Str nodes of `inlines` in reading order (into spans, emphasis, links, quotes)."""
-    found: list[Node] = []
-    for node in inlines:
-        kind = node.get("t")
-        if kind == "Str":
-            found.append(node)
-        elif kind in ("Emph", "Strong", "SmallCaps", "Underline", "Strikeout", "Superscript", "Subscript"):
-            found += _strs(node["c"])
-        elif kind in ("Span", "Link", "Quoted"):
-            found += _strs(node["c"][1])
-    return found
 
 
 # --- the appendix ------------------------------------------------------------------------

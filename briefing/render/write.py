@@ -82,7 +82,7 @@ def apply_citeproc(document: Document, style: Path) -> Document:
     """The document with its notes' references and its bibliography formatted by pandoc's
     citeproc in the CSL `style` (issue 16). The style is named on the command line, as the
     sandbox asks; the references are in the document's metadata, so nothing else is read."""
-    from briefing.render.prose import close_references, link_passages
+    from briefing.render.csl import close_references, link_passages
 
     out = run_pandoc(["-f", "json", "-t", "json", "--citeproc", "--csl", str(style)],
                      _ast_bytes(document))

@@ -25,7 +25,7 @@ from pypdf import PdfReader
 from support import GOOD, KHOJALY, make_briefing, write_project
 
 from briefing.models import Status
-from briefing.render import build, pdf, staging, write
+from briefing.render import build, pdf, staging
 
 FORMATS = ("html", "docx", "pdf")
 HANG = 300  # seconds before a child that never answers fails its test

@@ -72,7 +72,7 @@ def _cite(*words: str) -> dict:
 ], ids=["open", "quote-alone", "comma-in-quote", "closed-in-quote", "parenthesis", "parenthesis-alone",
         "closed", "question"])
 def test_every_reference_in_a_note_ends_with_a_full_stop(words: tuple[str, ...], closed: str) -> None:
-    from briefing.render.prose import close_references
+    from briefing.render.csl import close_references
 
     ast = close_references(_cite(*words))
     assert "".join(n.get("c", " ") for n in ast["blocks"][0]["c"][0]["c"][1]) == closed
