@@ -273,7 +273,7 @@ def _cite(node: Node, state: _State, *, in_note: bool) -> list[Node]:
                 entries.append({"t": "LineBreak"})
             entries += _entry(claim, index, number, first=not entries and not in_note, state=state)
     if in_note:
-        return [*marks, {"t": "Space"}, *entries]
+        return [*marks, {"t": "Space"}, *entries] if marks else entries
     spaced = [m for mark in marks for m in (mark, {"t": "Space"})][:-1] if marks else []
     return [*spaced, {"t": "Note", "c": [para(entries)]}]
 

@@ -526,3 +526,14 @@ def test_the_authors_metadata_cannot_add_references(tmp_path: Path) -> None:
     html = html_main(root / "build" / "briefing.html")
     assert re.findall(r'<div id="ref-([^"]+)"', html) == ["hmrc-2023", "ons-2024"]
     assert "Not a source" not in html and "root:" not in html
+
+
+def test_a_cite_inside_the_authors_footnote_is_printed_in_that_note(tmp_path: Path) -> None:
+    body = PROSE + "\nAn aside.[^own]\n\n[^own]: As the office reports [@receipts].\n"
+    root = prose_project(tmp_path, body=body)
+    result = build_project(root)
+    assert errors(result) == []
+    notes = html_notes(root / "build" / "briefing.html")
+    assert len(notes) == 5
+    assert notes[4].startswith("As the office reports \u201cAnnual Tax Receipts")
+    assert notes[4].endswith("\u201cReceipts rose by 12%\u201d.")
