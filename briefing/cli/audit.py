@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import io
 import json
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -68,7 +68,8 @@ class Audit:
     pdf: str
     sources_dir: str
     embedded: tuple[str, ...]  # the evidence's file names
-    notes: int
+    notes: int  # footnotes
+    quotes: int  # quotes printed in them (a note may hold several, issue 16)
     claims: int
     diagnostics: tuple[Diagnostic, ...]
 
@@ -81,27 +82,46 @@ def audit_pdf(data: bytes, pdf: str, folder: Path) -> Audit:
     """Re-verify the PDF `data` (named `pdf` in messages) against the sources in `folder`."""
     attached = _attachments(data, pdf)
     claims_label = f"{pdf}#{CLAIMS}"
-    briefing = _claims(attached[CLAIMS], claims_label)
+    briefing = _claims(attached[CLAIMS], claims_label, prose=BRIEFING_MD in attached)
     lock = _lock(attached[LOCK], f"{pdf}#{LOCK}")
     _report(attached[REPORT], pdf)
     report, source_findings = reverify(briefing, lock, folder, f"{pdf}#{LOCK}")
 
     from briefing.render.document import build_document
+    from briefing.render.prose import build_prose_document
     from briefing.render.readback import check_pdf
 
-    # The notes the attached claims give, numbered as the build numbered them (one per citation).
-    document = build_document(briefing, report, draft=True, now=datetime.now(UTC), version=__version__)
+    # The notes the attached claims give, numbered as the build numbered them: one per citation,
+    # or, where the PDF embeds briefing.md, one per cite of its prose (issue 16).
+    now = datetime.now(UTC)
+    if BRIEFING_MD in attached:
+        ast = _prose_ast(attached[BRIEFING_MD], f"{pdf}#{BRIEFING_MD}")
+        document, _ = build_prose_document(ast, briefing, report, draft=True, now=now, version=__version__)
+    else:
+        document = build_document(briefing, report, draft=True, now=now, version=__version__)
     embedded = tuple(Attachment(name, content, "") for name, content in attached.items())
     printed = check_pdf(data, document.notes, draft=False, output=pdf, claims_path=claims_label,
-                        attachments=embedded)
-    numbers: dict[tuple[str, int], int] = {}  # (claim id, citation index) -> footnote number
-    seen: Counter[str] = Counter()
+                        attachments=embedded, footnotes=document.footnotes)
+    claims = {claim.id: claim for claim in briefing.claims}
+    numbers: dict[tuple[str, int], int] = {}  # (claim id, citation index) -> its first footnote
     for note in document.notes:
-        numbers[(note.claim_id, seen[note.claim_id])] = note.number
-        seen[note.claim_id] += 1
+        index = claims[note.claim_id].citations.index(note.citation)
+        numbers.setdefault((note.claim_id, index), note.number)
     failed = [_failed(f, numbers, claims_label) for f in findings(report)]
-    return Audit(pdf, str(folder), tuple(attached), len(document.notes), len(briefing.claims),
-                 (*source_findings, *failed, *_printed(printed, report, logo=bool(briefing.house.logo))))
+    return Audit(pdf, str(folder), tuple(attached), document.footnotes, len(document.notes), len(briefing.claims),
+                 (*source_findings, *failed, *_printed(printed, report)))
+
+
+def _prose_ast(data: bytes, label: str) -> dict[str, Any]:
+    """The embedded briefing.md, read by pandoc as the build read it; AuditError when it cannot be."""
+    from briefing.document.read import parse_markdown
+    from briefing.pandoc import PandocError
+
+    try:
+        return parse_markdown(data.decode("utf-8"))
+    except (UnicodeDecodeError, PandocError) as error:
+        raise _unusable(label, f"the embedded {BRIEFING_MD} cannot be read: {error}",
+                        "is the PDF the one `briefing build` wrote?") from error
 
 
 def _attachments(data: bytes, pdf: str) -> dict[str, bytes]:
@@ -127,8 +147,8 @@ def _attachments(data: bytes, pdf: str) -> dict[str, bytes]:
             if name in order}
 
 
-def _claims(data: bytes, label: str) -> Briefing:
-    briefing, diagnostics = parse_embedded_claims(data, label)
+def _claims(data: bytes, label: str, *, prose: bool) -> Briefing:
+    briefing, diagnostics = parse_embedded_claims(data, label, prose)
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     if briefing is None or errors:
         first = errors[0] if errors else None
@@ -173,16 +193,16 @@ def _failed(finding: Finding, numbers: dict[tuple[str, int], int], claims_label:
                       Location(claims_label, finding.line, finding.col), hint)
 
 
-def _printed(found: list[Diagnostic], report: Report, *, logo: bool) -> list[Diagnostic]:
+def _printed(found: list[Diagnostic], report: Report) -> list[Diagnostic]:
     """The build's read-back, worded for an audit: a printed quote that is not the attached one.
 
-    With a `logo:` in the embedded claims, page 1's image is that logo: its bytes are not part
-    of the evidence (the build's read-back proved it, issue 16), and the audit is about quotes."""
+    Images are left out: the logo and briefing.md's images are not part of the evidence (the
+    build's read-back allowed exactly those, issue 16), and the audit is about quotes."""
     kept: list[Diagnostic] = []
     for diagnostic in found:
         if diagnostic.code == BUILD_FOOTNOTE_MOVED:
             continue  # layout, not evidence
-        if logo and diagnostic.code == BUILD_UNSAFE_CONTENT and diagnostic.message.endswith(": page 1 has an image"):
+        if diagnostic.code == BUILD_UNSAFE_CONTENT and diagnostic.message.endswith(" has an image"):
             continue
         if diagnostic.code == BUILD_CAUTION_MISSING and not report.ok:
             continue  # a caution is what a verified quote earned; a failed one was reported above
@@ -208,6 +228,7 @@ def default_sources(pdf: Path) -> Path:
 def format_audit_json(audit: Audit) -> str:
     return json.dumps({"ok": audit.ok, "pdf": audit.pdf, "sources_dir": audit.sources_dir,
                        "embedded": list(audit.embedded), "claims": audit.claims, "notes": audit.notes,
+                       "quotes": audit.quotes,
                        "diagnostics": [diagnostic_json(d) for d in audit.diagnostics]},
                       ensure_ascii=False) + "\n"
 
@@ -215,7 +236,8 @@ def format_audit_json(audit: Audit) -> str:
 def format_audit_text(audit: Audit, colour: bool) -> str:
     lines = [format_diagnostic(d, colour) for d in audit.diagnostics]
     errors = sum(1 for d in audit.diagnostics if d.severity is Severity.ERROR)
-    facts = (f"{audit.notes} notes of {audit.claims} claims, against the sources in {audit.sources_dir} "
+    facts = (f"{audit.notes} notes holding {audit.quotes} quotes of {audit.claims} claims, "
+             f"against the sources in {audit.sources_dir} "
              f"(evidence embedded: {', '.join(audit.embedded)})")
     if errors:
         lines.append(f"{audit.pdf}: audit failed: {errors} problem{'' if errors == 1 else 's'}; {facts}")

@@ -125,9 +125,11 @@ def load_located(located: Located, lock: Lock, settings: Settings = DEFAULT_SETT
     return sources, unreadable
 
 
-def parse_embedded_claims(data: bytes, label: str) -> tuple[Briefing | None, tuple[Diagnostic, ...]]:
-    """The claims file a PDF embeds, parsed as `check` parses claims.yaml; `label` names it."""
-    return parse_claims(data, label)
+def parse_embedded_claims(data: bytes, label: str,
+                          prose: bool = False) -> tuple[Briefing | None, tuple[Diagnostic, ...]]:
+    """The claims file a PDF embeds, parsed as `check` parses claims.yaml (beside a briefing.md
+    when `prose`: a claim's text and the title are then optional); `label` names it."""
+    return parse_claims(data, label, prose=prose)
 
 
 def reverify(briefing: Briefing, lock: Lock, folder: Path, lock_name: str,

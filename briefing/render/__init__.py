@@ -31,8 +31,10 @@ from briefing.diagnostics import (
     Location,
     Severity,
 )
+from briefing.document.read import DOCUMENT_NAME, ProseDocument, read_document
 from briefing.house import load_logo
 from briefing.models import Briefing, Report
+from briefing.pandoc import PandocError
 from briefing.render.document import Document, build_document
 
 if TYPE_CHECKING:  # `write` and `readback` load jinja2 and more: imported by `build`, so `check` starts sooner
@@ -42,7 +44,8 @@ if TYPE_CHECKING:  # `write` and `readback` load jinja2 and more: imported by `b
 FORMATS = ("pdf", "docx", "html")
 DEFAULT_NAMES = {"pdf": "briefing.pdf", "docx": "briefing.docx", "html": "briefing.html"}
 
-__all__ = ["BuildResult", "DEFAULT_NAMES", "FORMATS", "build", "build_document", "build_time"]
+__all__ = ["BuildResult", "DEFAULT_NAMES", "FORMATS", "ProseDocument", "build", "build_document", "build_time",
+           "load_prose"]
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,12 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
           outputs: Mapping[str, Path], *, templates_dir: Path | None = None,
           draft: bool = False, now: datetime | None = None,
           version: str = __version__, progress: Callable[[str], None] | None = None,
-          attachments: Sequence[Attachment] = ()) -> BuildResult:
+          attachments: Sequence[Attachment] = (), prose: ProseDocument | None = None) -> BuildResult:
     """Render `formats` to `outputs[format]`; all are written, or none.
 
-    The PDF embeds `attachments` (issue 17 §3: the evidence, `attachments.evidence`), and its
+    With `prose` (the project's briefing.md, issue 16) the author's document is rendered, its
+    cites made footnotes formatted by citeproc; without it, the claims-only layout. The PDF
+    embeds `attachments` (issue 17 §3: the evidence, `attachments.evidence`), and its
     read-back proves each came back byte for byte.
 
     `progress`, if given, is told what is being done ("pdf: laying out page 12").
@@ -101,8 +106,14 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
     staged: dict[str, Path] = {}
     with staging.interrupts_raise() as interrupts:
         try:
-            document = build_document(briefing, report, draft=draft, now=stamp, version=version,
-                                      api_version=write.pandoc_api_version())
+            if prose is None:
+                document = build_document(briefing, report, draft=draft, now=stamp, version=version,
+                                          api_version=write.pandoc_api_version())
+            else:
+                document, refused = _prose(prose, briefing, report, templates, draft, stamp, version,
+                                           diagnostics)
+                if refused:
+                    return BuildResult((), (*diagnostics, *refused))
             document = furnish(document, briefing, claims_path)
             for fmt in dict.fromkeys(formats):
                 target = Path(outputs[fmt])
@@ -120,7 +131,8 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
                 diagnostics += readback.CHECKERS[fmt](
                     staged[fmt].read_bytes(), document.notes, draft=draft,
                     output=str(target), claims_path=claims_path, logo=document.logo,
-                    marking=document.house.marking, **embedded)
+                    marking=document.house.marking, footnotes=document.footnotes,
+                    images=document.images, **embedded)
         except write.RenderError as error:
             diagnostics.append(Diagnostic(BUILD_RENDER_FAILED, str(error)))
         except OSError as error:
@@ -165,6 +177,42 @@ def furnish(document: Document, briefing: Briefing, claims_path: str) -> Documen
             raise RenderError(f"{claims_path}:{house.logo_line}: {found}")
         logo = found
     return replace(document, house=house, logo=logo)
+
+
+def load_prose(directory: Path) -> tuple[ProseDocument | None, Diagnostic | None]:
+    """The project's briefing.md read for the build, or None when it has none; or why it
+    cannot be read (issue 16; the check reads it too once `Project` carries it)."""
+    path = directory / DOCUMENT_NAME
+    if not path.is_file():
+        return None, None
+    try:
+        return read_document(path), None
+    except (OSError, UnicodeDecodeError, PandocError) as error:
+        return None, Diagnostic(BUILD_RENDER_FAILED, f"{path}: cannot read the document: {error}",
+                                Location(str(path), 1))
+
+
+def _prose(prose: ProseDocument, briefing: Briefing, report: Report, templates: write.Templates,
+           draft: bool, now: datetime, version: str,
+           diagnostics: list[Diagnostic]) -> tuple[Document, list[Diagnostic]]:
+    """The prose document, its images read (refusals added to `diagnostics`) and its notes
+    formatted by citeproc; with what refuses the build (a cited id that is no claim, unless a
+    draft)."""
+    from briefing.render import assets, write
+    from briefing.render.prose import build_prose_document
+
+    images, refusals = assets.load_images(prose.ast, prose.path, prose.text)
+    diagnostics += refusals
+    document, unknown = build_prose_document(prose.ast, briefing, report, draft=draft, now=now,
+                                             version=version, images=images,
+                                             api_version=write.pandoc_api_version())
+    if unknown and not draft:
+        return document, [Diagnostic(
+            BUILD_UNVERIFIED, f"{prose.path.name} cites {', '.join(map(repr, unknown))}, "
+            f"not a claim in {report.claims_path or briefing.path}; nothing was built",
+            Location(str(prose.path), 1), "cite claims by their id, or build with --draft")]
+    style = assets.find_style(document.style, prose.path, templates)
+    return write.apply_citeproc(document, style), []
 
 
 def _discard(staged: Mapping[str, Path]) -> None:

@@ -12,8 +12,9 @@ printed quote to exactly one verified citation.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
@@ -26,6 +27,7 @@ from briefing.models import (
     Briefing,
     Citation,
     CitationResult,
+    Claim,
     ClaimResult,
     House,
     Report,
@@ -69,9 +71,28 @@ class NoteRecord:
 
 
 @dataclass(frozen=True)
+class DocImage:
+    """An image of the prose document, read from the project folder (issue 16): the one kind of
+    image a briefing may hold. The AST names it by `uri` (a data: URI of its bytes), so no
+    writer ever opens a file for it; the read-back allows it by its bytes and pixel size."""
+
+    name: str  # as the Markdown wrote it, e.g. "figures/chart.png"
+    data: bytes
+    media_type: str
+    width: int
+    height: int
+
+    @functools.cached_property  # built once: the page, the fetcher and the read-back all ask
+    def uri(self) -> str:
+        import base64
+
+        return f"data:{self.media_type};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+
+@dataclass(frozen=True)
 class Document:
     ast: dict[str, Any]
-    notes: tuple[NoteRecord, ...]
+    notes: tuple[NoteRecord, ...]  # one per printed quote; a note may hold several (issue 16)
     title: str
     draft: bool
     # The build's timestamp: the verification statement's date, and the files' creation
@@ -80,6 +101,14 @@ class Document:
     # The house furniture (issue 16): set by the build, which reads the logo's bytes once.
     house: House = field(default_factory=House)
     logo: Logo | None = None
+    # The prose document's own footnotes count too: every footnote, quoted or not.
+    note_count: int | None = None
+    images: tuple[DocImage, ...] = ()
+    style: str = ""  # the CSL file citeproc formats the notes with ("" for none: claims-only)
+
+    @property
+    def footnotes(self) -> int:
+        return self.note_count if self.note_count is not None else len({n.number for n in self.notes})
 
 
 # --- the document -------------------------------------------------------------
@@ -93,7 +122,7 @@ def build_document(briefing: Briefing, report: Report, *, draft: bool, now: date
     notes: list[NoteRecord] = []
     blocks: list[Node] = []
 
-    unverified = [c for c in briefing.claims if not _ok(results.get(c.id))]
+    unverified = [c for c in briefing.claims if not ok(results.get(c.id))]
     if draft:
         blocks.append(div([para(text(
             f"Draft: {_count(len(unverified), 'claim')} not verified "
@@ -108,7 +137,7 @@ def build_document(briefing: Briefing, report: Report, *, draft: bool, now: date
         for claim in section.claims:
             result = results.get(claim.id)
             inlines: Inlines = []
-            if draft and not _ok(result):
+            if draft and not ok(result):
                 inlines += [unverified_mark(result.status if result else None), {"t": "Space"}]
             inlines += text(typographic(claim.text))
             for i, citation in enumerate(claim.citations):
@@ -121,7 +150,7 @@ def build_document(briefing: Briefing, report: Report, *, draft: bool, now: date
                     # Adjacent calls read "12"; a superscript comma makes them "1,2".
                     inlines.append({"t": "Superscript", "c": [{"t": "Str", "c": ","}]})
                 body = note_content(citation.source, source, citation.quote, status, draft, found)
-                body += _alterations(found)
+                body += alterations(found)
                 if caution:
                     body += [{"t": "LineBreak"}, {"t": "Strong", "c": text(CAUTION)}, {"t": "Space"},
                              *text(caution)]
@@ -140,7 +169,7 @@ def build_document(briefing: Briefing, report: Report, *, draft: bool, now: date
     return Document(ast, tuple(notes), typographic(briefing.title.strip()), draft, now)
 
 
-def _alterations(found: CitationResult | None) -> Inlines:
+def alterations(found: CitationResult | None) -> Inlines:
     """A brief line under a quote naming its editorial changes, each checked (issue 7)."""
     if found is None or found.status is not Status.VERIFIED or not found.alterations:
         return []
@@ -192,7 +221,7 @@ def _disagreements(report: Report) -> list[Node]:
     return blocks
 
 
-def _ok(result: ClaimResult | None) -> bool:
+def ok(result: ClaimResult | None) -> bool:
     return result is not None and result.ok
 
 
@@ -210,7 +239,7 @@ def cited_sources(notes: Iterable[NoteRecord]) -> list[tuple[str, Source | None]
     return list(seen.items())
 
 
-def _sources_list(notes: list[NoteRecord]) -> list[Node]:
+def _sources_list(notes: Sequence[NoteRecord]) -> list[Node]:
     items: list[list[Node]] = []
     for source_id, source in cited_sources(notes):
         if source is None:
@@ -246,9 +275,16 @@ def when(now: datetime) -> str:
 
 def _verification(briefing: Briefing, report: Report, notes: list[NoteRecord], draft: bool,
                   now: datetime, version: str) -> list[Node]:
+    statement = verification_statement(briefing.claims, report, notes, draft, now, version)
+    return [header(1, "verification", text("Verification")),
+            div([para(text(statement))], "verification")]
+
+
+def verification_statement(claims: Sequence[Claim], report: Report, notes: Sequence[NoteRecord],
+                           draft: bool, now: datetime, version: str) -> str:
+    """What was verified, against what, when and by which version: the document's closing word."""
     results = {r.claim.id: r for r in report.claims}
-    claims = briefing.claims
-    ok_claims = sum(1 for c in claims if _ok(results.get(c.id)))
+    ok_claims = sum(1 for c in claims if ok(results.get(c.id)))
     ok_quotes = sum(1 for n in notes if n.status is Status.VERIFIED)
     n_sources = sum(1 for _, source in cited_sources(notes) if source is not None)
     against = f"against {_count(n_sources, 'source')} on {when(now)} by briefing {version}"
@@ -267,5 +303,4 @@ def _verification(briefing: Briefing, report: Report, notes: list[NoteRecord], d
                      "Claims marked [UNVERIFIED] failed the check.")
         if not draft:
             statement += " This document is not fit to circulate."
-    return [header(1, "verification", text("Verification")),
-            div([para(text(statement))], "verification")]
+    return statement

@@ -110,3 +110,18 @@ def status_label(status: Status | None) -> str:
 
 def unverified_mark(status: Status | None) -> Node:
     return span([{"t": "Strong", "c": text(f"[UNVERIFIED: {status_label(status)}]")}], "unverified")
+
+
+def all_nodes(value: Any) -> list[Node]:
+    """Every node of a pandoc AST value (a node, a list, the blocks), parents before children."""
+    found: list[Node] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "t" in item:
+                found.append(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found

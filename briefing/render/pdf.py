@@ -1,8 +1,9 @@
 """Lays out the HTML page as a PDF with WeasyPrint, fetching only template files (reads templates).
 
 Safety (issue 3, "Untrusted text cannot reach the machine"): WeasyPrint gets a fetcher that
-serves only files inside the templates folders, and the logo's bytes at the one URL the page
-names it by (issue 16), and refuses every other URL (file:, http:, data:, ...).
+serves only files inside the templates folders, the logo's bytes at the one URL the page names
+it by, and the prose document's own images (issue 16), and refuses every other URL (file:,
+http:, data:, ...).
 
 Accessibility (issue 16): every PDF is tagged; `pdf: standard` is WeasyPrint's PDF/UA-1 variant
 (identified in its XMP metadata), `pdf: archival` its PDF/A-3b (an sRGB output intent, tagged too).
@@ -63,7 +64,8 @@ def _import_weasyprint() -> Any:
 def template_fetcher(roots: Sequence[Path], refused: list[str],
                      served: Mapping[str, tuple[bytes, str]] | None = None) -> Any:
     """A WeasyPrint URL fetcher serving only template files, and `served` (URL -> bytes and
-    content type: the logo, read and recognised by the build); every refusal is recorded."""
+    content type: the logo and the prose document's own images, read and recognised by the
+    build, issue 16); every refusal is recorded."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class TemplateFetcher(URLFetcher):  # type: ignore[misc]
@@ -178,7 +180,9 @@ def render_pdf(document: Document, templates: Templates, version: str,
     body = html_body(document, templates, inline_notes=True)
     css = templates.read_text(PRINT_FONTS) + "\n" + templates.read_text(STYLESHEET)
     logo = document.logo
-    served = {PDF_LOGO_URL: (logo.data, logo.mime)} if logo is not None else {}
+    served = {image.uri: (image.data, image.media_type) for image in document.images}
+    if logo is not None:
+        served[PDF_LOGO_URL] = (logo.data, logo.mime)
     page = render_page(document, body, css, templates, version, logo_src=PDF_LOGO_URL if logo else "")
     return html_to_pdf(page, templates, document.created, progress,
                        variant=PDF_VARIANTS[document.house.pdf], served=served, attachments=attachments)

@@ -34,7 +34,7 @@ from briefing.diagnostics import (
 )
 from briefing.house import Logo
 from briefing.render.attachments import Attachment, check_attached, read_attachments
-from briefing.render.document import CAUTION, NoteRecord
+from briefing.render.document import CAUTION, DocImage, NoteRecord
 from briefing.render.inlines import CLOSE_QUOTE, OPEN_QUOTE, is_web_url
 from briefing.text import fold
 
@@ -102,6 +102,12 @@ def _note_findings(folded: str, note: NoteRecord, output: str, claims_path: str)
     return found
 
 
+def _expected(notes: Sequence[NoteRecord], footnotes: int | None) -> int:
+    """How many footnotes the document has: `footnotes` when the builder counted them (a prose
+    document's own notes count too), else one per distinct note number."""
+    return footnotes if footnotes is not None else len({note.number for note in notes})
+
+
 def _error(code: str, message: str, location: Location | None = None, hint: str = "") -> Diagnostic:
     return Diagnostic(code, message, location, hint, Severity.ERROR)
 
@@ -124,9 +130,12 @@ def _missing(note: NoteRecord, output: str, claims_path: str) -> Diagnostic:
 
 def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: str,
               claims_path: str, attachments: Sequence[Attachment] = (), logo: Logo | None = None,
-              marking: str = "") -> list[Diagnostic]:
+              marking: str = "", footnotes: int | None = None,
+              images: Sequence[DocImage] = ()) -> list[Diagnostic]:
     """`attachments` are the files the PDF must embed (its evidence, issue 17 §3), and the
-    only ones it may; `logo` the one image it may draw, `marking` what every page must show."""
+    only ones it may; `logo` and the prose document's `images` the only images it may draw
+    (issue 16), `marking` what every page must show; `footnotes` the number of notes when the
+    author's document holds notes of its own, or several quotes share one."""
     from pypdf import PdfReader
 
     try:
@@ -136,10 +145,15 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
         destinations = {str(name): reader.get_destination_page_number(dest)
                         for name, dest in reader.named_destinations.items()}
         embedded = read_attachments(reader)
+        tops = {str(name): float(dest.top) for name, dest in reader.named_destinations.items()
+                if str(name).startswith("fn-") and dest.top is not None}
+        numbers = [note.number for note in notes]
+        shared = {n for n in numbers if numbers.count(n) > 1}
+        regions = {n: _note_region(reader, destinations, tops, n) for n in sorted(shared)}
     except Exception as error:  # pypdf raises many kinds on a damaged file
         return [_error(BUILD_UNREADABLE, f"{output}: cannot read the PDF back: {error}")]
-    findings = _pdf_notes(pages, destinations, notes, output, claims_path)
-    extra = sum(1 for name in destinations if name.startswith("fn-")) - len(notes)
+    findings = _pdf_notes(pages, destinations, notes, output, claims_path, regions)
+    extra = sum(1 for name in destinations if name.startswith("fn-")) - _expected(notes, footnotes)
     if extra > 0:
         findings.append(_error(BUILD_FOOTNOTE_EXTRA,
                                f"{output}: {extra} more footnotes than citations"))
@@ -158,7 +172,7 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
                                    f"marking {marking!r} in the header and footer",
                                    hint="keep `string(marking)` in the @top-center and @bottom-center "
                                    "page boxes of briefing.css"))
-    findings += _pdf_smuggled(reader, [(inline, drawn) for _, inline, drawn in read], output, logo)
+    findings += _pdf_smuggled(reader, [(inline, drawn) for _, inline, drawn in read], output, logo, images)
     return findings
 
 
@@ -169,10 +183,38 @@ def join_folded(first: str, second: str) -> str:
     return first.removesuffix(" ") + " " + second.removeprefix(" ")
 
 
+def _note_region(reader: Any, destinations: Mapping[str, int | None], tops: Mapping[str, float],
+                 number: int) -> tuple[str, bool] | None:
+    """The text of footnote `number` on its page, folded: from the top of the note down to the
+    top of the next note on that page (issue 16: a note holding several quotes must hold each
+    of them, not merely share a page with it); and whether it is the page's last note (it may
+    run on to the next page). None when its place is unknown."""
+    name = f"fn-{number}"
+    index, top = destinations.get(name), tops.get(name)
+    if index is None or top is None:
+        return None
+    below = [tops[other] for other, page in destinations.items()
+             if other in tops and page == index and tops[other] < top]
+    bottom = max(below, default=float("-inf"))
+    parts: list[str] = []
+
+    def visit(text: str, cm: Sequence[float], tm: Sequence[float], *_: Any) -> None:
+        baseline = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if not text.strip():
+            parts.append(" ")  # the separators pypdf emits between runs carry no position
+        elif bottom < baseline <= top:
+            parts.append(text)
+
+    reader.pages[index].extract_text(visitor_text=visit)
+    return fold("".join(parts)), not below
+
+
 def _pdf_notes(pages: Sequence[str], destinations: Mapping[str, int | None], notes: Sequence[NoteRecord], output: str,
-               claims_path: str) -> list[Diagnostic]:
+               claims_path: str,
+               regions: Mapping[int, tuple[str, bool] | None] | None = None) -> list[Diagnostic]:
     """Each note found on its page (or the next), its quote and caution as verified, its call
-    on the same page. Each page is folded once, however many notes it holds (issue 18)."""
+    on the same page. Each page is folded once, however many notes it holds (issue 18).
+    A note holding several quotes (`regions`) is read in its own part of the page."""
     folded: dict[int, str] = {}
 
     def page(number: int) -> str:
@@ -188,7 +230,12 @@ def _pdf_notes(pages: Sequence[str], destinations: Mapping[str, int | None], not
             findings.append(_missing(note, output, claims_path))
             continue
         after = page(note_page + 1) if note_page + 1 < len(pages) else ""
-        findings += _note_findings(join_folded(page(note_page), after), note, output, claims_path)
+        region = (regions or {}).get(note.number)
+        if region is not None:
+            own, last = region
+            findings += _note_findings(join_folded(own, after) if last else own, note, output, claims_path)
+        else:
+            findings += _note_findings(join_folded(page(note_page), after), note, output, claims_path)
         if call_page is not None and call_page != note_page:
             findings.append(Diagnostic(
                 BUILD_FOOTNOTE_MOVED,
@@ -259,22 +306,26 @@ def _named_images(xobject: Any, seen: list[Any], drawn: frozenset[str] | None = 
 
 
 LOGO_PAGE = 1  # the title block, or the cover, holds the logo (issue 16)
-_IMAGE_HINT = ("only the logo the `logo:` option names may appear, once, on page 1; claims, quotes and "
+_IMAGE_HINT = ("only the logo the `logo:` option names (once, on page 1) and the images briefing.md shows may "
+               "appear; claims, quotes and "
                "sources cannot add images, and a template that adds one is refused")
 
 
 def _pdf_smuggled(reader: Any, drawing: Sequence[tuple[bool, frozenset[str]]], output: str,
-                  logo: Logo | None = None) -> list[Diagnostic]:
-    """Embedded files, images, and links that are not http(s): none may be in a briefing, but
-    the logo, once, where the title block places it (issue 16), at its own size in pixels.
+                  logo: Logo | None = None, own: Sequence[DocImage] = ()) -> list[Diagnostic]:
+    """Images, and links that are not http(s): none may be in a briefing, but the logo, once,
+    where the title block places it, and the prose document's `own` images (issue 16), each
+    known by its size in pixels (embedded files: `attachments.check_attached`).
     An image is one the page's content draws, named in its resources or inline; both were
     found when its text was read."""
     findings: list[Diagnostic] = []
+    allowed = frozenset((image.width, image.height) for image in own)
     for number, page in enumerate(reader.pages, 1):
         inline, drawn = drawing[number - 1]
         images = _named_images(page, [], drawn)
         if logo is not None and number == LOGO_PAGE and (logo.width, logo.height) in images:
             images.remove((logo.width, logo.height))
+        images = [size for size in images if size not in allowed]
         if inline or images:
             findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: page {number} has an image",
                                    hint=_IMAGE_HINT))
@@ -306,7 +357,8 @@ def _docx_text(element: ElementTree.Element) -> str:
 
 
 def check_docx(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: str,
-               claims_path: str, logo: Logo | None = None, marking: str = "") -> list[Diagnostic]:
+               claims_path: str, logo: Logo | None = None, marking: str = "",
+               footnotes: int | None = None, images: Sequence[DocImage] = ()) -> list[Diagnostic]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as docx:
             names = docx.namelist()
@@ -316,8 +368,10 @@ def check_docx(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output:
                        if n.startswith("word/header")]
             footers = [docx.read(n).decode("utf-8", "replace") for n in names
                        if n.startswith("word/footer")]
+            # The prose document's own images are embedded as they are (issue 16).
+            own = {image.data for image in images}
             media = {n: docx.read(n) for n in names
-                     if n.startswith("word/media/") or n.startswith("word/embeddings/")}
+                     if (n.startswith("word/media/") and docx.read(n) not in own) or n.startswith("word/embeddings/")}
             # Links live in the relationships of each part (document, footnotes, ...).
             rels = " ".join(docx.read(n).decode("utf-8", "replace") for n in names
                             if n.endswith(".rels"))
@@ -330,15 +384,16 @@ def check_docx(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output:
                 bodies[footnote.get(f"{W}id", "")] = _docx_text(footnote)
     calls = [ref.get(f"{W}id", "") for ref in document.iter(f"{W}footnoteReference")]
     findings: list[Diagnostic] = []
-    for index, note in enumerate(notes):
-        body = bodies.get(calls[index]) if index < len(calls) else None
+    for note in notes:  # a note holding several quotes is read for each (issue 16)
+        body = bodies.get(calls[note.number - 1]) if note.number <= len(calls) else None
         if body is None:
             findings.append(_missing(note, output, claims_path))
         else:
             findings += _note_findings(fold(body), note, output, claims_path)
-    if len(calls) > len(notes):
+    expected = _expected(notes, footnotes)
+    if len(calls) > expected:
         findings.append(_error(BUILD_FOOTNOTE_EXTRA,
-                               f"{output}: {len(calls) - len(notes)} more footnotes than citations"))
+                               f"{output}: {len(calls) - expected} more footnotes than citations"))
     if draft and not any(DRAFT_MARK in header for header in headers):
         findings.append(_error(BUILD_DRAFT_STAMP_MISSING, f"{output}: no DRAFT page header"))
     if marking and not (any(_has_text(marking, part) for part in headers)
@@ -374,8 +429,9 @@ _ACTIVE = frozenset({"img", "script", "style", "link", "iframe", "object", "embe
 
 
 class _Reader(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, images: frozenset[str] = frozenset()) -> None:
         super().__init__(convert_charrefs=True)
+        self.own_images = images  # the data: URIs of the prose document's own images (issue 16)
         self.in_main = 0
         self.notes: dict[str, list[str]] = {}
         self.calls: list[str] = []
@@ -400,7 +456,7 @@ class _Reader(HTMLParser):
             self.images.append(found.get("src", "") or found.get("srcset", "") or found.get("href", ""))
         if not self.in_main:
             return
-        if tag in _ACTIVE:
+        if tag in _ACTIVE and not (tag == "img" and found.get("src") in self.own_images):
             self.active.append(tag)
         if any(k.startswith("on") for k in found) or "style" in found:
             self.active.append(f"{tag}[{' '.join(k for k in found if k.startswith('on') or k == 'style')}]")
@@ -435,21 +491,23 @@ class _Reader(HTMLParser):
 
 
 def check_html(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: str,
-               claims_path: str, logo: Logo | None = None, marking: str = "") -> list[Diagnostic]:
-    reader = _Reader()
+               claims_path: str, logo: Logo | None = None, marking: str = "",
+               footnotes: int | None = None, images: Sequence[DocImage] = ()) -> list[Diagnostic]:
+    reader = _Reader(frozenset(image.uri for image in images))
     reader.feed(data.decode("utf-8", "replace"))
     reader.close()
     findings: list[Diagnostic] = []
-    for index, note in enumerate(notes):
-        target = reader.calls[index] if index < len(reader.calls) else None
+    for note in notes:  # a note holding several quotes is read for each (issue 16)
+        target = reader.calls[note.number - 1] if note.number <= len(reader.calls) else None
         body = reader.notes.get(target or "")
         if body is None:
             findings.append(_missing(note, output, claims_path))
         else:
             findings += _note_findings(fold("".join(body)), note, output, claims_path)
-    if len(reader.calls) > len(notes):
+    expected = _expected(notes, footnotes)
+    if len(reader.calls) > expected:
         findings.append(_error(BUILD_FOOTNOTE_EXTRA,
-                               f"{output}: {len(reader.calls) - len(notes)} more footnotes than citations"))
+                               f"{output}: {len(reader.calls) - expected} more footnotes than citations"))
     if draft and "draft" not in reader.body_classes:
         findings.append(_error(BUILD_DRAFT_STAMP_MISSING, f"{output}: the page is not marked DRAFT"))
     # Issue 16: outside the body, the template may show the logo, once; no other image.

@@ -118,7 +118,11 @@ def a4_reference(default_docx: bytes) -> bytes:
                           '    <w:unhideWhenUsed />\n    <w:qFormat />\n  </w:style>',
                           '<w:next w:val="FootnoteText" />\n    <w:uiPriority w:val="9" />\n'
                           '    <w:unhideWhenUsed />\n    <w:qFormat />\n'
-                          f'    {FOOTNOTE_TEXT_STYLE}\n  </w:style>')),
+                          f'    {FOOTNOTE_TEXT_STYLE}\n  </w:style>'),
+            # The bibliography citeproc writes (issue 16): a hanging indent, as Chicago sets it.
+            _replace_once('<w:next w:val="Bibliography" />\n    <w:qFormat />\n    <w:pPr />',
+                          '<w:next w:val="Bibliography" />\n    <w:qFormat />\n'
+                          '    <w:pPr><w:ind w:left="567" w:hanging="567" /></w:pPr>')),
         # Word's serif (Caladea on free systems) for headings and text instead of Aptos.
         "word/theme/theme1.xml": _chain(
             _replace_once('<a:latin typeface="Aptos Display"', '<a:latin typeface="Cambria"'),

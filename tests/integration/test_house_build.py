@@ -44,6 +44,23 @@ def _quotes() -> list[str]:
     return [c.quote for claim in briefing.claims for c in claim.citations]
 
 
+def _notes() -> dict[int, list[str]]:
+    """The example's footnotes as its prose document numbers them: each note's quotes."""
+    from datetime import UTC, datetime
+
+    from briefing.engine.project import check_project, load_project
+    from briefing.render.prose import build_prose_document
+
+    project = load_project(ROOT / "claims.yaml", ROOT / "sources")
+    assert project.briefing is not None and project.document is not None
+    document, _ = build_prose_document(project.document.ast, project.briefing, check_project(project), draft=False,
+                                       now=datetime(2024, 1, 1, tzinfo=UTC), version="1")
+    notes: dict[int, list[str]] = {}
+    for note in document.notes:
+        notes.setdefault(note.number, []).append(note.citation.quote)
+    return notes
+
+
 def test_the_example_sets_the_house_options() -> None:
     briefing, _ = load_claims(ROOT / "claims.yaml")
     assert briefing is not None
@@ -83,8 +100,10 @@ def test_pdf_contents_give_each_heading_its_page(built: Path) -> None:
     reader = PdfReader(built / "briefing.pdf")
     first = reader.pages[0].extract_text()
     pages = {str(name): reader.get_destination_page_number(dest) + 1 for name, dest in reader.named_destinations.items()}
-    for heading, anchor in (("The OIC Secretary General", "section-1"), ("Sources", "sources"),
-                            ("Verification", "verification")):
+    # The example is prose (briefing.md): its headings, the bibliography and the appendix.
+    for heading, anchor in (("The OIC Secretary General", "the-oic-secretary-general"),
+                            ("Where the sources disagree", "where-the-sources-disagree"),
+                            ("Bibliography", "bibliography"), ("Appendix: verification", "verification")):
         listed = re.search(re.escape(heading) + r"[ .]*?(\d+)\s*$", first, re.M)
         assert listed is not None, heading
         assert int(listed.group(1)) == pages[anchor], heading
@@ -178,11 +197,11 @@ def test_pdf_every_footnote_is_reachable_from_the_structure_tree(built: Path) ->
         tagged.append(fold("".join(t for m, t in texts.items() if (number, m) in reached)))
         untagged.append("".join(t for m, t in texts.items() if (number, m) not in reached))
     destinations = {str(name): reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
-    quotes = _quotes()
-    for number, quote in enumerate(quotes, 1):
+    for number, quotes in _notes().items():
         page = destinations[f"fn-{number}"]
         text = tagged[page] + " " + (tagged[page + 1] if page + 1 < len(tagged) else "")
-        assert quote_pattern(quote).search(text), f"note {number} is not in the structure tree"
+        for quote in quotes:
+            assert quote_pattern(quote).search(text), f"note {number} is not in the structure tree"
     # The page furniture is an artifact, outside the tree: the marking is not read as text.
     assert all(MARKING in text for text in untagged)
     assert not any(MARKING in text for text in tagged[1:])
@@ -297,12 +316,13 @@ def test_html_dom_banner_popups_viewport(built: Path) -> None:
     dom.feed(browser_dom(built / "briefing.html"))
     assert [banner.strip() for banner in dom.banners] == [MARKING, MARKING]
     assert dom.viewport == "width=device-width, initial-scale=1"
-    quotes = _quotes()
-    assert len(dom.popups) == len(quotes)
-    for number, quote in enumerate(quotes, 1):
+    notes = _notes()
+    assert len(dom.popups) == len(notes)
+    for number, quotes in notes.items():
         lines = [line.strip() for line in "".join(dom.popups[f"popup-fn{number}"]).splitlines()]
-        # The quote on its own line, between its marks, character for character as verified.
-        assert OPEN_QUOTE + quote.strip() + CLOSE_QUOTE in lines, number
+        # Each quote on its own line, between its marks, character for character as verified.
+        for quote in quotes:
+            assert OPEN_QUOTE + quote.strip() + CLOSE_QUOTE in lines, number
 
 
 def test_html_is_one_self_contained_file(built: Path) -> None:
@@ -373,7 +393,7 @@ def test_another_image_is_still_refused(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["build", str(project), "--no-cache", "-o", str(tmp_path / "b.pdf")]) == 1
     err = capsys.readouterr().err
     assert f"{tmp_path / 'b.pdf'}: page 1 has an image" in err
-    assert "only the logo the `logo:` option names may appear, once, on page 1" in err
+    assert "only the logo the `logo:` option names (once, on page 1) and the images briefing.md shows may appear" in err
     assert not (tmp_path / "b.pdf").exists()
 
 

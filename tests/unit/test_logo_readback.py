@@ -81,7 +81,7 @@ def test_only_the_logo_once_on_page_one(images: dict[int, list[tuple[int, int, b
 def test_a_refused_image_says_what_may_appear() -> None:
     [diagnostic] = readback.check_pdf(_pdf({2: [(3, 3, True)]}), [], draft=False, output="o.pdf",
                                       claims_path="c.yaml", logo=LOGO)
-    assert diagnostic.hint.startswith("only the logo the `logo:` option names may appear, once, on page 1")
+    assert diagnostic.hint.startswith("only the logo the `logo:` option names (once, on page 1) and the images briefing.md shows may appear")
 
 
 @pytest.mark.parametrize("printed, found", [
