@@ -46,12 +46,20 @@ def csl_item(source_id: str, meta: SourceMeta) -> Node:
     """
     fields: dict[str, Node] = {"id": {"t": "MetaString", "c": source_id},
                                "type": {"t": "MetaString", "c": CSL_TYPE}}
-    # Without a title a style prints nothing recognisable: the id stands in, as in the notes.
-    fields["title"] = meta_text(meta.title if meta.title.strip() else source_id)
-    if meta.author.strip():
+    # A title is never invented: a source whose text carries no headline is described by its
+    # author, publisher and date, as its metadata gives them (the example's sources say why each
+    # field is there). Only a source with none of the three is named by its id, as in the notes.
+    if meta.title.strip():
+        fields["title"] = meta_text(meta.title)
+    elif not (meta.author.strip() or meta.publisher.strip()):
+        fields["title"] = meta_text(source_id)
+    # With no author, the body that published it stands as its author (Chicago 14.70, an
+    # organisation as author), so that a short note still names where the quote comes from.
+    author = meta.author.strip() or meta.publisher.strip()
+    if author:
         fields["author"] = {"t": "MetaList", "c": [
-            {"t": "MetaMap", "c": {"literal": meta_text(meta.author)}}]}
-    if meta.publisher.strip():
+            {"t": "MetaMap", "c": {"literal": meta_text(author)}}]}
+    if meta.publisher.strip() and meta.author.strip():
         fields["publisher"] = meta_text(meta.publisher)
     if meta.date.strip():
         fields["issued"] = csl_date(meta.date)

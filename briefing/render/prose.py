@@ -267,47 +267,78 @@ def _cite(node: Node, state: _State, *, in_note: bool) -> list[Node]:
         state.footnotes += 1
     number = state.footnotes
     entries: Inlines = []
+    last: tuple[str, str] | None = None
     for claim in known:
         for index in range(len(claim.citations)):
             if entries:
                 entries.append({"t": "LineBreak"})
-            entries += _entry(claim, index, number, first=not entries and not in_note, state=state)
+            # Quotes that follow one another from the same source and page share its reference:
+            # "Sadikhova." above each of three quotes says nothing the first did not.
+            reference = (claim.citations[index].source, _pin(claim, index, state))
+            entries += _entry(claim, index, number, first=not entries and not in_note, state=state,
+                              with_reference=reference != last)
+            last = reference
     if in_note:
         return [*marks, {"t": "Space"}, *entries] if marks else entries
     spaced = [m for mark in marks for m in (mark, {"t": "Space"})][:-1] if marks else []
     return [*spaced, {"t": "Note", "c": [para(entries)]}]
 
 
-def _entry(claim: Claim, index: int, number: int, *, first: bool, state: _State) -> Inlines:
-    """One citation in a note: the source as a Cite (with its pin cite), then the quote."""
-    citation = claim.citations[index]
+def _found(claim: Claim, index: int, state: _State) -> CitationResult | None:
     result = state.results.get(claim.id)
-    found = result.citations[index] if result and index < len(result.citations) else None
+    return result.citations[index] if result and index < len(result.citations) else None
+
+
+def _pin(claim: Claim, index: int, state: _State) -> str:
+    """The pin cite (page) of a verified quote, as the note prints it; "" where none is known."""
+    found = _found(claim, index, state)
+    if found is None or found.status is not Status.VERIFIED or not found.pages:
+        return ""
+    source = state.sources.get(claim.citations[index].source)
+    return pin_cite(found.pages, dash="\u2013", labels=source.page_labels if source else ()).replace(" ", "\u00a0", 1)
+
+
+def _entry(claim: Claim, index: int, number: int, *, first: bool, state: _State,
+           with_reference: bool = True) -> Inlines:
+    """One citation in a note: the source as a Cite (with its pin cite), then the quote; without
+    the reference where the quote before it in the note gave the same one."""
+    citation = claim.citations[index]
+    found = _found(claim, index, state)
     status = found.status if found else Status.NOT_FOUND
     source = state.sources.get(citation.source)
     caution = caution_line(found)
     state.notes.append(NoteRecord(number, claim.id, citation, status, source, caution))
-    suffix: Inlines = []
-    if found is not None and found.status is Status.VERIFIED and found.pages:
-        pin = pin_cite(found.pages, dash="\u2013", labels=source.page_labels if source else ())
-        suffix = [{"t": "Str", "c": ","}, {"t": "Space"}, {"t": "Str", "c": pin.replace(" ", "\u00a0", 1)}]
+    unverified = [unverified_mark(status)] if state.draft and status is not Status.VERIFIED else []
+    inlines: Inlines = []
+    if with_reference:
+        inlines += _reference(citation.source, _pin(claim, index, state), number, first, source, found)
+        inlines += [{"t": "Space"}, *unverified] if unverified else []
+    else:
+        inlines += unverified
+    if inlines:
+        inlines.append({"t": "LineBreak"})
+    inlines += [*quoted(citation.quote), *alterations(found)]
+    if caution:
+        inlines += [{"t": "LineBreak"}, {"t": "Strong", "c": text(CAUTION)}, {"t": "Space"}, *text(caution)]
+    return inlines
+
+
+def _reference(source_id: str, pin: str, number: int, first: bool, source: Source | None,
+               found: CitationResult | None) -> Inlines:
+    """The source as a Cite for citeproc, with its pin cite, and where its passage is."""
+    suffix: Inlines = [{"t": "Str", "c": ","}, {"t": "Space"}, {"t": "Str", "c": pin}] if pin else []
     # pandoc's citeproc parenthesises every cite in a note but a leading one; "author in text"
     # prints the same full or short reference without the parentheses.
     mode = "NormalCitation" if first else "AuthorInText"
     inlines: Inlines = [{"t": "Cite", "c": [[{
-        "citationId": citation.source, "citationPrefix": [], "citationSuffix": suffix,
+        "citationId": source_id, "citationPrefix": [], "citationSuffix": suffix,
         "citationMode": {"t": mode}, "citationNoteNum": number, "citationHash": 0}],
-        [{"t": "Str", "c": f"[@{citation.source}]"}]]}]
+        [{"t": "Str", "c": f"[@{source_id}]"}]]}]
     target = _passage(source, found)
     if target and source is not None:
         # Read after citeproc: the source's URL in this reference opens at the passage (issue 4).
         inlines.append({"t": "Span", "c": [["", [PASSAGE], [["href", target],
                                                              ["url", source.meta.url.strip()]]], []]})
-    if state.draft and status is not Status.VERIFIED:
-        inlines += [{"t": "Space"}, unverified_mark(status)]
-    inlines += [{"t": "LineBreak"}, *quoted(citation.quote), *alterations(found)]
-    if caution:
-        inlines += [{"t": "LineBreak"}, {"t": "Strong", "c": text(CAUTION)}, {"t": "Space"}, *text(caution)]
     return inlines
 
 

@@ -176,13 +176,14 @@ def test_chicago_gives_a_full_note_first_a_short_note_after_and_a_bibliography(
     assert notes[1] == "Office for National Statistics. \u201cUnemployment stood at 3.9%\u201d"
     assert notes[3] == ("Office for National Statistics, \u201cLabour Market Overview, UK: March 2024.\u201d "
                         "\u201cThe employment rate was 75.0%\u201d")
-    assert notes[2].startswith("\u201cAnnual Tax Receipts\u201d (HM Revenue and Customs, July 1, 2023).")
+    # A source with no author: the body that published it stands as its author (Chicago 14.70).
+    assert notes[2].startswith("HM Revenue and Customs, \u201cAnnual Tax Receipts,\u201d July 1, 2023.")
     html = html_main(root / "build" / "briefing.html")
     bibliography = html.split('id="bibliography"', 1)[1].split('id="verification"', 1)[0]
     entries = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", e)).strip()
                for e in re.findall(r'<div id="ref-[^"]+" class="csl-entry"[^>]*>(.*?)</div>', bibliography, re.S)]
     assert entries == [
-        "\u201cAnnual Tax Receipts.\u201d HM Revenue and Customs, July 1, 2023.",
+        "HM Revenue and Customs. \u201cAnnual Tax Receipts,\u201d July 1, 2023.",
         "Office for National Statistics. \u201cLabour Market Overview, UK: March 2024.\u201d Office for "
         "National Statistics, March 12, 2024. https://www.ons.gov.uk/labour/march2024.",
     ]
@@ -325,6 +326,38 @@ def _two_quote_note() -> tuple[object, str]:
     document, unknown = build_prose_document(ast, briefing, report, draft=False, now=NOW, version="1")
     assert unknown == ()
     return document, "claims.yaml"
+
+
+def _cites_in_notes(node: object) -> list[int]:
+    """How many source Cites each footnote of a pandoc AST holds, in order."""
+    counts: list[int] = []
+
+    def cites(value: object) -> int:
+        if isinstance(value, dict):
+            return (value.get("t") == "Cite") + sum(cites(v) for v in value.values())
+        return sum(cites(v) for v in value) if isinstance(value, list) else 0
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict) and value.get("t") == "Note":
+            counts.append(cites(value["c"]))
+        elif isinstance(value, dict):
+            for child in value.values():
+                walk(child)
+        elif isinstance(value, list):
+            for child in value:
+                walk(child)
+    walk(node)
+    return counts
+
+
+def test_quotes_in_a_row_from_one_source_share_its_reference() -> None:
+    document, _ = _two_quote_note()
+    # Note 1 holds claims a and b, both quoting azernews-2023 with no page: one reference, two
+    # quotes; note 2 holds a alone. Two different sources keep a reference each
+    # (test_chicago_gives_a_full_note_first_a_short_note_after_and_a_bibliography, note 3).
+    assert _cites_in_notes(document.ast["blocks"]) == [1, 1]
+    assert [(n.number, n.citation.quote) for n in document.notes] == [
+        (1, "first quote"), (1, "second quote"), (2, "first quote")]
 
 
 @pytest.mark.parametrize("note1, note2, expected", [
@@ -536,5 +569,5 @@ def test_a_cite_inside_the_authors_footnote_is_printed_in_that_note(tmp_path: Pa
     assert errors(result) == []
     notes = html_notes(root / "build" / "briefing.html")
     assert len(notes) == 5
-    assert notes[4].startswith("As the office reports \u201cAnnual Tax Receipts")
+    assert notes[4].startswith("As the office reports HM Revenue and Customs, \u201cAnnual Tax Receipts")
     assert notes[4].endswith("\u201cReceipts rose by 12%\u201d.")

@@ -76,3 +76,17 @@ def test_every_reference_in_a_note_ends_with_a_full_stop(words: tuple[str, ...],
 
     ast = close_references(_cite(*words))
     assert "".join(n.get("c", " ") for n in ast["blocks"][0]["c"][0]["c"][1]) == closed
+
+
+@pytest.mark.parametrize("meta, author, title", [
+    pytest.param(SourceMeta(publisher="Azernews", date="2023-02-22"), "Azernews", None, id="publisher-stands-as-author"),
+    pytest.param(SourceMeta(author="Laman Ismayilova"), "Laman Ismayilova", None, id="author-no-title"),
+    pytest.param(SourceMeta(), None, "src-1", id="nothing-known-the-id-names-it"),
+])
+def test_a_title_is_never_invented(meta: SourceMeta, author: str | None, title: str | None) -> None:
+    """A source whose text carries no headline gets no title; the body that published it stands
+    as author when no person is named, so a short note still says where the quote comes from."""
+    fields = csl_item("src-1", meta)["c"]
+    assert (_words(fields["title"]) if "title" in fields else None) == title
+    assert (_words(fields["author"]["c"][0]["c"]["literal"]) if "author" in fields else None) == author
+    assert "publisher" not in fields
