@@ -225,3 +225,22 @@ def test_the_build_read_back_refuses_evidence_that_did_not_come_back(example: tu
     assert codes(more) == [("build.evidence-altered", "x.pdf: the evidence file notes.md is not embedded")]
     fewer = [a for a in right if a.name != "sources.lock"]
     assert codes(fewer) == [("build.unsafe-content", "x.pdf: embeds files ['sources.lock']")]
+
+
+def test_an_archival_pdf_carries_the_evidence_as_associated_files(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """With `pdf: archival` (PDF/A-3b, issue 16) the evidence is PDF/A-3's associated files: named
+    from the catalogue's /AF with their relationship, and the audit still passes."""
+    root = copy_example(tmp_path / "project")
+    claims = root / "claims.yaml"
+    claims.write_text(claims.read_text(encoding="utf-8") + "pdf: archival\n", encoding="utf-8")
+    pdf = build(root)
+    reader = PdfReader(pdf)
+    metadata = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert 'pdfaid:part="3"' in metadata and 'pdfaid:conformance="B"' in metadata
+    associated = {str(spec.get_object()["/F"]): str(spec.get_object()["/AFRelationship"])
+                  for spec in reader.trailer["/Root"]["/AF"]}
+    assert associated == {"claims.yaml": "/Source", "briefing.md": "/Source", "sources.lock": "/Source",
+                          "check-report.json": "/Supplement"}
+    code, out, _ = audit(capsys, str(pdf), "--sources", str(root / "sources"))
+    assert code == 0 and "audit passed" in out
