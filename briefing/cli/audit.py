@@ -52,7 +52,21 @@ def evidence_of(project: Project, report: Report) -> tuple[Attachment, ...]:
         text = markdown.read_bytes() if markdown.is_file() else None
     except OSError as error:
         unusable(f"error: cannot read {error.filename}: {(error.strerror or str(error)).lower()}")
-    return evidence(claims, format_lock(project.lock.current), format_json(report), text)
+    folder = project.claims_path.parent
+    return evidence(claims, format_lock(project.lock.current), _within(format_json(report), folder), text)
+
+
+def _within(report_json: str, folder: Path) -> str:
+    """The report with the project folder's own path left out of every path it names: a PDF
+    goes to people who need not learn the builder's folders (`/home/alice/...`), and its
+    evidence names files as the project holds them (claims.yaml, sources/x.md)."""
+    import os
+
+    prefixes = {str(folder), str(folder.resolve())} - {"", "."}
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        # As the JSON writes it (a backslash doubled on Windows), followed by the separator.
+        report_json = report_json.replace(json.dumps(prefix + os.sep, ensure_ascii=False)[1:-1], "")
+    return report_json
 
 
 class AuditError(Exception):

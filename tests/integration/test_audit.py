@@ -244,3 +244,13 @@ def test_an_archival_pdf_carries_the_evidence_as_associated_files(tmp_path: Path
                           "check-report.json": "/Supplement"}
     code, out, _ = audit(capsys, str(pdf), "--sources", str(root / "sources"))
     assert code == 0 and "audit passed" in out
+
+
+def test_the_embedded_report_names_no_folder_of_the_builders_machine(example: tuple[Path, Path]) -> None:
+    """Built as `briefing build /tmp/.../project`, the PDF that goes out names its files as the
+    project holds them (claims.yaml, sources/x.md), not where the builder keeps the project."""
+    root, pdf = example
+    report = PdfReader(pdf).attachments["check-report.json"][0].decode("utf-8")
+    assert str(root) not in report and str(root.resolve()) not in report
+    parsed = json.loads(report)
+    assert (parsed["claims_file"], parsed["sources_dir"]) == ("claims.yaml", "sources")
