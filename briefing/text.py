@@ -14,6 +14,7 @@ ligatures, non-NFC clusters) are visited one by one to build the offset map.
 
 from __future__ import annotations
 
+import array
 import bisect
 import functools
 import itertools
@@ -22,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from briefing.models import Source, Span
 
@@ -115,9 +117,11 @@ class NormalisedText:
 
     original: str
     text: str
-    f_starts: tuple[int, ...] = (0,)
-    o_starts: tuple[int, ...] = (0,)
-    linear: tuple[bool, ...] = (True,)
+    # Arrays for a long map (8 bytes an entry, where a tuple of ints takes about 36: issue 19,
+    # the maps of 200 MB of man pages held 3.5 million segments).
+    f_starts: Sequence[int] = (0,)
+    o_starts: Sequence[int] = (0,)
+    linear: Sequence[bool] = (True,)
 
     def _segment(self, offset: int) -> int:
         return bisect.bisect_right(self.f_starts, offset) - 1
@@ -177,10 +181,35 @@ def _collapse_spaces(text: str, work: str) -> NormalisedText:
         return NormalisedText(text, work)
     parts = _SPACE_RUN_SPLIT.split(work)  # text, run, text, run, ..., text
     words = parts[::2]
-    o_ends = list(itertools.accumulate(map(len, parts)))
-    f_ends = list(itertools.accumulate(map(operator.add, map(len, words), itertools.repeat(1))))
-    return NormalisedText(text, " ".join(words), (0, *f_ends[:-1]), (0, *o_ends[1::2]),
-                          (True,) * len(words))
+    f_starts = array.array("q", (0,))
+    f_starts.extend(itertools.accumulate(map(operator.add, map(len, words), itertools.repeat(1))))
+    f_starts.pop()
+    o_starts = array.array("q", (0,))
+    o_starts.extend(array.array("q", itertools.accumulate(map(len, parts)))[1::2])
+    return NormalisedText(text, " ".join(words), f_starts, o_starts, _AllLinear(len(words)))
+
+
+class _AllLinear(Sequence[bool]):
+    """`linear` of a map whose segments are all linear, without a tuple of them."""
+
+    def __init__(self, length: int) -> None:
+        self.length = length
+
+    def __len__(self) -> int:
+        return self.length
+
+    @overload
+    def __getitem__(self, index: int) -> bool: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[bool]: ...
+
+    def __getitem__(self, index: int | slice) -> bool | Sequence[bool]:
+        if isinstance(index, slice):
+            return (True,) * len(range(self.length)[index])
+        if not -self.length <= index < self.length:
+            raise IndexError(index)
+        return True
 
 
 Edit = tuple[int, int, str]  # replace original [start, end) with the string
