@@ -8,9 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from briefing.models import Source
 from briefing.settings import DEFAULT_SETTINGS
 from briefing.sources import text as text_reader
 from briefing.verify import hyphenation, shape
+from briefing.verify.elsewhere import OnePass
+from briefing.verify.index import SourceIndex
 from briefing.verify.match import MultiSearch
 from briefing.verify.quote import split_elisions
 
@@ -80,3 +83,15 @@ def _breaks_by_definition(text: str) -> list[tuple[int, int]]:
                 max_size=30).map("".join))
 def test_line_end_hyphens_are_found_as_by_the_definition(text: str) -> None:
     assert [m.span() for m in hyphenation.breaks(text)] == _breaks_by_definition(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.lists(_WORDS, min_size=1, max_size=3).map("".join), max_size=6), min_size=1, max_size=3),
+       st.lists(_WORDS, max_size=30).map("".join), st.booleans())
+def test_one_pass_answers_each_set_as_its_own_search(sets: list[list[str]], text: str, among: bool) -> None:
+    """The failed quotes and the far quotes' seeds are looked for in one pass (issue 19)."""
+    index = SourceIndex({"s": Source("s", "s.txt", "text", text)})
+    one_pass = OnePass(sets)
+    for k, needles in enumerate(sets):
+        asked = list(range(0, len(needles), 2)) if among else None
+        assert one_pass.present(k, index, "s", asked) == MultiSearch(needles).present(index.folded("s").text, asked)
