@@ -14,6 +14,7 @@ ligatures, non-NFC clusters) are visited one by one to build the offset map.
 
 from __future__ import annotations
 
+import array
 import bisect
 import functools
 import itertools
@@ -22,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from briefing.models import Source, Span
 
@@ -90,10 +92,14 @@ def fold(text: str) -> str:
 def folds_needed(quote: str, passage: str) -> tuple[str, ...]:
     """Which folds make `quote` equal `passage`: fold f is needed when every other fold is not enough."""
     quote, passage = quote.strip(), passage.strip()
-    if quote == passage or fold(quote).strip() != fold(passage).strip():
+    if quote == passage:
         return ()
     if quote.isascii() and passage.isascii():
-        return ("whitespace",)  # the only fold that changes ASCII text (the bench: 0.35 s of 5,000 calls)
+        # Whitespace is the only fold that changes ASCII text (the bench: 0.35 s of 5,000 calls),
+        # and there str.split() splits where it folds: at the characters it maps to spaces.
+        return ("whitespace",) if " ".join(quote.split()) == " ".join(passage.split()) else ()
+    if fold(quote).strip() != fold(passage).strip():
+        return ()
     present = set(unicodedata.normalize("NFC", quote)) | set(unicodedata.normalize("NFC", passage))
     return tuple(f for f in FOLD_NAMES
                  if (f not in _FOLD_CHARS or not present.isdisjoint(_FOLD_CHARS[f]))
@@ -111,9 +117,11 @@ class NormalisedText:
 
     original: str
     text: str
-    f_starts: tuple[int, ...] = (0,)
-    o_starts: tuple[int, ...] = (0,)
-    linear: tuple[bool, ...] = (True,)
+    # Arrays for a long map (8 bytes an entry, where a tuple of ints takes about 36: issue 19,
+    # the maps of 200 MB of man pages held 3.5 million segments).
+    f_starts: Sequence[int] = (0,)
+    o_starts: Sequence[int] = (0,)
+    linear: Sequence[bool] = (True,)
 
     def _segment(self, offset: int) -> int:
         return bisect.bisect_right(self.f_starts, offset) - 1
@@ -153,7 +161,10 @@ def normalise(text: str) -> NormalisedText:
     if SOFT_HYPHEN in work or any(c in work for c in LIGATURES) or not unicodedata.is_normalized("NFC", text):
         result = _apply(text, work, _length_changes(text, work))
     else:  # most non-ASCII sources: only space runs change length (issue 19)
-        result = _collapse_spaces(text, work)
+        # The text is NFC, and stays so: it changed only by starters turned into ASCII starters
+        # that compose with nothing (' " - and space), and space runs cut to one space, so no
+        # two characters became neighbours (issue 19: the second check cost 0.2 s per 30 MB).
+        return _collapse_spaces(text, work)
     # ASCII is always NFC; only text that kept other characters needs the (full-scan) check.
     if not result.text.isascii() and not unicodedata.is_normalized("NFC", result.text):
         # Pathological composition across our edit points: keep the text right, lose line detail.
@@ -170,10 +181,35 @@ def _collapse_spaces(text: str, work: str) -> NormalisedText:
         return NormalisedText(text, work)
     parts = _SPACE_RUN_SPLIT.split(work)  # text, run, text, run, ..., text
     words = parts[::2]
-    o_ends = list(itertools.accumulate(map(len, parts)))
-    f_ends = list(itertools.accumulate(map(operator.add, map(len, words), itertools.repeat(1))))
-    return NormalisedText(text, " ".join(words), (0, *f_ends[:-1]), (0, *o_ends[1::2]),
-                          (True,) * len(words))
+    f_starts = array.array("q", (0,))
+    f_starts.extend(itertools.accumulate(map(operator.add, map(len, words), itertools.repeat(1))))
+    f_starts.pop()
+    o_starts = array.array("q", (0,))
+    o_starts.extend(array.array("q", itertools.accumulate(map(len, parts)))[1::2])
+    return NormalisedText(text, " ".join(words), f_starts, o_starts, _AllLinear(len(words)))
+
+
+class _AllLinear(Sequence[bool]):
+    """`linear` of a map whose segments are all linear, without a tuple of them."""
+
+    def __init__(self, length: int) -> None:
+        self.length = length
+
+    def __len__(self) -> int:
+        return self.length
+
+    @overload
+    def __getitem__(self, index: int) -> bool: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[bool]: ...
+
+    def __getitem__(self, index: int | slice) -> bool | Sequence[bool]:
+        if isinstance(index, slice):
+            return (True,) * len(range(self.length)[index])
+        if not -self.length <= index < self.length:
+            raise IndexError(index)
+        return True
 
 
 Edit = tuple[int, int, str]  # replace original [start, end) with the string
@@ -219,7 +255,12 @@ def _clusters() -> re.Pattern[str]:
 
 @functools.cache
 def _marks() -> re.Pattern[str]:
-    return re.compile("[" + "".join(re.escape(c) for c in sorted(_mark_chars())) + "]")
+    """Every mark, and every character beyond the BMP: a class with characters there compiles to
+    a list that sre tries one by one (4 MB/s), one within the BMP to a table (150 MB/s; issue
+    19). A character found that is not a mark leaves its word to the cluster pattern, which finds
+    nothing there."""
+    bmp = "".join(re.escape(c) for c in sorted(_mark_chars()) if c <= "\uffff")
+    return re.compile(f"[{bmp}\U00010000-\U0010ffff]")
 
 
 @functools.cache

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from briefing.claims.schema import Problem, claims_only_schema, entries, resolve
+from briefing.claims.schema import Problem, claims_only_schema, resolve
 from briefing.diagnostics import (
     CLAIMS_BAD_ID,
     CLAIMS_BOTH_FORMS,
@@ -119,7 +119,12 @@ def _blank(node: Node) -> bool:
 
 
 def fields_of(node: MappingNode) -> Fields:
-    return {key: (key_node, value) for key, key_node, value in entries(node)}
+    """(key node, value) by text key, the first occurrence only, in document order (as `entries`)."""
+    fields: Fields = {}
+    for key_node, value in node.value:
+        if isinstance(key_node, ScalarNode) and key_node.value not in fields:
+            fields[key_node.value] = (key_node, value)
+    return fields
 
 
 def scalar_text(node: Node) -> str:

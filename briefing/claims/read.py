@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -57,12 +58,24 @@ __all__ = ["CITATION_KEYS", "CLAIM_KEYS", "MAX_DEPTH", "Result", "SECTION_KEYS",
 # Characters YAML refuses (outside its printable set); found here so the position is exact.
 _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 # Anchors and aliases sit where a node starts: at a line's start or after an indicator (and
-# perhaps a tag); only a file with such a spot pays for a second pass over the YAML events.
+# perhaps a tag); only a file with such a spot (outside a `key: "..."` line, `_QUOTED_LINE`)
+# pays for a second pass over the YAML events.
 _MAYBE_ANCHOR = re.compile(r"(?:^|[:?,\[{-])[ \t]*(?:![^\s]*[ \t]+)?[&*][^\s,\[\]{}]", re.MULTILINE)
 # libyaml's composer recurses in C once per nesting level and overflows the C stack (SIGSEGV)
 # at about 25,000 levels (issue 6), and PyYAML 6.0.4 stops at 1,000 with its own error; no
 # claims file nests more than a handful. Below both, so every allowed PyYAML gives this error.
 MAX_DEPTH = 500
+# A line holding only a `key: "..."` pair (perhaps after "- "): its brackets cannot open a
+# collection. Wherever such a line stands (in a block, in a flow collection, inside a block or
+# quoted scalar), they are text inside a scalar; or, if a scalar open from an earlier line
+# closes at its first quote, a bracket after that is a syntax error before it nests.
+_QUOTED_LINE = re.compile(
+    '[ \t]*(?:- +)?[A-Za-z_][A-Za-z0-9_]*: +"[^"\\\\\n\r\x85\u2028\u2029]*'
+    '(?:\\\\[^\n\r\x85\u2028\u2029][^"\\\\\n\r\x85\u2028\u2029]*)*"[ \t]*\r?')
+_BRACKET = re.compile(r"[\[{]")
+_ANCHOR_SIGN = re.compile("[&*]")
+_INDICATORS = re.compile(r"(?:[-?:][ \t]+){50}")
+_TWO_INDICATORS = re.compile(r"[-?:][ \t]+[-?:][ \t]")
 _SYNTAX_HINTS = (  # (words in PyYAML's or libyaml's problem or context, what to do)
     ("mapping values are not allowed", "put text that contains ': ' in double quotes"),
     # A backslash starts an escape inside double quotes; these come before "quoted scalar".
@@ -148,8 +161,8 @@ def _too_deep(text: str, path: str) -> tuple[Diagnostic | None, list[yaml.Event]
     `checks.anchors` need not read them again (issue 19: 0.07 s of 10,000 claims)."""
     # Cannot nest deeply: each level needs a bracket, or about half a column of indentation, or
     # an indicator on the line ("- - - x"); under these bounds the depth stays under MAX_DEPTH.
-    if (text.count("[") + text.count("{") < MAX_DEPTH // 2 and not re.search(r"(?m)^ {100}", text)
-            and not re.search(r"(?:[-?:][ \t]+){50}", text)):
+    if (_flow_brackets(text) < MAX_DEPTH // 2 and not _indented(text, 100)
+            and not _many_indicators(text)):
         return None, None
     depth = 0
     anchored: list[yaml.Event] = []
@@ -177,6 +190,48 @@ def _too_deep(text: str, path: str) -> tuple[Diagnostic | None, list[yaml.Event]
     return None, anchored
 
 
+def _flow_brackets(text: str) -> int:
+    """At least the number of '[' and '{' that open a collection: those inside a double-quoted
+    value that fills the rest of its line (`key: "..."`) cannot (issue 19: real-text quotes
+    hold braces, and counting them sent 10,000 claims through the YAML events, 0.1 s)."""
+    count = text.count("[") + text.count("{")
+    if count < MAX_DEPTH // 2:
+        return count
+    return sum(text.count("[", start, end) + text.count("{", start, end)
+               for start, end in _lines_outside_quoted(_BRACKET, text))
+
+
+def _lines_outside_quoted(chars: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line holding a match of `chars`, but the lines `_QUOTED_LINE`
+    holds whole; lines end at "\n" (a file with other line ends has one long line)."""
+    at = 0
+    while found := chars.search(text, at):
+        start = text.rfind("\n", 0, found.start()) + 1
+        end = text.find("\n", found.start())
+        end = len(text) if end == -1 else end
+        if not _QUOTED_LINE.fullmatch(text, start, end):
+            yield start, end
+        at = end + 1
+
+
+def _may_hold_anchors(text: str) -> bool:
+    """Whether `_MAYBE_ANCHOR` holds on a line not held whole by `_QUOTED_LINE` (its matches
+    stay within a line, and hold an "&" or a "*")."""
+    return any(_MAYBE_ANCHOR.search(text, start, end) for start, end in _lines_outside_quoted(_ANCHOR_SIGN, text))
+
+
+def _indented(text: str, columns: int) -> bool:
+    """Whether a line starts with `columns` spaces (as `(?m)^ {columns}`, without a regex)."""
+    spaces = " " * columns
+    return text.startswith(spaces) or "\n" + spaces in text
+
+
+def _many_indicators(text: str) -> bool:
+    """Whether a line holds 50 indicators in a row ("- - - x"). Such a run starts where two do,
+    and two in a row are rare: only there is the slower pattern tried (issue 19: 0.04 s)."""
+    return any(_INDICATORS.match(text, pair.start()) for pair in _TWO_INDICATORS.finditer(text))
+
+
 def _deep_diagnostic(location: Location) -> Diagnostic:
     return Diagnostic(CLAIMS_TOO_DEEP, f"claims file nests lists or mappings more than {MAX_DEPTH:,} deep",
                       location, "a claims file needs only a few levels: title, sections, claims, citations")
@@ -199,7 +254,7 @@ def _parse_text(text: str, path: str, prose: bool = False) -> Result:
         return None, (Diagnostic(CLAIMS_EMPTY, "claims file is empty", Location(path, 1, 1),
                                  "start with 'title:' and a 'sections:' list (see the README)"),)
     reader = ClaimsReader(path, text)
-    if _MAYBE_ANCHOR.search(text):
+    if anchored is not None or _may_hold_anchors(text):
         checks.anchors(reader, text, anchored)
     for problem in validate(root, None if prose else claims_only_schema()):
         reader.word(problem)

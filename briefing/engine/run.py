@@ -46,7 +46,8 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
     results, by_source = route(keyed, sources, unreadable or {})
     # What each claim's text states is read once, here: the workers read its figures in the
     # sources (`claim_figures`) and the judge checks them against the quotes (issue 18).
-    stated = {claim.text: read_stated(claim.text) for claim in briefing.claims}
+    # (Each text once: claims may share one.)
+    stated = {text: read_stated(text) for text in dict.fromkeys(claim.text for claim in briefing.claims)}
     groups = [_Worker(ids, sources, {s: by_source[s] for s in ids if s in by_source}, keyed, briefing.claims,
                      settings, cache, stated, folded or {})
               for ids in _partition(sources, {s: len(keys) for s, keys in by_source.items()}, settings)]

@@ -19,7 +19,7 @@ from briefing.models import Elsewhere
 from briefing.settings import Settings
 from briefing.verify.index import SourceIndex
 from briefing.verify.judge import Key
-from briefing.verify.match import MultiSearch
+from briefing.verify.match import DENSE_MAX_NEEDLES, MultiSearch
 from briefing.verify.memo import Needles
 from briefing.verify.nearest import nearest_passage
 from briefing.verify.pieces import seeds
@@ -34,22 +34,68 @@ MAX_SEEDS = 64
 Candidate = tuple[int, str, Elsewhere | None]
 
 
+class OnePass:
+    """Several sets of needles looked for in one pass over each source's folded text (issue 19:
+    the failed quotes and the seeds of the far ones took a pass each, the UTF-8 encoding of
+    every source twice). Set `k`'s answers are positions in set `k`, as its own search's. The
+    first set's full search looks for every set; the others take their answers from it."""
+
+    def __init__(self, sets: Sequence[Sequence[str]]):
+        self.sets = [list(needles) for needles in sets]
+        self.each = [MultiSearch(needles) for needles in self.sets]  # (for a few needles alone)
+        unique = list(dict.fromkeys(needle for needles in sets for needle in needles))
+        self.search = MultiSearch(unique, dense=len(unique) <= DENSE_MAX_NEEDLES)
+        # combined needle -> (set, position in it) of each set holding it
+        self.owners: list[list[tuple[int, int]]] = [[] for _ in unique]
+        where = {needle: i for i, needle in enumerate(unique)}
+        for k, needles in enumerate(self.sets):
+            for position, needle in enumerate(needles):
+                self.owners[where[needle]].append((k, position))
+        self.found: dict[str, list[set[int]]] = {}  # by source id: each set's answer
+
+    def present(self, k: int, index: SourceIndex, source_id: str, among: Sequence[int] | None) -> set[int]:
+        """Which needles of set `k` (or of those `among` them) the source's folded text holds."""
+        if among is not None:
+            return self.each[k].present(index.folded(source_id).text, among)
+        if source_id not in self.found:
+            if k:  # only the first set's full search is shared: a later set asked alone (its
+                # own answer missing, the first's kept by a memo) is looked for alone
+                return self.each[k].present(index.folded(source_id).text)
+            answers: list[set[int]] = [set() for _ in self.sets]
+            for combined in self.search.present(index.folded(source_id).text):
+                for owner, position in self.owners[combined]:
+                    answers[owner].add(position)
+            self.found[source_id] = answers
+        return self.found[source_id][k]
+
+
+def seed_pieces(far: Mapping[Key, tuple[str, ParsedQuote]]) -> list[str]:
+    """The seeds `near_elsewhere` looks for, each once."""
+    return list(dict.fromkeys(piece for key in sorted(far) for piece in seeds(far[key][1])[:MAX_SEEDS]))
+
+
 def near_elsewhere(far: Mapping[Key, tuple[str, ParsedQuote]], index: SourceIndex,
-                   settings: Settings) -> dict[Key, list[Candidate]]:
+                   settings: Settings, one_pass: tuple[OnePass, int] | None = None) -> dict[Key, list[Candidate]]:
     """For each quote (key -> (cited source id, text to look for)), the sources of `index`
     other than its own that share the most of its seeds (MAX_SOURCES of them at most), each
-    with its nearest passage when that is at least `misquote_min_similarity` similar."""
+    with its nearest passage when that is at least `misquote_min_similarity` similar.
+
+    `one_pass`: a search shared with other needles, and the number of the set of `seed_pieces`
+    in it."""
     keys = sorted(far)
     wanted = [seeds(far[key][1])[:MAX_SEEDS] for key in keys]
-    pieces = list(dict.fromkeys(piece for found in wanted for piece in found))
+    pieces = seed_pieces(far)
     if not pieces:
         return {}
-    search, asked = MultiSearch(pieces), Needles.of(pieces)
+    asked = Needles.of(pieces)
+    if one_pass is None:
+        one_pass = (OnePass([pieces]), 0)
+    shared_pass, k = one_pass
     position = {piece: i for i, piece in enumerate(pieces)}
     sharing: dict[int, list[tuple[int, str]]] = {}  # quote -> (seeds shared, source id)
     for source_id in sorted(index.sources):
         present = index.memo.present(index.sources[source_id], "seeds", asked,
-                                      functools.partial(search_folded, search, index, source_id))
+                                      functools.partial(shared_pass.present, k, index, source_id))
         for n, seeds_of_quote in enumerate(wanted):
             shared = sum(position[piece] in present for piece in seeds_of_quote)
             if shared and far[keys[n]][0] != source_id:
@@ -82,12 +128,6 @@ def _align(source_id: str, quotes: list[tuple[ParsedQuote, int]], index: SourceI
     return [(shared, source_id, None if n is None else Elsewhere(
                 source_id, n, next(lines), page_of(page_starts, n.span.start) if page_starts else 0))
             for (_, shared), n in zip(quotes, close)]
-
-
-def search_folded(search: MultiSearch, index: SourceIndex, source_id: str, among: Sequence[int] | None) -> set[int]:
-    """The needles of `search` (or those `among` them) in the source's folded text: folded only
-    when a memo asks, as it may already know the answer."""
-    return search.present(index.folded(source_id).text, among)
 
 
 def _rank(candidate: tuple[int, str]) -> tuple[int, str]:

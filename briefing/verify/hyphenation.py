@@ -41,6 +41,7 @@ JOINT = _JOINTS[0]
 # letter before the hyphen is checked on each hit: a pattern that starts with a lookbehind
 # is tried at every offset and runs about eight times slower.
 _BREAK = re.compile(r"[-\u2010\u00ad][ \t]*\n(?:[ \t\f]*\n)?[ \t]*(?=[^\W\d_])")
+_MINUS_BREAK = re.compile(_BREAK.pattern.replace("[-\\u2010\\u00ad]", "-", 1))
 _LETTER = re.compile(r"[^\W\d_]")
 _MAX_OCCURRENCES = 1000
 
@@ -79,10 +80,16 @@ def has_breaks(text: str) -> bool:
 
 def breaks(text: str) -> Iterator[re.Match[str]]:
     """Each line-end hyphen between letters, with its line break."""
-    # A text with no hyphen at all is told some thirty times faster than by the pattern.
-    if "-" not in text and "\u2010" not in text and "\u00ad" not in text:
+    # A text with no hyphen at all is told some thirty times faster than by the pattern; one with
+    # only hyphen-minus is searched by a pattern that starts with it, which sre skips to three
+    # times faster than to a class (issue 19: 1.1 s of 200 MB of real text).
+    if "\u2010" in text or "\u00ad" in text:
+        pattern = _BREAK
+    elif "-" in text:
+        pattern = _MINUS_BREAK
+    else:
         return
-    for match in _BREAK.finditer(text):
+    for match in pattern.finditer(text):
         if match.start() and _LETTER.match(text, match.start() - 1):
             yield match
 

@@ -31,6 +31,8 @@ _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s")
 # Past this many quotes in one source, one Aho-Corasick pass (~100 MB/s) beats a str.find
 # per quote (~6 GB/s each, but one full scan per quote to count repeats).
 _BATCH_MIN_QUOTES = 64
+# At most this many needles searched for over every source are built as a DFA (`MultiSearch`).
+DENSE_MAX_NEEDLES = 256
 # Counting stops here; "occurs 1,000+ times" says enough.
 _MAX_OCCURRENCES = 1000
 # Places of a quote's whole text looked at, on edges or not (issue 15 §1): in real text a
@@ -45,8 +47,12 @@ class MultiSearch:
     ASCII text (most folded prose) is scanned as bytes, about a quarter faster than str.
     """
 
-    def __init__(self, needles: Sequence[str]):
+    def __init__(self, needles: Sequence[str], dense: bool = False):
+        """`dense`: build the byte automaton as a DFA, which scans 3-4 times faster but takes
+        longer to build and more memory the more needles (200 quotes: 0.05 s, 10 MB; 3,300:
+        1.9 s, 320 MB): for few needles over much text (issue 19)."""
         self.needles = list(needles)
+        self.dense = dense
         self._as_str: ahocorasick_rs.AhoCorasick | None = None
         self._as_bytes: ahocorasick_rs.BytesAhoCorasick | None = None
 
@@ -73,7 +79,8 @@ class MultiSearch:
 
     def _bytes_search(self) -> ahocorasick_rs.BytesAhoCorasick:
         if self._as_bytes is None:
-            self._as_bytes = ahocorasick_rs.BytesAhoCorasick([_utf8(n) for n in self.needles])
+            how = ahocorasick_rs.Implementation.DFA if self.dense else None
+            self._as_bytes = ahocorasick_rs.BytesAhoCorasick([_utf8(n) for n in self.needles], implementation=how)
         return self._as_bytes
 
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from briefing.models import Citation, CitationResult, Nearest, Source, Status
 from briefing.settings import Settings
 from briefing.text import NormalisedText
-from briefing.verify.elsewhere import Candidate, near_elsewhere, search_folded
+from briefing.verify.elsewhere import Candidate, OnePass, near_elsewhere, seed_pieces
 from briefing.verify.hyphenation import HYPHEN_FOLDS, find_hyphenated, may_match_across_breaks, squeezed
 from briefing.verify.index import SourceIndex
 from briefing.verify.judge import Key
@@ -73,7 +73,10 @@ def search_elsewhere(failed: Failed, far: Far, index: SourceIndex,
                      settings: Settings) -> tuple[dict[Key, list[str]], dict[Key, list[Candidate]]]:
     """Where each failed quote is found exactly in the sources of `index`, and the passages
     here close to the quotes far from anything in their own (issue 15 §7)."""
-    return _find_elsewhere(failed, index), near_elsewhere(far, index, settings)
+    # Both look for needles in every source: one pass over each finds both sets (issue 19).
+    exact = [needle for needle in _exact_needles(failed) if needle]
+    one_pass = OnePass([exact, seed_pieces(far)])
+    return _find_elsewhere(failed, index, (one_pass, 0)), near_elsewhere(far, index, settings, (one_pass, 1))
 
 
 def route(keyed: Mapping[Key, Citation], sources: Mapping[str, Source], unreadable: Mapping[str, str]
@@ -220,19 +223,29 @@ def _bounded_search(source_id: str, asked: ParsedQuote, part: bool, folded: Norm
             f"with the passages that share exact pieces with it, not with the whole source")
 
 
-def _find_elsewhere(failed: Failed, index: SourceIndex) -> dict[Key, list[str]]:
+def _exact_needles(failed: Failed) -> list[str]:
+    """What `_find_elsewhere` looks for, by failed quote: its longest elided part ("" for none);
+    a hit there is confirmed with the full matcher."""
+    return [max(quote.needle_parts or [""], key=len) for _, quote in failed.values()]
+
+
+def _find_elsewhere(failed: Failed, index: SourceIndex, one_pass: tuple[OnePass, int] | None = None
+                    ) -> dict[Key, list[str]]:
     """Which of these sources hold each failed quote exactly: one pass over each source, and
-    one more over a source with line-end hyphens, for every reading of them (issue 4)."""
+    one more over a source with line-end hyphens, for every reading of them (issue 4).
+
+    `one_pass`: a search shared with other needles, and the number of the set of the
+    non-empty `_exact_needles` in it."""
     if not failed:
         return {}
     keys = list(failed)
-    # Search the longest elided part; a hit there is confirmed with the full matcher.
-    needles = [max(failed[k][1].needle_parts or [""], key=len) for k in keys]
+    needles = _exact_needles(failed)
     wanted = [i for i, needle in enumerate(needles) if needle]
     if not wanted:
         return {}
-    search = MultiSearch([needles[i] for i in wanted])
-    needles_asked = Needles.of(search.needles)
+    # A few failed quotes (what CI sees) over every source: a DFA scans them 3-4 times faster.
+    shared_pass, k = one_pass or (OnePass([[needles[i] for i in wanted]]), 0)
+    needles_asked = Needles.of([needles[i] for i in wanted])
     # Every reading of a source's line-end hyphens squeezes to one text (`squeezed`); so do the
     # needles. A hit there is confirmed with the hyphen-aware matcher.
     bare = [position for position, i in enumerate(wanted) if squeezed(needles[i])]
@@ -245,7 +258,7 @@ def _find_elsewhere(failed: Failed, index: SourceIndex) -> dict[Key, list[str]]:
         source = index.sources[source_id]
         found = set()
         present = index.memo.present(source, "folded", needles_asked,
-                                      functools.partial(search_folded, search, index, source_id))
+                                      functools.partial(shared_pass.present, k, index, source_id))
         for position in sorted(present):
             citation, quote = failed[keys[wanted[position]]]
             if source_id != citation.source and find_quote(quote, index.folded(source_id), 10**9):

@@ -13,6 +13,7 @@ Issue 15. Three things a plain substring search let through:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -52,7 +53,16 @@ def too_short(quote: str, settings: Settings) -> bool:
     """Whether a quote is too short to show anything: fewer than `quote_min_words` words and
     no word of `quote_min_letters` letters (a lone number, a letter, a mark). Elision marks
     are not words, and brackets join what they split ("[T]he" is one word)."""
+    # A run of as many ASCII letters lies inside one word whatever the marks and brackets (they
+    # hold no letter): the quote is long enough (issue 19: 10,000 quotes, 0.07 s).
+    if settings.quote_min_letters > 0 and _letter_run(settings.quote_min_letters).search(quote):
+        return False
     return _short(" ".join(split_elisions(quote)).replace("[", "").replace("]", ""), settings)
+
+
+@functools.lru_cache(maxsize=8)
+def _letter_run(letters: int) -> re.Pattern[str]:
+    return re.compile(f"[A-Za-z]{{{letters}}}")
 
 
 def too_short_as_edited(quote: str, settings: Settings) -> bool:

@@ -10,6 +10,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from briefing import text as text_module
 from briefing.text import _SAME_LENGTH, LIGATURES, SOFT_HYPHEN, NormalisedText, _clusters, fold, normalise
 
 Edit = tuple[int, int, str]
@@ -118,6 +119,26 @@ def test_new_fold_equals_the_old_one(text: str, data: st.DataObject) -> None:
         start = data.draw(st.integers(0, len(new.text)))
         end = data.draw(st.integers(start, len(new.text)))
         assert new.original_span(start, end) == old.original_span(start, end)
+    every = range(len(new.text) + 1)
+    assert [new.to_original(i) for i in every] == [old.to_original(i) for i in every]
+    assert [new.to_original_end(i) for i in every] == [old.to_original_end(i) for i in every]
+
+
+def test_the_mark_scan_finds_every_mark() -> None:
+    """`_marks` is wider than the marks (every character beyond the BMP), never narrower."""
+    marks = text_module._marks()
+    assert all(marks.fullmatch(c) for c in text_module._mark_chars())
+
+
+# Beyond the BMP: marks (musical stems, Brahmi), and characters that are none (an emoji).
+_ASTRAL = ["\U0001d165", "\U0001d16e", "\U000110ba", "\U0001f600", "\U00020000", "e\u0301", "\u00ad", " ", "x"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_ASTRAL + _PIECES), max_size=30).map("".join))
+def test_new_fold_equals_the_old_one_beyond_the_bmp(text: str) -> None:
+    new, old = normalise(text), old_normalise(text)
+    assert new.text == old.text
     every = range(len(new.text) + 1)
     assert [new.to_original(i) for i in every] == [old.to_original(i) for i in every]
     assert [new.to_original_end(i) for i in every] == [old.to_original_end(i) for i in every]
