@@ -157,7 +157,7 @@ def build_document(briefing: Briefing, report: Report, *, draft: bool, now: date
                 inlines.append({"t": "Note", "c": [para(body)]})
             blocks.append(para(inlines))
 
-    blocks += _disagreements(report)
+    blocks += disagreements_appendix(report)
     blocks += _sources_list(notes)
     blocks += _verification(briefing, report, notes, draft, now, version)
     meta = {key: {"t": "MetaInlines", "c": text(typographic(value))}
@@ -191,7 +191,7 @@ def caution_line(found: CitationResult | None) -> str:
     return "; ".join(dict.fromkeys(c.statement for c in found.cautions)) + "."
 
 
-def _disagreements(report: Report) -> list[Node]:
+def disagreements_appendix(report: Report) -> list[Node]:
     """Appendix, "Where the sources disagree": each quantity the check found the sources giving
     different values for, with every source's value and the sentence that states it (issue 7).
 

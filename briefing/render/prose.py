@@ -31,6 +31,7 @@ from briefing.render.document import (
     alterations,
     caution_line,
     cited_sources,
+    disagreements_appendix,
     ok,
     verification_statement,
 )
@@ -114,6 +115,8 @@ def build_prose_document(ast: Mapping[str, Any], briefing: Briefing, report: Rep
         blocks += [header(1, "bibliography", text("Bibliography")), div_refs()]
     if verification_mode(ast.get("meta", {})) != NO_APPENDIX:
         blocks += _appendix(state, report, cited, draft, now, version)
+    # As in the claims-only layout, `build --disagreements` adds where the sources disagree.
+    blocks += disagreements_appendix(report)
     if "title" not in meta and briefing.title.strip():
         meta["title"] = meta_text(briefing.title)  # the claims file's title, as the page shows
     for key in _TEXT_KEYS:

@@ -45,7 +45,7 @@ ALLOWED: dict[str, set[str]] = {
     "report": CORE | {"verify", "disagree", "sources", "briefing"},
     "render": CORE | {"verify", "disagree", "files", "briefing", "pandoc", "document"},
     "scaffold": {"briefing"},
-    "cli": CORE | {"engine", "report", "render", "sources", "scaffold", "files", "briefing", "document"},
+    "cli": CORE | {"engine", "report", "render", "sources", "scaffold", "files", "briefing", "document", "pandoc"},
     "__main__": {"cli"},
 }
 
