@@ -18,15 +18,18 @@ class CiteGroup:
 def cite_groups(ast: dict[str, Any]) -> list[CiteGroup]:
     """Every Cite node of the document, in reading order (nested ones after their parent)."""
     return [CiteGroup(tuple(c["citationId"] for c in node["c"][0]), node)
-            for node in _walk(ast["blocks"]) if node.get("t") == "Cite"]
+            for node in ast_nodes(ast["blocks"]) if node.get("t") == "Cite"]
 
 
-def _walk(value: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(value, dict):
-        if "t" in value:
-            yield value
-        for child in value.values():
-            yield from _walk(child)
-    elif isinstance(value, list):
-        for child in value:
-            yield from _walk(child)
+def ast_nodes(value: Any) -> Iterator[dict[str, Any]]:
+    """Every node of a pandoc AST value (a node, a list, the blocks), in document order, parents
+    before children; without recursion, so a document nested thousands deep cannot overflow."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "t" in item:
+                yield item
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))

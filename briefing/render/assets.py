@@ -8,12 +8,13 @@ folder or its templates/ folder. Paths are resolved first, so `..` and links can
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from briefing.diagnostics import BUILD_FETCH_REFUSED, Diagnostic, Location, Severity
+from briefing.document.cites import ast_nodes
 from briefing.render.csl import DEFAULT_CSL
 from briefing.render.document import DocImage
 from briefing.render.write import RenderError, Templates
@@ -26,20 +27,8 @@ MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
 def image_targets(ast: Mapping[str, Any]) -> list[str]:
     """Every image target the document names, once, in order."""
-    return list(dict.fromkeys(node["c"][2][0] for node in _nodes(ast.get("blocks", []))
+    return list(dict.fromkeys(node["c"][2][0] for node in ast_nodes(ast.get("blocks", []))
                               if node.get("t") == "Image"))
-
-
-def _nodes(value: Any) -> Iterator[dict[str, Any]]:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if "t" in item:
-                yield item
-            stack.extend(reversed(list(item.values())))
-        elif isinstance(item, list):
-            stack.extend(reversed(item))
 
 
 def project_file(target: str, project: Path) -> Path | None:

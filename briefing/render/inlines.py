@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from briefing.document.cites import ast_nodes
 from briefing.models import Status
 
 OPEN_QUOTE, CLOSE_QUOTE = "\u201c", "\u201d"
@@ -114,14 +115,4 @@ def unverified_mark(status: Status | None) -> Node:
 
 def all_nodes(value: Any) -> list[Node]:
     """Every node of a pandoc AST value (a node, a list, the blocks), parents before children."""
-    found: list[Node] = []
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if "t" in item:
-                found.append(item)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
+    return list(ast_nodes(value))
