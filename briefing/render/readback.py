@@ -223,6 +223,7 @@ def _pdf_notes(pages: Sequence[str], destinations: Mapping[str, int | None], not
         return folded[number]
 
     findings: list[Diagnostic] = []
+    moved: set[int] = set()  # a note of several quotes moves once: one warning, not one a quote
     for note in notes:
         note_page = destinations.get(f"fn-{note.number}")
         call_page = destinations.get(f"fnref-{note.number}")
@@ -236,7 +237,8 @@ def _pdf_notes(pages: Sequence[str], destinations: Mapping[str, int | None], not
             findings += _note_findings(join_folded(own, after) if last else own, note, output, claims_path)
         else:
             findings += _note_findings(join_folded(page(note_page), after), note, output, claims_path)
-        if call_page is not None and call_page != note_page:
+        if call_page is not None and call_page != note_page and note.number not in moved:
+            moved.add(note.number)
             findings.append(Diagnostic(
                 BUILD_FOOTNOTE_MOVED,
                 f"{output}: {_describe(note)} is on page {note_page + 1}, its call on page "

@@ -112,3 +112,17 @@ def test_text_read_from_the_one_parse_is_the_text_pypdf_reads() -> None:
     data = _pdf(2, content=(TEXT % 1) + b" " + INLINE)
     ours = [readback._read_page(page)[0] for page in PdfReader(io.BytesIO(data)).pages]
     assert ours == [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages] == ["page 1", "page 2"]
+
+
+def test_a_note_of_several_quotes_that_moves_is_reported_once() -> None:
+    """Issue 16: a `[@a; @b]` note holds several quotes; when it falls on the page after its
+    call, the build warns once for that footnote, not once for each quote it holds."""
+    from briefing.models import Citation, Status
+    from briefing.render.document import NoteRecord
+
+    notes = [NoteRecord(1, claim, Citation("s", quote, line), Status.VERIFIED, None)
+             for claim, quote, line in (("a", "first quote here", 3), ("b", "second quote here", 7))]
+    pages = ["Text with its call.", "1. Source. \u201cfirst quote here\u201d \u201csecond quote here\u201d"]
+    found = readback._pdf_notes(pages, {"fn-1": 1, "fnref-1": 0}, notes, "out.pdf", "claims.yaml")
+    assert [(d.code, d.message) for d in found] == [
+        ("build.footnote-moved", "out.pdf: footnote 1 (claim 'a', source 's') is on page 2, its call on page 1")]
