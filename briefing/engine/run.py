@@ -116,10 +116,11 @@ def verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]
 
 def _job(ids: Sequence[str], by_source: Mapping[str, list[Key]], keyed: Mapping[Key, Citation],
          briefing: Briefing, stated: Mapping[str, Stated]) -> Job:
-    """What one share needs for `first`: only its own sources' citations and claims."""
+    """What one share needs for `first`: only its own sources' citations, and the claims citing
+    them whose texts state figures (sent by pipe, since the share began before they were parsed)."""
     mine = {i: by_source[i] for i in ids if i in by_source}
     cited_here = {claim_id for keys in mine.values() for claim_id, _ in keys}
-    claims = [claim for claim in briefing.claims if claim.id in cited_here]
+    claims = [claim for claim in briefing.claims if claim.id in cited_here and stated[claim.text].figures]
     return (mine, {key: keyed[key] for keys in mine.values() for key in keys}, claims,
             {claim.text: stated[claim.text] for claim in claims})
 
