@@ -13,7 +13,7 @@ from briefing.engine import project as project_module
 from briefing.engine.project import check_project, load_project
 from briefing.report.json_report import format_json
 from briefing.settings import Settings
-from tests.support import claims_yaml, write_project
+from support import claims_yaml, write_project
 
 SOURCES = 6
 PARAGRAPHS = 9_000  # about 0.75 MB a source
@@ -148,3 +148,27 @@ def test_an_interrupt_while_the_claims_are_parsed_ends_the_workers(corpus: Path,
     with pytest.raises(KeyboardInterrupt):
         _load(corpus, Settings(workers=2), in_workers=True)
     assert multiprocessing.active_children() == []
+
+
+def test_the_quotes_are_counted_by_source_before_the_claims_are_parsed(tmp_path: Path) -> None:
+    claims = tmp_path / "claims.yaml"
+    claims.write_text("title: T\nsections:\n  - heading: H\n    claims:\n"
+                      "      - id: a\n        text: x\n        source: one\n        quote: \"source: not-a-line\"\n"
+                      "      - id: b\n        text: y\n        citations:\n"
+                      "          - source: 'two'\n            quote: q\n          - source: \"one\"  # again\n"
+                      "            quote: r\n", encoding="utf-8")
+    assert project_module._cited(claims, Settings()) == {"one": 2, "two": 1}
+
+
+def test_the_split_weighs_the_counted_quotes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two workers: the small source its 300 quotes cite goes alone, the two large ones together.
+    from briefing.engine import run
+    monkeypatch.setattr(run, "cpu_count", lambda: 2)
+    sources = {"quoted": "x" * 1000, "big1": "y" * 600_000, "big2": "z" * 600_000}
+    claims = claims_yaml((f"c{i}", "x", "quoted", "xxxx") for i in range(300))
+    root = write_project(tmp_path, claims, {f"{name}.txt": text for name, text in sources.items()})
+    loaded = _load(root, Settings(parallel_min_bytes=1), in_workers=True)
+    try:
+        assert sorted(map(sorted, loaded.workers.groups)) == [["big1", "big2"], ["quoted"]]
+    finally:
+        loaded.workers.pool.close()
