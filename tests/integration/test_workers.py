@@ -8,12 +8,12 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from support import claims_yaml, write_project
 
 from briefing.engine import project as project_module
 from briefing.engine.project import check_project, load_project
 from briefing.report.json_report import format_json
 from briefing.settings import Settings
-from support import claims_yaml, write_project
 
 SOURCES = 6
 PARAGRAPHS = 9_000  # about 0.75 MB a source
