@@ -278,6 +278,9 @@ class CitationResult:
     cautions: tuple[Caution, ...] = ()  # what its edits and elisions may change (issue 15 §4)
     # A quote refused for its shape (issue 15): "quote.too-short", "quote.line-end-hyphen", or "".
     code: str = ""
+    # The source text each span matched, taken by the worker holding the source (issue 19: the
+    # parent holds no source's text); () where it was not taken (`judge.matched_text` slices).
+    matched: tuple[str, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,8 @@ def _read_upto(file, first: int, most: int) -> bytes:
     a pipe (size 0) or a growing file is read without allocating `most` bytes up front."""
     chunks = [file.read(first)]
     total = len(chunks[0])
+    if total < first:  # a short read is the end (one more read would allocate a MB to find nothing)
+        return chunks[0]
     while total < most and (chunk := file.read(min(1 << 20, most - total))):
         chunks.append(chunk)
         total += len(chunk)

@@ -31,7 +31,7 @@ from briefing.cli.output import print_unusable, render_report, write_output
 from briefing.cli.quote import quote_command
 from briefing.cli.review import read_ticks, review_command, with_review
 from briefing.diagnostics import SHOW_UNKNOWN_CLAIM, SOURCES_MISSING, Diagnostic
-from briefing.engine.cache import CACHE_NAME, NO_CACHE, open_cache
+from briefing.engine.cache import CACHE_NAME, NO_CACHE, SourceCache, open_cache
 from briefing.engine.outcome import promoted, without_disagreements
 from briefing.engine.outcome import strict as strict_report
 from briefing.engine.progress import Bar
@@ -50,26 +50,34 @@ def cli() -> None:
 
 
 def _load(directory: Path, claims_file: Path | None, sources_dir: Path | None, bar: Bar,
-          lock_path: Path | None = None) -> Project:
+          lock_path: Path | None = None, workers_cache: SourceCache | None = None) -> Project:
+    """The project; with `workers_cache`, its sources read by the workers that check them
+    (issue 19), which keep their text."""
     claims_path, sources_path = project_paths(directory, claims_file, sources_dir)
-    return load_project(claims_path, sources_path, progress=bar.sources, lock_path=lock_path)
+    return load_project(claims_path, sources_path, progress=bar.sources, lock_path=lock_path,
+                        in_workers=workers_cache is not None,
+                        cache=NO_CACHE if workers_cache is None else workers_cache)
 
 
 def _load_and_check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
                     output_format: str = "text", output: Path | None = None, update_lock: bool = False,
-                    no_cache: bool = False, snapshot: bool = False):
+                    no_cache: bool = False, snapshot: bool = False, keep_text: bool = True):
     """Load and verify a project, or report why it is unusable and exit 2.
 
     DIRECTORY/sources.lock, when there is one, pins the sources; `update_lock` rewrites it
     from the sources as they are (creating it if need be) before they are checked. Unless
     `no_cache`, DIRECTORY/.briefing-cache keeps what each source yields for the next run.
     With `snapshot`, the sources are hashed for a lock even where the project has none
-    (`project.lock.current`: the evidence a PDF carries, issue 17 §3).
+    (`project.lock.current`: the evidence a PDF carries, issue 17 §3). Unless `keep_text`, the
+    sources are read by the workers that check them, and neither the project nor the report
+    holds their text (issue 19: what the report formats other than annotations need).
     """
     lock_path = Path(display(directory / LOCK_NAME))
+    cache = NO_CACHE if no_cache else open_cache(directory / CACHE_NAME)
     with Bar("checking") as bar:
         project = _load(directory, claims_file, sources_dir, bar,
-                        lock_path if update_lock or snapshot or lock_path.exists() else None)
+                        lock_path if update_lock or snapshot or lock_path.exists() else None,
+                        None if keep_text else cache)
         if project.briefing is None or project.errors:
             bar.close()
             print_unusable(project.diagnostics, output_format, str(project.claims_path), output)
@@ -80,7 +88,6 @@ def _load_and_check(directory: Path, claims_file: Path | None, sources_dir: Path
             project = replace(project, lock=replace(project.lock, locked=project.lock.current, problems=()))
         if project.sources and bar.drawn:
             bar.status("verifying quotes and figures…")
-        cache = NO_CACHE if no_cache else open_cache(directory / CACHE_NAME)
         report = check_project(project, cache=cache)
         cache.prune(project.sources.values())
         cache.close()
@@ -136,7 +143,7 @@ def check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
     output_format = resolve_format(output_format, output)
     ticks = read_ticks(reviewed) if reviewed is not None else None  # a bad file stops the run first
     project, report = _load_and_check(directory, claims_file, sources_dir, output_format, output, update_lock,
-                                      no_cache)
+                                      no_cache, keep_text=output_format == "annotations")
     if reviewed is not None and ticks is not None:
         report = with_review(report, project, ticks, reviewed)
     if strict:

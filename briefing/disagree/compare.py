@@ -7,8 +7,9 @@ fails a claim by itself; `check --strict` makes it an error.
 
 The search has two steps so that it stays fast on large corpora: `scan.candidates` finds, in
 one pass over each source, the passages worth reading (`engine.run` runs it in its workers, beside
-the search for failed quotes), and `settle` reads them in full in one place, so the answer
-does not depend on how the sources were split between workers.
+the search for failed quotes), each worker reads its own in full (`read_hits`), and `settle`
+weighs them all in one place, so the answer does not depend on how the sources were split
+between workers.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from briefing.diagnostics import FIGURE_DISAGREEMENT, Diagnostic, Location, Severity
-from briefing.disagree.scan import UNANCHORED_CAP, Candidates
+from briefing.disagree.scan import UNANCHORED_CAP, Candidates, Hit
 from briefing.models import CitationResult, Claim, ClaimResult, Disagreement, Figure, FigureReading, Source, Status
 from briefing.text import LineIndex
 from briefing.verify.counts import Reading, read, score
@@ -29,35 +30,50 @@ _PASSAGE = 320
 
 
 def settle(wanted: Sequence[Reading], found: Sequence[Sequence[Candidates]],
-           sources: Mapping[str, Source]) -> list[list[tuple[float, Reading]]]:
-    """Read the candidates in full and keep those that score, the best per source and value.
+           read: Mapping[Hit, Reading | None]) -> list[list[tuple[float, Reading]]]:
+    """Keep the candidates that score, the best per source and value, each read in full by the
+    worker holding its source (`read_hits`: the parent holds no source's text, issue 19).
 
     `found` holds each group's `candidates`; the cap on unanchored candidates applies to their
     total, so the answer does not depend on how the sources were split between workers.
     """
-    read_cache: dict[tuple[str, int], Reading | None] = {}
+    first_at: dict[tuple[str, int], Hit] = {}  # a place is read as the first hit there says
     results: list[list[tuple[float, Reading]]] = []
     for i, reading in enumerate(wanted):
         hits = [h for group in found for h in group[i].anchored]
         if sum(group[i].unanchored_count for group in found) <= UNANCHORED_CAP:
             hits += [h for group in found for h in group[i].unanchored]
         best: dict[tuple[str, str], tuple[float, Reading]] = {}
-        for source_id, start, end, _ in hits:
-            if (source_id, start) not in read_cache:
-                text = sources[source_id].text
-                figures = [f for f in find_figures(text[start:end]) if f.start == 0]
-                read_cache[source_id, start] = read(source_id, text, Figure(
-                    figures[0].text, figures[0].value, figures[0].unit, start, start + figures[0].end,
-                    figures[0].ordinal)) if figures else None
-            other = read_cache[source_id, start]
+        for hit in hits:
+            other = read[first_at.setdefault(hit[:2], hit)]
             if other is None:  # (no figure read there: it scores nothing)
                 continue
             value = score(reading, other)
-            slot = (source_id, other.value)
+            slot = (hit[0], other.value)
             if value and (slot not in best or value > best[slot][0]):
                 best[slot] = (value, other)
         results.append(sorted(best.values(), key=lambda x: (x[1].source, x[1].span.start)))
     return results
+
+
+def read_hits(found: Sequence[Candidates], sources: Mapping[str, Source]) -> dict[Hit, Reading | None]:
+    """Each candidate of one group's `candidates` that `settle` may read, read in full here,
+    where its source is: every anchored one, and the unanchored ones unless this group alone
+    has more than the cap (the total then has too)."""
+    read: dict[Hit, Reading | None] = {}
+    for group in found:
+        hits = [*group.anchored, *(group.unanchored if group.unanchored_count <= UNANCHORED_CAP else ())]
+        for hit in hits:
+            if hit not in read:
+                read[hit] = _read_hit(sources[hit[0]].text, hit)
+    return read
+
+
+def _read_hit(text: str, hit: Hit) -> Reading | None:
+    source_id, start, end = hit[0], hit[1], hit[2]
+    figures = [f for f in find_figures(text[start:end]) if f.start == 0]
+    return read(source_id, text, Figure(figures[0].text, figures[0].value, figures[0].unit, start,
+                                        start + figures[0].end, figures[0].ordinal)) if figures else None
 
 
 # --- claims ------------------------------------------------------------------------------
@@ -103,7 +119,7 @@ def claim_figures(claims: Sequence[Claim], results: Mapping[tuple[str, int], Cit
 
 
 def disagreements(figures: Sequence[ClaimFigure], settled: Sequence[Sequence[tuple[float, Reading]]],
-                  claims: Sequence[ClaimResult], sources: Mapping[str, Source]
+                  claims: Sequence[ClaimResult], shown: Mapping[Reading, tuple[str, int]]
                   ) -> dict[str, tuple[Disagreement, ...]]:
     """Disagreements by claim id, from each claim figure's settled readings in other sources."""
     results = {r.claim.id: r for r in claims}
@@ -117,21 +133,27 @@ def disagreements(figures: Sequence[ClaimFigure], settled: Sequence[Sequence[tup
         acknowledged = all(any(source == o.source and any(s.start <= o.span.start < s.end for s in spans)
                                for source, spans in quoted) for _, o in others)
         by_claim.setdefault(figure.claim, []).append(Disagreement(
-            figure.citation, reading_of(figure.reading, sources),
-            tuple(reading_of(o, sources) for _, o in others), acknowledged))
+            figure.citation, reading_of(figure.reading, shown),
+            tuple(reading_of(o, shown) for _, o in others), acknowledged))
     return {claim: tuple(found) for claim, found in by_claim.items()}
 
 
-def reading_of(reading: Reading, sources: Mapping[str, Source]) -> FigureReading:
-    source = sources[reading.source]
+def reading_of(reading: Reading, shown: Mapping[Reading, tuple[str, int]]) -> FigureReading:
+    """The reading as the report gives it, with its passage and line (`shown_at`, worked out by
+    the worker holding its source)."""
+    passage, line = shown[reading]
+    return FigureReading(reading.source, reading.noun, reading.value, reading.unit, reading.span, line, passage)
+
+
+def shown_at(reading: Reading, source: Source) -> tuple[str, int]:
+    """The passage the report quotes around a reading, and the file line where it stands."""
     text = source.text
     passage = " ".join(text[reading.sentence.start:reading.sentence.end].split())
     if len(passage) > _PASSAGE:
         at = passage.find(reading.noun) if reading.noun in passage else 0
         begin = max(0, at - _PASSAGE // 2)
         passage = ("\u2026" if begin else "") + passage[begin:begin + _PASSAGE].strip() + "\u2026"
-    return FigureReading(reading.source, reading.noun, reading.value, reading.unit, reading.span,
-                         LineIndex(source).line(reading.span.start), passage)
+    return passage, LineIndex(source).line(reading.span.start)
 
 
 def warnings(claims_path: str, result: ClaimResult) -> list[Diagnostic]:

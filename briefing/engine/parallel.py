@@ -1,10 +1,8 @@
 """Runs work side by side in forked processes (no file I/O of its own).
 
-`run_two_phase`: each group of sources is worked by its own process (the first by the parent
-itself), which keeps its folded sources in memory between the two phases: phase one matches
-and explains the group's own quotes; phase two, given every failed quote, looks for them in
-the group's sources. Only results cross the pipes; the sources reach the children by fork,
-never by pickling.
+`Pool`: each share of the sources is worked by its own forked process, which reads, folds and
+keeps its sources between the calls the parent makes (`engine.share`: read, then two phases).
+Only what the later steps need crosses the pipes, never a source's text (issue 19).
 
 `run_beside`: one job in a child while the parent does another (reading the claims file while
 the sources are read).
@@ -18,16 +16,10 @@ import os
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import wait
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 U = TypeVar("U")
-
-
-class TwoPhase(Protocol):
-    def first(self) -> Any: ...
-
-    def second(self, shared: Any) -> Any: ...
 
 
 def cpu_count() -> int:
@@ -35,46 +27,6 @@ def cpu_count() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-def run_two_phase(groups: Sequence[TwoPhase], between: Callable[[list[Any]], Any],
-                  each: Callable[[Any], None] = lambda answer: None) -> tuple[list[Any], list[Any]]:
-    """`first()` of every group, then `between` of those results, then `second(...)` of each.
-
-    `each` is given every `second` answer as it comes, so the parent can work on one group's
-    answer while other groups are still working.
-    """
-    if len(groups) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        firsts = [g.first() for g in groups]
-        shared = between(firsts)
-        seconds = []
-        for group in groups:
-            seconds.append(group.second(shared))
-            each(seconds[-1])
-        return firsts, seconds
-    context = multiprocessing.get_context("fork")
-    pipes: list[Any] = []
-    processes: list[Any] = []
-    done = False
-    try:
-        for group in groups[1:]:  # the first group is worked here: its results need no pickling
-            parent_end, child_end = context.Pipe()
-            process = context.Process(target=_serve, args=(group, child_end, [*pipes, parent_end]), daemon=True)
-            process.start()
-            child_end.close()
-            pipes.append(parent_end)
-            processes.append(process)
-        firsts = [groups[0].first(), *_receive_all(pipes)]
-        shared = between(firsts)
-        for pipe in pipes:
-            pipe.send(shared)
-        seconds = [groups[0].second(shared)]
-        each(seconds[0])
-        seconds += _receive_all(pipes, each)
-        done = True
-    finally:
-        _stop(pipes, processes, done)
-    return firsts, seconds
 
 
 def _stop(pipes: Sequence[Any], processes: Sequence[Any], done: bool) -> None:
@@ -90,42 +42,6 @@ def _stop(pipes: Sequence[Any], processes: Sequence[Any], done: bool) -> None:
         if process.is_alive():
             process.kill()
             process.join()
-
-
-def _serve(group: TwoPhase, pipe: Any, inherited: Sequence[Any]) -> None:
-    # The parent's ends of the pipes, copied by fork: closed, so that a send fails at once once
-    # the parent has gone, instead of waiting on a pipe nobody reads.
-    for end in inherited:
-        end.close()
-    try:
-        pipe.send(("ok", group.first()))
-        pipe.send(("ok", group.second(pipe.recv())))
-    except BaseException:  # the parent re-raises it with the child's traceback
-        with contextlib.suppress(OSError):  # (unless the parent has gone: nobody to tell)
-            pipe.send(("error", traceback.format_exc()))
-    finally:
-        pipe.close()
-
-
-def _receive_all(pipes: Sequence[Any], each: Callable[[Any], None] = lambda answer: None) -> list[Any]:
-    """One answer from each pipe, in the pipes' order, each unpickled (and given to `each`) as
-    soon as it comes: the parent reads one worker's results while another is still working."""
-    answers: dict[Any, Any] = {}  # by pipe (a connection is its own key)
-    while len(answers) < len(pipes):
-        for pipe in wait([p for p in pipes if p not in answers]):
-            answers[pipe] = answer = _receive(pipe)
-            each(answer)
-    return [answers[pipe] for pipe in pipes]
-
-
-def _receive(pipe: Any) -> Any:
-    try:
-        kind, value = pipe.recv()
-    except EOFError:
-        raise RuntimeError("a worker process ended without an answer") from None
-    if kind == "error":
-        raise RuntimeError(f"a worker process failed:\n{value}")
-    return value
 
 
 def run_beside(job: Callable[[], T], other: Callable[[], U],
@@ -173,5 +89,114 @@ def _serve_one(job: Callable[[], Any], pipe: Any, parent_end: Any) -> None:
     except BaseException:  # the parent does the job itself
         with contextlib.suppress(OSError):
             pipe.send(("error", None))
+    finally:
+        pipe.close()
+
+
+class Pool:
+    """Shares of the work, each kept by one process between calls (issue 19: the workers read,
+    fold and keep their own sources; the parent holds none of their text).
+
+    With two shares or more, each is served by its own forked child; with one, or where fork is
+    not to be had, the shares are worked here, one after the other. A share may send notices
+    while it works (`notify`, e.g. progress): `on_notice` is given each as it comes.
+    """
+
+    def __init__(self, shares: Sequence[Any], on_notice: Callable[[Any], None] = lambda notice: None):
+        self.shares = list(shares)
+        self.on_notice = on_notice
+        self.pipes: list[Any] = []
+        self.processes: list[Any] = []
+        self.pending: list[tuple[str, list[Any]]] = []
+        self.done = False
+        forking = len(self.shares) > 1 and "fork" in multiprocessing.get_all_start_methods()
+        for share in self.shares:
+            share.notify = on_notice
+        if not forking:
+            return
+        context = multiprocessing.get_context("fork")
+        try:
+            for share in self.shares:
+                parent_end, child_end = context.Pipe()
+                process = context.Process(target=_serve_calls, args=(share, child_end, [*self.pipes, parent_end]),
+                                          daemon=True)
+                process.start()
+                child_end.close()
+                self.pipes.append(parent_end)
+                self.processes.append(process)
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def forked(self) -> bool:
+        return bool(self.pipes)
+
+    def send(self, method: str, args: Sequence[Any]) -> None:
+        """Start `method(arg)` of each share (one arg per share); `receive` gives the answers."""
+        if self.forked:
+            for pipe, arg in zip(self.pipes, args):
+                pipe.send((method, arg))
+        else:
+            self.pending.append((method, list(args)))
+
+    def receive(self, each: Callable[[Any], None] = lambda answer: None) -> list[Any]:
+        """The answers to the last `send`, in the shares' order, each given to `each` as it comes."""
+        if not self.forked:
+            method, args = self.pending.pop(0)
+            here = []
+            for share, arg in zip(self.shares, args):
+                here.append(getattr(share, method)(arg))
+                each(here[-1])
+            return here
+        answers: dict[Any, Any] = {}  # by pipe (a connection is its own key)
+        while len(answers) < len(self.pipes):
+            for pipe in wait([p for p in self.pipes if p not in answers]):
+                answer = self._receive(pipe)
+                if answer is not _NOTICE:
+                    answers[pipe] = answer
+                    each(answer)
+        return [answers[pipe] for pipe in self.pipes]
+
+    def call(self, method: str, args: Sequence[Any], each: Callable[[Any], None] = lambda answer: None) -> list[Any]:
+        self.send(method, args)
+        return self.receive(each)
+
+    def _receive(self, pipe: Any) -> Any:
+        try:
+            kind, value = pipe.recv()
+        except EOFError:
+            raise RuntimeError("a worker process ended without an answer") from None
+        if kind == "notice":
+            self.on_notice(value)
+            return _NOTICE
+        if kind == "error":
+            raise RuntimeError(f"a worker process failed:\n{value}")
+        return value
+
+    def close(self, done: bool = True) -> None:
+        """End the children: at once after an error or an interrupt (`done` False)."""
+        _stop(self.pipes, self.processes, done)
+        self.pipes, self.processes = [], []
+
+
+_NOTICE = object()
+
+
+def _serve_calls(share: Any, pipe: Any, inherited: Sequence[Any]) -> None:
+    """Answer the parent's calls on `share` until it closes the pipe."""
+    for end in inherited:  # as in `_serve`
+        end.close()
+    share.notify = lambda notice: pipe.send(("notice", notice))
+    try:
+        while True:
+            try:
+                method, arg = pipe.recv()
+            except EOFError:  # the parent is done with this share
+                return
+            pipe.send(("ok", getattr(share, method)(arg)))
+    except BaseException:  # the parent re-raises it with the child's traceback
+        with contextlib.suppress(OSError):
+            pipe.send(("error", traceback.format_exc()))
     finally:
         pipe.close()

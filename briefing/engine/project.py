@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -12,8 +14,9 @@ from briefing.document.check import check_document
 from briefing.document.meta import briefing_fields, house_options
 from briefing.document.read import DOCUMENT_NAME, ProseDocument, load_document
 from briefing.engine.cache import NO_CACHE, SourceCache
-from briefing.engine.parallel import run_beside
-from briefing.engine.run import verify
+from briefing.engine.parallel import Pool, run_beside
+from briefing.engine.run import QUOTE_WEIGHT, partition, verify, verify_shares
+from briefing.engine.share import Read, Share
 from briefing.models import Briefing, Report, Source
 from briefing.settings import DEFAULT_SETTINGS, Settings
 from briefing.sources import SourceSet, load_source, scan_sources
@@ -38,6 +41,9 @@ class Project:
     folded: dict[tuple[str, str], NormalisedText] = field(default_factory=dict, compare=False, repr=False)
     # briefing.md beside the claims file, read by pandoc (issue 16); None: the claims are the briefing.
     document: ProseDocument | None = None
+    # With `load_project(..., in_workers=True)`: the workers holding the sources, whose texts
+    # `sources` then leave out (issue 19); `check_project` checks with them, once.
+    workers: Workers | None = field(default=None, compare=False, repr=False)
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -48,20 +54,36 @@ class Project:
         return tuple(d for d in self.diagnostics if d.severity is Severity.WARNING)
 
 
+@dataclass(frozen=True)
+class Workers:
+    """The shares that read the sources (`engine.share`), and their source ids share by share."""
+
+    pool: Pool
+    groups: list[list[str]]
+    cache: SourceCache
+
+
 # Called after each source file: (files done, files in all, bytes done, bytes in all).
 Progress = Callable[[int, int, int, int], None]
 # Below this a claims file parses in a few milliseconds, less than starting a process takes
 # (the bench's 10,000 claims, 2.4 MB, take about 0.8 s).
 _PARSE_BESIDE_MIN_BYTES = 1024 * 1024
+# Bytes of a claims file per quote, about (the bench's: 240), to weigh quotes not parsed yet.
+_CLAIMS_BYTES_PER_QUOTE = 256
 
 
 def load_project(claims_path: Path, sources_dir: Path,
                  settings: Settings = DEFAULT_SETTINGS, progress: Progress | None = None,
-                 lock_path: Path | None = None) -> Project:
+                 lock_path: Path | None = None, in_workers: bool = False, cache: SourceCache = NO_CACHE) -> Project:
     """Read everything once; every problem is collected, none is raised.
 
     With `lock_path`, the lock there (if any) is read and the sources are snapshotted for it.
+    With `in_workers`, the sources are read, hashed and folded by the workers that will check
+    them (with `cache`), while the claims file is parsed here, and the project's sources come
+    without their text (issue 19); `check_project` then checks with those workers.
     """
+    if in_workers:
+        return _load_in_workers(claims_path, sources_dir, settings, progress, lock_path, cache)
     document_path = claims_path.with_name(DOCUMENT_NAME)
     prose = document_path.is_file()
 
@@ -79,13 +101,100 @@ def load_project(claims_path: Path, sources_dir: Path,
             claims, read_sources, lambda read: prefold(read[1], folded))
     else:
         (briefing, claim_diagnostics), (listing, sources, problems, unreadable) = claims(), read_sources()
+    briefing, document, document_problems = _load_document(briefing, document_path, prose)
+    diagnostics = (*claim_diagnostics, *document_problems, *listing.diagnostics, *problems)
+    lock = load_lock_state(lock_path, listing.files, sources) if lock_path is not None else None
+    return Project(briefing, sources, diagnostics, claims_path, sources_dir, unreadable, lock, folded, document)
+
+
+def _load_document(briefing: Briefing | None, document_path: Path, prose: bool
+                   ) -> tuple[Briefing | None, ProseDocument | None, tuple[Diagnostic, ...]]:
     document, document_problems = load_document(document_path) if prose else (None, ())
     if briefing is not None and document is not None:
         briefing, metadata_problems = _with_metadata(briefing, document)
         document_problems += metadata_problems
+    return briefing, document, document_problems
+
+
+def _load_in_workers(claims_path: Path, sources_dir: Path, settings: Settings, progress: Progress | None,
+                     lock_path: Path | None, cache: SourceCache) -> Project:
+    """`load_project` with the sources read by the workers that check them (issue 19)."""
+    listing = scan_sources(sources_dir)
+    sizes = {source_id: _size(file.path) for source_id, file in listing.files.items()}
+    # The quotes weigh in the split before they are parsed: counted by their `source:` lines
+    # (an estimate: it only shares out the work; a report never depends on the split).
+    cited = _cited(claims_path, settings)
+    uncounted = max(0, _size(claims_path) // _CLAIMS_BYTES_PER_QUOTE - sum(cited.values()))
+    groups = partition(sizes, cited, settings, extra=QUOTE_WEIGHT * uncounted)
+    total, done = sum(sizes.values()), [0, 0]
+
+    def on_notice(notice: tuple[int, int]) -> None:
+        done[0] += notice[0]
+        done[1] += notice[1]
+        if progress is not None:
+            progress(done[0], len(listing.files), done[1], total)
+
+    pool = Pool([Share(settings, cache, files=[listing.files[i] for i in ids]) for ids in groups], on_notice)
+    loaded = False
+    try:
+        pool.send("read", [lock_path is not None] * len(groups))
+        document_path = claims_path.with_name(DOCUMENT_NAME)
+        prose = document_path.is_file()
+        # Parsed here while the workers read their shares.
+        briefing, claim_diagnostics = load_claims(claims_path, settings, prose)
+        briefing, document, document_problems = _load_document(briefing, document_path, prose)
+        reads = pool.receive()
+        loaded = True
+    finally:
+        if not loaded:
+            pool.close(False)
+    sources, problems, unreadable = _gathered(listing, reads)
     diagnostics = (*claim_diagnostics, *document_problems, *listing.diagnostics, *problems)
-    lock = load_lock_state(lock_path, listing.files, sources) if lock_path is not None else None
-    return Project(briefing, sources, diagnostics, claims_path, sources_dir, unreadable, lock, folded, document)
+    hashes = {source_id: text_hash for read in reads for source_id, _, _, text_hash in read}
+    lock = load_lock_state(lock_path, listing.files, sources, hashes) if lock_path is not None else None
+    return Project(briefing, sources, diagnostics, claims_path, sources_dir, unreadable, lock, {}, document,
+                   Workers(pool, groups, cache))
+
+
+_SOURCE_LINE = re.compile(rb"""^[ \t]*(?:-[ \t]+)?source:[ \t]*["']?([^\s"'#,}]+)""", re.MULTILINE)
+
+
+def _cited(claims_path: Path, settings: Settings) -> dict[str, int]:
+    """How many quotes cite each source id, by the claims file's `source:` lines, unparsed."""
+    try:
+        if _size(claims_path) > settings.claims_max_bytes:
+            return {}
+        data = claims_path.read_bytes()
+    except OSError:  # load_claims reports it
+        return {}
+    found = Counter(m.decode("utf-8", "replace") for m in _SOURCE_LINE.findall(data))
+    return dict(found)
+
+
+def _gathered(listing: SourceSet, reads: list[Read]
+              ) -> tuple[dict[str, Source], list[Diagnostic], dict[str, Diagnostic]]:
+    """The workers' reads in the listing's order, as `_read_sources` gives them."""
+    by_id = {source_id: (source, problems) for read in reads for source_id, source, problems, _ in read}
+    sources: dict[str, Source] = {}
+    unreadable: dict[str, Diagnostic] = {}
+    diagnostics: list[Diagnostic] = []
+    for source_id in listing.files:
+        source, problems = by_id[source_id]
+        _sort(source_id, source, problems, sources, diagnostics, unreadable)
+    return sources, diagnostics, unreadable
+
+
+def _sort(source_id: str, source: Source | None, problems: tuple[Diagnostic, ...], sources: dict[str, Source],
+          diagnostics: list[Diagnostic], unreadable: dict[str, Diagnostic]) -> None:
+    """One source's reading into the readable sources, the problems, and the unreadable."""
+    if source is not None:
+        sources[source_id] = source
+        diagnostics.extend(problems)
+        return
+    errors = [d for d in problems if d.severity is Severity.ERROR]
+    diagnostics.extend(d for d in problems if d.severity is not Severity.ERROR)
+    if errors:
+        unreadable[source_id] = errors[0]
 
 
 def _with_metadata(briefing: Briefing, document: ProseDocument) -> tuple[Briefing, tuple[Diagnostic, ...]]:
@@ -120,14 +229,7 @@ def _read_sources(sources_dir: Path, settings: Settings, progress: Progress | No
         if progress is not None:
             done += sizes[source_id]
             progress(number, len(listing.files), done, total)
-        if source is not None:
-            sources[source_id] = source
-            diagnostics.extend(problems)
-            continue
-        errors = [d for d in problems if d.severity is Severity.ERROR]
-        diagnostics.extend(d for d in problems if d.severity is not Severity.ERROR)
-        if errors:
-            unreadable[source_id] = errors[0]
+        _sort(source_id, source, problems, sources, diagnostics, unreadable)
     return listing, sources, diagnostics, unreadable
 
 
@@ -139,11 +241,24 @@ def _size(path: Path) -> int:
 
 
 def check_project(project: Project, settings: Settings = DEFAULT_SETTINGS, cache: SourceCache = NO_CACHE) -> Report:
-    """Verify a loaded project whose claims parsed; loading warnings join the report's."""
+    """Verify a loaded project whose claims parsed; loading warnings join the report's.
+
+    A project loaded `in_workers` is checked by its workers, with the cache given to
+    `load_project`, once; its report's sources come without their text, as its own do.
+    """
     assert project.briefing is not None, "check_project needs claims that parsed"
     reasons = {source_id: d.message for source_id, d in project.unreadable.items()}
-    report = verify(project.briefing, project.sources, str(project.sources_dir), settings, reasons, cache,
-                    project.folded)
+    if project.workers is not None:
+        workers, done = project.workers, False
+        try:
+            report = verify_shares(project.briefing, workers.pool, workers.groups, project.sources,
+                                   str(project.sources_dir), settings, reasons)
+            done = True
+        finally:
+            workers.pool.close(done)
+    else:
+        report = verify(project.briefing, project.sources, str(project.sources_dir), settings, reasons, cache,
+                        project.folded)
     # A source that changed since sources.lock is its own error, after the unreadable ones.
     pinned = project.lock.diagnostics(str(project.sources_dir)) if project.lock is not None else []
     report = replace(report, diagnostics=(*project.warnings, *project.unreadable.values(), *pinned,

@@ -117,8 +117,10 @@ def read_files(files: Mapping[str, SourceFile], sources: Mapping[str, Source]) -
     return FileBytes({path: file_sha256(path) for path in paths})
 
 
-def snapshot(files: Mapping[str, SourceFile], sources: Mapping[str, Source], on_disk: FileBytes) -> Lock:
-    """The lock the sources folder gives now."""
+def snapshot(files: Mapping[str, SourceFile], sources: Mapping[str, Source], on_disk: FileBytes,
+             text_hashes: Mapping[str, str] | None = None) -> Lock:
+    """The lock the sources folder gives now; `text_hashes`, by source id, are the texts'
+    `text_sha256` where the sources come without their text (issue 19: hashed by the workers)."""
     entries: dict[str, LockEntry] = {}
     for source_id, file in sorted(files.items()):
         reader = reader_for(file.path)
@@ -129,7 +131,8 @@ def snapshot(files: Mapping[str, SourceFile], sources: Mapping[str, Source], on_
             sha256=source.sha256 if source is not None and source.sha256 else on_disk.sha256.get(file.path, ""),
             kind=kind,
             extractor=extractor(kind),
-            text_sha256=text_sha256(source.text) if source is not None else "",
+            text_sha256=("" if source is None else text_hashes[source_id] if text_hashes is not None
+                         else text_sha256(source.text)),
             sidecar=file.sidecar.name if file.sidecar is not None else "",
             sidecar_sha256=on_disk.sha256.get(file.sidecar, "") if file.sidecar is not None else "",
         )
@@ -193,10 +196,12 @@ def load_lock(path: Path) -> tuple[Lock | None, list[Diagnostic]]:
     return parse_lock(text, str(path))
 
 
-def load_lock_state(path: Path, files: Mapping[str, SourceFile], sources: Mapping[str, Source]) -> LockState:
+def load_lock_state(path: Path, files: Mapping[str, SourceFile], sources: Mapping[str, Source],
+                    text_hashes: Mapping[str, str] | None = None) -> LockState:
     """Read the lock at `path` and take the snapshot of the sources to compare it with."""
     locked, problems = load_lock(path)
-    return LockState(path, locked, snapshot(files, sources, read_files(files, sources)), tuple(problems))
+    return LockState(path, locked, snapshot(files, sources, read_files(files, sources), text_hashes),
+                     tuple(problems))
 
 
 def load_snapshot(sources_dir: Path) -> tuple[Lock | None, list[Diagnostic]]:

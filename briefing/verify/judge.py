@@ -25,9 +25,16 @@ def matched_text(item: CitationResult, sources: Mapping[str, Source]) -> list[st
     ("[in 2012]") lies between the parts, so it backs nothing (issue 7). A soft hyphen, which
     the fold drops and a reader does not see, is dropped here too.
     """
+    if item.matched:  # taken where the source was read (issue 19)
+        return list(item.matched)
     source = sources.get(item.citation.source)
     if source is None:
         return []
+    return matched_spans(item, source)
+
+
+def matched_spans(item: CitationResult, source: Source) -> list[str]:
+    """`matched_text` sliced from the source's text."""
     return [source.text[span.start:span.end].replace("\u00ad", "") for span in item.spans]
 
 

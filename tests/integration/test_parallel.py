@@ -103,13 +103,12 @@ def test_run_beside_stops_its_child_at_once_when_the_other_job_fails() -> None:
 
 
 class _FailsFirst:
-    """Group 1 (a child; group 0 is worked in the parent) fails in phase one; the others wait
-    for phase two, which never comes."""
+    """Share 1 fails in phase one; the others wait for phase two, which never comes."""
 
     def __init__(self, index: int) -> None:
         self.index = index
 
-    def first(self) -> int:
+    def first(self, _: object) -> int:
         if self.index == 1:
             import time
             time.sleep(0.1)
@@ -120,32 +119,41 @@ class _FailsFirst:
         return self.index
 
 
+def _two_phases(shares: list[_FailsFirst]) -> list[int]:
+    from briefing.engine.parallel import Pool
+    pool, done = Pool(shares), False
+    try:
+        pool.call("first", [None] * len(shares))
+        answers = pool.call("second", [1] * len(shares))
+        done = True
+    finally:
+        pool.close(done)
+    return answers
+
+
 def test_a_failing_worker_is_reported_alone(capfd) -> None:  # type: ignore[no-untyped-def]
     import pytest
 
-    from briefing.engine.parallel import run_two_phase
     for _ in range(5):  # the stray reports came from a race: some runs, not all
         with pytest.raises(RuntimeError, match="the real failure"):
-            run_two_phase([_FailsFirst(i) for i in range(3)], lambda firsts: 1)
+            _two_phases([_FailsFirst(i) for i in range(3)])
     # The other workers are stopped quietly: no "Process ForkProcess-N: ... BrokenPipeError".
     assert "Traceback" not in capfd.readouterr().err
 
 
-def test_a_failure_in_the_parents_own_group_stops_the_children(capfd) -> None:  # type: ignore[no-untyped-def]
+def test_a_failure_in_one_worker_stops_the_others(capfd) -> None:  # type: ignore[no-untyped-def]
     import multiprocessing
 
     import pytest
 
-    from briefing.engine.parallel import run_two_phase
-
-    class FailsHere(_FailsFirst):
+    class FailsSecond(_FailsFirst):
         def second(self, shared: int) -> int:
             if self.index == 0:
-                raise ValueError("failed in the parent")
+                raise ValueError("failed in the first share")
             return self.index
 
-    with pytest.raises(ValueError, match="failed in the parent"):
-        run_two_phase([FailsHere(0), FailsHere(2), FailsHere(3)], lambda firsts: 1)
+    with pytest.raises(RuntimeError, match="failed in the first share"):
+        _two_phases([FailsSecond(0), FailsSecond(2), FailsSecond(3)])
     assert multiprocessing.active_children() == []
     assert "Traceback" not in capfd.readouterr().err
 
@@ -175,7 +183,7 @@ def test_the_number_of_workers_weighs_quotes_beside_text(monkeypatch, quotes, si
     from briefing.engine import run
     monkeypatch.setattr(run, "cpu_count", lambda: 8)
     sources, cited = _one_source_per_quote(quotes, size)
-    assert len(run._partition(sources, cited, Settings())) == groups
+    assert len(run.partition({i: len(s.text) for i, s in sources.items()}, cited, Settings())) == groups
 
 
 # --- sources folded while the claims file is parsed (issue 19) -------------------------------
@@ -240,5 +248,5 @@ def test_sources_folded_ahead_are_not_folded_again_and_give_the_same_report(tmp_
     for workers in (1, 2):
         folds.clear()
         assert format_json(project.check_project(loaded, Settings(workers=workers))) == expected
-        # (with two workers the child's folds are its own: the parent's share, 3, is counted)
-        assert len(folds) == (0 if beside else 6 // workers)
+        # (with two workers the folds are the children's own: the parent folds nothing)
+        assert len(folds) == (0 if beside or workers > 1 else 6)

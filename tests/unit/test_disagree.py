@@ -12,7 +12,7 @@ import yaml
 from support import FIXTURES, ROOT, copy_example
 
 from briefing.cli import main
-from briefing.disagree.compare import claim_figures, disagreements, quantities, settle
+from briefing.disagree.compare import claim_figures, disagreements, quantities, read_hits, settle, shown_at
 from briefing.disagree.scan import _scan, candidates
 from briefing.engine.project import check_project, load_project
 from briefing.engine.run import verify
@@ -28,15 +28,19 @@ from briefing.verify.figures import find_figures
 
 def conflicts(wanted, sources):
     """For each wanted reading, the readings of other sources giving its quantity another value:
-    both steps in one process (the engine runs `candidates` in its workers)."""
-    return settle(wanted, [candidates(wanted, sources)], sources)
+    all the steps in one process (the engine runs `candidates` and `read_hits` in its workers)."""
+    found = candidates(wanted, sources)
+    return settle(wanted, [found], read_hits(found, sources))
 
 
 def find_disagreements(claims, sources):
     """All of the disagreement pass in one process, to compare with what `verify` finds."""
     results = {(r.claim.id, i): c for r in claims for i, c in enumerate(r.citations)}
     figures = claim_figures([r.claim for r in claims], results, sources)
-    return disagreements(figures, conflicts([f.reading for f in figures], sources), claims, sources)
+    settled = conflicts([f.reading for f in figures], sources)
+    shown = {r: shown_at(r, sources[r.source])
+             for r in [*(f.reading for f in figures), *(r for group in settled for _, r in group)]}
+    return disagreements(figures, settled, claims, shown)
 
 
 

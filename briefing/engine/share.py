@@ -1,0 +1,137 @@
+"""One worker's share of a check (issue 19: read and fold in the workers, not in the parent).
+
+A share reads its own source files (or is given sources read already), folds them, and keeps
+them between the calls `engine.parallel.Pool` makes on it: `read`, then `first` (match and
+explain its quotes, read the figures of the claims verified here) and `second` (look for every
+worker's failed quotes and for other values of the claims' figures here). What it sends back
+is what the later steps need and no more: sources without their text, the text each verified
+quote matched, the cautions of its quotes, and each figure reading's passage and line. Only
+`texts` sends whole texts, for a report that shows the sources (the reviewer's page, a build).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from briefing.diagnostics import Diagnostic
+from briefing.disagree.compare import ClaimFigure, claim_figures, read_hits, shown_at
+from briefing.disagree.scan import Candidates, Hit, candidates
+from briefing.models import Citation, CitationResult, Claim, Source, Status
+from briefing.settings import Settings
+from briefing.sources import SourceFile, load_source
+from briefing.sources.lock import text_sha256
+from briefing.text import NormalisedText
+from briefing.verify.cautions import citation_cautions
+from briefing.verify.counts import Reading
+from briefing.verify.elsewhere import Candidate
+from briefing.verify.figures import Stated
+from briefing.verify.index import SourceIndex, prefold
+from briefing.verify.judge import Key, matched_spans
+from briefing.verify.memo import Memo
+from briefing.verify.quotes import Failed, Far, check_quotes, search_elsewhere
+
+# Seconds between the progress notices of a share reading its files.
+_NOTICE_EVERY = 0.1
+# What `read` gives back for each file, in the share's order: (source id, the source without
+# its text or None when unreadable, the problems reading it, its text's hash for a lock or "").
+Read = list[tuple[str, Source | None, tuple[Diagnostic, ...], str]]
+# Each figure reading's passage and file line, as the report shows it (`disagree.shown_at`).
+Shown = dict[Reading, tuple[str, int]]
+# What each share gets for `first`: its sources' citations by source, the citations by key,
+# the claims citing its sources, and what their texts state.
+Job = tuple[Mapping[str, list[Key]], Mapping[Key, Citation], Sequence[Claim], Mapping[str, Stated]]
+First = tuple[Failed, Far, list[ClaimFigure], Shown]
+Second = tuple[dict[Key, CitationResult], dict[Key, list[str]], dict[Key, list[Candidate]], list[Candidates],
+               dict[Hit, Reading | None], Shown]
+
+
+def without_text(source: Source) -> Source:
+    """The source as the parent keeps it: everything but its text."""
+    return replace(source, text="")
+
+
+class Share:
+    def __init__(self, settings: Settings, memo: Memo, files: Sequence[SourceFile] = (),
+                 given: Mapping[str, Source] | None = None,
+                 folded: Mapping[tuple[str, str], NormalisedText] | None = None):
+        self.settings = settings
+        self.memo = memo
+        self.files = list(files)
+        self.sources: dict[str, Source] = dict(given or {})
+        self.folded: dict[tuple[str, str], NormalisedText] = dict(folded or {})
+        self.results: dict[Key, CitationResult] = {}
+        self.index = SourceIndex(self.sources, memo, self.folded)
+        # Set by the pool: tells the parent of each file read (its size, for the progress bar).
+        self.notify: Callable[[Any], None] = lambda notice: None
+
+    def read(self, for_lock: bool = False) -> Read:
+        """Read, hash and fold each file of this share (issue 19: beside the claims file's
+        parsing in the parent); `for_lock`: hash each text too (`sources.lock`)."""
+        found: Read = []
+        files, size, last = 0, 0, time.monotonic()
+        for file in self.files:
+            source, problems = load_source(file, self.settings)
+            if source is not None:
+                self.sources[file.id] = source
+                for _step in prefold({file.id: source}, self.folded):
+                    pass
+            found.append((file.id, None if source is None else without_text(source), problems,
+                          text_sha256(source.text) if for_lock and source is not None else ""))
+            files, size = files + 1, size + _size(file.path)
+            # A notice now and then, not one per file: a pipe holds 64 KB, and the parent reads
+            # them only once it has parsed the claims file.
+            if time.monotonic() - last >= _NOTICE_EVERY:
+                self.notify((files, size))
+                files, size, last = 0, 0, time.monotonic()
+        if files:
+            self.notify((files, size))
+        return found
+
+    def first(self, job: Job) -> First:
+        """Match this share's quotes and explain those that fail; read the figures of the
+        claims whose quotes matched here (issue 7). Between the phases the parent needs only
+        the failed quotes, those far from anything in their source and the figures: the
+        results wait for `second`, so the workers are not kept waiting while the parent
+        unpickles them (0.4 s on the bench)."""
+        by_source, keyed, claims, stated = job
+        results, failed, far = check_quotes(self.index, by_source, keyed, self.settings)
+        self.results = {key: self._excerpts(result) for key, result in results.items()}
+        figures = claim_figures(claims, self.results, self.sources, stated)
+        return failed, far, figures, self._shown(f.reading for f in figures)
+
+    def second(self, shared: tuple[Failed, Far, list[Reading]]) -> Second:
+        """This share's results from `first`, where each failed quote is found in its sources,
+        the passages here close to the quotes far from anything in their own, the passages
+        here that may disagree with the figures, each read in full, and how each reads."""
+        failed, far, wanted = shared
+        hits, near = search_elsewhere(failed, far, self.index, self.settings)
+        found = candidates(wanted, self.sources, self.memo)
+        readings = read_hits(found, self.sources)
+        self.memo.flush()
+        return (self.results, hits, near, found, readings,
+                self._shown(r for r in readings.values() if r is not None))
+
+    def texts(self, _: object = None) -> dict[str, Source]:
+        """This share's sources, text and all."""
+        return self.sources
+
+    def _excerpts(self, result: CitationResult) -> CitationResult:
+        """The result with what the parent would otherwise read in the source's text: the text
+        each span matched (for the judge) and the cautions of its edits (issues 7, 15 §4)."""
+        source = self.sources[result.citation.source]
+        matched = tuple(matched_spans(result, source)) if result.status is Status.VERIFIED else ()
+        return replace(result, matched=matched, cautions=citation_cautions(result, source))
+
+    def _shown(self, readings: Any) -> Shown:
+        return {r: shown_at(r, self.sources[r.source]) for r in readings}
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # load_source reports it
+        return 0

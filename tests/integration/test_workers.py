@@ -1,0 +1,174 @@
+"""The workers read, hash and fold their own shares of the sources (issue 19 "Rules for the
+means"): the parent never holds a source's text, and the report is the same whoever read what."""
+
+from __future__ import annotations
+
+import multiprocessing
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from support import claims_yaml, write_project
+
+from briefing.engine import project as project_module
+from briefing.engine.project import check_project, load_project
+from briefing.report.json_report import format_json
+from briefing.settings import Settings
+
+SOURCES = 6
+PARAGRAPHS = 9_000  # about 0.75 MB a source
+
+
+def _source(i: int) -> str:
+    lines = [f"Paragraph {j} of report {i}: the mission counted {100 + j} families in district {i}-{j}."
+             for j in range(PARAGRAPHS)]
+    # Another value for the families of district 0-5 (a disagreement with c-exact), and a
+    # passage whose words an elided quote skips.
+    lines[40] = f"In district 0-5 the shelling killed {900 + i} civilians, the mission said."
+    lines[41] = f"The survey of report {i} was not finished, and the count of district {i}-41 is disputed."
+    return "\n\n".join(lines) + "\n"
+
+
+CLAIMS = [
+    ("c-exact", "The shelling killed 900 civilians.", "s0", "the shelling killed 900 civilians"),
+    ("c-misquoted", "It counted 106 families.", "s1", "the mission counted 106 families in district 1-5"),
+    ("c-elsewhere", "It counted 107 families.", "s2", "the mission counted 107 families in district 3-7"),
+    ("c-elided", "The survey was unfinished.", "s4", "The survey of report 4 was not finished ... is disputed"),
+    ("c-unreadable", "It counted 1 family.", "broken", "counted 1 family"),
+    ("c-unknown", "It counted 2 families.", "s9", "counted 2 families"),
+]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("workers")
+    sources: dict[str, str | bytes] = {f"s{i}.txt": _source(i) for i in range(SOURCES)}
+    sources["broken.pdf"] = b"%PDF-1.4 not a PDF at all"
+    return write_project(root, claims_yaml(CLAIMS), sources)
+
+
+def _load(root: Path, settings: Settings, in_workers: bool, **kwargs: object):  # type: ignore[no-untyped-def]
+    return load_project(root / "claims.yaml", root / "sources", settings, in_workers=in_workers,
+                        **kwargs)  # type: ignore[arg-type]
+
+
+def _report(root: Path, settings: Settings, in_workers: bool) -> str:
+    return format_json(check_project(_load(root, settings, in_workers), settings))
+
+
+@pytest.fixture(scope="module")
+def expected(corpus: Path) -> str:
+    """The report of the sources read in the parent, in one process."""
+    return _report(corpus, Settings(workers=1), in_workers=False)
+
+
+def test_the_corpus_covers_what_the_later_steps_read(expected: str) -> None:
+    # Each later step that used to read a source's text in the parent has a case here.
+    import json
+    report = json.loads(expected)
+    by_id = {c["id"]: c for c in report["claims"]}
+    assert by_id["c-exact"]["status"] == "verified" and by_id["c-exact"]["disagreements"]
+    assert by_id["c-misquoted"]["citations"][0]["nearest"]["passage"]
+    assert by_id["c-elsewhere"]["citations"][0]["found_in"] == ["s3"]
+    assert by_id["c-elided"]["status"] == "verified"
+    assert [c["code"] for c in by_id["c-elided"]["citations"][0]["cautions"]]
+    assert by_id["c-unreadable"]["status"] == "unreadable_source"
+    assert by_id["c-unknown"]["status"] == "unknown_source"
+
+
+@pytest.mark.parametrize("workers", [1, 2, 4], ids=["1-worker", "2-workers", "4-workers"])
+def test_the_report_is_the_same_whoever_reads_the_sources(corpus: Path, expected: str, workers: int) -> None:
+    assert _report(corpus, Settings(workers=workers), in_workers=True) == expected
+    assert _report(corpus, Settings(workers=workers), in_workers=False) == expected
+
+
+def test_the_parent_never_holds_a_source_text(corpus: Path, expected: str) -> None:
+    settings = Settings(workers=2)
+    one_source = (corpus / "sources" / "s0.txt").stat().st_size
+    tracemalloc.start()
+    try:
+        loaded = _load(corpus, settings, in_workers=True)
+        report = check_project(loaded, settings)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert format_json(report) == expected
+    assert [s.text for s in loaded.sources.values()] == [""] * SOURCES
+    assert [s.text for s in report.sources] == [""] * SOURCES
+    assert all(len(s.sha256) == 64 for s in report.sources)  # hashed by the workers all the same
+    # Everything the parent allocated at once, claims and results included, is less than a
+    # quarter of one source (reading them here took more than all six).
+    assert peak < one_source / 4, (peak, one_source)
+
+
+def test_reading_in_the_parent_holds_every_text(corpus: Path) -> None:
+    # The measure above tells the two apart: the same load in the parent holds all six.
+    tracemalloc.start()
+    try:
+        loaded = _load(corpus, Settings(workers=2), in_workers=False)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert sum(len(s.text) for s in loaded.sources.values()) > 0
+    assert peak > SOURCES * (corpus / "sources" / "s0.txt").stat().st_size
+
+
+def test_progress_counts_every_file_the_workers_read(corpus: Path) -> None:
+    seen: list[tuple[int, int, int, int]] = []
+    loaded = _load(corpus, Settings(workers=2), in_workers=True, progress=lambda *a: seen.append(a))
+    check_project(loaded, Settings(workers=2))
+    files = list((corpus / "sources").iterdir())
+    total = sum(p.stat().st_size for p in files)
+    assert seen[-1] == (len(files), len(files), total, total)
+    assert [s[0] for s in seen] == sorted(s[0] for s in seen)
+
+
+def test_the_unreadable_source_is_diagnosed_as_in_the_parent(corpus: Path) -> None:
+    here = _load(corpus, Settings(workers=1), in_workers=False)
+    there = _load(corpus, Settings(workers=2), in_workers=True)
+    check_project(there, Settings(workers=2))  # (ends its workers)
+    assert there.unreadable == here.unreadable and list(there.unreadable) == ["broken"]
+    assert there.diagnostics == here.diagnostics
+
+
+def test_the_lock_snapshot_is_taken_from_the_workers_hashes(corpus: Path, tmp_path: Path) -> None:
+    here = _load(corpus, Settings(workers=1), in_workers=False, lock_path=tmp_path / "sources.lock")
+    there = _load(corpus, Settings(workers=2), in_workers=True, lock_path=tmp_path / "sources.lock")
+    check_project(there, Settings(workers=2))
+    assert there.lock is not None and here.lock is not None
+    assert there.lock.current == here.lock.current
+
+
+def test_an_interrupt_while_the_claims_are_parsed_ends_the_workers(corpus: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(project_module, "load_claims", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _load(corpus, Settings(workers=2), in_workers=True)
+    assert multiprocessing.active_children() == []
+
+
+def test_the_quotes_are_counted_by_source_before_the_claims_are_parsed(tmp_path: Path) -> None:
+    claims = tmp_path / "claims.yaml"
+    claims.write_text("title: T\nsections:\n  - heading: H\n    claims:\n"
+                      "      - id: a\n        text: x\n        source: one\n        quote: \"source: not-a-line\"\n"
+                      "      - id: b\n        text: y\n        citations:\n"
+                      "          - source: 'two'\n            quote: q\n          - source: \"one\"  # again\n"
+                      "            quote: r\n", encoding="utf-8")
+    assert project_module._cited(claims, Settings()) == {"one": 2, "two": 1}
+
+
+def test_the_split_weighs_the_counted_quotes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two workers: the small source its 300 quotes cite goes alone, the two large ones together.
+    from briefing.engine import run
+    monkeypatch.setattr(run, "cpu_count", lambda: 2)
+    sources = {"quoted": "x" * 1000, "big1": "y" * 600_000, "big2": "z" * 600_000}
+    claims = claims_yaml((f"c{i}", "x", "quoted", "xxxx") for i in range(300))
+    root = write_project(tmp_path, claims, {f"{name}.txt": text for name, text in sources.items()})
+    loaded = _load(root, Settings(parallel_min_bytes=1), in_workers=True)
+    try:
+        assert sorted(map(sorted, loaded.workers.groups)) == [["big1", "big2"], ["quoted"]]
+    finally:
+        loaded.workers.pool.close()
