@@ -22,13 +22,14 @@ even these leave open scans the text for itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 import ahocorasick_rs
 
 from briefing.models import Nearest
 from briefing.settings import DEFAULT_SETTINGS, Settings
 from briefing.text import NormalisedText
-from briefing.verify.alignment import Hit, align, edit_distance, search_everywhere, similarity, snap
+from briefing.verify.alignment import Hit, align, edit_distance, projected, search_everywhere, similarity, snap
 from briefing.verify.diff import word_changes
 from briefing.verify.pieces import (
     MIN_ANCHOR_LENGTH,
@@ -48,6 +49,7 @@ MAX_PART_HITS = 1024  # every hit is aligned; one that cannot beat the best cost
 MIN_BATCH = 4  # fewer failed quotes in a source are searched one by one...
 MIN_BATCH_TEXT = 100_000  # ...and so are all those of a smaller source (measured)
 BATCH_CHUNK = 1 << 20  # the batch scans this much at a time, dropping pieces found to be common
+_Piece = TypeVar("_Piece", str, bytes)
 
 
 
@@ -78,8 +80,22 @@ def nearest_passages(quotes: Sequence[str | ParsedQuote], folded: NormalisedText
                 found[i] = _nearest(asked[i], folded, settings, known, may_scan=False)
             except _Unsettled:
                 pass
-    return [found[i] if i in found else _nearest(quote, folded, settings, known)
+    # The quotes left scan for their common pieces (up to MAX_PART_HITS hits each) and for
+    # themselves: one pass finds them all for every such quote (issue 19: a scan per piece and
+    # quote took a third of mix B's nearest passages). Only where a scan looks changes: `known`
+    # stays as it was, so what counts as a scan, and so the search's course, is the same.
+    pending = [i for i in range(len(asked)) if i not in found]
+    deep = _find_pieces(folded.text, {piece: None for i in pending for piece in _scanned(folded_quotes[i], known)},
+                        MAX_PART_HITS) if pending else {}
+    return [found[i] if i in found else _nearest(quote, folded, settings, known, deep=deep)
             for i, quote in enumerate(asked)]
+
+
+def _scanned(q: str, known: Mapping[str, list[int]]) -> list[str]:
+    """The pieces a search of q with `known` may still scan the text for: q itself, and the
+    parts of q (`_Search.parts`, which wants up to MAX_PART_HITS hits) known only to be common."""
+    parts = (q[a:b] for k in PIGEONHOLES if len(q) // k >= MIN_ANCHOR_LENGTH for a, b in cut(len(q), k))
+    return [q, *(piece for piece in parts if len(known.get(piece, ())) > MAX_HITS)]
 
 
 class _Unsettled(Exception):
@@ -87,13 +103,14 @@ class _Unsettled(Exception):
 
 
 def _nearest(quote: ParsedQuote, folded: NormalisedText, settings: Settings,
-             known: Mapping[str, list[int]], may_scan: bool = True) -> Nearest | None:
+             known: Mapping[str, list[int]], may_scan: bool = True,
+             deep: Mapping[str, list[int]] | None = None) -> Nearest | None:
     if len(quote.raw) > settings.nearest_max_quote_chars:  # aligning it would take minutes
         return None
     q, text = quote.needle, folded.text
     if not q or not text or text.isspace():  # (text.strip() would copy a whole source)
         return None
-    search = _Search(q, text, known, may_scan)
+    search = _Search(q, text, known, may_scan, deep or {})
     best = search.run()
     if not may_scan and not search.settled():
         raise _Unsettled(q)
@@ -136,44 +153,66 @@ def _find_all(text: str, piece: str, limit: int) -> list[int]:
     return hits
 
 
-def _find_pieces(text: str, pieces: Iterable[str]) -> dict[str, list[int]]:
-    """Where each piece occurs, as `_find_all(text, piece, MAX_HITS)` gives it, in one pass for all.
+def _find_pieces(text: str, pieces: Iterable[str], cap: int = MAX_HITS) -> dict[str, list[int]]:
+    """Where each piece occurs, as `_find_all(text, piece, cap)` gives it, in one pass for all.
 
-    The text is scanned a chunk at a time, the first ones small. A piece found more than
-    MAX_HITS times is common: its further matches are skipped, and once they are many (more
-    than there are pieces, about what a new automaton costs) the automaton is built without it.
+    Pieces in plain ASCII (no "?") are looked for in the text's one-byte projection, where a
+    match is a match in the text (bytes scan several times faster than a str, issue 19); any
+    other piece in the text itself.
     """
-    hits: dict[str, list[int]] = {piece: [] for piece in pieces if piece}
-    # Bytes scan faster, and then offsets are the same.
-    ascii_bytes = text.encode("ascii") if text.isascii() else None
-    live = [piece for piece in hits if piece.isascii() or ascii_bytes is None]
-    overlap = max(map(len, live), default=1) - 1  # a piece across a cut is found in the first chunk
+    wanted = list(dict.fromkeys(piece for piece in pieces if piece))
+    hits: dict[str, list[int]] = {}
+    # (In ASCII text the projection is the text, and a piece that is not ASCII occurs nowhere.)
+    plain = [piece for piece in wanted if piece.isascii() and ("?" not in piece or text.isascii())]
+    if plain:
+        data = projected(text)
+        bytes_pieces = [piece.encode("ascii") for piece in plain]
+        hits.update(zip(plain, _find_chunked(len(data), bytes_pieces, cap, lambda live: _bytes_matcher(live, data))))
+    other = [piece for piece in wanted if piece not in hits]
+    if text.isascii():
+        hits.update((piece, []) for piece in other)
+    elif other:
+        hits.update(zip(other, _find_chunked(len(text), other, cap, lambda live: _str_matcher(live, text))))
+    return {piece: hits[piece] for piece in wanted}
+
+
+def _find_chunked(length: int, pieces: Sequence[_Piece], cap: int,
+                  matcher: Callable[[list[_Piece]], Callable[[int, int], list[tuple[int, int, int]]]]
+                  ) -> list[list[int]]:
+    """The first cap + 1 starts of each piece (in order), scanned a chunk at a time, the first
+    ones small. A piece found more than cap times is common: its further matches are skipped,
+    and once they are many (more than there are pieces, about what a new automaton costs) the
+    automaton is built without it."""
+    hits: list[list[int]] = [[] for _ in pieces]
+    live = [n for n in range(len(pieces)) if pieces[n]]
+    overlap = max((len(pieces[n]) for n in live), default=1) - 1  # a piece across a cut is found in the first chunk
     find, lo, chunk = None, 0, BATCH_CHUNK // 16
-    while lo < len(text) and live:
+    while lo < length and live:
         if find is None:
-            find = _matcher(live, text, ascii_bytes)
+            find = matcher([pieces[n] for n in live])
         skipped = 0
         for p, start, _ in find(lo, lo + chunk + overlap):
             found = hits[live[p]]
-            if start < chunk and len(found) <= MAX_HITS:  # (one starting past the chunk: next time)
+            if start < chunk and len(found) <= cap:  # (one starting past the chunk: next time)
                 found.append(lo + start)
             else:
                 skipped += 1
         if skipped > len(live):
-            live, find = [piece for piece in live if len(hits[piece]) <= MAX_HITS], None
+            live, find = [n for n in live if len(hits[n]) <= cap], None
         lo, chunk = lo + chunk, min(2 * chunk, BATCH_CHUNK)
     return hits
 
 
-def _matcher(live: list[str], text: str, ascii_bytes: bytes | None) -> Callable[[int, int], list[tuple[int, int, int]]]:
-    """find(lo, hi): every (piece of `live`, start, end) in text[lo:hi], overlapping, with
-    offsets from lo; scanned in `ascii_bytes` (the text's own bytes) when they are given."""
-    if ascii_bytes is None:
-        automaton = ahocorasick_rs.AhoCorasick(live)
-        return lambda lo, hi: automaton.find_matches_as_indexes(text[lo:hi], overlapping=True)
-    data = ascii_bytes
-    bytes_automaton = ahocorasick_rs.BytesAhoCorasick([piece.encode("ascii") for piece in live])
-    return lambda lo, hi: bytes_automaton.find_matches_as_indexes(data[lo:hi], overlapping=True)
+def _str_matcher(live: list[str], text: str) -> Callable[[int, int], list[tuple[int, int, int]]]:
+    """find(lo, hi): every (piece of `live`, start, end) in text[lo:hi], overlapping, offsets from lo."""
+    automaton = ahocorasick_rs.AhoCorasick(live)
+    return lambda lo, hi: automaton.find_matches_as_indexes(text[lo:hi], overlapping=True)
+
+
+def _bytes_matcher(live: list[bytes], data: bytes) -> Callable[[int, int], list[tuple[int, int, int]]]:
+    """`_str_matcher` for bytes."""
+    automaton = ahocorasick_rs.BytesAhoCorasick(live)
+    return lambda lo, hi: automaton.find_matches_as_indexes(data[lo:hi], overlapping=True)
 
 
 class _Search:
@@ -183,8 +222,10 @@ class _Search:
     Unless `may_scan`, the search does without any other piece (and may end unsettled).
     """
 
-    def __init__(self, q: str, text: str, known: Mapping[str, list[int]], may_scan: bool = True) -> None:
+    def __init__(self, q: str, text: str, known: Mapping[str, list[int]], may_scan: bool = True,
+                 deep: Mapping[str, list[int]] | None = None) -> None:
         self.q, self.text, self.known, self.may_scan = q, text, known, may_scan
+        self.deep = deep or {}  # pieces found up to MAX_PART_HITS + 1 times: a scan read from memory
         self.pad = len(q) // 2 + 20
         self.done: set[int] = set()
         self.best: Hit | None = None
@@ -223,7 +264,10 @@ class _Search:
         """`_find_all` for this text: from the known pieces if they tell enough, else a scan (or None)."""
         hits = self.known.get(piece)  # every occurrence, or the first MAX_HITS + 1
         if hits is None or len(hits) > MAX_HITS and limit > MAX_HITS:
-            return _find_all(self.text, piece, limit) if self.may_scan else None
+            if not self.may_scan:
+                return None
+            deeper = self.deep.get(piece)
+            return _find_all(self.text, piece, limit) if deeper is None or limit > MAX_PART_HITS else deeper[:limit + 1]
         return hits[:limit + 1]
 
     def settled(self) -> bool:
