@@ -29,7 +29,16 @@ import ahocorasick_rs
 from briefing.models import Nearest
 from briefing.settings import DEFAULT_SETTINGS, Settings
 from briefing.text import NormalisedText
-from briefing.verify.alignment import Hit, align, edit_distance, projected, search_everywhere, similarity, snap
+from briefing.verify.alignment import (
+    Hit,
+    align,
+    edit_distance,
+    projected,
+    search_everywhere,
+    similarity,
+    snap,
+    within,
+)
 from briefing.verify.diff import word_changes
 from briefing.verify.pieces import (
     MIN_ANCHOR_LENGTH,
@@ -50,6 +59,8 @@ MIN_BATCH = 4  # fewer failed quotes in a source are searched one by one...
 MIN_BATCH_TEXT = 100_000  # ...and so are all those of a smaller source (measured)
 BATCH_CHUNK = 1 << 20  # the batch scans this much at a time, dropping pieces found to be common
 _Piece = TypeVar("_Piece", str, bytes)
+WINDOW_GROUP = 16  # windows ruled out by one alignment (measured: 8 to 32 are alike)
+_SEPARATOR = "\0"  # sets windows apart; a quote holding it is aligned window by window
 
 
 
@@ -255,8 +266,69 @@ class _Search:
             return
         self.done.add(bucket)
         # Only a better alignment matters; telling edlib so lets it give up early.
-        bound = -1 if self.best is None else self.best.distance - (self.best.misfit == 0)
-        hit = align(self.q, self.text, start - self.pad, start + len(self.q) + self.pad, bound)
+        self.align_at(start)
+
+    def visit_all(self, starts: Sequence[int], stop: Callable[[], bool] | None = None) -> bool:
+        """`visit` each start in turn, and after each ask `stop` (True: stopped there).
+
+        As the calls one by one would, but the windows after the first are aligned
+        WINDOW_GROUP at a time (issue 19: a quote in boilerplate has hundreds): one alignment
+        on all of them, each copied apart by a run of a character the quote lacks, tells
+        whether any may beat the best; only a group where one may is aligned window by window.
+        Between changes of the best nothing `stop` asks changes, so it is asked after the
+        first visit and after each change.
+        """
+        if not starts:
+            return False
+        self.visit(starts[0])
+        if stop is not None and stop():
+            return True
+        if self.exact():
+            return False  # (every further visit does nothing)
+        windows = []
+        for start in starts[1:]:
+            bucket = start // (self.pad // 2)
+            if bucket not in self.done:
+                self.done.add(bucket)
+                windows.append(start)
+        for at in range(0, len(windows), WINDOW_GROUP):
+            group = windows[at:at + WINDOW_GROUP]
+            if self.best is not None and not self.may_beat(group):
+                continue
+            for start in group:
+                if self.exact():
+                    return False
+                before = self.best
+                self.align_at(start)
+                if self.best is not before and stop is not None and stop():
+                    return True
+        return False
+
+    def exact(self) -> bool:
+        return self.best is not None and self.best.distance == self.best.misfit == 0
+
+    def may_beat(self, starts: Sequence[int]) -> bool:
+        """Whether the window of any start may hold a passage that beats the best (False: none can).
+
+        The copies are set apart by len(q) + 1 characters the quote lacks: a passage across
+        one needs more edits than any the bound allows, and one reaching into it no fewer
+        than its like cut at the window's end.
+        """
+        bound = self.bound()
+        if bound < 0 or _SEPARATOR in self.q:
+            return True
+        text, m, pad = self.text, len(self.q), self.pad
+        gap = _SEPARATOR * (m + 1)
+        joined = gap.join(text[max(0, start - pad):start + m + pad] for start in starts)
+        return within(self.q, joined, bound)
+
+    def bound(self) -> int:
+        """Most edits a passage may need to beat the best (-1: any passage does)."""
+        return -1 if self.best is None else self.best.distance - (self.best.misfit == 0)
+
+    def align_at(self, start: int) -> None:
+        """Align on the window around folded `start`; keep the passage if it beats the best."""
+        hit = align(self.q, self.text, start - self.pad, start + len(self.q) + self.pad, self.bound())
         if hit is not None and hit.better_than(self.best):
             self.best = hit
 
@@ -269,6 +341,9 @@ class _Search:
             deeper = self.deep.get(piece)
             return _find_all(self.text, piece, limit) if deeper is None or limit > MAX_PART_HITS else deeper[:limit + 1]
         return hits[:limit + 1]
+
+    def one_edit_settled(self) -> bool:
+        return self.best is not None and self.best.distance <= 1 and self.settled()
 
     def settled(self) -> bool:
         """Whether no passage can beat the best one (closer, or as close and on word boundaries)."""
@@ -304,8 +379,7 @@ class _Search:
                 continue
             self.scans += not free
             self.rare.append((offset, end))
-            for i in hits:
-                self.visit(i - offset)
+            self.visit_all([i - offset for i in hits])
             # A passage not yet aligned holds none of the rare pieces, so it needs at least
             # one edit for each of them that is disjoint from the others.
             self.floor = max(self.floor, disjoint(self.rare))
@@ -328,10 +402,9 @@ class _Search:
                 continue  # already aligned on all its occurrences
             hits = self.find(self.q[offset:end], MAX_PART_HITS)
             complete &= hits is not None and len(hits) <= MAX_PART_HITS
-            for i in (hits or [])[:MAX_PART_HITS]:
-                self.visit(i - offset)
-                if self.best is not None and self.best.distance <= 1 and self.settled():
-                    return True  # one edit away, in boilerplate that repeats: no need to see every copy
+            # One edit away, in boilerplate that repeats: no need to see every copy.
+            if self.visit_all([i - offset for i in (hits or [])[:MAX_PART_HITS]], self.one_edit_settled):
+                return True
         if complete:
             self.floor = max(self.floor, k)
         return self.settled()
