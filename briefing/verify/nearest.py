@@ -15,8 +15,13 @@ Many failed quotes of one large source (`nearest_passages`) share their scans: t
 all of them are found in one Aho-Corasick pass over the text (0.1-0.2 s for 10 MB and thousands
 of pieces), and each quote's search then runs on those alone, as far as they prove anything.
 The first pass finds a few disjoint pieces of each quote, as many as settle one with up to five
-edits; a second finds every piece the search may want for the quotes still open; a quote that
-even these leave open scans the text for itself.
+edits; a second finds every piece the search may want for the quotes still open; a third finds,
+for the quotes still open, where they would scan the text (issue 19).
+
+Every speed-up since issue 19 keeps each search's course, so its passage, distance and word
+changes are the same as before for any input (tests/oracle keeps the search before, and
+tests/unit/test_nearest_oracle.py compares): ASCII pieces are found in the text's one-byte
+projection; hundreds of windows of a common part are ruled out a group at a time.
 """
 
 from __future__ import annotations
@@ -310,9 +315,10 @@ class _Search:
     def may_beat(self, starts: Sequence[int]) -> bool:
         """Whether the window of any start may hold a passage that beats the best (False: none can).
 
-        The copies are set apart by len(q) + 1 characters the quote lacks: a passage across
-        one needs more edits than any the bound allows, and one reaching into it no fewer
-        than its like cut at the window's end.
+        Every passage of every window is in the joined text, so when none there is within the
+        bound, none in a window is. The windows are set apart by len(q) + 1 characters the quote
+        lacks: a passage across that many needs more edits than any bound, so a passage of the
+        joined text within it lies in one window (reaching at most into its ends).
         """
         bound = self.bound()
         if bound < 0 or _SEPARATOR in self.q:
