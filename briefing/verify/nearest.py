@@ -65,6 +65,9 @@ MIN_BATCH_TEXT = 100_000  # ...and so are all those of a smaller source (measure
 BATCH_CHUNK = 1 << 20  # the batch scans this much at a time, dropping pieces found to be common
 _Piece = TypeVar("_Piece", str, bytes)
 WINDOW_GROUP = 16  # windows ruled out by one alignment (measured: 8 to 32 are alike)
+# Past this a window's alignment costs far more than the call, so groups save nothing, and a
+# group that may beat the best would be aligned twice: such quotes align window by window.
+GROUP_MAX_QUOTE = 2000
 _SEPARATOR = "\0"  # sets windows apart; a quote holding it is aligned window by window
 
 
@@ -321,7 +324,7 @@ class _Search:
         joined text within it lies in one window (reaching at most into its ends).
         """
         bound = self.bound()
-        if bound < 0 or _SEPARATOR in self.q:
+        if bound < 0 or _SEPARATOR in self.q or len(self.q) > GROUP_MAX_QUOTE:
             return True
         text, m, pad = self.text, len(self.q), self.pad
         gap = _SEPARATOR * (m + 1)
