@@ -114,6 +114,11 @@ def _edlib(q: str, target: str, mode: str, task: str, k: int = -1) -> dict[str, 
     return aligned
 
 
+def within(q: str, target: str, bound: int) -> bool:
+    """Whether some passage of target is at most `bound` edits from q (bound >= 0)."""
+    return int(_edlib(q, target, "HW", "distance", bound)["editDistance"]) >= 0
+
+
 def align(q: str, text: str, lo: int, hi: int, bound: int = -1) -> Hit | None:
     """Best infix alignment of q in text[lo:hi] (None if over `bound` edits, unless that is -1).
 

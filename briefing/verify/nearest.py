@@ -15,20 +15,35 @@ Many failed quotes of one large source (`nearest_passages`) share their scans: t
 all of them are found in one Aho-Corasick pass over the text (0.1-0.2 s for 10 MB and thousands
 of pieces), and each quote's search then runs on those alone, as far as they prove anything.
 The first pass finds a few disjoint pieces of each quote, as many as settle one with up to five
-edits; a second finds every piece the search may want for the quotes still open; a quote that
-even these leave open scans the text for itself.
+edits; a second finds every piece the search may want for the quotes still open; a third finds,
+for the quotes still open, where they would scan the text (issue 19).
+
+Every speed-up since issue 19 keeps each search's course, so its passage, distance and word
+changes are the same as before for any input (tests/oracle keeps the search before, and
+tests/unit/test_nearest_oracle.py compares): ASCII pieces are found in the text's one-byte
+projection; hundreds of windows of a common part are ruled out a group at a time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 import ahocorasick_rs
 
 from briefing.models import Nearest
 from briefing.settings import DEFAULT_SETTINGS, Settings
 from briefing.text import NormalisedText
-from briefing.verify.alignment import Hit, align, edit_distance, search_everywhere, similarity, snap
+from briefing.verify.alignment import (
+    Hit,
+    align,
+    edit_distance,
+    projected,
+    search_everywhere,
+    similarity,
+    snap,
+    within,
+)
 from briefing.verify.diff import word_changes
 from briefing.verify.pieces import (
     MIN_ANCHOR_LENGTH,
@@ -48,6 +63,12 @@ MAX_PART_HITS = 1024  # every hit is aligned; one that cannot beat the best cost
 MIN_BATCH = 4  # fewer failed quotes in a source are searched one by one...
 MIN_BATCH_TEXT = 100_000  # ...and so are all those of a smaller source (measured)
 BATCH_CHUNK = 1 << 20  # the batch scans this much at a time, dropping pieces found to be common
+_Piece = TypeVar("_Piece", str, bytes)
+WINDOW_GROUP = 16  # windows ruled out by one alignment (measured: 8 to 32 are alike)
+# Past this a window's alignment costs far more than the call, so groups save nothing, and a
+# group that may beat the best would be aligned twice: such quotes align window by window.
+GROUP_MAX_QUOTE = 2000
+_SEPARATOR = "\0"  # sets windows apart; a quote holding it is aligned window by window
 
 
 
@@ -78,8 +99,22 @@ def nearest_passages(quotes: Sequence[str | ParsedQuote], folded: NormalisedText
                 found[i] = _nearest(asked[i], folded, settings, known, may_scan=False)
             except _Unsettled:
                 pass
-    return [found[i] if i in found else _nearest(quote, folded, settings, known)
+    # The quotes left scan for their common pieces (up to MAX_PART_HITS hits each) and for
+    # themselves: one pass finds them all for every such quote (issue 19: a scan per piece and
+    # quote took a third of mix B's nearest passages). Only where a scan looks changes: `known`
+    # stays as it was, so what counts as a scan, and so the search's course, is the same.
+    pending = [i for i in range(len(asked)) if i not in found]
+    deep = _find_pieces(folded.text, {piece: None for i in pending for piece in _scanned(folded_quotes[i], known)},
+                        MAX_PART_HITS) if pending else {}
+    return [found[i] if i in found else _nearest(quote, folded, settings, known, deep=deep)
             for i, quote in enumerate(asked)]
+
+
+def _scanned(q: str, known: Mapping[str, list[int]]) -> list[str]:
+    """The pieces a search of q with `known` may still scan the text for: q itself, and the
+    parts of q (`_Search.parts`, which wants up to MAX_PART_HITS hits) known only to be common."""
+    parts = (q[a:b] for k in PIGEONHOLES if len(q) // k >= MIN_ANCHOR_LENGTH for a, b in cut(len(q), k))
+    return [q, *(piece for piece in parts if len(known.get(piece, ())) > MAX_HITS)]
 
 
 class _Unsettled(Exception):
@@ -87,13 +122,14 @@ class _Unsettled(Exception):
 
 
 def _nearest(quote: ParsedQuote, folded: NormalisedText, settings: Settings,
-             known: Mapping[str, list[int]], may_scan: bool = True) -> Nearest | None:
+             known: Mapping[str, list[int]], may_scan: bool = True,
+             deep: Mapping[str, list[int]] | None = None) -> Nearest | None:
     if len(quote.raw) > settings.nearest_max_quote_chars:  # aligning it would take minutes
         return None
     q, text = quote.needle, folded.text
     if not q or not text or text.isspace():  # (text.strip() would copy a whole source)
         return None
-    search = _Search(q, text, known, may_scan)
+    search = _Search(q, text, known, may_scan, deep or {})
     best = search.run()
     if not may_scan and not search.settled():
         raise _Unsettled(q)
@@ -136,44 +172,66 @@ def _find_all(text: str, piece: str, limit: int) -> list[int]:
     return hits
 
 
-def _find_pieces(text: str, pieces: Iterable[str]) -> dict[str, list[int]]:
-    """Where each piece occurs, as `_find_all(text, piece, MAX_HITS)` gives it, in one pass for all.
+def _find_pieces(text: str, pieces: Iterable[str], cap: int = MAX_HITS) -> dict[str, list[int]]:
+    """Where each piece occurs, as `_find_all(text, piece, cap)` gives it, in one pass for all.
 
-    The text is scanned a chunk at a time, the first ones small. A piece found more than
-    MAX_HITS times is common: its further matches are skipped, and once they are many (more
-    than there are pieces, about what a new automaton costs) the automaton is built without it.
+    Pieces in plain ASCII (no "?") are looked for in the text's one-byte projection, where a
+    match is a match in the text (bytes scan several times faster than a str, issue 19); any
+    other piece in the text itself.
     """
-    hits: dict[str, list[int]] = {piece: [] for piece in pieces if piece}
-    # Bytes scan faster, and then offsets are the same.
-    ascii_bytes = text.encode("ascii") if text.isascii() else None
-    live = [piece for piece in hits if piece.isascii() or ascii_bytes is None]
-    overlap = max(map(len, live), default=1) - 1  # a piece across a cut is found in the first chunk
+    wanted = list(dict.fromkeys(piece for piece in pieces if piece))
+    hits: dict[str, list[int]] = {}
+    # (In ASCII text the projection is the text, and a piece that is not ASCII occurs nowhere.)
+    plain = [piece for piece in wanted if piece.isascii() and ("?" not in piece or text.isascii())]
+    if plain:
+        data = projected(text)
+        bytes_pieces = [piece.encode("ascii") for piece in plain]
+        hits.update(zip(plain, _find_chunked(len(data), bytes_pieces, cap, lambda live: _bytes_matcher(live, data))))
+    other = [piece for piece in wanted if piece not in hits]
+    if text.isascii():
+        hits.update((piece, []) for piece in other)
+    elif other:
+        hits.update(zip(other, _find_chunked(len(text), other, cap, lambda live: _str_matcher(live, text))))
+    return {piece: hits[piece] for piece in wanted}
+
+
+def _find_chunked(length: int, pieces: Sequence[_Piece], cap: int,
+                  matcher: Callable[[list[_Piece]], Callable[[int, int], list[tuple[int, int, int]]]]
+                  ) -> list[list[int]]:
+    """The first cap + 1 starts of each piece (in order), scanned a chunk at a time, the first
+    ones small. A piece found more than cap times is common: its further matches are skipped,
+    and once they are many (more than there are pieces, about what a new automaton costs) the
+    automaton is built without it."""
+    hits: list[list[int]] = [[] for _ in pieces]
+    live = [n for n in range(len(pieces)) if pieces[n]]
+    overlap = max((len(pieces[n]) for n in live), default=1) - 1  # a piece across a cut is found in the first chunk
     find, lo, chunk = None, 0, BATCH_CHUNK // 16
-    while lo < len(text) and live:
+    while lo < length and live:
         if find is None:
-            find = _matcher(live, text, ascii_bytes)
+            find = matcher([pieces[n] for n in live])
         skipped = 0
         for p, start, _ in find(lo, lo + chunk + overlap):
             found = hits[live[p]]
-            if start < chunk and len(found) <= MAX_HITS:  # (one starting past the chunk: next time)
+            if start < chunk and len(found) <= cap:  # (one starting past the chunk: next time)
                 found.append(lo + start)
             else:
                 skipped += 1
         if skipped > len(live):
-            live, find = [piece for piece in live if len(hits[piece]) <= MAX_HITS], None
+            live, find = [n for n in live if len(hits[n]) <= cap], None
         lo, chunk = lo + chunk, min(2 * chunk, BATCH_CHUNK)
     return hits
 
 
-def _matcher(live: list[str], text: str, ascii_bytes: bytes | None) -> Callable[[int, int], list[tuple[int, int, int]]]:
-    """find(lo, hi): every (piece of `live`, start, end) in text[lo:hi], overlapping, with
-    offsets from lo; scanned in `ascii_bytes` (the text's own bytes) when they are given."""
-    if ascii_bytes is None:
-        automaton = ahocorasick_rs.AhoCorasick(live)
-        return lambda lo, hi: automaton.find_matches_as_indexes(text[lo:hi], overlapping=True)
-    data = ascii_bytes
-    bytes_automaton = ahocorasick_rs.BytesAhoCorasick([piece.encode("ascii") for piece in live])
-    return lambda lo, hi: bytes_automaton.find_matches_as_indexes(data[lo:hi], overlapping=True)
+def _str_matcher(live: list[str], text: str) -> Callable[[int, int], list[tuple[int, int, int]]]:
+    """find(lo, hi): every (piece of `live`, start, end) in text[lo:hi], overlapping, offsets from lo."""
+    automaton = ahocorasick_rs.AhoCorasick(live)
+    return lambda lo, hi: automaton.find_matches_as_indexes(text[lo:hi], overlapping=True)
+
+
+def _bytes_matcher(live: list[bytes], data: bytes) -> Callable[[int, int], list[tuple[int, int, int]]]:
+    """`_str_matcher` for bytes."""
+    automaton = ahocorasick_rs.BytesAhoCorasick(live)
+    return lambda lo, hi: automaton.find_matches_as_indexes(data[lo:hi], overlapping=True)
 
 
 class _Search:
@@ -183,8 +241,10 @@ class _Search:
     Unless `may_scan`, the search does without any other piece (and may end unsettled).
     """
 
-    def __init__(self, q: str, text: str, known: Mapping[str, list[int]], may_scan: bool = True) -> None:
+    def __init__(self, q: str, text: str, known: Mapping[str, list[int]], may_scan: bool = True,
+                 deep: Mapping[str, list[int]] | None = None) -> None:
         self.q, self.text, self.known, self.may_scan = q, text, known, may_scan
+        self.deep = deep or {}  # pieces found up to MAX_PART_HITS + 1 times: a scan read from memory
         self.pad = len(q) // 2 + 20
         self.done: set[int] = set()
         self.best: Hit | None = None
@@ -214,8 +274,70 @@ class _Search:
             return
         self.done.add(bucket)
         # Only a better alignment matters; telling edlib so lets it give up early.
-        bound = -1 if self.best is None else self.best.distance - (self.best.misfit == 0)
-        hit = align(self.q, self.text, start - self.pad, start + len(self.q) + self.pad, bound)
+        self.align_at(start)
+
+    def visit_all(self, starts: Sequence[int], stop: Callable[[], bool] | None = None) -> bool:
+        """`visit` each start in turn, and after each ask `stop` (True: stopped there).
+
+        As the calls one by one would, but the windows after the first are aligned
+        WINDOW_GROUP at a time (issue 19: a quote in boilerplate has hundreds): one alignment
+        on all of them, each copied apart by a run of a character the quote lacks, tells
+        whether any may beat the best; only a group where one may is aligned window by window.
+        Between changes of the best nothing `stop` asks changes, so it is asked after the
+        first visit and after each change.
+        """
+        if not starts:
+            return False
+        self.visit(starts[0])
+        if stop is not None and stop():
+            return True
+        if self.exact():
+            return False  # (every further visit does nothing)
+        windows = []
+        for start in starts[1:]:
+            bucket = start // (self.pad // 2)
+            if bucket not in self.done:
+                self.done.add(bucket)
+                windows.append(start)
+        for at in range(0, len(windows), WINDOW_GROUP):
+            group = windows[at:at + WINDOW_GROUP]
+            if self.best is not None and not self.may_beat(group):
+                continue
+            for start in group:
+                if self.exact():
+                    return False
+                before = self.best
+                self.align_at(start)
+                if self.best is not before and stop is not None and stop():
+                    return True
+        return False
+
+    def exact(self) -> bool:
+        return self.best is not None and self.best.distance == self.best.misfit == 0
+
+    def may_beat(self, starts: Sequence[int]) -> bool:
+        """Whether the window of any start may hold a passage that beats the best (False: none can).
+
+        Every passage of every window is in the joined text, so when none there is within the
+        bound, none in a window is. The windows are set apart by len(q) + 1 characters the quote
+        lacks: a passage across that many needs more edits than any bound, so a passage of the
+        joined text within it lies in one window (reaching at most into its ends).
+        """
+        bound = self.bound()
+        if bound < 0 or _SEPARATOR in self.q or len(self.q) > GROUP_MAX_QUOTE:
+            return True
+        text, m, pad = self.text, len(self.q), self.pad
+        gap = _SEPARATOR * (m + 1)
+        joined = gap.join(text[max(0, start - pad):start + m + pad] for start in starts)
+        return within(self.q, joined, bound)
+
+    def bound(self) -> int:
+        """Most edits a passage may need to beat the best (-1: any passage does)."""
+        return -1 if self.best is None else self.best.distance - (self.best.misfit == 0)
+
+    def align_at(self, start: int) -> None:
+        """Align on the window around folded `start`; keep the passage if it beats the best."""
+        hit = align(self.q, self.text, start - self.pad, start + len(self.q) + self.pad, self.bound())
         if hit is not None and hit.better_than(self.best):
             self.best = hit
 
@@ -223,8 +345,14 @@ class _Search:
         """`_find_all` for this text: from the known pieces if they tell enough, else a scan (or None)."""
         hits = self.known.get(piece)  # every occurrence, or the first MAX_HITS + 1
         if hits is None or len(hits) > MAX_HITS and limit > MAX_HITS:
-            return _find_all(self.text, piece, limit) if self.may_scan else None
+            if not self.may_scan:
+                return None
+            deeper = self.deep.get(piece)
+            return _find_all(self.text, piece, limit) if deeper is None or limit > MAX_PART_HITS else deeper[:limit + 1]
         return hits[:limit + 1]
+
+    def one_edit_settled(self) -> bool:
+        return self.best is not None and self.best.distance <= 1 and self.settled()
 
     def settled(self) -> bool:
         """Whether no passage can beat the best one (closer, or as close and on word boundaries)."""
@@ -260,8 +388,7 @@ class _Search:
                 continue
             self.scans += not free
             self.rare.append((offset, end))
-            for i in hits:
-                self.visit(i - offset)
+            self.visit_all([i - offset for i in hits])
             # A passage not yet aligned holds none of the rare pieces, so it needs at least
             # one edit for each of them that is disjoint from the others.
             self.floor = max(self.floor, disjoint(self.rare))
@@ -284,10 +411,9 @@ class _Search:
                 continue  # already aligned on all its occurrences
             hits = self.find(self.q[offset:end], MAX_PART_HITS)
             complete &= hits is not None and len(hits) <= MAX_PART_HITS
-            for i in (hits or [])[:MAX_PART_HITS]:
-                self.visit(i - offset)
-                if self.best is not None and self.best.distance <= 1 and self.settled():
-                    return True  # one edit away, in boilerplate that repeats: no need to see every copy
+            # One edit away, in boilerplate that repeats: no need to see every copy.
+            if self.visit_all([i - offset for i in (hits or [])[:MAX_PART_HITS]], self.one_edit_settled):
+                return True
         if complete:
             self.floor = max(self.floor, k)
         return self.settled()
