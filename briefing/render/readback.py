@@ -10,6 +10,7 @@ Findings are Diagnostics, never exceptions.
 from __future__ import annotations
 
 import base64
+import collections
 import io
 import re
 import zipfile
@@ -140,16 +141,19 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        read = [_read_page(page) for page in reader.pages]
-        pages = [text for text, _, _ in read]
-        destinations = {str(name): reader.get_destination_page_number(dest)
-                        for name, dest in reader.named_destinations.items()}
+        named = reader.named_destinations
+        destinations = {str(name): reader.get_destination_page_number(dest) for name, dest in named.items()}
         embedded = read_attachments(reader)
-        tops = {str(name): float(dest.top) for name, dest in reader.named_destinations.items()
+        tops = {str(name): float(dest.top) for name, dest in named.items()
                 if str(name).startswith("fn-") and dest.top is not None}
-        numbers = [note.number for note in notes]
-        shared = {n for n in numbers if numbers.count(n) > 1}
-        regions = {n: _note_region(reader, destinations, tops, n) for n in sorted(shared)}
+        numbers = collections.Counter(note.number for note in notes)
+        shared = sorted(n for n, count in numbers.items() if count > 1)
+        # Issue 19: each page's text is extracted once; a page holding a note of several
+        # quotes keeps the baseline of each run of it from that one pass.
+        placed = {destinations.get(f"fn-{n}") for n in shared}
+        read = [_read_page(page, index in placed) for index, page in enumerate(reader.pages)]
+        pages = [text for text, _, _, _ in read]
+        regions = {n: _note_region([runs for _, _, _, runs in read], destinations, tops, n) for n in shared}
     except Exception as error:  # pypdf raises many kinds on a damaged file
         return [_error(BUILD_UNREADABLE, f"{output}: cannot read the PDF back: {error}")]
     findings = _pdf_notes(pages, destinations, notes, output, claims_path, regions)
@@ -172,7 +176,7 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
                                    f"marking {marking!r} in the header and footer",
                                    hint="keep `string(marking)` in the @top-center and @bottom-center "
                                    "page boxes of briefing.css"))
-    findings += _pdf_smuggled(reader, [(inline, drawn) for _, inline, drawn in read], output, logo, images)
+    findings += _pdf_smuggled(reader, [(inline, drawn) for _, inline, drawn, _ in read], output, logo, images)
     return findings
 
 
@@ -183,29 +187,27 @@ def join_folded(first: str, second: str) -> str:
     return first.removesuffix(" ") + " " + second.removeprefix(" ")
 
 
-def _note_region(reader: Any, destinations: Mapping[str, int | None], tops: Mapping[str, float],
+def _note_region(runs: Sequence[Sequence[tuple[str, float | None]] | None],
+                 destinations: Mapping[str, int | None], tops: Mapping[str, float],
                  number: int) -> tuple[str, bool] | None:
     """The text of footnote `number` on its page, folded: from the top of the note down to the
     top of the next note on that page (issue 16: a note holding several quotes must hold each
     of them, not merely share a page with it); and whether it is the page's last note (it may
-    run on to the next page). None when its place is unknown."""
+    run on to the next page). None when its place is unknown. `runs` are each page's text runs
+    with their baselines, as `_read_page` kept them."""
     name = f"fn-{number}"
     index, top = destinations.get(name), tops.get(name)
-    if index is None or top is None:
+    if index is None or top is None or runs[index] is None:
         return None
     below = [tops[other] for other, page in destinations.items()
              if other in tops and page == index and tops[other] < top]
     bottom = max(below, default=float("-inf"))
     parts: list[str] = []
-
-    def visit(text: str, cm: Sequence[float], tm: Sequence[float], *_: Any) -> None:
-        baseline = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        if not text.strip():
+    for text, baseline in runs[index] or ():
+        if baseline is None:
             parts.append(" ")  # the separators pypdf emits between runs carry no position
         elif bottom < baseline <= top:
             parts.append(text)
-
-    reader.pages[index].extract_text(visitor_text=visit)
     return fold("".join(parts)), not below
 
 
@@ -250,10 +252,13 @@ def _pages(numbers: list[int]) -> str:
     return ", ".join(map(str, numbers[:10])) + (", ..." if len(numbers) > 10 else "")
 
 
-def _read_page(page: Any) -> tuple[str, bool, frozenset[str]]:
-    """The page's text, whether its content draws an inline image, and the XObjects it draws
-    (`Do`), from one parse of its content stream (issue 19: pypdf's `page.images` parsed every
-    page a second time).
+def _read_page(page: Any, positioned: bool = False) -> tuple[str, bool, frozenset[str],
+                                                              list[tuple[str, float | None]] | None]:
+    """The page's text, whether its content draws an inline image, the XObjects it draws
+    (`Do`), and, when `positioned`, each run of its text with its baseline (None for the
+    blank separators pypdf emits between runs), from one parse of its content stream and one
+    text extraction (issue 19: pypdf's `page.images` parsed every page a second time, and a
+    page with a note of several quotes had its text extracted again for each such note).
 
     The page is given its content as a parsed-on-demand ContentStream, built as pypdf's text
     extraction builds it ("bytes"); extraction takes a ContentStream as it is, so the operators
@@ -266,7 +271,14 @@ def _read_page(page: Any) -> tuple[str, bool, frozenset[str]]:
     if isinstance(contents, (ArrayObject, StreamObject)):
         content = ContentStream(contents, page.pdf, "bytes")
         page[NameObject("/Contents")] = content
-    text = page.extract_text() or ""
+    runs: list[tuple[str, float | None]] | None = [] if positioned else None
+
+    def visit(text: str, cm: Sequence[float], tm: Sequence[float], *_: Any) -> None:
+        # The baseline where the run is drawn, taken now: pypdf goes on to change the matrices.
+        baseline = tm[4] * cm[1] + tm[5] * cm[3] + cm[5] if text.strip() else None
+        runs.append((text, baseline))  # type: ignore[union-attr]
+
+    text = page.extract_text(visitor_text=visit if positioned else None) or ""
     # Parsed already when the page has text; parsed here (once) when it has none.
     inline, drawn = False, set()
     for operands, operator in content.operations if content is not None else ():
@@ -274,7 +286,7 @@ def _read_page(page: Any) -> tuple[str, bool, frozenset[str]]:
             inline = True
         elif operator == b"Do" and operands:
             drawn.add(str(operands[0]))
-    return text, inline, frozenset(drawn)
+    return text, inline, frozenset(drawn), runs
 
 
 def _named_images(xobject: Any, seen: list[Any], drawn: frozenset[str] | None = None) -> list[tuple[int, int]]:

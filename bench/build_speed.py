@@ -1,0 +1,155 @@
+"""`make bench`, rendering (issue 19): `briefing build --format pdf` against WeasyPrint alone (does I/O).
+
+Two briefings are made from the example: its claims repeated (the claims-only layout) and its
+briefing.md repeated with the repeated claims' ids (the prose layout), each in a small size
+(about 70 pages) and a large one (about 500). For each, one untimed build captures the exact
+page the build hands WeasyPrint (its HTML, URL fetcher, variant, dates and attachments); then
+each round times, in fresh processes and in turn, the whole `briefing build --format pdf`
+(check, pandoc, citeproc, WeasyPrint, the complete read-back) and WeasyPrint alone laying out
+and writing that page. Both PDFs must be byte-identical (SOURCE_DATE_EPOCH is set), so the two
+sides do the same layout. The ratio of each round is printed, and the median of them.
+
+    python bench/build_speed.py [ROOT]         # BENCH_ROUNDS (default 3), BENCH_LARGE_ROUNDS (1)
+    python bench/build_speed.py weasyprint CAPTURE OUT   # one side of a round (used by the above)
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+EXAMPLE = Path(__file__).resolve().parent.parent
+EPOCH = "1700000000"
+# Copies of the example that give about 70 and 500 pages in each layout (10 and 8.4 pages a copy).
+SIZES = {"claims": {"70": 7, "500": 46}, "prose": {"70": 8, "500": 60}}
+
+
+class _Plain(yaml.SafeDumper):
+    """Writes each repeated mapping out again: a claims file may hold no anchors or aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _suffixed(claims: dict[str, Any], copy: int) -> list[dict[str, Any]]:
+    sections = []
+    for section in claims["sections"]:
+        section = dict(section, heading=f"{section['heading']} ({copy + 1})")
+        section["claims"] = [dict(claim, id=f"{claim['id']}-r{copy}") for claim in section["claims"]]
+        sections.append(section)
+    return sections
+
+
+def make_project(root: Path, copies: int, prose: bool) -> None:
+    """The example with its claims (and, for `prose`, briefing.md's body) repeated `copies` times."""
+    if (root / "claims.yaml").exists():
+        return
+    root.mkdir(parents=True)
+    for folder in ("sources", "templates"):
+        shutil.copytree(EXAMPLE / folder, root / folder)
+    claims = yaml.safe_load((EXAMPLE / "claims.yaml").read_text(encoding="utf-8"))
+    ids = {claim["id"] for section in claims["sections"] for claim in section["claims"]}
+    claims["sections"] = [s for copy in range(copies) for s in _suffixed(claims, copy)]
+    (root / "claims.yaml").write_text(yaml.dump(claims, Dumper=_Plain, sort_keys=False, allow_unicode=True, width=100),
+                                      encoding="utf-8")
+    if prose:
+        text = (EXAMPLE / "briefing.md").read_text(encoding="utf-8")
+        _, front, body = text.split("---\n", 2)
+        cite = re.compile(r"@([A-Za-z0-9_-]+)")
+        bodies = [cite.sub(lambda m, c=copy: f"@{m[1]}-r{c}" if m[1] in ids else m[0], body)
+                  for copy in range(copies)]
+        (root / "briefing.md").write_text(f"---\n{front}---\n" + "\n".join(bodies), encoding="utf-8")
+
+
+def capture(root: Path) -> Path:
+    """Build once in this process, keeping the arguments the build gives WeasyPrint."""
+    from briefing.cli import main
+    from briefing.render import pdf
+
+    kept: dict[str, Any] = {}
+    original = pdf.html_to_pdf
+
+    def keep(*args: Any, **kwargs: Any) -> Any:
+        kept.update(args=args[:3], kwargs={k: v for k, v in kwargs.items() if k != "progress"})
+        return original(*args, **kwargs)
+
+    pdf.html_to_pdf = keep
+    try:
+        code = main(["build", str(root), "--format", "pdf", "-o", str(root / "build" / "capture.pdf")])
+    finally:
+        pdf.html_to_pdf = original
+    if code != 0:
+        sys.exit(f"build of {root} failed ({code})")
+    path = root / "build" / "weasyprint-input.pickle"
+    path.write_bytes(pickle.dumps(kept))
+    return path
+
+
+def weasyprint_alone(captured: Path, out: Path) -> None:
+    """WeasyPrint laying out and writing the captured page (the build's own call, no listener)."""
+    from briefing.render.pdf import html_to_pdf
+
+    kept = pickle.loads(captured.read_bytes())  # written by `capture` in this run
+    out.write_bytes(html_to_pdf(*kept["args"], **kept["kwargs"]).data)
+
+
+def _timed(command: list[str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
+    return time.perf_counter() - started
+
+
+def compare(root: Path, rounds: int) -> None:
+    captured = capture(root)
+    pages = len(__import__("pypdf").PdfReader(root / "build" / "capture.pdf").pages)
+    built, alone = root / "build" / "briefing.pdf", root / "build" / "weasyprint.pdf"
+    briefing = [str(Path(sys.executable).with_name("briefing")), "build", str(root), "--format", "pdf",
+                "-o", str(built)]
+    weasy = [sys.executable, __file__, "weasyprint", str(captured), str(alone)]
+    ratios, builds, weasies = [], [], []
+    for turn in range(rounds):
+        # Taken in turn, the first side alternating, so a busy spell slows both.
+        if turn % 2:
+            w, b = _timed(weasy), _timed(briefing)
+        else:
+            b, w = _timed(briefing), _timed(weasy)
+        if built.read_bytes() != alone.read_bytes():
+            sys.exit(f"{root}: the build's PDF and WeasyPrint's differ: not the same page")
+        builds.append(b)
+        weasies.append(w)
+        ratios.append(b / w)
+        print(f"  round {turn + 1}: build {b:.1f} s, WeasyPrint alone {w:.1f} s, ratio {b / w:.2f}", flush=True)
+    print(f"{root.name}: {pages} pages, build / WeasyPrint median {statistics.median(ratios):.2f} "
+          f"(build {statistics.median(builds):.1f} s, WeasyPrint {statistics.median(weasies):.1f} s, "
+          f"{rounds} paired rounds; load {os.getloadavg()[0]:.1f})", flush=True)
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "weasyprint":
+        weasyprint_alone(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
+    base = Path(sys.argv[1] if len(sys.argv) > 1 else "build/buildspeed")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH  # both sides' PDFs must be byte-identical
+    rounds = {"70": int(os.environ.get("BENCH_ROUNDS", "3")), "500": int(os.environ.get("BENCH_LARGE_ROUNDS", "1"))}
+    sizes = os.environ.get("BENCH_PAGES", "70,500").split(",")
+    for size in sizes:
+        for layout, copies in SIZES.items():
+            root = base / f"{layout}-{size}"
+            make_project(root, copies[size], prose=layout == "prose")
+            compare(root.resolve(), rounds[size])
+
+
+if __name__ == "__main__":
+    main()
