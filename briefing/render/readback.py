@@ -34,6 +34,7 @@ from briefing.diagnostics import (
     Severity,
 )
 from briefing.house import Logo
+from briefing.render import pdfcontent
 from briefing.render.attachments import Attachment, check_attached, read_attachments
 from briefing.render.document import CAUTION, DocImage, NoteRecord
 from briefing.render.inlines import CLOSE_QUOTE, OPEN_QUOTE, is_web_url
@@ -270,6 +271,11 @@ def _read_page(page: Any, positioned: bool = False) -> tuple[str, bool, frozense
     content = None
     if isinstance(contents, (ArrayObject, StreamObject)):
         content = ContentStream(contents, page.pdf, "bytes")
+        parsed = pdfcontent.operations(content.get_data())
+        if parsed is not None:
+            # Read as pypdf would read it, only faster (issue 19); set where pypdf keeps what it
+            # parsed, so extraction takes it as it is and the stream's bytes stay as they were.
+            content._operations = parsed
         page[NameObject("/Contents")] = content
     runs: list[tuple[str, float | None]] | None = [] if positioned else None
 
