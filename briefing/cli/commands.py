@@ -199,7 +199,7 @@ def build(directory: Path, claims_file: Path | None, sources_dir: Path | None,
     with Bar("building") as bar:
         result = render.build(project.briefing, report, formats, outputs,
                               templates_dir=directory / "templates", draft=draft, progress=bar.status,
-                              attachments=evidence, prose=prose)
+                              attachments=evidence, prose=prose, pages=bar.pages)
     for diagnostic in result.diagnostics:
         click.echo(format_diagnostic(diagnostic, use_colour()), err=True)
     for path in result.written:

@@ -16,8 +16,9 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefing import __version__
 from briefing.diagnostics import (
@@ -62,7 +63,8 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
           outputs: Mapping[str, Path], *, templates_dir: Path | None = None,
           draft: bool = False, now: datetime | None = None,
           version: str = __version__, progress: Callable[[str], None] | None = None,
-          attachments: Sequence[Attachment] = (), prose: ProseDocument | None = None) -> BuildResult:
+          attachments: Sequence[Attachment] = (), prose: ProseDocument | None = None,
+          pages: Callable[[str, int, int], None] | None = None) -> BuildResult:
     """Render `formats` to `outputs[format]`; all are written, or none.
 
     With `prose` (the project's briefing.md, issue 16) the author's document is rendered, its
@@ -70,7 +72,9 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
     embeds `attachments` (issue 17 §3: the evidence, `attachments.evidence`), and its
     read-back proves each came back byte for byte.
 
-    `progress`, if given, is told what is being done ("pdf: laying out page 12").
+    `progress`, if given, is told what is being done ("pdf: laying out page 12"). With `pages`
+    too, steps that go page by page are told to `pages` instead, as pages done of the total
+    ("pdf: reading it back", 12, 70; a total of 0 while WeasyPrint does not know it yet).
 
     Refuses (writes nothing, one `build.unverified` error) when the report has a failed claim,
     unless `draft`, which marks unverified claims and stamps every page DRAFT.
@@ -117,17 +121,20 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
             document = furnish(document, briefing, claims_path)
             for fmt in dict.fromkeys(formats):
                 target = Path(outputs[fmt])
-                tell = _teller(progress, fmt)
+                tell, count = _teller(progress, fmt), _page_teller(pages, fmt)
                 tell("rendering")
                 # WeasyPrint's log is listened to only when someone asked for progress.
                 data = _render(fmt, document, templates, version, diagnostics, target, tell if progress else None,
-                               attachments)
+                               attachments, count)
                 # Named before it exists, so an interruption at any point can remove it.
                 staged[fmt] = staging.temp_path(target)
                 staging.write_new(staged[fmt], data)
                 # Read back what is on disk, not what is in memory: that is the file people get.
                 tell("reading it back")
-                embedded = {"attachments": attachments} if fmt == "pdf" else {}
+                embedded: dict[str, Any] = {}
+                if fmt == "pdf":
+                    embedded = {"attachments": attachments,
+                                "progress": partial(count, "reading it back") if count else None}
                 diagnostics += readback.CHECKERS[fmt](
                     staged[fmt].read_bytes(), document.notes, draft=draft,
                     output=str(target), claims_path=claims_path, logo=document.logo,
@@ -247,9 +254,16 @@ def _teller(progress: Callable[[str], None] | None, fmt: str) -> Callable[[str],
     return (lambda step: progress(f"{fmt}: {step}\u2026")) if progress else (lambda step: None)
 
 
+def _page_teller(pages: Callable[[str, int, int], None] | None,
+                 fmt: str) -> Callable[[str, int, int], None] | None:
+    """`pages` for one format's steps ("pdf: reading it back", 3, 70)."""
+    return (lambda step, done, total: pages(f"{fmt}: {step}", done, total)) if pages else None
+
+
 def _render(fmt: str, document: Document, templates: write.Templates, version: str,
             diagnostics: list[Diagnostic], target: Path, tell: Callable[[str], None] | None,
-            attachments: Sequence[Attachment] = ()) -> bytes:
+            attachments: Sequence[Attachment] = (),
+            pages: Callable[[str, int, int], None] | None = None) -> bytes:
     from briefing.render import pdf as weasy
     from briefing.render import write
 
@@ -257,7 +271,7 @@ def _render(fmt: str, document: Document, templates: write.Templates, version: s
         return write.render_html(document, templates, version)
     if fmt == "docx":
         return write.render_docx(document, templates)
-    pdf = weasy.render_pdf(document, templates, version, tell, attachments)
+    pdf = weasy.render_pdf(document, templates, version, tell, attachments, pages)
     for url in dict.fromkeys(pdf.refused):
         diagnostics.append(Diagnostic(
             BUILD_FETCH_REFUSED, f"{str(target)}: refused to load {url[:200]!r}",

@@ -14,7 +14,7 @@ import collections
 import io
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html.parser import HTMLParser
 from typing import Any
 from xml.etree import ElementTree
@@ -133,11 +133,13 @@ def _missing(note: NoteRecord, output: str, claims_path: str) -> Diagnostic:
 def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: str,
               claims_path: str, attachments: Sequence[Attachment] = (), logo: Logo | None = None,
               marking: str = "", footnotes: int | None = None,
-              images: Sequence[DocImage] = ()) -> list[Diagnostic]:
+              images: Sequence[DocImage] = (),
+              progress: Callable[[int, int], None] | None = None) -> list[Diagnostic]:
     """`attachments` are the files the PDF must embed (its evidence, issue 17 §3), and the
     only ones it may; `logo` and the prose document's `images` the only images it may draw
     (issue 16), `marking` what every page must show; `footnotes` the number of notes when the
-    author's document holds notes of its own, or several quotes share one."""
+    author's document holds notes of its own, or several quotes share one. `progress` is told
+    after each page is read (pages read, pages in all)."""
     from pypdf import PdfReader
 
     try:
@@ -152,7 +154,7 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
         # Issue 19: each page's text is extracted once; a page holding a note of several
         # quotes keeps the baseline of each run of it from that one pass.
         placed = {destinations.get(f"fn-{n}") for n in shared}
-        read = [_read_page(page, index in placed) for index, page in enumerate(reader.pages)]
+        read = _read_pages(reader, placed, progress)
         pages = [text for text, _, _, _ in read]
         regions = {n: _note_region([runs for _, _, _, runs in read], destinations, tops, n) for n in shared}
     except Exception as error:  # pypdf raises many kinds on a damaged file
@@ -251,6 +253,19 @@ def _pdf_notes(pages: Sequence[str], destinations: Mapping[str, int | None], not
 
 def _pages(numbers: list[int]) -> str:
     return ", ".join(map(str, numbers[:10])) + (", ..." if len(numbers) > 10 else "")
+
+
+def _read_pages(reader: Any, placed: set[int | None],
+                progress: Callable[[int, int], None] | None) -> list[tuple[str, bool, frozenset[str],
+                                                                        list[tuple[str, float | None]] | None]]:
+    """Every page read by `_read_page` (with its runs' baselines on the pages in `placed`)."""
+    total = len(reader.pages)
+    read = []
+    for index, page in enumerate(reader.pages):
+        read.append(_read_page(page, index in placed))
+        if progress is not None:
+            progress(index + 1, total)
+    return read
 
 
 def _read_page(page: Any, positioned: bool = False) -> tuple[str, bool, frozenset[str],
