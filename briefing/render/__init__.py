@@ -43,6 +43,8 @@ if TYPE_CHECKING:  # `write` and `readback` load jinja2 and more: imported by `b
     from briefing.render.attachments import Attachment
 
 FORMATS = ("pdf", "docx", "html")
+# Runs its first job in another process while the second runs here; returns both results.
+Beside = Callable[[Callable[[], Any], Callable[[], Any]], tuple[Any, Any]]
 DEFAULT_NAMES = {"pdf": "briefing.pdf", "docx": "briefing.docx", "html": "briefing.html"}
 
 __all__ = ["BuildResult", "DEFAULT_NAMES", "FORMATS", "ProseDocument", "build", "build_document", "build_time",
@@ -64,7 +66,8 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
           draft: bool = False, now: datetime | None = None,
           version: str = __version__, progress: Callable[[str], None] | None = None,
           attachments: Sequence[Attachment] = (), prose: ProseDocument | None = None,
-          pages: Callable[[str, int, int], None] | None = None) -> BuildResult:
+          pages: Callable[[str, int, int], None] | None = None,
+          beside: Beside | None = None) -> BuildResult:
     """Render `formats` to `outputs[format]`; all are written, or none.
 
     With `prose` (the project's briefing.md, issue 16) the author's document is rendered, its
@@ -75,6 +78,8 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
     `progress`, if given, is told what is being done ("pdf: laying out page 12"). With `pages`
     too, steps that go page by page are told to `pages` instead, as pages done of the total
     ("pdf: reading it back", 12, 70; a total of 0 while WeasyPrint does not know it yet).
+    `beside(job, other)` runs `job` in another process while `other` runs here, and gives both
+    results (the engine's `run_beside`): the PDF's pages are then read back in two halves at once.
 
     Refuses (writes nothing, one `build.unverified` error) when the report has a failed claim,
     unless `draft`, which marks unverified claims and stamps every page DRAFT.
@@ -104,6 +109,10 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
 
     from briefing.render import readback, staging, write
 
+    if "pdf" in formats:
+        from briefing.render import pdf as weasy
+
+        weasy.preload()
     templates = write.Templates(templates_dir)
     diagnostics: list[Diagnostic] = []
     stamp = now or build_time(diagnostics)
@@ -134,7 +143,8 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
                 embedded: dict[str, Any] = {}
                 if fmt == "pdf":
                     embedded = {"attachments": attachments,
-                                "progress": partial(count, "reading it back") if count else None}
+                                "progress": partial(count, "reading it back") if count else None,
+                                "beside": beside}
                 diagnostics += readback.CHECKERS[fmt](
                     staged[fmt].read_bytes(), document.notes, draft=draft,
                     output=str(target), claims_path=claims_path, logo=document.logo,

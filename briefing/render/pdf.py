@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
+import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -59,6 +60,13 @@ def _import_weasyprint() -> Any:
         warnings.filterwarnings("ignore", message=".*HarfBuzz-Subset", category=DeprecationWarning)
         import weasyprint
     return weasyprint
+
+
+def preload() -> None:
+    """Import WeasyPrint in a thread while the build does other work (issue 19: half a second
+    or more, hidden behind the pandoc runs that come first, which wait on another process);
+    `html_to_pdf` then finds it imported, or waits for the import to finish."""
+    threading.Thread(target=_import_weasyprint, name="import weasyprint", daemon=True).start()
 
 
 def template_fetcher(roots: Sequence[Path], refused: list[str],

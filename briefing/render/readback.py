@@ -134,12 +134,16 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
               claims_path: str, attachments: Sequence[Attachment] = (), logo: Logo | None = None,
               marking: str = "", footnotes: int | None = None,
               images: Sequence[DocImage] = (),
-              progress: Callable[[int, int], None] | None = None) -> list[Diagnostic]:
+              progress: Callable[[int, int], None] | None = None,
+              beside: Callable[[Callable[[], Any], Callable[[], Any]], tuple[Any, Any]] | None = None,
+              ) -> list[Diagnostic]:
     """`attachments` are the files the PDF must embed (its evidence, issue 17 §3), and the
     only ones it may; `logo` and the prose document's `images` the only images it may draw
     (issue 16), `marking` what every page must show; `footnotes` the number of notes when the
     author's document holds notes of its own, or several quotes share one. `progress` is told
-    after each page is read (pages read, pages in all)."""
+    after each page is read (pages read, pages in all); `beside(job, other)`, when given, runs
+    `job` in another process while `other` runs here (the engine's `run_beside`): half the
+    pages are then read there."""
     from pypdf import PdfReader
 
     try:
@@ -154,7 +158,7 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
         # Issue 19: each page's text is extracted once; a page holding a note of several
         # quotes keeps the baseline of each run of it from that one pass.
         placed = {destinations.get(f"fn-{n}") for n in shared}
-        read = _read_pages(reader, placed, progress)
+        read = _read_pages(reader, placed, progress, beside)
         pages = [text for text, _, _, _ in read]
         regions = {n: _note_region([runs for _, _, _, runs in read], destinations, tops, n) for n in shared}
     except Exception as error:  # pypdf raises many kinds on a damaged file
@@ -255,17 +259,43 @@ def _pages(numbers: list[int]) -> str:
     return ", ".join(map(str, numbers[:10])) + (", ..." if len(numbers) > 10 else "")
 
 
-def _read_pages(reader: Any, placed: set[int | None],
-                progress: Callable[[int, int], None] | None) -> list[tuple[str, bool, frozenset[str],
-                                                                        list[tuple[str, float | None]] | None]]:
-    """Every page read by `_read_page` (with its runs' baselines on the pages in `placed`)."""
+# Fewer pages than this are read back in one process: a second one would save too little.
+SPLIT_PAGES = 8
+
+_Read = tuple[str, bool, frozenset[str], list[tuple[str, float | None]] | None]
+
+
+def _read_pages(reader: Any, placed: set[int | None], progress: Callable[[int, int], None] | None,
+                beside: Callable[[Callable[[], Any], Callable[[], Any]], tuple[Any, Any]] | None = None,
+                ) -> list[_Read]:
+    """Every page read by `_read_page` (with its runs' baselines on the pages in `placed`).
+
+    With `beside`, the later half is read in another process while this one reads the first
+    (issue 19: the pages are independent, and each half takes as long); a half that process
+    could not read is read here, so the answer never depends on where it was read."""
     total = len(reader.pages)
-    read = []
-    for index, page in enumerate(reader.pages):
-        read.append(_read_page(page, index in placed))
-        if progress is not None:
-            progress(index + 1, total)
-    return read
+    tell = progress or (lambda done, total: None)
+    if beside is None or total < SPLIT_PAGES:
+        read = []
+        for index, page in enumerate(reader.pages):
+            read.append(_read_page(page, index in placed))
+            tell(index + 1, total)
+        return read
+    half = (total + 1) // 2
+
+    def later() -> list[_Read]:
+        return [_read_page(reader.pages[index], index in placed) for index in range(half, total)]
+
+    def earlier() -> list[_Read]:
+        read = []
+        for index in range(half):
+            read.append(_read_page(reader.pages[index], index in placed))
+            tell(min(2 * (index + 1), total - 1), total)  # (the other half goes at the same pace)
+        return read
+
+    theirs, ours = beside(later, earlier)
+    tell(total, total)
+    return [*ours, *theirs]
 
 
 def _read_page(page: Any, positioned: bool = False) -> tuple[str, bool, frozenset[str],

@@ -169,3 +169,40 @@ def test_notes_of_several_quotes_read_from_one_extraction(
     assert [f"{d.code}: {d.message}" for d in diagnostics] == found
     # Was once more for each note of several quotes (3.5 s of the 4.5 s read-back of a 60-page prose briefing).
     assert len(extracted) == len(set(extracted)) == 2
+
+
+# --- the pages read in two halves at once (issue 19) ----------------------------------------
+
+SPLITS: list[int] = []
+
+
+def _in_process(job: object, other: object) -> tuple[object, object]:
+    """A `beside` that runs both here, the job last, to tell the split from the process."""
+    ours = other()  # type: ignore[operator]
+    theirs = job()  # type: ignore[operator]
+    SPLITS.append(len(theirs))
+    return theirs, ours
+
+
+@pytest.mark.parametrize("beside", [
+    pytest.param(None, id="one process"),
+    pytest.param(_in_process, id="two halves, here"),
+    pytest.param("run_beside", id="two halves, forked"),
+])
+@pytest.mark.parametrize("content", [None, INLINE], ids=["text", "an image on page 1"])
+def test_the_pages_read_in_two_halves_give_the_same_answer(beside: object, content: bytes | None) -> None:
+    from briefing.engine.parallel import run_beside
+
+    data = _pdf(readback.SPLIT_PAGES + 3, content=content)
+    told: list[tuple[int, int]] = []
+    found = readback.check_pdf(data, [], draft=True, output="o.pdf", claims_path="c.yaml",
+                               progress=lambda *call: told.append(call),
+                               beside=run_beside if beside == "run_beside" else beside)  # type: ignore[arg-type]
+    pages = readback.SPLIT_PAGES + 3
+    # Every page lacks the DRAFT stamp; page 1 has the inline image when it draws one.
+    expected = [f"o.pdf: page(s) {', '.join(map(str, range(1, 11)))}, ... lack the DRAFT stamp"]
+    assert [d.message for d in found] == expected + (["o.pdf: page 1 has an image"] if content else [])
+    assert told[-1] == (pages, pages)
+    assert [done for done, _ in told] == sorted(done for done, _ in told)
+    if beside is _in_process:
+        assert SPLITS.pop() == pages // 2  # the later half was the job's
