@@ -10,6 +10,8 @@ and writing that page. Both PDFs must be byte-identical (SOURCE_DATE_EPOCH is se
 sides do the same layout. The ratio of each round is printed, and the median of them.
 
     python bench/build_speed.py [ROOT]         # BENCH_ROUNDS (default 3), BENCH_LARGE_ROUNDS (1)
+    BENCH_BASELINE=/path/to/older/checkout ... # also times that code's build, in the same rounds
+    BENCH_PAGES=70 ...                          # only the 70-page briefings
     python bench/build_speed.py weasyprint CAPTURE OUT   # one side of a round (used by the above)
 """
 
@@ -80,7 +82,7 @@ def capture(root: Path) -> Path:
     original = pdf.html_to_pdf
 
     def keep(*args: Any, **kwargs: Any) -> Any:
-        kept.update(args=args[:3], kwargs={k: v for k, v in kwargs.items() if k != "progress"})
+        kept.update(args=args[:3], kwargs={k: v for k, v in kwargs.items() if k not in ("progress", "pages")})
         return original(*args, **kwargs)
 
     pdf.html_to_pdf = keep
@@ -103,37 +105,44 @@ def weasyprint_alone(captured: Path, out: Path) -> None:
     out.write_bytes(html_to_pdf(*kept["args"], **kept["kwargs"]).data)
 
 
-def _timed(command: list[str]) -> float:
+def _timed(command: list[str], env: dict[str, str] | None = None) -> float:
     started = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False,
+                          env=env)
     if done.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
     return time.perf_counter() - started
 
 
-def compare(root: Path, rounds: int) -> None:
+def compare(root: Path, rounds: int, baseline: str = "") -> None:
+    """`rounds` paired rounds; with `baseline` (a checkout of earlier code), its build too, in
+    the same rounds, and its PDF must be the same bytes."""
     captured = capture(root)
     pages = len(__import__("pypdf").PdfReader(root / "build" / "capture.pdf").pages)
-    built, alone = root / "build" / "briefing.pdf", root / "build" / "weasyprint.pdf"
-    briefing = [str(Path(sys.executable).with_name("briefing")), "build", str(root), "--format", "pdf",
-                "-o", str(built)]
+    built, alone, before = (root / "build" / name for name in ("briefing.pdf", "weasyprint.pdf", "baseline.pdf"))
+    briefing = [str(Path(sys.executable).with_name("briefing")), "build", str(root), "--format", "pdf", "-o"]
     weasy = [sys.executable, __file__, "weasyprint", str(captured), str(alone)]
-    ratios, builds, weasies = [], [], []
+    sides = {"build": (lambda: _timed([*briefing, str(built)])), "WeasyPrint": (lambda: _timed(weasy))}
+    if baseline:
+        env = dict(os.environ, PYTHONPATH=baseline)
+        sides["baseline build"] = lambda: _timed([*briefing, str(before)], env)
+    times: dict[str, list[float]] = {side: [] for side in sides}
     for turn in range(rounds):
-        # Taken in turn, the first side alternating, so a busy spell slows both.
-        if turn % 2:
-            w, b = _timed(weasy), _timed(briefing)
-        else:
-            b, w = _timed(briefing), _timed(weasy)
-        if built.read_bytes() != alone.read_bytes():
-            sys.exit(f"{root}: the build's PDF and WeasyPrint's differ: not the same page")
-        builds.append(b)
-        weasies.append(w)
-        ratios.append(b / w)
-        print(f"  round {turn + 1}: build {b:.1f} s, WeasyPrint alone {w:.1f} s, ratio {b / w:.2f}", flush=True)
-    print(f"{root.name}: {pages} pages, build / WeasyPrint median {statistics.median(ratios):.2f} "
-          f"(build {statistics.median(builds):.1f} s, WeasyPrint {statistics.median(weasies):.1f} s, "
-          f"{rounds} paired rounds; load {os.getloadavg()[0]:.1f})", flush=True)
+        # Taken in turn, the order rotating, so a busy spell slows every side.
+        order = list(sides)[turn % len(sides):] + list(sides)[:turn % len(sides)]
+        for side in order:
+            times[side].append(sides[side]())
+        for other in (built, before) if baseline else (built,):
+            if other.read_bytes() != alone.read_bytes():
+                sys.exit(f"{root}: {other.name} and WeasyPrint's PDF differ: not the same page")
+        print(f"  round {turn + 1}: " + ", ".join(f"{side} {times[side][-1]:.1f} s" for side in sides), flush=True)
+    medians = {side: statistics.median(values) for side, values in times.items()}
+    ratios = {side: statistics.median(b / w for b, w in zip(times[side], times["WeasyPrint"], strict=True))
+              for side in sides if side != "WeasyPrint"}
+    print(f"{root.name}: {pages} pages, " + ", ".join(f"{side} / WeasyPrint median {ratio:.2f}"
+                                                     for side, ratio in ratios.items())
+          + " (" + ", ".join(f"{side} {median:.1f} s" for side, median in medians.items())
+          + f"; {rounds} paired rounds; load {os.getloadavg()[0]:.1f})", flush=True)
 
 
 def main() -> None:
@@ -148,7 +157,7 @@ def main() -> None:
         for layout, copies in SIZES.items():
             root = base / f"{layout}-{size}"
             make_project(root, copies[size], prose=layout == "prose")
-            compare(root.resolve(), rounds[size])
+            compare(root.resolve(), rounds[size], os.environ.get("BENCH_BASELINE", ""))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ The build's timestamp is SOURCE_DATE_EPOCH when set, so a rebuild is byte-identi
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -128,13 +129,18 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
                 if refused:
                     return BuildResult((), (*diagnostics, *refused))
             document = furnish(document, briefing, claims_path)
+            # Issue 19: beside a PDF, the other formats are pandoc's work, in pandoc's own
+            # process: they are rendered in threads while WeasyPrint lays the PDF out.
+            ahead = {fmt: _Ahead(partial(_render, fmt, document, templates, version, [], Path(outputs[fmt]), None))
+                     for fmt in dict.fromkeys(formats) if fmt != "pdf"} if "pdf" in formats else {}
             for fmt in dict.fromkeys(formats):
                 target = Path(outputs[fmt])
                 tell, count = _teller(progress, fmt), _page_teller(pages, fmt)
                 tell("rendering")
                 # WeasyPrint's log is listened to only when someone asked for progress.
-                data = _render(fmt, document, templates, version, diagnostics, target, tell if progress else None,
-                               attachments, count)
+                data = ahead[fmt].result() if fmt in ahead else _render(
+                    fmt, document, templates, version, diagnostics, target, tell if progress else None,
+                    attachments, count)
                 # Named before it exists, so an interruption at any point can remove it.
                 staged[fmt] = staging.temp_path(target)
                 staging.write_new(staged[fmt], data)
@@ -262,6 +268,29 @@ def build_time(diagnostics: list[Diagnostic] | None = None,
 def _teller(progress: Callable[[str], None] | None, fmt: str) -> Callable[[str], None]:
     """`progress` for one format's steps ("pdf: laying out page 12…"); nothing without it."""
     return (lambda step: progress(f"{fmt}: {step}\u2026")) if progress else (lambda step: None)
+
+
+class _Ahead:
+    """`work()` started in a thread now; `result()` waits for it, and raises what it raised.
+    A daemon thread: an interrupted build does not wait for it to end."""
+
+    def __init__(self, work: Callable[[], bytes]) -> None:
+        self._data = b""
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(work,), name="render", daemon=True)
+        self._thread.start()
+
+    def _run(self, work: Callable[[], bytes]) -> None:
+        try:
+            self._data = work()
+        except BaseException as error:  # raised again where the result is wanted
+            self._error = error
+
+    def result(self) -> bytes:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._data
 
 
 def _page_teller(pages: Callable[[str, int, int], None] | None,
