@@ -148,6 +148,8 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
                 tell("reading it back")
                 embedded: dict[str, Any] = {}
                 if fmt == "pdf":
+                    for other in ahead.values():  # no thread runs when the read-back forks
+                        other.join()
                     embedded = {"attachments": attachments,
                                 "progress": partial(count, "reading it back") if count else None,
                                 "beside": beside}
@@ -285,6 +287,9 @@ class _Ahead:
             self._data = work()
         except BaseException as error:  # raised again where the result is wanted
             self._error = error
+
+    def join(self) -> None:
+        self._thread.join()
 
     def result(self) -> bytes:
         self._thread.join()
