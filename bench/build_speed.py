@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -105,12 +106,21 @@ def weasyprint_alone(captured: Path, out: Path) -> None:
     out.write_bytes(html_to_pdf(*kept["args"], **kept["kwargs"]).data)
 
 
-def _timed(command: list[str], env: dict[str, str] | None = None) -> float:
-    started = time.perf_counter()
+CPU: dict[str, list[float]] = {}  # CPU seconds (user and system, its children included) of each run, by side
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(command: list[str], env: dict[str, str] | None = None, side: str = "") -> float:
+    started, cpu = time.perf_counter(), _cpu()
     done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False,
                           env=env)
     if done.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
+    CPU.setdefault(side, []).append(_cpu() - cpu)
     return time.perf_counter() - started
 
 
@@ -122,10 +132,12 @@ def compare(root: Path, rounds: int, baseline: str = "") -> None:
     built, alone, before = (root / "build" / name for name in ("briefing.pdf", "weasyprint.pdf", "baseline.pdf"))
     briefing = [str(Path(sys.executable).with_name("briefing")), "build", str(root), "--format", "pdf", "-o"]
     weasy = [sys.executable, __file__, "weasyprint", str(captured), str(alone)]
-    sides = {"build": (lambda: _timed([*briefing, str(built)])), "WeasyPrint": (lambda: _timed(weasy))}
+    CPU.clear()
+    sides = {"build": (lambda: _timed([*briefing, str(built)], side="build")),
+             "WeasyPrint": (lambda: _timed(weasy, side="WeasyPrint"))}
     if baseline:
         env = dict(os.environ, PYTHONPATH=baseline)
-        sides["baseline build"] = lambda: _timed([*briefing, str(before)], env)
+        sides["baseline build"] = lambda: _timed([*briefing, str(before)], env, "baseline build")
     times: dict[str, list[float]] = {side: [] for side in sides}
     for turn in range(rounds):
         # Taken in turn, the order rotating, so a busy spell slows every side.
@@ -143,6 +155,12 @@ def compare(root: Path, rounds: int, baseline: str = "") -> None:
                                                      for side, ratio in ratios.items())
           + " (" + ", ".join(f"{side} {median:.1f} s" for side, median in medians.items())
           + f"; {rounds} paired rounds; load {os.getloadavg()[0]:.1f})", flush=True)
+    # CPU time, which a busy machine changes less than wall time (the build's other process
+    # and threads count here: a split read-back costs CPU while it saves wall time).
+    cpu = {side: statistics.median(b / w for b, w in zip(CPU[side], CPU["WeasyPrint"], strict=True))
+           for side in sides if side != "WeasyPrint"}
+    print(f"{root.name}: CPU " + ", ".join(f"{side} / WeasyPrint median {ratio:.2f}" for side, ratio in cpu.items()),
+          flush=True)
 
 
 def main() -> None:
