@@ -73,12 +73,15 @@ test: $(STAMP)
 # claims, paired check/grep ratios (about 10 min; BENCH_ROUNDS=1 for a quick look). Then short
 # failed quotes in 3.3 and 10 MB one-line sources (a few seconds); then a deterministic 120 MB
 # generated corpus, timed against grep; then the scale run: 5,000 claims over 2,000 sources,
-# checked and rendered to PDF (about 3 min).
+# checked and rendered to PDF (about 3 min). Last, `build --format pdf` against WeasyPrint alone on
+# the same page, paired: 70-page and 500-page briefings, claims-only and prose (about 15 min;
+# BENCH_PAGES=70 for the small ones only).
 bench: $(STAMP)
 	$(BIN)/python bench/realtext.py build/realtext
 	$(BIN)/python bench/long_lines.py
 	$(BIN)/python bench/run.py build/bench
 	$(BIN)/python bench/scale.py build/scale
+	$(BIN)/python bench/build_speed.py build/buildspeed
 
 clean:
 	rm -rf build .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -34,6 +34,7 @@ from briefing.diagnostics import SHOW_UNKNOWN_CLAIM, SOURCES_MISSING, Diagnostic
 from briefing.engine.cache import CACHE_NAME, NO_CACHE, SourceCache, open_cache
 from briefing.engine.outcome import promoted, without_disagreements
 from briefing.engine.outcome import strict as strict_report
+from briefing.engine.parallel import cpu_count, run_beside
 from briefing.engine.progress import Bar
 from briefing.engine.project import Project, check_project, load_project
 from briefing.render import FORMATS
@@ -206,7 +207,8 @@ def build(directory: Path, claims_file: Path | None, sources_dir: Path | None,
     with Bar("building") as bar:
         result = render.build(project.briefing, report, formats, outputs,
                               templates_dir=directory / "templates", draft=draft, progress=bar.status,
-                              attachments=evidence, prose=prose)
+                              attachments=evidence, prose=prose, pages=bar.pages,
+                              beside=run_beside if cpu_count() > 1 else None)
     for diagnostic in result.diagnostics:
         click.echo(format_diagnostic(diagnostic, use_colour()), err=True)
     for path in result.written:

@@ -45,6 +45,21 @@ class Bar:
         megabytes = f"{done_bytes / 1e6:,.1f} of {total_bytes / 1e6:,.1f} MB"
         self._draw(f"{self.label} [{bar}] {done:,}/{total:,} sources · {megabytes}")
 
+    def pages(self, step: str, done: int, total: int) -> None:
+        """A step that goes page by page (issue 19): a bar of pages done once the total is
+        known, the page reached until then ("building pdf: laying out page 12")."""
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if (not total or done < total) and now - self.last < _INTERVAL:
+            return
+        self.last = now
+        if not total:
+            self._draw(f"{self.label} {step} page {done:,}")
+            return
+        filled = round(min(done / total, 1.0) * _WIDTH)
+        self._draw(f"{self.label} {step} [{'#' * filled}{'.' * (_WIDTH - filled)}] {done:,}/{total:,} pages")
+
     def status(self, text: str) -> None:
         """An indeterminate step (e.g. rendering a PDF): a label on the line until close()."""
         if self.enabled:

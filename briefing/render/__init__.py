@@ -13,11 +13,13 @@ The build's timestamp is SOURCE_DATE_EPOCH when set, so a rebuild is byte-identi
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefing import __version__
 from briefing.diagnostics import (
@@ -42,6 +44,8 @@ if TYPE_CHECKING:  # `write` and `readback` load jinja2 and more: imported by `b
     from briefing.render.attachments import Attachment
 
 FORMATS = ("pdf", "docx", "html")
+# Runs its first job in another process while the second runs here; returns both results.
+Beside = Callable[[Callable[[], Any], Callable[[], Any]], tuple[Any, Any]]
 DEFAULT_NAMES = {"pdf": "briefing.pdf", "docx": "briefing.docx", "html": "briefing.html"}
 
 __all__ = ["BuildResult", "DEFAULT_NAMES", "FORMATS", "ProseDocument", "build", "build_document", "build_time",
@@ -62,7 +66,9 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
           outputs: Mapping[str, Path], *, templates_dir: Path | None = None,
           draft: bool = False, now: datetime | None = None,
           version: str = __version__, progress: Callable[[str], None] | None = None,
-          attachments: Sequence[Attachment] = (), prose: ProseDocument | None = None) -> BuildResult:
+          attachments: Sequence[Attachment] = (), prose: ProseDocument | None = None,
+          pages: Callable[[str, int, int], None] | None = None,
+          beside: Beside | None = None) -> BuildResult:
     """Render `formats` to `outputs[format]`; all are written, or none.
 
     With `prose` (the project's briefing.md, issue 16) the author's document is rendered, its
@@ -70,7 +76,11 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
     embeds `attachments` (issue 17 §3: the evidence, `attachments.evidence`), and its
     read-back proves each came back byte for byte.
 
-    `progress`, if given, is told what is being done ("pdf: laying out page 12").
+    `progress`, if given, is told what is being done ("pdf: laying out page 12"). With `pages`
+    too, steps that go page by page are told to `pages` instead, as pages done of the total
+    ("pdf: reading it back", 12, 70; a total of 0 while WeasyPrint does not know it yet).
+    `beside(job, other)` runs `job` in another process while `other` runs here, and gives both
+    results (the engine's `run_beside`): the PDF's pages are then read back in two halves at once.
 
     Refuses (writes nothing, one `build.unverified` error) when the report has a failed claim,
     unless `draft`, which marks unverified claims and stamps every page DRAFT.
@@ -100,6 +110,10 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
 
     from briefing.render import readback, staging, write
 
+    if "pdf" in formats:
+        from briefing.render import pdf as weasy
+
+        weasy.preload()
     templates = write.Templates(templates_dir)
     diagnostics: list[Diagnostic] = []
     stamp = now or build_time(diagnostics)
@@ -115,19 +129,30 @@ def build(briefing: Briefing, report: Report, formats: Sequence[str],
                 if refused:
                     return BuildResult((), (*diagnostics, *refused))
             document = furnish(document, briefing, claims_path)
+            # Issue 19: beside a PDF, the other formats are pandoc's work, in pandoc's own
+            # process: they are rendered in threads while WeasyPrint lays the PDF out.
+            ahead = {fmt: _Ahead(partial(_render, fmt, document, templates, version, [], Path(outputs[fmt]), None))
+                     for fmt in dict.fromkeys(formats) if fmt != "pdf"} if "pdf" in formats else {}
             for fmt in dict.fromkeys(formats):
                 target = Path(outputs[fmt])
-                tell = _teller(progress, fmt)
+                tell, count = _teller(progress, fmt), _page_teller(pages, fmt)
                 tell("rendering")
                 # WeasyPrint's log is listened to only when someone asked for progress.
-                data = _render(fmt, document, templates, version, diagnostics, target, tell if progress else None,
-                               attachments)
+                data = ahead[fmt].result() if fmt in ahead else _render(
+                    fmt, document, templates, version, diagnostics, target, tell if progress else None,
+                    attachments, count)
                 # Named before it exists, so an interruption at any point can remove it.
                 staged[fmt] = staging.temp_path(target)
                 staging.write_new(staged[fmt], data)
                 # Read back what is on disk, not what is in memory: that is the file people get.
                 tell("reading it back")
-                embedded = {"attachments": attachments} if fmt == "pdf" else {}
+                embedded: dict[str, Any] = {}
+                if fmt == "pdf":
+                    for other in ahead.values():  # no thread runs when the read-back forks
+                        other.join()
+                    embedded = {"attachments": attachments,
+                                "progress": partial(count, "reading it back") if count else None,
+                                "beside": beside}
                 diagnostics += readback.CHECKERS[fmt](
                     staged[fmt].read_bytes(), document.notes, draft=draft,
                     output=str(target), claims_path=claims_path, logo=document.logo,
@@ -247,9 +272,42 @@ def _teller(progress: Callable[[str], None] | None, fmt: str) -> Callable[[str],
     return (lambda step: progress(f"{fmt}: {step}\u2026")) if progress else (lambda step: None)
 
 
+class _Ahead:
+    """`work()` started in a thread now; `result()` waits for it, and raises what it raised.
+    A daemon thread: an interrupted build does not wait for it to end."""
+
+    def __init__(self, work: Callable[[], bytes]) -> None:
+        self._data = b""
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(work,), name="render", daemon=True)
+        self._thread.start()
+
+    def _run(self, work: Callable[[], bytes]) -> None:
+        try:
+            self._data = work()
+        except BaseException as error:  # raised again where the result is wanted
+            self._error = error
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def result(self) -> bytes:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._data
+
+
+def _page_teller(pages: Callable[[str, int, int], None] | None,
+                 fmt: str) -> Callable[[str, int, int], None] | None:
+    """`pages` for one format's steps ("pdf: reading it back", 3, 70)."""
+    return (lambda step, done, total: pages(f"{fmt}: {step}", done, total)) if pages else None
+
+
 def _render(fmt: str, document: Document, templates: write.Templates, version: str,
             diagnostics: list[Diagnostic], target: Path, tell: Callable[[str], None] | None,
-            attachments: Sequence[Attachment] = ()) -> bytes:
+            attachments: Sequence[Attachment] = (),
+            pages: Callable[[str, int, int], None] | None = None) -> bytes:
     from briefing.render import pdf as weasy
     from briefing.render import write
 
@@ -257,7 +315,7 @@ def _render(fmt: str, document: Document, templates: write.Templates, version: s
         return write.render_html(document, templates, version)
     if fmt == "docx":
         return write.render_docx(document, templates)
-    pdf = weasy.render_pdf(document, templates, version, tell, attachments)
+    pdf = weasy.render_pdf(document, templates, version, tell, attachments, pages)
     for url in dict.fromkeys(pdf.refused):
         diagnostics.append(Diagnostic(
             BUILD_FETCH_REFUSED, f"{str(target)}: refused to load {url[:200]!r}",

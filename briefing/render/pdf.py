@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
+import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -61,6 +62,13 @@ def _import_weasyprint() -> Any:
     return weasyprint
 
 
+def preload() -> None:
+    """Import WeasyPrint in a thread while the build does other work (issue 19: half a second
+    or more, hidden behind the pandoc runs that come first, which wait on another process);
+    `html_to_pdf` then finds it imported, or waits for the import to finish."""
+    threading.Thread(target=_import_weasyprint, name="import weasyprint", daemon=True).start()
+
+
 def template_fetcher(roots: Sequence[Path], refused: list[str],
                      served: Mapping[str, tuple[bytes, str]] | None = None) -> Any:
     """A WeasyPrint URL fetcher serving only template files, and `served` (URL -> bytes and
@@ -100,23 +108,41 @@ class _Collect(logging.Handler):
         self.sink.append(record.getMessage())
 
 
-_LAYING_OUT = re.compile(r"Step 5 - Creating layout - Page (\d+)")
+_LAYING_OUT = re.compile(r"Step 5 - Creating layout - Page (\d+)( \(up-to-date\))?")
+_REPAGINATION = "Step 5 - Creating layout - Repagination"
+
+# Told how many pages of how many a step has done; `total` is 0 while it is not known.
+PageProgress = Callable[[str, int, int], None]
 
 
 class _Progress(logging.Handler):
-    """Turns WeasyPrint's progress log into short status texts ("laying out page 12")."""
+    """Turns WeasyPrint's progress log into short status texts ("laying out page 12"), and,
+    for `pages`, into pages done of the total. WeasyPrint lays the pages out once without
+    knowing how many there will be; when the document counts its pages ("page 3 of 70") it
+    lays them out again, and then the total is known (issue 19: a bar on a terminal)."""
 
-    def __init__(self, progress: Callable[[str], None]) -> None:
+    def __init__(self, progress: Callable[[str], None], pages: PageProgress | None = None) -> None:
         super().__init__(logging.INFO)
         self.progress = progress
+        self.pages = pages
+        self.total = 0  # pages laid out by the first pass, once a second one starts
+        self.seen = 0
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        # A page WeasyPrint passes again unchanged ("Page 3 (up-to-date)") is not news.
         page = _LAYING_OUT.fullmatch(message)
         try:
             if page:
-                self.progress(f"laying out page {page.group(1)}")
+                number = int(page.group(1))
+                self.seen = max(self.seen, number)
+                if self.pages is not None:
+                    if self.total or not page.group(2):
+                        self.pages("laying out", number, self.total)
+                # A page WeasyPrint passes again unchanged ("Page 3 (up-to-date)") is not news.
+                elif not page.group(2):
+                    self.progress(f"laying out page {number}")
+            elif message.startswith(_REPAGINATION):
+                self.total = self.seen
             elif message.startswith("Step 6 "):
                 self.progress("writing the PDF")
         except OSError:  # a status line that cannot be drawn must not stop the build
@@ -124,12 +150,13 @@ class _Progress(logging.Handler):
 
 
 @contextmanager
-def _progress_from(logger: logging.Logger, progress: Callable[[str], None] | None) -> Iterator[None]:
-    """While the block runs, report WeasyPrint's progress (and only to `progress`)."""
+def _progress_from(logger: logging.Logger, progress: Callable[[str], None] | None,
+                   pages: PageProgress | None = None) -> Iterator[None]:
+    """While the block runs, report WeasyPrint's progress (and only to `progress` and `pages`)."""
     if progress is None:
         yield
         return
-    handler, level, propagate = _Progress(progress), logger.level, logger.propagate
+    handler, level, propagate = _Progress(progress, pages), logger.level, logger.propagate
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     logger.propagate = False
@@ -144,12 +171,13 @@ def _progress_from(logger: logging.Logger, progress: Callable[[str], None] | Non
 def html_to_pdf(html: str, templates: Templates, created: datetime | None = None,
                 progress: Callable[[str], None] | None = None, *, variant: str = PDF_VARIANTS["standard"],
                 served: Mapping[str, tuple[bytes, str]] | None = None,
-                attachments: Sequence[Attachment] = ()) -> PdfOutput:
+                attachments: Sequence[Attachment] = (), pages: PageProgress | None = None) -> PdfOutput:
     """Lay out the page with WeasyPrint; relative URLs resolve in the templates folder.
 
     `created` becomes the PDF's CreationDate and ModDate; without it the PDF has no dates,
     and identical input gives identical bytes (no /ID is written either). `progress` is told
-    which page is being laid out. `variant` is WeasyPrint's pdf_variant (PDF/UA-1 or PDF/A-3b).
+    which page is being laid out (or `pages`, with the total once it is known). `variant` is
+    WeasyPrint's pdf_variant (PDF/UA-1 or PDF/A-3b).
     `attachments` are embedded (issue 17 §3: the evidence; PDF/A-3 associated files).
     """
     weasyprint = _import_weasyprint()
@@ -160,7 +188,7 @@ def html_to_pdf(html: str, templates: Templates, created: datetime | None = None
     handler = _Collect(output.messages)
     logger.addHandler(handler)
     try:
-        with _progress_from(logging.getLogger("weasyprint.progress"), progress):
+        with _progress_from(logging.getLogger("weasyprint.progress"), progress, pages):
             page = weasyprint.HTML(string=html, base_url=base,
                                    url_fetcher=template_fetcher(roots, output.refused, served)).render()
             if created is not None:
@@ -176,7 +204,7 @@ def html_to_pdf(html: str, templates: Templates, created: datetime | None = None
 
 def render_pdf(document: Document, templates: Templates, version: str,
                progress: Callable[[str], None] | None = None,
-               attachments: Sequence[Attachment] = ()) -> PdfOutput:
+               attachments: Sequence[Attachment] = (), pages: PageProgress | None = None) -> PdfOutput:
     body = html_body(document, templates, inline_notes=True)
     css = templates.read_text(PRINT_FONTS) + "\n" + templates.read_text(STYLESHEET)
     logo = document.logo
@@ -185,5 +213,6 @@ def render_pdf(document: Document, templates: Templates, version: str,
         served[PDF_LOGO_URL] = (logo.data, logo.mime)
     page = render_page(document, body, css, templates, version, logo_src=PDF_LOGO_URL if logo else "")
     return html_to_pdf(page, templates, document.created, progress,
-                       variant=PDF_VARIANTS[document.house.pdf], served=served, attachments=attachments)
+                       variant=PDF_VARIANTS[document.house.pdf], served=served, attachments=attachments,
+                       pages=pages)
 

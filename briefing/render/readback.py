@@ -10,10 +10,11 @@ Findings are Diagnostics, never exceptions.
 from __future__ import annotations
 
 import base64
+import collections
 import io
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html.parser import HTMLParser
 from typing import Any
 from xml.etree import ElementTree
@@ -33,6 +34,7 @@ from briefing.diagnostics import (
     Severity,
 )
 from briefing.house import Logo
+from briefing.render import pdfcontent
 from briefing.render.attachments import Attachment, check_attached, read_attachments
 from briefing.render.document import CAUTION, DocImage, NoteRecord
 from briefing.render.inlines import CLOSE_QUOTE, OPEN_QUOTE, is_web_url
@@ -131,25 +133,34 @@ def _missing(note: NoteRecord, output: str, claims_path: str) -> Diagnostic:
 def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: str,
               claims_path: str, attachments: Sequence[Attachment] = (), logo: Logo | None = None,
               marking: str = "", footnotes: int | None = None,
-              images: Sequence[DocImage] = ()) -> list[Diagnostic]:
+              images: Sequence[DocImage] = (),
+              progress: Callable[[int, int], None] | None = None,
+              beside: Callable[[Callable[[], Any], Callable[[], Any]], tuple[Any, Any]] | None = None,
+              ) -> list[Diagnostic]:
     """`attachments` are the files the PDF must embed (its evidence, issue 17 §3), and the
     only ones it may; `logo` and the prose document's `images` the only images it may draw
     (issue 16), `marking` what every page must show; `footnotes` the number of notes when the
-    author's document holds notes of its own, or several quotes share one."""
+    author's document holds notes of its own, or several quotes share one. `progress` is told
+    after each page is read (pages read, pages in all); `beside(job, other)`, when given, runs
+    `job` in another process while `other` runs here (the engine's `run_beside`): half the
+    pages are then read there."""
     from pypdf import PdfReader
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        read = [_read_page(page) for page in reader.pages]
-        pages = [text for text, _, _ in read]
-        destinations = {str(name): reader.get_destination_page_number(dest)
-                        for name, dest in reader.named_destinations.items()}
+        named = reader.named_destinations
+        destinations = {str(name): reader.get_destination_page_number(dest) for name, dest in named.items()}
         embedded = read_attachments(reader)
-        tops = {str(name): float(dest.top) for name, dest in reader.named_destinations.items()
+        tops = {str(name): float(dest.top) for name, dest in named.items()
                 if str(name).startswith("fn-") and dest.top is not None}
-        numbers = [note.number for note in notes]
-        shared = {n for n in numbers if numbers.count(n) > 1}
-        regions = {n: _note_region(reader, destinations, tops, n) for n in sorted(shared)}
+        numbers = collections.Counter(note.number for note in notes)
+        shared = sorted(n for n, count in numbers.items() if count > 1)
+        # Issue 19: each page's text is extracted once; a page holding a note of several
+        # quotes keeps the baseline of each run of it from that one pass.
+        placed = {destinations.get(f"fn-{n}") for n in shared}
+        read = _read_pages(reader, placed, progress, beside)
+        pages = [text for text, _, _, _ in read]
+        regions = {n: _note_region([runs for _, _, _, runs in read], destinations, tops, n) for n in shared}
     except Exception as error:  # pypdf raises many kinds on a damaged file
         return [_error(BUILD_UNREADABLE, f"{output}: cannot read the PDF back: {error}")]
     findings = _pdf_notes(pages, destinations, notes, output, claims_path, regions)
@@ -172,7 +183,7 @@ def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: 
                                    f"marking {marking!r} in the header and footer",
                                    hint="keep `string(marking)` in the @top-center and @bottom-center "
                                    "page boxes of briefing.css"))
-    findings += _pdf_smuggled(reader, [(inline, drawn) for _, inline, drawn in read], output, logo, images)
+    findings += _pdf_smuggled(reader, [(inline, drawn) for _, inline, drawn, _ in read], output, logo, images)
     return findings
 
 
@@ -183,29 +194,27 @@ def join_folded(first: str, second: str) -> str:
     return first.removesuffix(" ") + " " + second.removeprefix(" ")
 
 
-def _note_region(reader: Any, destinations: Mapping[str, int | None], tops: Mapping[str, float],
+def _note_region(runs: Sequence[Sequence[tuple[str, float | None]] | None],
+                 destinations: Mapping[str, int | None], tops: Mapping[str, float],
                  number: int) -> tuple[str, bool] | None:
     """The text of footnote `number` on its page, folded: from the top of the note down to the
     top of the next note on that page (issue 16: a note holding several quotes must hold each
     of them, not merely share a page with it); and whether it is the page's last note (it may
-    run on to the next page). None when its place is unknown."""
+    run on to the next page). None when its place is unknown. `runs` are each page's text runs
+    with their baselines, as `_read_page` kept them."""
     name = f"fn-{number}"
     index, top = destinations.get(name), tops.get(name)
-    if index is None or top is None:
+    if index is None or top is None or runs[index] is None:
         return None
     below = [tops[other] for other, page in destinations.items()
              if other in tops and page == index and tops[other] < top]
     bottom = max(below, default=float("-inf"))
     parts: list[str] = []
-
-    def visit(text: str, cm: Sequence[float], tm: Sequence[float], *_: Any) -> None:
-        baseline = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        if not text.strip():
+    for text, baseline in runs[index] or ():
+        if baseline is None:
             parts.append(" ")  # the separators pypdf emits between runs carry no position
         elif bottom < baseline <= top:
             parts.append(text)
-
-    reader.pages[index].extract_text(visitor_text=visit)
     return fold("".join(parts)), not below
 
 
@@ -252,10 +261,52 @@ def _pages(numbers: list[int]) -> str:
     return ", ".join(map(str, numbers[:10])) + (", ..." if len(numbers) > 10 else "")
 
 
-def _read_page(page: Any) -> tuple[str, bool, frozenset[str]]:
-    """The page's text, whether its content draws an inline image, and the XObjects it draws
-    (`Do`), from one parse of its content stream (issue 19: pypdf's `page.images` parsed every
-    page a second time).
+# Fewer pages than this are read back in one process: a second one would save too little.
+SPLIT_PAGES = 8
+
+_Read = tuple[str, bool, frozenset[str], list[tuple[str, float | None]] | None]
+
+
+def _read_pages(reader: Any, placed: set[int | None], progress: Callable[[int, int], None] | None,
+                beside: Callable[[Callable[[], Any], Callable[[], Any]], tuple[Any, Any]] | None = None,
+                ) -> list[_Read]:
+    """Every page read by `_read_page` (with its runs' baselines on the pages in `placed`).
+
+    With `beside`, the later half is read in another process while this one reads the first
+    (issue 19: the pages are independent, and each half takes as long); a half that process
+    could not read is read here, so the answer never depends on where it was read."""
+    total = len(reader.pages)
+    tell = progress or (lambda done, total: None)
+    if beside is None or total < SPLIT_PAGES:
+        read = []
+        for index, page in enumerate(reader.pages):
+            read.append(_read_page(page, index in placed))
+            tell(index + 1, total)
+        return read
+    half = (total + 1) // 2
+
+    def later() -> list[_Read]:
+        return [_read_page(reader.pages[index], index in placed) for index in range(half, total)]
+
+    def earlier() -> list[_Read]:
+        read = []
+        for index in range(half):
+            read.append(_read_page(reader.pages[index], index in placed))
+            tell(min(2 * (index + 1), total - 1), total)  # (the other half goes at the same pace)
+        return read
+
+    theirs, ours = beside(later, earlier)
+    tell(total, total)
+    return [*ours, *theirs]
+
+
+def _read_page(page: Any, positioned: bool = False) -> tuple[str, bool, frozenset[str],
+                                                              list[tuple[str, float | None]] | None]:
+    """The page's text, whether its content draws an inline image, the XObjects it draws
+    (`Do`), and, when `positioned`, each run of its text with its baseline (None for the
+    blank separators pypdf emits between runs), from one parse of its content stream and one
+    text extraction (issue 19: pypdf's `page.images` parsed every page a second time, and a
+    page with a note of several quotes had its text extracted again for each such note).
 
     The page is given its content as a parsed-on-demand ContentStream, built as pypdf's text
     extraction builds it ("bytes"); extraction takes a ContentStream as it is, so the operators
@@ -267,8 +318,20 @@ def _read_page(page: Any) -> tuple[str, bool, frozenset[str]]:
     content = None
     if isinstance(contents, (ArrayObject, StreamObject)):
         content = ContentStream(contents, page.pdf, "bytes")
+        parsed = pdfcontent.operations(content.get_data())
+        if parsed is not None:
+            # Read as pypdf would read it, only faster (issue 19); set where pypdf keeps what it
+            # parsed, so extraction takes it as it is and the stream's bytes stay as they were.
+            content._operations = parsed
         page[NameObject("/Contents")] = content
-    text = page.extract_text() or ""
+    runs: list[tuple[str, float | None]] | None = [] if positioned else None
+
+    def visit(text: str, cm: Sequence[float], tm: Sequence[float], *_: Any) -> None:
+        # The baseline where the run is drawn, taken now: pypdf goes on to change the matrices.
+        baseline = tm[4] * cm[1] + tm[5] * cm[3] + cm[5] if text.strip() else None
+        runs.append((text, baseline))  # type: ignore[union-attr]
+
+    text = page.extract_text(visitor_text=visit if positioned else None) or ""
     # Parsed already when the page has text; parsed here (once) when it has none.
     inline, drawn = False, set()
     for operands, operator in content.operations if content is not None else ():
@@ -276,7 +339,7 @@ def _read_page(page: Any) -> tuple[str, bool, frozenset[str]]:
             inline = True
         elif operator == b"Do" and operands:
             drawn.add(str(operands[0]))
-    return text, inline, frozenset(drawn)
+    return text, inline, frozenset(drawn), runs
 
 
 def _named_images(xobject: Any, seen: list[Any], drawn: frozenset[str] | None = None) -> list[tuple[int, int]]:
