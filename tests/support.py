@@ -231,3 +231,15 @@ def browser_screenshot(page: Path, png: Path, *, width: int = 1280, height: int 
     if not png.is_file() or png.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n":
         raise AssertionError(f"chromium wrote no PNG at {png}")
     return png
+
+
+def pdf_stream(data: bytes, **entries: object) -> object:
+    """A PDF stream object holding `data` (uncompressed) with dictionary `entries` (/Key: value),
+    for the tests that build pages and images by hand."""
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    for key, value in entries.items():
+        stream[NameObject(f"/{key}")] = value  # type: ignore[assignment]
+    return stream

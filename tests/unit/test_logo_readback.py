@@ -10,7 +10,8 @@ import zipfile
 
 import pytest
 from pypdf import PdfWriter
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, NumberObject
+from pypdf.generic import DictionaryObject, NameObject, NumberObject
+from support import pdf_stream
 
 from briefing.diagnostics import BUILD_MARKING_MISSING, BUILD_UNSAFE_CONTENT
 from briefing.house import Logo
@@ -18,14 +19,6 @@ from briefing.render import readback
 
 LOGO = Logo("logo.png", b"\x89PNG fake logo bytes", "image/png", 40, 16)
 TEXT = b"BT /F1 12 Tf 20 100 Td (%s) Tj ET 0 0 m BT /F1 12 Tf 20 20 Td (%s) Tj ET"
-
-
-def _stream(data: bytes, **entries: object) -> DecodedStreamObject:
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    for key, value in entries.items():
-        stream[NameObject(f"/{key}")] = value  # type: ignore[assignment]
-    return stream
 
 
 def _pdf(images: dict[int, list[tuple[int, int, bool]]], pages: int = 2, text: bytes = b"OFFICIAL") -> bytes:
@@ -42,7 +35,7 @@ def _pdf(images: dict[int, list[tuple[int, int, bool]]], pages: int = 2, text: b
         content = TEXT % (text, text)
         named = DictionaryObject()
         for index, (width, height, drawn) in enumerate(images.get(number, [])):
-            named[NameObject(f"/Im{index}")] = writer._add_object(_stream(
+            named[NameObject(f"/Im{index}")] = writer._add_object(pdf_stream(
                 b"\x00" * width * height, Type=NameObject("/XObject"), Subtype=NameObject("/Image"),
                 Width=NumberObject(width), Height=NumberObject(height),
                 ColorSpace=NameObject("/DeviceGray"), BitsPerComponent=NumberObject(8)))
@@ -51,7 +44,7 @@ def _pdf(images: dict[int, list[tuple[int, int, bool]]], pages: int = 2, text: b
         if named:
             resources[NameObject("/XObject")] = named
         page[NameObject("/Resources")] = resources
-        page[NameObject("/Contents")] = writer._add_object(_stream(content))
+        page[NameObject("/Contents")] = writer._add_object(pdf_stream(content))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

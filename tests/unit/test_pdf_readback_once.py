@@ -15,11 +15,11 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     ContentStream,
-    DecodedStreamObject,
     DictionaryObject,
     NameObject,
     NumberObject,
 )
+from support import pdf_stream
 
 from briefing.render import readback
 
@@ -27,16 +27,8 @@ TEXT = b"BT /F1 12 Tf 20 100 Td (page %d) Tj ET"
 INLINE = b"q 10 0 0 10 0 0 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \x00 EI Q"
 
 
-def _stream(data: bytes, **entries: object) -> DecodedStreamObject:
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    for key, value in entries.items():
-        stream[NameObject(f"/{key}")] = value  # type: ignore[assignment]
-    return stream
-
-
 def _image(writer: PdfWriter) -> object:
-    return writer._add_object(_stream(b"\x00", Type=NameObject("/XObject"), Subtype=NameObject("/Image"),
+    return writer._add_object(pdf_stream(b"\x00", Type=NameObject("/XObject"), Subtype=NameObject("/Image"),
                                       Width=NumberObject(1), Height=NumberObject(1),
                                       ColorSpace=NameObject("/DeviceGray"), BitsPerComponent=NumberObject(8)))
 
@@ -60,7 +52,7 @@ def _pdf(pages: int = 3, *, content: bytes | None = None, xobject: str = "") -> 
                 named[NameObject("/Im0")] = _image(writer)
             else:
                 inner = DictionaryObject({NameObject("/Im0"): _image(writer)} if xobject == "form" else {})
-                named[NameObject("/Fm0")] = writer._add_object(_stream(
+                named[NameObject("/Fm0")] = writer._add_object(pdf_stream(
                     b"/Im0 Do" if xobject == "form" else b"",
                     Type=NameObject("/XObject"), Subtype=NameObject("/Form"),
                     BBox=ArrayObject([NumberObject(0)] * 2 + [NumberObject(1)] * 2),
@@ -68,7 +60,7 @@ def _pdf(pages: int = 3, *, content: bytes | None = None, xobject: str = "") -> 
             resources[NameObject("/XObject")] = named
             data += b" /" + (b"Im0" if xobject == "image" else b"Fm0") + b" Do"
         page[NameObject("/Resources")] = resources
-        page[NameObject("/Contents")] = writer._add_object(_stream(data))
+        page[NameObject("/Contents")] = writer._add_object(pdf_stream(data))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -146,7 +138,7 @@ def _notes_pdf() -> bytes:
         page = writer.add_blank_page(200, 200)
         page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject(
             {NameObject("/F1"): font})})
-        page[NameObject("/Contents")] = writer._add_object(_stream(data))
+        page[NameObject("/Contents")] = writer._add_object(pdf_stream(data))
     writer.add_named_destination("fn-1", 0, Fit.xyz(top=160))
     writer.add_named_destination("fn-2", 0, Fit.xyz(top=110))
     out = io.BytesIO()
