@@ -28,10 +28,9 @@ import ahocorasick_rs
 from briefing.models import Nearest
 from briefing.settings import DEFAULT_SETTINGS, Settings
 from briefing.text import NormalisedText
+from briefing.verify.alignment import Hit, align, edit_distance, search_everywhere, similarity, snap
 from briefing.verify.diff import word_changes
-from briefing.verify.quote import ParsedQuote, parsed
-from oracle.alignment import Hit, align, edit_distance, search_everywhere, similarity, snap
-from oracle.pieces import (
+from briefing.verify.pieces import (
     MIN_ANCHOR_LENGTH,
     PIGEONHOLES,
     anchor_lengths,
@@ -40,6 +39,7 @@ from oracle.pieces import (
     cut,
     disjoint,
 )
+from briefing.verify.quote import ParsedQuote, parsed
 
 MAX_HITS = 16  # an anchor found more often is common: aligning on its first hits proves nothing
 QUICK_SCANS = 1  # rare anchors tried before the halves of the quote (measured best)

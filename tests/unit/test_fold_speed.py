@@ -29,7 +29,8 @@ def old_normalise(text: str) -> NormalisedText:
             if c in work:
                 work = work.replace(c, replacement)
         edits = _old_length_changes(text, work)
-    result = _old_apply(text, work, edits)
+    # The edits found are what changed; applying them is the same step as before (text._apply).
+    result = text_module._apply(text, work, edits)
     if not result.text.isascii() and not unicodedata.is_normalized("NFC", result.text):
         folded = fold(text)
         return NormalisedText(text, folded, (0, len(folded)), (0, len(text)), (False, True))
@@ -71,36 +72,6 @@ def _old_length_changes(text: str, work: str) -> list[Edit]:
         if not kept or edit[0] >= kept[-1][1]:
             kept.append(edit)
     return kept
-
-
-def _old_apply(text: str, work: str, edits: list[Edit]) -> NormalisedText:
-    if not edits:
-        return NormalisedText(text, work)
-    pieces: list[str] = []
-    f_starts: list[int] = []
-    o_starts: list[int] = []
-    linear: list[bool] = []
-    folded_len = 0
-    position = 0
-    for start, end, replacement in edits:
-        if start > position:
-            f_starts.append(folded_len)
-            o_starts.append(position)
-            linear.append(True)
-            pieces.append(work[position:start])
-            folded_len += start - position
-        if replacement:
-            f_starts.append(folded_len)
-            o_starts.append(start)
-            linear.append(False)
-            pieces.append(replacement)
-            folded_len += len(replacement)
-        position = end
-    f_starts.append(folded_len)
-    o_starts.append(position)
-    linear.append(True)
-    pieces.append(work[position:])
-    return NormalisedText(text, "".join(pieces), tuple(f_starts), tuple(o_starts), tuple(linear))
 
 
 # Runs of the characters the folds act on, among plain words: what real sources hold.
