@@ -203,7 +203,7 @@ def build(directory: Path, claims_file: Path | None, sources_dir: Path | None,
         finish(False)
     if not disagreements:  # the appendix is drawn from the report's disagreements
         report = without_disagreements(report)
-    prose = _prose_document(project, directory)
+    prose = project.document  # briefing.md, read once by the check (issue 16)
     with Bar("building") as bar:
         result = render.build(project.briefing, report, formats, outputs,
                               templates_dir=directory / "templates", draft=draft, progress=bar.status,
@@ -214,19 +214,6 @@ def build(directory: Path, claims_file: Path | None, sources_dir: Path | None,
     for path in result.written:
         click.echo(f"wrote {display(path)}")
     finish(result.ok)
-
-
-def _prose_document(project: Project, directory: Path) -> render.ProseDocument | None:
-    """The project's briefing.md for the build (issue 16): the loaded one when the project
-    carries it, else read here; None without one (the claims-only layout)."""
-    loaded = getattr(project, "document", None)
-    if loaded is not None:
-        return loaded  # type: ignore[no-any-return]
-    prose, problem = render.load_prose(directory)
-    if problem is not None:
-        click.echo(format_diagnostic(problem, stderr_colour()), err=True)
-        unusable()
-    return prose
 
 
 @cli.command()
