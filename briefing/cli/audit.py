@@ -28,7 +28,6 @@ from briefing.diagnostics import (
     BUILD_CAUTION_MISSING,
     BUILD_FOOTNOTE_MOVED,
     BUILD_QUOTE_ALTERED,
-    BUILD_UNSAFE_CONTENT,
     Diagnostic,
     Location,
     Severity,
@@ -115,7 +114,7 @@ def audit_pdf(data: bytes, pdf: str, folder: Path) -> Audit:
         document = build_document(briefing, report, draft=True, now=now, version=__version__)
     embedded = tuple(Attachment(name, content, "") for name, content in attached.items())
     printed = check_pdf(data, document.notes, draft=False, output=pdf, claims_path=claims_label,
-                        attachments=embedded, footnotes=document.footnotes)
+                        attachments=embedded, footnotes=document.footnotes, images=None)
     claims = {claim.id: claim for claim in briefing.claims}
     numbers: dict[tuple[str, int], int] = {}  # (claim id, citation index) -> its first footnote
     for note in document.notes:
@@ -210,14 +209,13 @@ def _failed(finding: Finding, numbers: dict[tuple[str, int], int], claims_label:
 def _printed(found: list[Diagnostic], report: Report) -> list[Diagnostic]:
     """The build's read-back, worded for an audit: a printed quote that is not the attached one.
 
-    Images are left out: the logo and briefing.md's images are not part of the evidence (the
-    build's read-back allowed exactly those, issue 16), and the audit is about quotes."""
+    Images are not looked at (`images=None`): the logo and briefing.md's images are not part of
+    the evidence (the build's read-back allowed exactly those, issue 16), and the audit is about
+    quotes."""
     kept: list[Diagnostic] = []
     for diagnostic in found:
         if diagnostic.code == BUILD_FOOTNOTE_MOVED:
             continue  # layout, not evidence
-        if diagnostic.code == BUILD_UNSAFE_CONTENT and diagnostic.message.endswith(" has an image"):
-            continue
         if diagnostic.code == BUILD_CAUTION_MISSING and not report.ok:
             continue  # a caution is what a verified quote earned; a failed one was reported above
         if diagnostic.code == BUILD_QUOTE_ALTERED:

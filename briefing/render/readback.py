@@ -133,13 +133,14 @@ def _missing(note: NoteRecord, output: str, claims_path: str) -> Diagnostic:
 def check_pdf(data: bytes, notes: Sequence[NoteRecord], *, draft: bool, output: str,
               claims_path: str, attachments: Sequence[Attachment] = (), logo: Logo | None = None,
               marking: str = "", footnotes: int | None = None,
-              images: Sequence[DocImage] = (),
+              images: Sequence[DocImage] | None = (),
               progress: Callable[[int, int], None] | None = None,
               beside: Callable[[Callable[[], Any], Callable[[], Any]], tuple[Any, Any]] | None = None,
               ) -> list[Diagnostic]:
     """`attachments` are the files the PDF must embed (its evidence, issue 17 §3), and the
     only ones it may; `logo` and the prose document's `images` the only images it may draw
-    (issue 16), `marking` what every page must show; `footnotes` the number of notes when the
+    (issue 16; `images=None`: images are not looked at, as by the audit, which has neither),
+    `marking` what every page must show; `footnotes` the number of notes when the
     author's document holds notes of its own, or several quotes share one. `progress` is told
     after each page is read (pages read, pages in all); `beside(job, other)`, when given, runs
     `job` in another process while `other` runs here (the engine's `run_beside`): half the
@@ -376,22 +377,27 @@ _IMAGE_HINT = ("only the logo the `logo:` option names (once, on page 1) and the
                "sources cannot add images, and a template that adds one is refused")
 
 
+def _foreign_images(page: Any, drawing: tuple[bool, frozenset[str]], number: int, logo: Logo | None,
+                    allowed: frozenset[tuple[int, int]]) -> bool:
+    """Does the page draw an image other than the logo (page 1, once) and the document's own?"""
+    inline, drawn = drawing
+    images = _named_images(page, [], drawn)
+    if logo is not None and number == LOGO_PAGE and (logo.width, logo.height) in images:
+        images.remove((logo.width, logo.height))
+    return inline or any(size not in allowed for size in images)
+
+
 def _pdf_smuggled(reader: Any, drawing: Sequence[tuple[bool, frozenset[str]]], output: str,
-                  logo: Logo | None = None, own: Sequence[DocImage] = ()) -> list[Diagnostic]:
+                  logo: Logo | None = None, own: Sequence[DocImage] | None = ()) -> list[Diagnostic]:
     """Images, and links that are not http(s): none may be in a briefing, but the logo, once,
     where the title block places it, and the prose document's `own` images (issue 16), each
     known by its size in pixels (embedded files: `attachments.check_attached`).
     An image is one the page's content draws, named in its resources or inline; both were
     found when its text was read."""
     findings: list[Diagnostic] = []
-    allowed = frozenset((image.width, image.height) for image in own)
+    allowed = frozenset((image.width, image.height) for image in own or ())
     for number, page in enumerate(reader.pages, 1):
-        inline, drawn = drawing[number - 1]
-        images = _named_images(page, [], drawn)
-        if logo is not None and number == LOGO_PAGE and (logo.width, logo.height) in images:
-            images.remove((logo.width, logo.height))
-        images = [size for size in images if size not in allowed]
-        if inline or images:
+        if own is not None and _foreign_images(page, drawing[number - 1], number, logo, allowed):
             findings.append(_error(BUILD_UNSAFE_CONTENT, f"{output}: page {number} has an image",
                                    hint=_IMAGE_HINT))
         for annotation in page.get("/Annots") or []:
