@@ -81,6 +81,9 @@ class SourceCache:
         self._since: dict[tuple[object, str], list[int] | None] = {}
         self._sets_in_use: set[str] = set()
         self._connection: tuple[int, sqlite3.Connection | None] | None = None
+        # Set before the workers fork: a row written since was written by this run.
+        self._started = time.time()
+        self._lengths: dict[str, int] = {}
 
     def scan(self, source: Source, keys: frozenset[str], compute: Callable[[], Iterable[Hit]]) -> list[Hit]:
         """The scan's hits for exactly these keys (a wider scan is not the same filtered)."""
@@ -153,17 +156,19 @@ class SourceCache:
         database = self._database() if self._dirty or self._sets_in_use else None
         if database is None:
             return
-        rows = []
-        for key in sorted(self._dirty):
+        for key in self._dirty:
             memo = self._memos[key]
             used = self._used_nearest.get(key)
             if used is not None:  # explanations of quotes no longer asked about are dropped
                 memo["nearest"] = {d: n for d, n in memo.get("nearest", {}).items() if d in used}
-            rows.append((key, json.dumps(memo, separators=(",", ":")), time.time()))
-        rows += [(_SET_PREFIX + asked, json.dumps(sorted(needles.digests)), time.time())
-                 for asked, needles in self._new_sets.items()]
         try:
             with database:
+                # Taken before the rows are read, so no sibling writes between (`_with_siblings`).
+                database.execute("BEGIN IMMEDIATE")
+                rows = [(key, json.dumps(self._with_siblings(database, key), separators=(",", ":")), time.time())
+                        for key in sorted(self._dirty)]
+                rows += [(_SET_PREFIX + asked, json.dumps(sorted(needles.digests)), time.time())
+                         for asked, needles in self._new_sets.items()]
                 database.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)", rows)
                 # The sets this process used count as written now (the most recent are kept).
                 database.executemany("UPDATE memo SET written = ? WHERE key = ?",
@@ -173,6 +178,27 @@ class SourceCache:
         self._dirty.clear()
         self._new_sets.clear()
         self._sets_in_use.clear()
+
+    def _with_siblings(self, database: sqlite3.Connection, key: str) -> dict[str, Any]:
+        """This process's entry, with what another worker of the same run wrote under the key.
+
+        Files with the same bytes share one entry, and may be checked by different workers:
+        each knows the answers to its own files' quotes, and the last to write must not drop
+        the other's (real text holds many copies of one licence)."""
+        memo = self._memos[key]
+        row = database.execute("SELECT data, written FROM memo WHERE key = ?", (key,)).fetchone()
+        if row is None or not row[1] >= self._started:
+            return memo
+        try:
+            theirs = json.loads(row[0])
+            if not (isinstance(theirs, dict) and theirs.get("key") == key and _sound(theirs, self._lengths[key])):
+                return memo
+        except Exception:  # noqa: BLE001 - a damaged row is replaced, as `_read` would
+            return memo
+        merged = {**theirs, **memo}
+        for part in ("nearest", "present"):  # the same question gets the same answer in each
+            merged[part] = {**theirs.get(part, {}), **memo.get(part, {})}
+        return merged
 
     def prune(self, sources: Iterable[Source], now: float | None = None) -> None:
         """Remove the entries of sources not among `sources` unused for _UNUSED_FOR; mark those
@@ -205,6 +231,7 @@ class SourceCache:
             return None
         key = _key(source)
         if key not in self._memos:
+            self._lengths[key] = len(source.text)
             self._memos[key] = self._read(key, len(source.text))
         return self._memos[key]
 

@@ -445,3 +445,31 @@ def test_forked_workers_share_one_cache(project: Path, monkeypatch: pytest.Monke
     db.close()
     _refuse_to_derive(monkeypatch)  # in the forked worker too
     assert check() == uncached
+
+
+def test_workers_checking_copies_of_one_file_keep_both_answers(tmp_path: Path) -> None:
+    """Two files with the same bytes share an entry; the workers of one run that check them
+    each write theirs, and the last must not drop the other's explanations."""
+    from briefing.settings import DEFAULT_SETTINGS
+    copies = [Source(name, f"{name}.txt", "text", "x" * 100, sha256="1" * 64) for name in ("a", "b")]
+    first, second = SourceCache(tmp_path), SourceCache(tmp_path)  # as two forked workers hold it
+    first.nearest(copies[0], ["quoted in a"], DEFAULT_SETTINGS, lambda quotes: [None] * len(quotes))
+    second.nearest(copies[1], ["quoted in b"], DEFAULT_SETTINGS, lambda quotes: [None] * len(quotes))
+    first.flush()
+    second.flush()
+    asked: list[list[str]] = []
+
+    def compute(quotes: list[str]) -> list[None]:
+        asked.append(quotes)
+        return [None] * len(quotes)
+    later = SourceCache(tmp_path)
+    later.nearest(copies[0], ["quoted in a"], DEFAULT_SETTINGS, compute)
+    later.nearest(copies[1], ["quoted in b"], DEFAULT_SETTINGS, compute)
+    assert asked == []
+    # An entry written by an earlier run is replaced, so answers no longer asked for go.
+    again = SourceCache(tmp_path)
+    again.nearest(copies[0], ["asked now"], DEFAULT_SETTINGS, lambda quotes: [None] * len(quotes))
+    again.flush()
+    latest = SourceCache(tmp_path)
+    latest.nearest(copies[1], ["quoted in b"], DEFAULT_SETTINGS, compute)
+    assert asked == [["quoted in b"]]
