@@ -183,6 +183,17 @@ class Pool:
 _NOTICE = object()
 
 
+def _work_ahead(share: Any, pipe: Any) -> None:
+    """Step `share.ahead()`, if it has one, until the parent asks something (issue 19: a worker
+    folds its sources while the parent is still parsing the claims file)."""
+    ahead = getattr(share, "ahead", None)
+    if ahead is None:
+        return
+    for _ in ahead():
+        if pipe.poll():
+            return
+
+
 def _serve_calls(share: Any, pipe: Any, inherited: Sequence[Any]) -> None:
     """Answer the parent's calls on `share` until it closes the pipe."""
     for end in inherited:  # as in `_serve`
@@ -190,6 +201,7 @@ def _serve_calls(share: Any, pipe: Any, inherited: Sequence[Any]) -> None:
     share.notify = lambda notice: pipe.send(("notice", notice))
     try:
         while True:
+            _work_ahead(share, pipe)
             try:
                 method, arg = pipe.recv()
             except EOFError:  # the parent is done with this share

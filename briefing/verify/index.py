@@ -18,19 +18,17 @@ class SourceIndex:
 
     sources: Mapping[str, Source]
     memo: Memo = NO_MEMO
-    # Texts folded before the index was made (`prefold`), by `_same_text`: taken, not folded again.
-    folded_before: Mapping[tuple[str, str], NormalisedText] = field(default_factory=dict)
-    _folded: dict[tuple[str, str], NormalisedText] = field(default_factory=dict)
+    # The texts folded so far, by `_same_text`; `prefold` may fold some ahead into the same mapping.
+    folds: MutableMapping[tuple[str, str], NormalisedText] = field(default_factory=dict)
     _hyphenated: dict[tuple[str, str], HyphenatedText | None] = field(default_factory=dict)
     _has_breaks: dict[tuple[str, str], bool] = field(default_factory=dict)
 
     def folded(self, source_id: str) -> NormalisedText:
         source = self.sources[source_id]
         key = _same_text(source)
-        if key not in self._folded:
-            before = self.folded_before.get(key)
-            self._folded[key] = normalise(source.text) if before is None else before
-        return self._folded[key]
+        if key not in self.folds:
+            self.folds[key] = normalise(source.text)
+        return self.folds[key]
 
     def hyphenated(self, source_id: str) -> HyphenatedText | None:
         """The source read with line-end hyphens either way; None when it has none (issue 4)."""
@@ -63,7 +61,7 @@ def prefold(sources: Mapping[str, Source], into: MutableMapping[tuple[str, str],
         key = _same_text(source)
         if key not in into:
             into[key] = normalise(source.text)
-        yield
+            yield
 
 
 def _same_text(source: Source) -> tuple[str, str]:

@@ -172,3 +172,46 @@ def test_the_split_weighs_the_counted_quotes(tmp_path: Path, monkeypatch: pytest
         assert sorted(map(sorted, loaded.workers.groups)) == [["big1", "big2"], ["quoted"]]
     finally:
         loaded.workers.pool.close()
+
+
+def test_a_source_no_step_needs_is_never_folded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Folding is left to the first step that needs a text: every quote here is verified, so
+    # nothing is looked for in the source no claim cites (issue 19: a fifth of the real text).
+    from briefing.verify import index
+    folded: list[str] = []
+    monkeypatch.setattr(index, "normalise", lambda text: folded.append(text) or _normalise(text))
+    root = write_project(tmp_path, claims_yaml([("a", "It counted 100 families.", "cited",
+                                                 "the mission counted 100 families")]),
+                         {"cited.txt": _source(0), "uncited.txt": _source(1)})
+    report = check_project(_load(root, Settings(workers=1), in_workers=True), Settings(workers=1))
+    assert report.ok
+    assert folded == [_source(0)]
+
+
+def _normalise(text: str):  # type: ignore[no-untyped-def]
+    from briefing.text import normalise
+    return normalise(text)
+
+
+def test_a_waiting_worker_folds_ahead_until_it_is_asked_and_only_before_matching(corpus: Path) -> None:
+    from briefing.engine.parallel import _work_ahead
+    from briefing.engine.share import Share
+    from briefing.sources import scan_sources
+    from briefing.verify.memo import NO_MEMO
+    share = Share(Settings(), NO_MEMO, list(scan_sources(corpus / "sources").files.values()))
+    share.read()
+
+    class Parent:  # asks its next question once the worker has looked twice
+        polls = 0
+
+        def poll(self) -> bool:
+            self.polls += 1
+            return self.polls > 2
+    _work_ahead(share, Parent())
+    assert len(share.folded) == 3  # one fold a look, and one more before the third look
+    _work_ahead(share, Parent())
+    assert len(share.folded) == 6 == SOURCES
+    share.first(({}, {}, [], {}))
+    share.folded.clear()
+    _work_ahead(share, Parent())
+    assert share.folded == {}  # after `first`, working ahead would take a core from the others
