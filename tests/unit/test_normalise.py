@@ -186,3 +186,11 @@ def test_offsets_point_at_the_real_line() -> None:
         span = n.original_span(at, at + len(word))
         assert text.count("\n", 0, span.start) + 1 == line
         assert fold(text[span.start:span.end]) == word
+
+
+def test_the_offset_map_of_a_long_text_takes_four_bytes_an_offset() -> None:
+    # Issue 19: a map holds two offsets for each space run, millions in 200 MB of man pages.
+    from briefing.text import normalise
+    folded = normalise("word   " * 1000)
+    assert folded.to_original(len(folded.text) - 1) == 7 * 999 + 3
+    assert [getattr(m, "itemsize", None) for m in (folded.f_starts, folded.o_starts)] == [4, 4]
