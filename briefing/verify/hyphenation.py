@@ -20,14 +20,14 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
 from briefing.models import Span
 from briefing.text import FOLD_NAMES, NormalisedText, folds_needed, normalise
 from briefing.verify.edges import on_edges
-from briefing.verify.match import QuoteMatch
+from briefing.verify.match import MultiSearch, QuoteMatch
 from briefing.verify.quote import ParsedQuote, parsed
 
 JOINED, KEPT = "hyphen-joined", "hyphen-kept"
@@ -119,6 +119,10 @@ def hyphenate(text: str) -> HyphenatedText | None:
     return HyphenatedText(text, normalise("".join(pieces)), tuple(marks), tuple(removed), joint)
 
 
+# From this many parts on, one Aho-Corasick pass over a squeezed source beats an `in` scan a part.
+_ONE_PASS_MIN_PARTS = 8
+
+
 def squeezed(text: str) -> str:
     """Folded text without its hyphens and spaces. Every reading of a source's line-end hyphens
     squeezes to the squeezed source (a line-end hyphen folds to "- ", or to " " when soft), so a
@@ -128,8 +132,20 @@ def squeezed(text: str) -> str:
 
 def may_match_across_breaks(quote: str | ParsedQuote, squeezed_source: str) -> bool:
     """Whether `find_hyphenated` could find `quote` in a source that squeezes to `squeezed_source`."""
-    parts = parsed(quote).needle_parts
-    return bool(parts) and all(squeezed(part) in squeezed_source for part in parts)
+    return which_may_match_across_breaks([quote], squeezed_source)[0]
+
+
+def which_may_match_across_breaks(quotes: Sequence[str | ParsedQuote], squeezed_source: str) -> list[bool]:
+    """`may_match_across_breaks` for each quote: their squeezed parts found in one pass when
+    many (issue 19: a scan of the source for each part of each failed quote took 0.5 s of mix B)."""
+    parts = [[squeezed(part) for part in parsed(quote).needle_parts] for quote in quotes]
+    wanted = sorted({part for each in parts for part in each if part})
+    if len(wanted) < _ONE_PASS_MIN_PARTS:
+        present = {part for part in wanted if part in squeezed_source}
+    else:
+        present = {wanted[i] for i in MultiSearch(wanted).present(squeezed_source)}
+    present.add("")  # (a part of hyphens alone squeezes to nothing, which every text holds)
+    return [bool(each) and all(part in present for part in each) for each in parts]
 
 
 @functools.lru_cache(maxsize=256)

@@ -17,7 +17,7 @@ from briefing.models import Citation, CitationResult, Nearest, Source, Status
 from briefing.settings import Settings
 from briefing.text import NormalisedText
 from briefing.verify.elsewhere import Candidate, OnePass, near_elsewhere, seed_pieces
-from briefing.verify.hyphenation import HYPHEN_FOLDS, find_hyphenated, may_match_across_breaks, squeezed
+from briefing.verify.hyphenation import HYPHEN_FOLDS, find_hyphenated, squeezed, which_may_match_across_breaks
 from briefing.verify.index import SourceIndex
 from briefing.verify.judge import Key
 from briefing.verify.match import MultiSearch, find_quote, match_quotes
@@ -110,11 +110,11 @@ def _match_source(source_id: str, citations: list[Citation], parsed: list[Parsed
     # only if it could match under one: the source is read that way only for such a quote.
     hyphens = index.has_line_end_hyphens(source_id)
     if None in matches and hyphens:
-        squeezed_source = squeezed(index.folded(source_id).text)
-        for i, (quote, match) in enumerate(zip(quotes, matches)):
-            if match is None and quote.raw and may_match_across_breaks(quote, squeezed_source) and (
-                    hyphenated := index.hyphenated(source_id)) is not None:
-                matches[i] = find_hyphenated(quote, hyphenated, settings.elision_max_gap)
+        missing = [i for i, (quote, match) in enumerate(zip(quotes, matches)) if match is None and quote.raw]
+        may = which_may_match_across_breaks([quotes[i] for i in missing], squeezed(index.folded(source_id).text))
+        for i in (i for i, maybe in zip(missing, may) if maybe):
+            if (hyphenated := index.hyphenated(source_id)) is not None:
+                matches[i] = find_hyphenated(quotes[i], hyphenated, settings.elision_max_gap)
     lines = iter(index.lines(source_id, [s.start for m in matches if m for s in m.spans]))
     source = index.sources[source_id]
     results = [CitationResult(c, Status.NOT_FOUND) if m is None else

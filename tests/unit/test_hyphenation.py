@@ -16,7 +16,16 @@ from briefing.models import Briefing, Citation, Claim, Section, Source, Status
 from briefing.settings import DEFAULT_SETTINGS
 from briefing.sources import reader_for
 from briefing.text import LineIndex, normalise
-from briefing.verify.hyphenation import JOINED, KEPT, find_hyphenated, hyphenate, may_match_across_breaks, squeezed
+from briefing.verify.hyphenation import (
+    JOINED,
+    KEPT,
+    find_hyphenated,
+    hyphenate,
+    may_match_across_breaks,
+    squeezed,
+    which_may_match_across_breaks,
+)
+from briefing.verify.quote import parsed as parse
 from briefing.verify.shape import too_short
 
 MAX_GAP = 1500
@@ -220,6 +229,19 @@ def test_the_squeezed_prefilter_never_hides_a_hyphenated_match(words: list[str],
         return  # refused unread (issue 15 §1)
     assert may_match_across_breaks(quote, squeezed(normalise(original).text))
     assert check_one(Source("s", "s.txt", "text", original), quote).status is Status.VERIFIED
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text("ab-é …", max_size=8), min_size=1, max_size=30), st.text("ab-é ", max_size=60))
+def test_the_quotes_that_may_match_across_breaks_are_told_the_same_in_one_pass(
+        quotes: list[str], text: str) -> None:
+    # Many quotes (their squeezed parts searched in one pass) or one at a time (a scan each):
+    # parts inside parts, parts of hyphens alone, elisions, non-ASCII.
+    folded = squeezed(normalise(text).text)
+    one_by_one = [bool(parts) and all(squeezed(part) in folded for part in parts)
+                  for parts in (parse(q).needle_parts for q in quotes)]
+    assert which_may_match_across_breaks(quotes, folded) == one_by_one
+    assert [may_match_across_breaks(q, folded) for q in quotes] == one_by_one
 
 
 # --- a line-end hyphen pasted into the quote (issue 15 §5) -------------------------------------
