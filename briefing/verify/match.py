@@ -66,16 +66,20 @@ class MultiSearch:
             found = self._as_str.find_matches_as_indexes(text, overlapping=True)
         return [(index, start) for index, start, _ in found]
 
-    def present(self, text: str, among: Sequence[int] | None = None) -> set[int]:
-        """Indexes of the needles (or of those `among` them) that occur in `text`.
+    def present(self, text: str | bytes, among: Sequence[int] | None = None) -> set[int]:
+        """Indexes of the needles (or of those `among` them) that occur in `text` (a str, or
+        its UTF-8 bytes).
 
         All are looked for in one scan of the UTF-8 bytes: with no offsets to map back, encoding
         costs less than what it saves (1.9 s against 1.4 s for 5,000 quotes over the bench's
         126 MB). A few are looked for one by one.
         """
         if among is not None:
+            if isinstance(text, bytes):
+                return {index for index in among if _utf8(self.needles[index]) in text}
             return {index for index in among if self.needles[index] in text}
-        return {index for index, _, _ in self._bytes_search().find_matches_as_indexes(_utf8(text), overlapping=True)}
+        data = text if isinstance(text, bytes) else _utf8(text)
+        return {index for index, _, _ in self._bytes_search().find_matches_as_indexes(data, overlapping=True)}
 
     def _bytes_search(self) -> ahocorasick_rs.BytesAhoCorasick:
         if self._as_bytes is None:

@@ -17,7 +17,13 @@ from briefing.models import Citation, CitationResult, Nearest, Source, Status
 from briefing.settings import Settings
 from briefing.text import NormalisedText
 from briefing.verify.elsewhere import Candidate, OnePass, near_elsewhere, seed_pieces
-from briefing.verify.hyphenation import HYPHEN_FOLDS, find_hyphenated, squeezed, which_may_match_across_breaks
+from briefing.verify.hyphenation import (
+    HYPHEN_FOLDS,
+    find_hyphenated,
+    squeezed,
+    squeezed_utf8,
+    which_may_match_across_breaks,
+)
 from briefing.verify.index import SourceIndex
 from briefing.verify.judge import Key
 from briefing.verify.match import MultiSearch, find_quote, match_quotes
@@ -111,7 +117,7 @@ def _match_source(source_id: str, citations: list[Citation], parsed: list[Parsed
     hyphens = index.has_line_end_hyphens(source_id)
     if None in matches and hyphens:
         missing = [i for i, (quote, match) in enumerate(zip(quotes, matches)) if match is None and quote.raw]
-        may = which_may_match_across_breaks([quotes[i] for i in missing], squeezed(index.folded(source_id).text))
+        may = which_may_match_across_breaks([quotes[i] for i in missing], squeezed_utf8(index.folded(source_id).text))
         for i in (i for i, maybe in zip(missing, may) if maybe):
             if (hyphenated := index.hyphenated(source_id)) is not None:
                 matches[i] = find_hyphenated(quotes[i], hyphenated, settings.elision_max_gap)
@@ -281,6 +287,6 @@ def _find_elsewhere(failed: Failed, index: SourceIndex, one_pass: tuple[OnePass,
 def _search_squeezed(search: MultiSearch, index: SourceIndex, source_id: str, among: Sequence[int] | None) -> set[int]:
     """The needles of `search` (or those `among` them) in the source's folded text with every
     line-end hyphen reading squeezed out (see `squeezed`)."""
-    return search.present(squeezed(index.folded(source_id).text), among)
+    return search.present(squeezed_utf8(index.folded(source_id).text), among)
 
 

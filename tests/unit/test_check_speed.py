@@ -56,6 +56,11 @@ def test_a_dense_search_finds_what_the_other_finds(needles: list[str], text: str
     """The DFA the elsewhere search builds for few failed quotes finds the same needles."""
     assert MultiSearch(needles, dense=True).present(text) == MultiSearch(needles).present(text)
     assert sorted(MultiSearch(needles, dense=True).matches(text)) == sorted(MultiSearch(needles).matches(text))
+    # Given the text's UTF-8 (a squeezed source, issue 19), the same needles, all or some.
+    data = text.encode("utf-8")
+    assert MultiSearch(needles).present(data) == MultiSearch(needles).present(text)
+    some = range(0, len(needles), 2)
+    assert MultiSearch(needles).present(data, some) == MultiSearch(needles).present(text, some)
 
 
 @pytest.mark.parametrize(("data", "code", "text"), [
