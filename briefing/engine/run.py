@@ -142,8 +142,30 @@ def partition(sizes: Mapping[str, int], quotes: Mapping[str, int], settings: Set
     workers = settings.workers or (min(cpu_count(), 4) if total >= settings.parallel_min_bytes else 1)
     groups: list[list[str]] = [[] for _ in range(max(1, workers))]
     loads = [0] * len(groups)
-    for source_id in sorted(sizes, key=lambda i: (-weight[i], i)):
+    # Files of one size weigh as one text (they are most likely copies: folded and searched once).
+    units = [(sum(weight[i] for i in unit) - sizes[unit[0]] * (len(unit) - 1), unit)
+             for unit in _same_sizes_together(sizes)]
+    for unit_weight, unit in sorted(units, key=lambda unit: (-unit[0], unit[1])):
         lightest = loads.index(min(loads))
-        groups[lightest].append(source_id)
-        loads[lightest] += weight[source_id]
-    return [g for g in groups if g] or [[]]
+        groups[lightest].extend(unit)
+        loads[lightest] += unit_weight
+    return [sorted(g, key=lambda i: (-weight[i], i)) for g in groups if g] or [[]]
+
+
+# Files at least this large with the same size go to one share, where copies of one file are
+# held and searched once (`engine.share`): real text holds many (issue 19: 45 MB of the 200 MB
+# corpus were further copies of 116 files, licences and changelogs).
+SAME_SIZE_MIN_BYTES = 64 * 1024
+
+
+def _same_sizes_together(sizes: Mapping[str, int]) -> list[list[str]]:
+    """The sources in units that go to one share each: the files of one size together (a copy
+    has its file's size), each smaller file alone."""
+    by_size: dict[int, list[str]] = {}
+    units: list[list[str]] = []
+    for source_id in sorted(sizes):
+        if sizes[source_id] >= SAME_SIZE_MIN_BYTES:
+            by_size.setdefault(sizes[source_id], []).append(source_id)
+        else:
+            units.append([source_id])
+    return units + list(by_size.values())

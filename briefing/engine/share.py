@@ -74,9 +74,15 @@ class Share:
         the parent); `for_lock`: hash each text too (`sources.lock`)."""
         found: Read = []
         files, size, last = 0, 0, time.monotonic()
+        texts: dict[tuple[str, str], str] = {}  # by kind and hash of the bytes
         for file in self.files:
             source, problems = load_source(file, self.settings)
             if source is not None:
+                # A copy of a file read before holds that file's text object, not a second one
+                # (issue 19: real text holds many; `partition` sends copies to one share).
+                same = texts.setdefault((source.kind, source.sha256), source.text)
+                if same is not source.text and same == source.text:
+                    source = replace(source, text=same)
                 self.sources[file.id] = source
             found.append((file.id, None if source is None else without_text(source), problems,
                           text_sha256(source.text) if for_lock and source is not None else ""))

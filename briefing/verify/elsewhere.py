@@ -51,13 +51,15 @@ class OnePass:
         for k, needles in enumerate(self.sets):
             for position, needle in enumerate(needles):
                 self.owners[where[needle]].append((k, position))
-        self.found: dict[str, list[set[int]]] = {}  # by source id: each set's answer
+        # Each set's answer, by text (`SourceIndex.text_key`): copies of a file are searched once.
+        self.found: dict[tuple[str, str], list[set[int]]] = {}
 
     def present(self, k: int, index: SourceIndex, source_id: str, among: Sequence[int] | None) -> set[int]:
         """Which needles of set `k` (or of those `among` them) the source's folded text holds."""
         if among is not None:
             return self.each[k].present(index.folded(source_id).text, among)
-        if source_id not in self.found:
+        text = index.text_key(source_id)
+        if text not in self.found:
             if k:  # only the first set's full search is shared: a later set asked alone (its
                 # own answer missing, the first's kept by a memo) is looked for alone
                 return self.each[k].present(index.folded(source_id).text)
@@ -65,8 +67,8 @@ class OnePass:
             for combined in self.search.present(index.folded(source_id).text):
                 for owner, position in self.owners[combined]:
                     answers[owner].add(position)
-            self.found[source_id] = answers
-        return self.found[source_id][k]
+            self.found[text] = answers
+        return self.found[text][k]
 
 
 def seed_pieces(far: Mapping[Key, tuple[str, ParsedQuote]]) -> list[str]:

@@ -23,6 +23,10 @@ class SourceIndex:
     _hyphenated: dict[tuple[str, str], HyphenatedText | None] = field(default_factory=dict)
     _has_breaks: dict[tuple[str, str], bool] = field(default_factory=dict)
 
+    def text_key(self, source_id: str) -> tuple[str, str]:
+        """The same for sources with the same text (the same bytes, read by the same reader)."""
+        return _same_text(self.sources[source_id])
+
     def folded(self, source_id: str) -> NormalisedText:
         source = self.sources[source_id]
         key = _same_text(source)

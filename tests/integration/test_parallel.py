@@ -169,7 +169,10 @@ def test_claims_sharing_an_id_each_get_a_result() -> None:
 # --- how many workers: the work counts the quotes as well as the text (issue 19) -----------
 
 def _one_source_per_quote(count: int, size: int) -> tuple[dict[str, Source], dict[str, int]]:
-    sources = {f"s{i:05d}": Source(f"s{i:05d}", f"sources/s{i:05d}.txt", "text", "x" * size) for i in range(count)}
+    # Large ones differ by a byte: large files of one size go to one worker (they may be copies).
+    step = 1 if size >= 64 * 1024 else 0
+    sources = {f"s{i:05d}": Source(f"s{i:05d}", f"sources/s{i:05d}.txt", "text", "x" * (size + step * i))
+               for i in range(count)}
     return sources, {source_id: 1 for source_id in sources}
 
 
@@ -250,3 +253,15 @@ def test_sources_folded_ahead_are_not_folded_again_and_give_the_same_report(tmp_
         assert format_json(project.check_project(loaded, Settings(workers=workers))) == expected
         # (with two workers the folds are the children's own: the parent folds nothing)
         assert len(folds) == (0 if beside or workers > 1 else 6)
+
+
+def test_large_files_of_one_size_share_a_worker_and_small_ones_spread() -> None:
+    from briefing.engine import run
+    big = run.SAME_SIZE_MIN_BYTES
+    sizes = {"copy1": big, "copy2": big, "copy3": big, "other": big + 1, "small1": 500, "small2": 500}
+    assert sorted(run._same_sizes_together(sizes)) == [  # the units shared out
+        ["copy1", "copy2", "copy3"], ["other"], ["small1"], ["small2"]]
+    # The copies weigh as one text: beside them one small file, and the other small one beside
+    # the file one byte longer.
+    groups = run.partition(sizes, {}, Settings(workers=2))
+    assert sorted(map(sorted, groups)) == [["copy1", "copy2", "copy3", "small2"], ["other", "small1"]]
