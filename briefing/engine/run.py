@@ -149,7 +149,9 @@ def partition(sizes: Mapping[str, int], quotes: Mapping[str, int], settings: Set
         lightest = loads.index(min(loads))
         groups[lightest].extend(unit)
         loads[lightest] += unit_weight
-    return [sorted(g, key=lambda i: (-weight[i], i)) for g in groups if g] or [[]]
+    # Each share's cited sources first: a worker folds its sources in this order while it waits
+    # for the claims, and an uncited one may never need folding (issue 19).
+    return [sorted(g, key=lambda i: (not quotes.get(i), -weight[i], i)) for g in groups if g] or [[]]
 
 
 # Files at least this large with the same size go to one share, where copies of one file are

@@ -265,3 +265,10 @@ def test_large_files_of_one_size_share_a_worker_and_small_ones_spread() -> None:
     # the file one byte longer.
     groups = run.partition(sizes, {}, Settings(workers=2))
     assert sorted(map(sorted, groups)) == [["copy1", "copy2", "copy3", "small2"], ["other", "small1"]]
+
+
+def test_a_share_lists_its_cited_sources_first() -> None:
+    # The order a worker folds its sources in while it waits for the claims (issue 19).
+    from briefing.engine import run
+    groups = run.partition({"big": 2**20, "cited": 1000, "small": 10}, {"cited": 1}, Settings(workers=1))
+    assert groups == [["cited", "big", "small"]]
