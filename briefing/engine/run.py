@@ -156,13 +156,16 @@ def partition(sizes: Mapping[str, int], quotes: Mapping[str, int], settings: Set
 
 # Files at least this large with the same size go to one share, where copies of one file are
 # held and searched once (`engine.share`): real text holds many (issue 19: 45 MB of the 200 MB
-# corpus were further copies of 116 files, licences and changelogs).
+# corpus were further copies of 116 files, licences and changelogs). At most this many in a
+# unit: files of one size that are no copies are weighed as one text, and a few units of them
+# still spread over the shares.
 SAME_SIZE_MIN_BYTES = 64 * 1024
+SAME_SIZE_MAX_FILES = 8
 
 
 def _same_sizes_together(sizes: Mapping[str, int]) -> list[list[str]]:
     """The sources in units that go to one share each: the files of one size together (a copy
-    has its file's size), each smaller file alone."""
+    has its file's size), a few at a time, each smaller file alone."""
     by_size: dict[int, list[str]] = {}
     units: list[list[str]] = []
     for source_id in sorted(sizes):
@@ -170,4 +173,6 @@ def _same_sizes_together(sizes: Mapping[str, int]) -> list[list[str]]:
             by_size.setdefault(sizes[source_id], []).append(source_id)
         else:
             units.append([source_id])
-    return units + list(by_size.values())
+    for same in by_size.values():
+        units += [same[i:i + SAME_SIZE_MAX_FILES] for i in range(0, len(same), SAME_SIZE_MAX_FILES)]
+    return units

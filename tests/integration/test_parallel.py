@@ -261,6 +261,10 @@ def test_large_files_of_one_size_share_a_worker_and_small_ones_spread() -> None:
     sizes = {"copy1": big, "copy2": big, "copy3": big, "other": big + 1, "small1": 500, "small2": 500}
     assert sorted(run._same_sizes_together(sizes)) == [  # the units shared out
         ["copy1", "copy2", "copy3"], ["other"], ["small1"], ["small2"]]
+    # Many files of one size (no copies, maybe) come a few at a time, and still spread.
+    many = {f"f{i:02d}": big for i in range(3 * run.SAME_SIZE_MAX_FILES)}
+    assert [len(unit) for unit in run._same_sizes_together(many)] == [run.SAME_SIZE_MAX_FILES] * 3
+    assert sorted(map(len, run.partition(many, {}, Settings(workers=3)))) == [run.SAME_SIZE_MAX_FILES] * 3
     # The copies weigh as one text: beside them one small file, and the other small one beside
     # the file one byte longer.
     groups = run.partition(sizes, {}, Settings(workers=2))
