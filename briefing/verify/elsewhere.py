@@ -98,6 +98,8 @@ def near_elsewhere(far: Mapping[Key, tuple[str, ParsedQuote]], index: SourceInde
     for source_id in sorted(index.sources):
         present = index.memo.present(index.sources[source_id], "seeds", asked,
                                       functools.partial(shared_pass.present, k, index, source_id))
+        if not present:  # (most sources: no quote shares a seed there)
+            continue
         for n, seeds_of_quote in enumerate(wanted):
             shared = sum(position[piece] in present for piece in seeds_of_quote)
             if shared and far[keys[n]][0] != source_id:
@@ -119,10 +121,11 @@ def _align(source_id: str, quotes: list[tuple[ParsedQuote, int]], index: SourceI
            settings: Settings) -> list[Candidate]:
     """Each quote's nearest passage in one source, one by one (so an answer never depends on
     which other quotes were aligned there), named when close enough."""
-    folded = index.folded(source_id)
     by_text = {quote.raw: quote for quote, _ in quotes}
+    # (Folded only for quotes the memo has no answer for: a source no quote cites may need no fold.)
     nearests = index.memo.nearest(index.sources[source_id], [quote.raw for quote, _ in quotes], settings,
-                                   lambda texts: [nearest_passage(by_text[text], folded, settings) for text in texts],
+                                   lambda texts: [nearest_passage(by_text[text], index.folded(source_id), settings)
+                                                  for text in texts],
                                    kind="elsewhere")
     close = [n if n is not None and n.similarity >= settings.misquote_min_similarity else None for n in nearests]
     lines = iter(index.lines(source_id, [n.span.start for n in close if n is not None]))
