@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from support import write_project
+from support import claims_yaml, write_project
 
 from briefing.cli import main
 from briefing.disagree import scan
@@ -473,3 +473,23 @@ def test_workers_checking_copies_of_one_file_keep_both_answers(tmp_path: Path) -
     latest = SourceCache(tmp_path)
     latest.nearest(copies[1], ["quoted in b"], DEFAULT_SETTINGS, compute)
     assert asked == [["quoted in b"]]
+
+
+def test_a_warm_check_folds_only_the_texts_it_matches_quotes_in(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 19: the uncited source holds a passage near the far misquote; warm, its nearest
+    # passage there comes from the cache, and the source is never folded.
+    from briefing.verify import index
+    sources = {"a.txt": "The ministers met in Cairo on Monday, the ministry said.\n",
+               "b.txt": "The delegation visited the refugee camp near the river on Tuesday.\n"}
+    claims = claims_yaml([("far", "It visited the camp.", "a",
+                           "The delegation visited the refugee camp near the river on Wednesday")])
+    root = write_project(tmp_path, claims, sources)
+    cold = _report(root, capsys)
+    assert cold["claims"][0]["citations"][0]["elsewhere"]["source"] == "b"  # (the case meant)
+    folded: list[str] = []
+    real = index.normalise
+    monkeypatch.setattr(index, "normalise", lambda text: folded.append(text) or real(text))
+    _refuse_to_derive(monkeypatch)
+    assert _report(root, capsys) == cold
+    assert folded == [sources["a.txt"]]
