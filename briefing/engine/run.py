@@ -142,9 +142,9 @@ def partition(sizes: Mapping[str, int], quotes: Mapping[str, int], settings: Set
     workers = settings.workers or (min(cpu_count(), 4) if total >= settings.parallel_min_bytes else 1)
     groups: list[list[str]] = [[] for _ in range(max(1, workers))]
     loads = [0] * len(groups)
-    # Files of one size weigh as one text (they are most likely copies: folded and searched once).
-    units = [(sum(weight[i] for i in unit) - sizes[unit[0]] * (len(unit) - 1), unit)
-             for unit in _same_sizes_together(sizes)]
+    # Files of one size (most likely copies) weigh as many: each copy's quotes are matched and
+    # explained in its text, which costs about as much as in another file of its size.
+    units = [(sum(weight[i] for i in unit), unit) for unit in _same_sizes_together(sizes)]
     for unit_weight, unit in sorted(units, key=lambda unit: (-unit[0], unit[1])):
         lightest = loads.index(min(loads))
         groups[lightest].extend(unit)
@@ -157,8 +157,7 @@ def partition(sizes: Mapping[str, int], quotes: Mapping[str, int], settings: Set
 # Files at least this large with the same size go to one share, where copies of one file are
 # held and searched once (`engine.share`): real text holds many (issue 19: 45 MB of the 200 MB
 # corpus were further copies of 116 files, licences and changelogs). At most this many in a
-# unit: files of one size that are no copies are weighed as one text, and a few units of them
-# still spread over the shares.
+# unit, so that many files of one size that are no copies still spread over the shares.
 SAME_SIZE_MIN_BYTES = 64 * 1024
 SAME_SIZE_MAX_FILES = 8
 

@@ -265,10 +265,9 @@ def test_large_files_of_one_size_share_a_worker_and_small_ones_spread() -> None:
     many = {f"f{i:02d}": big for i in range(3 * run.SAME_SIZE_MAX_FILES)}
     assert [len(unit) for unit in run._same_sizes_together(many)] == [run.SAME_SIZE_MAX_FILES] * 3
     assert sorted(map(len, run.partition(many, {}, Settings(workers=3)))) == [run.SAME_SIZE_MAX_FILES] * 3
-    # The copies weigh as one text: beside them one small file, and the other small one beside
-    # the file one byte longer.
+    # The copies weigh as three files: each copy's quotes are matched in its own text.
     groups = run.partition(sizes, {}, Settings(workers=2))
-    assert sorted(map(sorted, groups)) == [["copy1", "copy2", "copy3", "small2"], ["other", "small1"]]
+    assert sorted(map(sorted, groups)) == [["copy1", "copy2", "copy3"], ["other", "small1", "small2"]]
 
 
 def test_a_share_lists_its_cited_sources_first() -> None:
