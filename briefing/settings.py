@@ -42,3 +42,8 @@ class Settings:
 
 
 DEFAULT_SETTINGS = Settings()
+
+# What `build` makes, and the file each goes to by default (here, not in `briefing.render`, so
+# that `check` starts without importing the renderer).
+OUTPUT_FORMATS = ("pdf", "docx", "html")
+DEFAULT_OUTPUT_NAMES = {"pdf": "briefing.pdf", "docx": "briefing.docx", "html": "briefing.html"}

@@ -11,8 +11,8 @@ import click
 
 from briefing.engine.cache import CACHE_NAME
 from briefing.files import input_named
-from briefing.render import DEFAULT_NAMES
 from briefing.report.formats import NAMES, REPORT_FORMATS, format_for_suffix
+from briefing.settings import DEFAULT_OUTPUT_NAMES
 from briefing.sources.lock import LOCK_NAME
 
 STRICT_HELP = ("Fail on warnings that a verified quote may mislead: other sources give a figure "
@@ -82,7 +82,7 @@ def output_paths(directory: Path, formats: tuple[str, ...], output: Path | None)
     if output is not None and len(formats) == 1 and not output.is_dir():
         return {formats[0]: output}
     folder = output if output is not None else directory / "build"
-    return {fmt: folder / DEFAULT_NAMES[fmt] for fmt in formats}
+    return {fmt: folder / DEFAULT_OUTPUT_NAMES[fmt] for fmt in formats}
 
 
 def refuse_inputs(directory: Path, claims_file: Path | None, sources_dir: Path | None,

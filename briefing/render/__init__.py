@@ -38,15 +38,16 @@ from briefing.house import load_logo
 from briefing.models import Briefing, Report
 from briefing.pandoc import PandocError
 from briefing.render.document import Document, build_document
+from briefing.settings import DEFAULT_OUTPUT_NAMES, OUTPUT_FORMATS
 
 if TYPE_CHECKING:  # `write` and `readback` load jinja2 and more: imported by `build`, so `check` starts sooner
     from briefing.render import write
     from briefing.render.attachments import Attachment
 
-FORMATS = ("pdf", "docx", "html")
+FORMATS = OUTPUT_FORMATS
 # Runs its first job in another process while the second runs here; returns both results.
 Beside = Callable[[Callable[[], Any], Callable[[], Any]], tuple[Any, Any]]
-DEFAULT_NAMES = {"pdf": "briefing.pdf", "docx": "briefing.docx", "html": "briefing.html"}
+DEFAULT_NAMES = DEFAULT_OUTPUT_NAMES
 
 __all__ = ["BuildResult", "DEFAULT_NAMES", "FORMATS", "ProseDocument", "build", "build_document", "build_time",
            "load_prose"]

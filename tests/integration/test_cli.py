@@ -220,3 +220,23 @@ def test_unreadable_source_fails_its_claims_and_the_rest_is_checked(tmp_path: Pa
     assert "sources/report.pdf" in out and ": error: " in out
     assert "1 of 3 claims failed (1 unreadable_source)" in out
     assert "not found" not in out
+
+
+def test_check_starts_without_the_renderer_the_review_page_or_the_audit() -> None:
+    # Issue 19: jinja2, the renderer and the audit took 0.05 s of every check's start. The
+    # commands that need them still load them, and are listed (below).
+    probe = ("import sys; from briefing.cli import main; "
+             "print(sorted(m for m in ('jinja2', 'briefing.render', 'briefing.engine.audit', "
+             "'briefing.report.review_page', 'urllib.request') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
+
+
+def test_the_lazily_loaded_commands_are_listed_and_run(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    listed = capsys.readouterr().out
+    assert "  audit " in listed and "  review " in listed
+    assert main(["audit", "--help"]) == 0
+    assert "Re-verify a briefing PDF" in capsys.readouterr().out
+    assert main(["review", "--help"]) == 0
+    assert "reviewer's page" in capsys.readouterr().out
