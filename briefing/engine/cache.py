@@ -48,6 +48,8 @@ _FORMAT = 3
 # Entries of sources no longer checked are removed once this old, so switching between
 # branches keeps both sets while the cache stays bounded.
 _UNUSED_FOR = 14 * 24 * 3600
+# An entry used this recently is not marked used again: to the hour is close enough for _UNUSED_FOR.
+_FRESH_FOR = 3600
 _NEVER_COMMIT = "# Written by briefing: derived data, rebuilt when missing.\n*\n"
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This file is a cache directory tag created by briefing (https://bford.info/cachedir/).\n")
@@ -216,7 +218,9 @@ class SourceCache:
                 database.execute("DELETE FROM memo WHERE key IN (SELECT key FROM memo WHERE key LIKE ? "
                                  "ORDER BY written DESC LIMIT -1 OFFSET ?)", (_SET_PREFIX + "%", _KEPT_SETS))
                 # The entries of this run's sources count as written now: their age is their disuse.
-                database.executemany("UPDATE memo SET written = ? WHERE key = ?", [(now, key) for key in keep])
+                # (Those written within the hour are left: rewriting them is half the cost.)
+                database.executemany("UPDATE memo SET written = ? WHERE key = ? AND written < ?",
+                                     [(now, key, now - _FRESH_FOR) for key in keep])
         except sqlite3.Error:
             pass
 

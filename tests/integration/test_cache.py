@@ -493,3 +493,20 @@ def test_a_warm_check_folds_only_the_texts_it_matches_quotes_in(
     _refuse_to_derive(monkeypatch)
     assert _report(root, capsys) == cold
     assert folded == [sources["a.txt"]]
+
+
+def test_prune_marks_used_the_entries_not_marked_within_the_hour(tmp_path: Path) -> None:
+    recent, older = _source("a", "1" * 64), _source("b", "2" * 64)
+    cache = SourceCache(tmp_path)
+    for source in (recent, older):
+        cache.scan(source, frozenset({"child"}), lambda: [("child", 0, 2, 63.0)])
+    cache.flush()
+    database = cache._database()
+    assert database is not None
+    with database:
+        database.execute("UPDATE memo SET written = 1000 WHERE key = ?", (_key(older),))
+        database.execute("UPDATE memo SET written = 5000 - 60 WHERE key = ?", (_key(recent),))
+    cache.prune([recent, older], now=5000 + 0.0)
+    written = dict(database.execute("SELECT key, written FROM memo"))
+    assert written[_key(older)] == 5000  # used now, and more than an hour since it was marked
+    assert written[_key(recent)] == 5000 - 60  # marked a minute ago: close enough
