@@ -8,8 +8,9 @@ import json
 import shutil
 import signal
 import textwrap
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from briefing.models import (
     Briefing,
@@ -231,6 +232,39 @@ def browser_screenshot(page: Path, png: Path, *, width: int = 1280, height: int 
     if not png.is_file() or png.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n":
         raise AssertionError(f"chromium wrote no PNG at {png}")
     return png
+
+
+def pdf_pages(pages: int, fill: Callable[[Any, int, Any], bytes]) -> bytes:
+    """A PDF of `pages` 200-point pages, each naming Helvetica as /F1 in its resources:
+    `fill(writer, page number, resources)` gives a page's content, and may add resources."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    font = writer._add_object(DictionaryObject({NameObject("/Type"): NameObject("/Font"),
+                                                NameObject("/Subtype"): NameObject("/Type1"),
+                                                NameObject("/BaseFont"): NameObject("/Helvetica")}))
+    for number in range(1, pages + 1):
+        page = writer.add_blank_page(200, 200)
+        resources = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+        content = fill(writer, number, resources)
+        page[NameObject("/Resources")] = resources
+        page[NameObject("/Contents")] = writer._add_object(pdf_stream(content))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def pdf_gray_image(writer: Any, width: int = 1, height: int = 1) -> object:
+    """A `width` x `height` grey image XObject added to `writer`."""
+    from pypdf.generic import NameObject, NumberObject
+
+    return writer._add_object(pdf_stream(
+        b"\x00" * width * height, Type=NameObject("/XObject"), Subtype=NameObject("/Image"),
+        Width=NumberObject(width), Height=NumberObject(height),
+        ColorSpace=NameObject("/DeviceGray"), BitsPerComponent=NumberObject(8)))
 
 
 def pdf_stream(data: bytes, **entries: object) -> object:

@@ -118,10 +118,15 @@ def test_a_changed_source_names_the_notes_it_breaks(capsys: pytest.CaptureFixtur
 def _with_attachments(printed: Path, evidence: Path, out: Path) -> Path:
     """`printed`'s pages under `evidence`'s embedded files: a PDF whose text says one thing and
     whose evidence another (as if its text had been edited after the build)."""
+    return _reattached(printed, {name: copies[0] for name, copies in PdfReader(evidence).attachments.items()}, out)
+
+
+def _reattached(printed: Path, attachments: dict[str, bytes], out: Path) -> Path:
+    """A copy of `printed` at `out` whose embedded files are these, in this order."""
     writer = PdfWriter(clone_from=printed)
     del writer._root_object["/Names"]["/EmbeddedFiles"]
-    for name, copies in PdfReader(evidence).attachments.items():
-        writer.add_attachment(name, copies[0])
+    for name, data in attachments.items():
+        writer.add_attachment(name, data)
     with out.open("wb") as handle:
         writer.write(handle)
     return out
@@ -167,11 +172,7 @@ def test_bad_input_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path
 def test_partial_evidence_is_a_clear_error(capsys: pytest.CaptureFixture[str], example: tuple[Path, Path],
                                            tmp_path: Path) -> None:
     _, pdf = example
-    writer = PdfWriter(clone_from=pdf)
-    del writer._root_object["/Names"]["/EmbeddedFiles"]
-    writer.add_attachment("claims.yaml", PdfReader(pdf).attachments["claims.yaml"][0])
-    damaged = tmp_path / "damaged.pdf"
-    writer.write(damaged)
+    damaged = _reattached(pdf, {"claims.yaml": PdfReader(pdf).attachments["claims.yaml"][0]}, tmp_path / "damaged.pdf")
     status, _, err = audit(capsys, str(damaged), "--sources", str(tmp_path))
     assert status == 2
     assert err.startswith(f"{damaged}:1:1: error: {damaged} lacks part of its evidence: no embedded "
@@ -181,12 +182,8 @@ def test_partial_evidence_is_a_clear_error(capsys: pytest.CaptureFixture[str], e
 def test_a_damaged_embedded_lock_is_a_clear_error(capsys: pytest.CaptureFixture[str], example: tuple[Path, Path],
                                                   tmp_path: Path) -> None:
     _, pdf = example
-    writer = PdfWriter(clone_from=pdf)
-    del writer._root_object["/Names"]["/EmbeddedFiles"]
-    for name, copies in PdfReader(pdf).attachments.items():
-        writer.add_attachment(name, b"{not json" if name == "sources.lock" else copies[0])
-    damaged = tmp_path / "damaged.pdf"
-    writer.write(damaged)
+    damaged = _reattached(pdf, {name: b"{not json" if name == "sources.lock" else copies[0]
+                                for name, copies in PdfReader(pdf).attachments.items()}, tmp_path / "damaged.pdf")
     status, _, err = audit(capsys, str(damaged), "--sources", str(tmp_path))
     assert status == 2
     assert err.startswith(f"{damaged}#sources.lock:1:1: error: the embedded sources.lock cannot be read: "

@@ -9,9 +9,8 @@ import io
 import zipfile
 
 import pytest
-from pypdf import PdfWriter
-from pypdf.generic import DictionaryObject, NameObject, NumberObject
-from support import pdf_stream
+from pypdf.generic import DictionaryObject, NameObject
+from support import pdf_gray_image, pdf_pages
 
 from briefing.diagnostics import BUILD_MARKING_MISSING, BUILD_UNSAFE_CONTENT
 from briefing.house import Logo
@@ -25,29 +24,17 @@ def _pdf(images: dict[int, list[tuple[int, int, bool]]], pages: int = 2, text: b
     """`pages` pages, each printing `text` twice (header and footer); `images[page]` lists
     (width, height, drawn) image XObjects its resources name, drawn by its content or not
     (WeasyPrint names every image of the document on every page)."""
-    writer = PdfWriter()
-    font = writer._add_object(DictionaryObject({NameObject("/Type"): NameObject("/Font"),
-                                                NameObject("/Subtype"): NameObject("/Type1"),
-                                                NameObject("/BaseFont"): NameObject("/Helvetica")}))
-    for number in range(1, pages + 1):
-        page = writer.add_blank_page(200, 200)
-        resources = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+    def fill(writer: object, number: int, resources: DictionaryObject) -> bytes:
         content = TEXT % (text, text)
         named = DictionaryObject()
         for index, (width, height, drawn) in enumerate(images.get(number, [])):
-            named[NameObject(f"/Im{index}")] = writer._add_object(pdf_stream(
-                b"\x00" * width * height, Type=NameObject("/XObject"), Subtype=NameObject("/Image"),
-                Width=NumberObject(width), Height=NumberObject(height),
-                ColorSpace=NameObject("/DeviceGray"), BitsPerComponent=NumberObject(8)))
+            named[NameObject(f"/Im{index}")] = pdf_gray_image(writer, width, height)
             if drawn:
                 content += b" q 10 0 0 10 0 0 cm /Im%d Do Q" % index
         if named:
             resources[NameObject("/XObject")] = named
-        page[NameObject("/Resources")] = resources
-        page[NameObject("/Contents")] = writer._add_object(pdf_stream(content))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        return content
+    return pdf_pages(pages, fill)
 
 
 def _pdf_findings(data: bytes, logo: Logo | None = LOGO, marking: str = "") -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from pypdf.generic import (
     NameObject,
     NumberObject,
 )
-from support import pdf_stream
+from support import pdf_gray_image, pdf_pages, pdf_stream
 
 from briefing.render import readback
 
@@ -27,31 +27,19 @@ TEXT = b"BT /F1 12 Tf 20 100 Td (page %d) Tj ET"
 INLINE = b"q 10 0 0 10 0 0 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \x00 EI Q"
 
 
-def _image(writer: PdfWriter) -> object:
-    return writer._add_object(pdf_stream(b"\x00", Type=NameObject("/XObject"), Subtype=NameObject("/Image"),
-                                      Width=NumberObject(1), Height=NumberObject(1),
-                                      ColorSpace=NameObject("/DeviceGray"), BitsPerComponent=NumberObject(8)))
-
-
 def _pdf(pages: int = 3, *, content: bytes | None = None, xobject: str = "") -> bytes:
     """`pages` pages of text; the first may draw `content` instead, or name an image XObject
     ("image"), a form holding one ("form"), or a form holding only text ("text form")."""
-    writer = PdfWriter()
-    font = writer._add_object(DictionaryObject({NameObject("/Type"): NameObject("/Font"),
-                                                NameObject("/Subtype"): NameObject("/Type1"),
-                                                NameObject("/BaseFont"): NameObject("/Helvetica")}))
-    for number in range(1, pages + 1):
-        page = writer.add_blank_page(200, 200)
-        resources = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+    def fill(writer: PdfWriter, number: int, resources: DictionaryObject) -> bytes:
         data = TEXT % number
         if number == 1 and content is not None:
             data = content
         if number == 1 and xobject:
             named = DictionaryObject()
             if xobject == "image":
-                named[NameObject("/Im0")] = _image(writer)
+                named[NameObject("/Im0")] = pdf_gray_image(writer)
             else:
-                inner = DictionaryObject({NameObject("/Im0"): _image(writer)} if xobject == "form" else {})
+                inner = DictionaryObject({NameObject("/Im0"): pdf_gray_image(writer)} if xobject == "form" else {})
                 named[NameObject("/Fm0")] = writer._add_object(pdf_stream(
                     b"/Im0 Do" if xobject == "form" else b"",
                     Type=NameObject("/XObject"), Subtype=NameObject("/Form"),
@@ -59,11 +47,8 @@ def _pdf(pages: int = 3, *, content: bytes | None = None, xobject: str = "") -> 
                     Resources=DictionaryObject({NameObject("/XObject"): inner})))
             resources[NameObject("/XObject")] = named
             data += b" /" + (b"Im0" if xobject == "image" else b"Fm0") + b" Do"
-        page[NameObject("/Resources")] = resources
-        page[NameObject("/Contents")] = writer._add_object(pdf_stream(data))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        return data
+    return pdf_pages(pages, fill)
 
 
 def _check(data: bytes) -> list[str]:
