@@ -99,7 +99,8 @@ class Pool:
 
     With two shares or more, each is served by its own forked child; with one, or where fork is
     not to be had, the shares are worked here, one after the other. A share may send notices
-    while it works (`notify`, e.g. progress): `on_notice` is given each as it comes.
+    while it works (`notify`, e.g. progress): `on_notice` is given each as it comes; and part of
+    its answer (`deliver`), which goes to the `partial` of the `receive` waiting for it.
     """
 
     def __init__(self, shares: Sequence[Any], on_notice: Callable[[Any], None] = lambda notice: None):
@@ -109,9 +110,11 @@ class Pool:
         self.processes: list[Any] = []
         self.pending: list[tuple[str, list[Any]]] = []
         self.done = False
+        self.on_partial: Callable[[Any], None] = lambda part: None
         forking = len(self.shares) > 1 and "fork" in multiprocessing.get_all_start_methods()
         for share in self.shares:
             share.notify = on_notice
+            share.deliver = lambda part: self.on_partial(part)
         if not forking:
             return
         context = multiprocessing.get_context("fork")
@@ -140,8 +143,11 @@ class Pool:
         else:
             self.pending.append((method, list(args)))
 
-    def receive(self, each: Callable[[Any], None] = lambda answer: None) -> list[Any]:
-        """The answers to the last `send`, in the shares' order, each given to `each` as it comes."""
+    def receive(self, each: Callable[[Any], None] = lambda answer: None,
+                partial: Callable[[Any], None] = lambda part: None) -> list[Any]:
+        """The answers to the last `send`, in the shares' order, each given to `each` as it comes;
+        and the parts of them the shares deliver ahead, each given to `partial` as it comes."""
+        self.on_partial = partial
         if not self.forked:
             method, args = self.pending.pop(0)
             here = []
@@ -158,9 +164,10 @@ class Pool:
                     each(answer)
         return [answers[pipe] for pipe in self.pipes]
 
-    def call(self, method: str, args: Sequence[Any], each: Callable[[Any], None] = lambda answer: None) -> list[Any]:
+    def call(self, method: str, args: Sequence[Any], each: Callable[[Any], None] = lambda answer: None,
+             partial: Callable[[Any], None] = lambda part: None) -> list[Any]:
         self.send(method, args)
-        return self.receive(each)
+        return self.receive(each, partial)
 
     def _receive(self, pipe: Any) -> Any:
         try:
@@ -169,6 +176,9 @@ class Pool:
             raise RuntimeError("a worker process ended without an answer") from None
         if kind == "notice":
             self.on_notice(value)
+            return _NOTICE
+        if kind == "partial":
+            self.on_partial(value)
             return _NOTICE
         if kind == "error":
             raise RuntimeError(f"a worker process failed:\n{value}")
@@ -199,6 +209,7 @@ def _serve_calls(share: Any, pipe: Any, inherited: Sequence[Any]) -> None:
     for end in inherited:  # as in `_serve`
         end.close()
     share.notify = lambda notice: pipe.send(("notice", notice))
+    share.deliver = lambda part: pipe.send(("partial", part))
     try:
         while True:
             _work_ahead(share, pipe)

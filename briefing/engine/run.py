@@ -92,20 +92,21 @@ def verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]
         return failed, far, [f.reading for f in figures]
 
     judge = Judge(briefing.claims, results, sources, [name.text for name in briefing.names], stated)
-    shared = between(pool.call("first", jobs))
-    seconds: list[Second] = pool.call("second", [shared] * len(jobs), lambda answer: judge.add(answer[0]))
+    # Each claim is judged as its quotes' results come, while the shares still match (issue 19).
+    shared = between(pool.call("first", jobs, partial=judge.add))
+    seconds: list[Second] = pool.call("second", [shared] * len(jobs))
     found_in: dict[Key, list[str]] = {}
     read: dict[Hit, Reading | None] = {}
-    for _, hits, _, _, group_read, group_shown in seconds:
+    for hits, _, _, group_read, group_shown in seconds:
         for key, source_ids in hits.items():
             found_in.setdefault(key, []).extend(source_ids)
         read.update(group_read)
         shown.update(group_shown)
     # A quote exact in another source needs no close passage there to be told misattributed.
-    close = {key: near for key, near in closest(second[2] for second in seconds).items() if key not in found_in}
+    close = {key: near for key, near in closest(second[1] for second in seconds).items() if key not in found_in}
     claims = judge.finish({key: tuple(sorted(source_ids)) for key, source_ids in found_in.items()}, close)
     # Where the sources disagree (issue 7): other sources' values for the figures claims state.
-    found = disagreements(figures, settle([f.reading for f in figures], [second[3] for second in seconds], read),
+    found = disagreements(figures, settle([f.reading for f in figures], [second[2] for second in seconds], read),
                           claims, shown)
     claims = tuple(replace(c, disagreements=found[c.claim.id]) if c.claim.id in found else c for c in claims)
     # (What each verified quote's elisions and insertions may turn, issues 7 and 15 §4, the

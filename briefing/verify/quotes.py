@@ -51,10 +51,11 @@ Far = dict[Key, tuple[str, ParsedQuote]]
 
 
 def check_quotes(index: SourceIndex, by_source: Mapping[str, list[Key]], keyed: Mapping[Key, Citation],
-                 settings: Settings) -> tuple[dict[Key, CitationResult], Failed, Far]:
+                 settings: Settings, each: Callable[[dict[Key, CitationResult]], object] = lambda results: None
+                 ) -> tuple[dict[Key, CitationResult], Failed, Far]:
     """Match the quotes of each source of `index` and explain those that fail: the results, the
     failed quotes, and those far from anything in their source (with their source and the text
-    explained: issue 15 §7)."""
+    explained: issue 15 §7). `each` is given each source's results as they are settled."""
     results: dict[Key, CitationResult] = {}
     far: Far = {}
     # Each quote is parsed (folded, split) once, here, and handed on (issue 18).
@@ -70,6 +71,7 @@ def check_quotes(index: SourceIndex, by_source: Mapping[str, list[Key]], keyed: 
                     len(texts[n].raw) <= settings.nearest_max_quote_chars):  # (else too long to explain)
                 far[keys[i]] = (source_id, texts[n])
         results.update(zip(keys, matched))
+        each(dict(zip(keys, matched)))
     failed_quotes = {key: (r.citation, quotes[key]) for key, r in results.items()
                      if r.status in (Status.MISQUOTED, Status.NOT_FOUND) and r.code != TOO_SHORT}
     return results, failed_quotes, far

@@ -275,3 +275,42 @@ def test_a_share_lists_its_cited_sources_first() -> None:
     from briefing.engine import run
     groups = run.partition({"big": 2**20, "cited": 1000, "small": 10}, {"cited": 1}, Settings(workers=1))
     assert groups == [["cited", "big", "small"]]
+
+
+# --- results handed over while the shares still work (issue 19) -------------------------------
+
+class _Delivers:
+    """Delivers three parts of its answer, then answers with how many it sent."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+        self.deliver = lambda part: None  # set by the pool
+
+    def first(self, _: object) -> int:
+        for n in range(3):
+            self.deliver((self.index, n))
+        return self.index
+
+
+@pytest.mark.parametrize("shares", [1, 3], ids=["here", "forked"])
+def test_a_share_hands_over_parts_before_its_answer(shares: int) -> None:
+    from briefing.engine.parallel import Pool
+    pool, events = Pool([_Delivers(i) for i in range(shares)]), []
+    try:
+        answers = pool.call("first", [None] * shares, lambda answer: events.append(("answer", answer)),
+                            partial=lambda part: events.append(("part", part)))
+    finally:
+        pool.close()
+    assert answers == list(range(shares))
+    for i in range(shares):
+        mine = [e for e in events if e[1] == i or e[0] == "part" and e[1][0] == i]
+        assert mine == [("part", (i, 0)), ("part", (i, 1)), ("part", (i, 2)), ("answer", i)]
+
+
+def test_the_parent_judges_every_claim_from_the_results_handed_over(monkeypatch) -> None:
+    # The results come only as parts now: a claim judged from none would be missing or wrong.
+    from briefing.engine import share
+    monkeypatch.setattr(share, "_RESULTS_PER_BATCH", 4)  # a full part and a last one per share
+    briefing, sources = _briefing()
+    report = verify(briefing, sources, settings=Settings(workers=2))
+    assert [c.status.value for c in report.claims] == ["misquoted" if i % 3 == 0 else "verified" for i in range(12)]
