@@ -141,9 +141,7 @@ class SourceCache:
         if memo is None:
             return compute(list(quotes))
         kept = memo.setdefault("nearest", {})
-        # How many processes share the work never changes an answer.
-        asked = repr(replace(settings, workers=0, parallel_min_bytes=0))
-        digests = [_digest(f"{asked}\0{kind}\0{q}") for q in quotes]
+        digests = _nearest_digests(quotes, settings, kind)
         missing = [i for i, d in enumerate(digests) if d not in kept]
         found = dict(zip(missing, compute([quotes[i] for i in missing]))) if missing else {}
         for i in missing:
@@ -152,6 +150,12 @@ class SourceCache:
             self._dirty.add(memo["key"])
         self._used_nearest.setdefault(memo["key"], set()).update(digests)
         return [found[i] if i in found else _nearest_from(kept[d]) for i, d in enumerate(digests)]
+
+    def knows_nearest(self, source: Source, quotes: Sequence[str], settings: Settings, kind: str = "cited") -> bool:
+        """Whether `nearest` would answer for every quote from what is kept."""
+        memo = self._memo(source)
+        kept = memo.get("nearest", {}) if memo is not None else {}
+        return bool(kept) and all(d in kept for d in _nearest_digests(quotes, settings, kind))
 
     def flush(self) -> None:
         """Write the entries this process changed, in one transaction."""
@@ -359,6 +363,12 @@ def _version() -> str:
             libraries.append("?")
     return f"{_FORMAT}:{code.hexdigest()}:{unicodedata.unidata_version}:{sys.version_info[:2]}:{libraries}"
 
+
+def _nearest_digests(quotes: Sequence[str], settings: Settings, kind: str) -> list[str]:
+    """The keys of the quotes' nearest passages in a memo."""
+    # How many processes share the work never changes an answer.
+    asked = repr(replace(settings, workers=0, parallel_min_bytes=0))
+    return [_digest(f"{asked}\0{kind}\0{q}") for q in quotes]
 
 def _key(source: Source) -> str:
     """The same bytes read by another reader (.txt or .html) are another text."""

@@ -15,8 +15,8 @@ from briefing.disagree.compare import ClaimFigure, disagreements, settle
 from briefing.disagree.compare import warnings as disagreement_warnings
 from briefing.disagree.scan import Hit
 from briefing.engine.parallel import Pool, cpu_count
-from briefing.engine.share import First, Job, Second, Share, Shown, without_text
-from briefing.models import Briefing, Citation, Report, Source
+from briefing.engine.share import Explain, First, Job, PutOff, Second, Share, Shown, without_text
+from briefing.models import Briefing, Citation, CitationResult, Report, Source
 from briefing.settings import DEFAULT_SETTINGS, Settings
 from briefing.text import NormalisedText
 from briefing.verify.counts import Reading
@@ -77,24 +77,29 @@ def verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]
     figures: list[ClaimFigure] = []
     shown: Shown = {}
 
-    def between(checked: list[First]) -> tuple[Failed, Far, list[Reading]]:
+    def between(checked: list[First]) -> tuple[Failed, list[Reading]]:
         # The figures claims state, read by each worker where its quotes matched (issue 7), in
         # briefing order whatever the split; each worker then looks for other values of them in
         # its own sources, beside the failed quotes (exact, and close for those far from
         # anything in their own source: issue 15 §7).
         order = {claim.id: i for i, claim in enumerate(briefing.claims)}
-        figures.extend(sorted((f for _, _, found, _ in checked for f in found),
+        figures.extend(sorted((f for _, _, found, _, _ in checked for f in found),
                               key=lambda f: (order[f.claim], f.citation, f.reading.span.start)))
-        for _, _, _, group_shown in checked:
+        for _, _, _, group_shown, _ in checked:
             shown.update(group_shown)
-        failed = {key: citation for group_failed, _, _, _ in checked for key, citation in group_failed.items()}
-        far = {key: wanted for _, group_far, _, _ in checked for key, wanted in group_far.items()}
-        return failed, far, [f.reading for f in figures]
+        failed = {key: citation for group_failed, _, _, _, _ in checked for key, citation in group_failed.items()}
+        return failed, [f.reading for f in figures]
 
     judge = Judge(briefing.claims, results, sources, [name.text for name in briefing.names], stated)
     # Each claim is judged as its quotes' results come, while the shares still match (issue 19).
-    shared = between(pool.call("first", jobs, partial=judge.add))
-    seconds: list[Second] = pool.call("second", [shared] * len(jobs))
+    firsts: list[First] = pool.call("first", jobs, partial=judge.add)
+    failed, readings = between(firsts)
+    # The failed quotes of large sources, explained by whichever share is free (issue 19).
+    explaining = _Explaining([first[4] for first in firsts], failed, judge)
+    pool.spread("explain", explaining.next_for, explaining.answered)
+    far_found = {key: wanted for first in firsts for key, wanted in first[1].items()} | explaining.far
+    far = {key: far_found[key] for key in failed if key in far_found}  # (in the order of the quotes)
+    seconds: list[Second] = pool.call("second", [(failed, far, readings)] * len(jobs))
     found_in: dict[Key, list[str]] = {}
     read: dict[Hit, Reading | None] = {}
     for hits, _, _, group_read, group_shown in seconds:
@@ -124,6 +129,48 @@ def _job(ids: Sequence[str], by_source: Mapping[str, list[Key]], keyed: Mapping[
     claims = [claim for claim in briefing.claims if claim.id in cited_here and stated[claim.text].figures]
     return (mine, {key: keyed[key] for keys in mine.values() for key in keys}, claims,
             {claim.text: stated[claim.text] for claim in claims})
+
+
+# A share takes another's put-off source only for this many failed quotes or more: explaining
+# them costs about as much as reading and folding the source again (measured on real text).
+BORROW_MIN_QUOTES = 16
+
+
+class _Explaining:
+    """Which share explains which put-off source next (issue 19): the largest first, each by its
+    own share while that is free; a share with none of its own left reads the largest of
+    another's that is worth it. One whose file changed since goes back to its own share."""
+
+    def __init__(self, put_off: Sequence[Sequence[PutOff]], failed: Failed, judge: Judge) -> None:
+        self.waiting = sorted(((owner, task) for owner, tasks in enumerate(put_off) for task in tasks),
+                              key=lambda item: (-len(item[1][4]) * item[1][2], item[1][0]))
+        self.own_only: set[str] = set()
+        self.owners: dict[str, int] = {}
+        self.failed = failed
+        self.judge = judge
+        self.far: Far = {}
+
+    def next_for(self, share: int) -> Explain | None:
+        mine = next((n for n, (owner, _) in enumerate(self.waiting) if owner == share), None)
+        if mine is None:
+            mine = next((n for n, (_, task) in enumerate(self.waiting) if task[3] is not None
+                         and task[0] not in self.own_only and len(task[4]) >= BORROW_MIN_QUOTES), None)
+        if mine is None:
+            return None
+        owner, (source_id, text_key, _, file, failures) = self.waiting.pop(mine)
+        self.owners[source_id] = owner
+        return source_id, file, text_key, [(key, result, self.failed[key][1]) for key, result in failures]
+
+    def answered(self, share: int, task: Explain, answer: tuple[dict[Key, CitationResult], Far] | None) -> None:
+        if answer is None:  # the file changed since its own share read it: that share explains it
+            source_id, file, text_key, failed = task
+            self.own_only.add(source_id)
+            self.waiting.insert(0, (self.owners[source_id], (source_id, text_key, 0, file,
+                                                             [(key, result) for key, result, _ in failed])))
+            return
+        results, far = answer
+        self.judge.add(results)
+        self.far.update(far)
 
 
 # In the split between workers a quote weighs as much as this many characters of source text:

@@ -33,7 +33,8 @@ from briefing.verify.figures import Stated
 from briefing.verify.index import SourceIndex, prefold
 from briefing.verify.judge import Key, matched_spans
 from briefing.verify.memo import Memo
-from briefing.verify.quotes import Failed, Far, check_quotes, search_elsewhere
+from briefing.verify.quote import ParsedQuote
+from briefing.verify.quotes import Failed, Far, check_quotes, explain_put_off, search_elsewhere
 
 # Seconds between the progress notices of a share reading its files.
 _NOTICE_EVERY = 0.1
@@ -45,8 +46,19 @@ Shown = dict[Reading, tuple[str, int]]
 # What each share gets for `first`: its sources' citations by source, the citations by key,
 # the claims citing its sources, and what their texts state.
 Job = tuple[Mapping[str, list[Key]], Mapping[Key, Citation], Sequence[Claim], Mapping[str, Stated]]
-First = tuple[Failed, Far, list[ClaimFigure], Shown]
+# A source's failed quotes whose explanation a share put off (`first`): its id, the key of its
+# text (`SourceIndex.text_key`), its length, its file (None where the share was given its
+# text), and each failed quote's key and result as matched.
+PutOff = tuple[str, tuple[str, str], int, SourceFile | None, list[tuple[Key, CitationResult]]]
+First = tuple[Failed, Far, list[ClaimFigure], Shown, list[PutOff]]
+# What `explain` is given: the source's id, file and text key as put off, and each failed
+# quote's key, result as matched, and quote as parsed.
+Explain = tuple[str, SourceFile | None, tuple[str, str], list[tuple[Key, CitationResult, ParsedQuote]]]
 Second = tuple[dict[Key, list[str]], dict[Key, list[Candidate]], list[Candidates], dict[Hit, Reading | None], Shown]
+# A source's failed quotes are explained in a later call, by whichever share is free, when
+# that costs at least this much: quotes times characters of the source (each costs 0.3-3 ns;
+# issue 19: three copies of a 7 MB changelog took one worker 1.8 s longer than the other).
+PUT_OFF_MIN_WORK = 20_000_000
 # Citation results a share sends at a time while it matches (`Share.deliver`): enough that
 # the messages cost little, few enough that the parent judges while the share works.
 _RESULTS_PER_BATCH = 256
@@ -68,6 +80,10 @@ class Share:
         self.folded: dict[tuple[str, str], NormalisedText] = dict(folded or {})
         self.results: dict[Key, CitationResult] = {}
         self.index = SourceIndex(self.sources, memo, self.folded)
+        self._files = {file.id: file for file in self.files}
+        # Other shares' sources read to explain their failed quotes (`explain`), until `second`.
+        self.borrowed_sources: dict[str, Source] = {}
+        self.borrowed = SourceIndex(self.borrowed_sources, memo)
         self.matching = False
         # Set by the pool: tells the parent of each file read (its size, for the progress bar);
         # hands the parent citation results as they are settled.
@@ -126,17 +142,49 @@ class Share:
                 self.deliver(dict(batch))
                 batch.clear()
 
-        _, failed, far = check_quotes(self.index, by_source, keyed, self.settings, settled)
+        _, failed, far, later = check_quotes(self.index, by_source, keyed, self.settings, settled, self._put_off)
         if batch:
             self.deliver(batch)
         figures = claim_figures(claims, self.results, self.sources, stated)
-        return failed, far, figures, self._shown(f.reading for f in figures)
+        put_off = [(source_id, self.index.text_key(source_id), len(self.sources[source_id].text),
+                    self._files.get(source_id), failures) for source_id, failures in later.items()]
+        return failed, far, figures, self._shown(f.reading for f in figures), put_off
+
+    def explain(self, task: Explain) -> tuple[dict[Key, CitationResult], Far] | None:
+        """The failed quotes of one source that a share put off (`first`), explained: their
+        results and those far from anything in the source. The source may be another share's:
+        its file is read here then, and None is the answer if it changed since (issue 19)."""
+        source_id, file, text_key, failed = task
+        index = self.index if source_id in self.sources else self._borrow(source_id, file, text_key)
+        if index is None:
+            return None
+        results, far = explain_put_off(index, source_id, failed, self.settings)
+        source = index.sources[source_id]
+        return {key: self._excerpts(result, source) for key, result in results.items()}, far
+
+    def _put_off(self, source_id: str, failed: list[ParsedQuote]) -> bool:
+        """Whether explaining these failed quotes of a source is worth handing to whichever
+        share is free: a large source, not explained already (the cache knows them)."""
+        source = self.sources[source_id]
+        return (len(failed) * len(source.text) >= PUT_OFF_MIN_WORK
+                and not self.memo.knows_nearest(source, [quote.raw for quote in failed], self.settings))
+
+    def _borrow(self, source_id: str, file: SourceFile | None, text_key: tuple[str, str]) -> SourceIndex | None:
+        """Another share's source, read here for the explaining phase alone (`second` drops it)."""
+        if source_id not in self.borrowed_sources:
+            source = load_source(file, self.settings)[0] if file is not None else None
+            if source is None or self.borrowed.key_of(source) != text_key:
+                return None
+            self.borrowed_sources[source_id] = source
+        return self.borrowed
 
     def second(self, shared: tuple[Failed, Far, list[Reading]]) -> Second:
         """Where each failed quote is found in this share's sources, the passages here close to
         the quotes far from anything in their own, the passages here that may disagree with the
         figures, each read in full, and how each reads."""
         failed, far, wanted = shared
+        self.borrowed_sources = {}
+        self.borrowed = SourceIndex(self.borrowed_sources, self.memo)
         hits, near = search_elsewhere(failed, far, self.index, self.settings)
         found = candidates(wanted, self.sources, self.memo)
         readings = read_hits(found, self.sources)
@@ -147,10 +195,10 @@ class Share:
         """This share's sources, text and all."""
         return self.sources
 
-    def _excerpts(self, result: CitationResult) -> CitationResult:
+    def _excerpts(self, result: CitationResult, source: Source | None = None) -> CitationResult:
         """The result with what the parent would otherwise read in the source's text: the text
         each span matched (for the judge) and the cautions of its edits (issues 7, 15 §4)."""
-        source = self.sources[result.citation.source]
+        source = source or self.sources[result.citation.source]
         matched = tuple(matched_spans(result, source)) if result.status is Status.VERIFIED else ()
         return replace(result, matched=matched, cautions=citation_cautions(result, source))
 

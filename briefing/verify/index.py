@@ -27,6 +27,11 @@ class SourceIndex:
         """The same for sources with the same text (the same bytes, read by the same reader)."""
         return _same_text(self.sources[source_id])
 
+    @staticmethod
+    def key_of(source: Source) -> tuple[str, str]:
+        """`text_key` of a source, in this index or not."""
+        return _same_text(source)
+
     def folded(self, source_id: str) -> NormalisedText:
         source = self.sources[source_id]
         key = _same_text(source)

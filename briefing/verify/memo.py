@@ -58,6 +58,10 @@ class Memo(Protocol):
         """The nearest passage of each quote ("cited": searched together; "elsewhere": one by one)."""
         ...
 
+    def knows_nearest(self, source: Source, quotes: Sequence[str], settings: Settings, kind: str = "cited") -> bool:
+        """Whether `nearest` would answer for every quote without computing."""
+        ...
+
     def flush(self) -> None:
         """Keep what was learnt (called once per worker, after its work)."""
         ...
@@ -76,6 +80,9 @@ class NoMemo:
     def nearest(self, source: Source, quotes: Sequence[str], settings: Settings,
                 compute: Callable[[list[str]], list[Nearest | None]], kind: str = "cited") -> list[Nearest | None]:
         return compute(list(quotes))
+
+    def knows_nearest(self, source: Source, quotes: Sequence[str], settings: Settings, kind: str = "cited") -> bool:
+        return False
 
     def flush(self) -> None:
         pass

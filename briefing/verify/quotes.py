@@ -50,31 +50,61 @@ Failed = dict[Key, tuple[Citation, ParsedQuote]]
 Far = dict[Key, tuple[str, ParsedQuote]]
 
 
+# The failed quotes of a source whose explanation `check_quotes` put off, by source: each
+# one's key and result as matched. `explain_put_off` explains them as `check_quotes` would have.
+PutOff = dict[str, list[tuple[Key, CitationResult]]]
+
+
 def check_quotes(index: SourceIndex, by_source: Mapping[str, list[Key]], keyed: Mapping[Key, Citation],
-                 settings: Settings, each: Callable[[dict[Key, CitationResult]], object] = lambda results: None
-                 ) -> tuple[dict[Key, CitationResult], Failed, Far]:
+                 settings: Settings, each: Callable[[dict[Key, CitationResult]], object] = lambda results: None,
+                 put_off: Callable[[str, list[ParsedQuote]], bool] = lambda source_id, failed: False
+                 ) -> tuple[dict[Key, CitationResult], Failed, Far, PutOff]:
     """Match the quotes of each source of `index` and explain those that fail: the results, the
     failed quotes, and those far from anything in their source (with their source and the text
-    explained: issue 15 §7). `each` is given each source's results as they are settled."""
+    explained: issue 15 §7). `each` is given each source's results as they are settled.
+
+    A source's failed quotes are left unexplained where `put_off(source id, their quotes)`
+    says so: they are returned apart, and their results (returned as matched) are not settled.
+    """
     results: dict[Key, CitationResult] = {}
     far: Far = {}
+    later: PutOff = {}
     # Each quote is parsed (folded, split) once, here, and handed on (issue 18).
     quotes = {key: ParsedQuote(keyed[key].quote) for keys in by_source.values() for key in keys}
     for source_id, keys in by_source.items():
-        matched = _match_source(source_id, [keyed[k] for k in keys], [quotes[k] for k in keys], index, settings)
-        failed = [i for i, r in enumerate(matched) if r.status is Status.NOT_FOUND and not r.code]
-        explained, texts = _explain_failures(source_id, [matched[i] for i in failed],
-                                             [quotes[keys[i]] for i in failed], index, settings)
-        for n, (i, result) in enumerate(zip(failed, explained)):
-            matched[i] = result
-            if result.status is Status.NOT_FOUND and n in texts and (
-                    len(texts[n].raw) <= settings.nearest_max_quote_chars):  # (else too long to explain)
-                far[keys[i]] = (source_id, texts[n])
-        results.update(zip(keys, matched))
-        each(dict(zip(keys, matched)))
+        matched = dict(zip(keys, _match_source(source_id, [keyed[k] for k in keys], [quotes[k] for k in keys],
+                                               index, settings)))
+        failed = [k for k, r in matched.items() if r.status is Status.NOT_FOUND and not r.code]
+        results.update(matched)
+        if failed and put_off(source_id, [quotes[k] for k in failed]):
+            later[source_id] = [(k, matched[k]) for k in failed]
+            unsettled = set(failed)
+            each({k: r for k, r in matched.items() if k not in unsettled})
+            continue
+        explained, source_far = explain_put_off(index, source_id, [(k, matched[k], quotes[k]) for k in failed],
+                                                settings)
+        matched.update(explained)
+        results.update(explained)
+        far.update(source_far)
+        each(matched)
     failed_quotes = {key: (r.citation, quotes[key]) for key, r in results.items()
                      if r.status in (Status.MISQUOTED, Status.NOT_FOUND) and r.code != TOO_SHORT}
-    return results, failed_quotes, far
+    return results, failed_quotes, far, later
+
+
+def explain_put_off(index: SourceIndex, source_id: str, failed: Sequence[tuple[Key, CitationResult, ParsedQuote]],
+                    settings: Settings) -> tuple[dict[Key, CitationResult], Far]:
+    """The failed quotes of one source explained (each key, its result as matched, its quote):
+    their results, and those far from anything in the source (issue 15 §7)."""
+    if not failed:
+        return {}, {}
+    keys = [key for key, _, _ in failed]
+    explained, texts = _explain_failures(source_id, [result for _, result, _ in failed],
+                                         [quote for _, _, quote in failed], index, settings)
+    far = {keys[n]: (source_id, texts[n]) for n, result in enumerate(explained)
+           if result.status is Status.NOT_FOUND and n in texts
+           and len(texts[n].raw) <= settings.nearest_max_quote_chars}  # (else too long to explain)
+    return dict(zip(keys, explained)), far
 
 
 def search_elsewhere(failed: Failed, far: Far, index: SourceIndex,

@@ -278,6 +278,19 @@ def test_nearest_passages_are_kept_per_settings(project: Path, tmp_path: Path) -
     assert calls == [["q"], ["q"]]
 
 
+def test_the_cache_knows_which_nearest_passages_it_would_answer(tmp_path: Path) -> None:
+    # What a share asks before it puts off explaining a large source's failed quotes (issue 19).
+    from briefing.settings import DEFAULT_SETTINGS
+    source = Source("a", "a.txt", "text", "x" * 100, sha256="1" * 64)
+    cache = SourceCache(tmp_path)
+    assert not cache.knows_nearest(source, ["q", "r"], DEFAULT_SETTINGS)
+    cache.nearest(source, ["q", "r"], DEFAULT_SETTINGS, lambda quotes: [None] * len(quotes))
+    assert cache.knows_nearest(source, ["q", "r"], DEFAULT_SETTINGS)
+    assert not cache.knows_nearest(source, ["q", "s"], DEFAULT_SETTINGS)
+    assert not cache.knows_nearest(source, ["q"], DEFAULT_SETTINGS, kind="elsewhere")
+    assert not SourceCache(None).knows_nearest(source, ["q"], DEFAULT_SETTINGS)
+
+
 def _count_searches(monkeypatch: pytest.MonkeyPatch, seeds: list[int | None] | None = None) -> list[int | None]:
     """How many needles each search for failed quotes looked for (None: all, in one scan); the
     searches for the seeds of quotes far from their own source (issue 15 §7) go to `seeds`."""

@@ -346,3 +346,36 @@ def test_a_json_report_encoded_in_two_processes_is_the_same_text(monkeypatch, co
     assert [c["id"] for c in json.loads(text)["claims"]] == [c.claim.id for c in report.claims]
     # Only a report of BESIDE_MIN_CLAIMS claims or more is split, and then in another process.
     assert len(where) == (count >= 4) and os.getpid() not in where
+
+
+class _Busy:
+    """Works ahead in long steps (share 0) or not at all; answers when its call began."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    def ahead(self):  # type: ignore[no-untyped-def]
+        import time
+        for _ in range(3 if self.index == 0 else 0):
+            time.sleep(0.4)
+            yield
+
+    def first(self, job: bytes) -> float:
+        import time
+        return time.time()
+
+
+def test_a_worker_busy_ahead_does_not_hold_up_another_s_call() -> None:
+    # A call larger than a pipe holds waits for its worker to read it: one written after another
+    # waited for the worker before it to finish its step of work ahead (issue 19).
+    import time
+
+    from briefing.engine.parallel import Pool
+    pool = Pool([_Busy(0), _Busy(1)])
+    try:
+        time.sleep(0.1)  # share 0 is in its first step
+        sent = time.time()
+        busy, free = pool.call("first", [b"x" * 2**20] * 2)
+    finally:
+        pool.close()
+    assert free - sent < 0.3 < busy - sent

@@ -245,3 +245,103 @@ def test_copies_of_a_file_go_to_one_worker_which_holds_and_searches_their_text_o
     assert report.claims[0].status.value == "misquoted"
     assert len(searched) == 3  # a, b and d once each: c is a's text, searched with it
 
+
+
+# --- explanations put off, and handed to whichever share is free (issue 19) -------------------
+
+@pytest.mark.parametrize("workers", [1, 2, 4], ids=["1-worker", "2-workers", "4-workers"])
+def test_the_report_is_the_same_when_every_explanation_is_put_off(corpus: Path, expected: str, workers: int,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # Nothing explained in `first`: the failed quotes are judged only once explained (a claim
+    # judged on its quote as matched would be "not_found" without its nearest passage).
+    from briefing.engine import run, share
+    monkeypatch.setattr(share, "PUT_OFF_MIN_WORK", 0)
+    monkeypatch.setattr(run, "BORROW_MIN_QUOTES", 1)
+    assert _report(corpus, Settings(workers=workers), in_workers=True) == expected
+    assert _report(corpus, Settings(workers=workers), in_workers=False) == expected
+
+
+def _share_of(root: Path, ids: str):  # type: ignore[no-untyped-def]
+    from briefing.engine.share import Share
+    from briefing.sources import scan_sources
+    from briefing.verify.memo import NO_MEMO
+    share = Share(Settings(), NO_MEMO, [f for f in scan_sources(root / "sources").files.values() if f.id in ids])
+    share.read()
+    return share
+
+
+def _put_off_task(share, claims: list[tuple[str, str, str, str]]):  # type: ignore[no-untyped-def]
+    """What the parent hands `explain` for the one source a share put off."""
+    from briefing.models import Citation
+    keyed = {(claim_id, 0): Citation(source, quote, 1) for claim_id, _, source, quote in claims}
+    by_source: dict[str, list[tuple[str, int]]] = {}
+    for key, citation in keyed.items():
+        by_source.setdefault(citation.source, []).append(key)
+    failed, _, _, _, put_off = share.first((by_source, keyed, [], {}))
+    [(source_id, text_key, _, file, failures)] = put_off
+    return source_id, file, text_key, [(key, result, failed[key][1]) for key, result in failures]
+
+
+def test_a_share_explains_another_shares_source_as_that_share_would(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.engine import share as share_module
+    monkeypatch.setattr(share_module, "PUT_OFF_MIN_WORK", 0)
+    root = write_project(tmp_path, claims_yaml(CLAIMS), {f"s{i}.txt": _source(i) for i in range(3)})
+    misquoted = [c for c in CLAIMS if c[0] == "c-misquoted"]  # cites s1
+    owner, other = _share_of(root, "s1"), _share_of(root, "s0s2")
+    task = _put_off_task(owner, misquoted)
+    assert task[0] == "s1" and task[1] is not None
+    theirs = other.explain(task)
+    assert theirs is not None and theirs == owner.explain(task)
+    [result] = theirs[0].values()
+    assert result.status.value == "misquoted" and result.nearest is not None
+    assert list(other.borrowed_sources) == ["s1"] and "s1" not in other.sources
+    other.second(({}, {}, []))
+    assert other.borrowed_sources == {}  # read for the explaining alone
+    # A file that changed since its share read it is not explained from what is there now.
+    (root / "sources" / "s1.txt").write_text(_source(1).replace("district 1-5", "district 1-6"), encoding="utf-8")
+    assert _share_of(root, "s0").explain(task) is None
+    assert owner.explain(task) == theirs  # its own share explains it from the text it read
+
+
+def _task(source_id: str, quotes: int, length: int, file: bool = True):  # type: ignore[no-untyped-def]
+    from pathlib import Path as P
+
+    from briefing.models import Citation, CitationResult, Status
+    from briefing.sources import SourceFile
+    failures = [((f"{source_id}-{n}", 0), CitationResult(Citation(source_id, "q", 1), Status.NOT_FOUND))
+                for n in range(quotes)]
+    return (source_id, ("text", source_id), length, SourceFile(source_id, P(source_id)) if file else None, failures)
+
+
+def test_put_off_sources_go_largest_first_to_their_own_share_then_to_a_free_one() -> None:
+    from briefing.engine import run
+    from briefing.verify.quote import ParsedQuote
+    put_off = [[_task("big", 20, 10**6), _task("small", 20, 10**3)],
+               [_task("mid", 20, 10**5), _task("few", run.BORROW_MIN_QUOTES - 1, 10**7)],
+               [_task("given", 30, 10**7, file=False)]]
+    failed = {failures[0]: (None, ParsedQuote("q")) for tasks in put_off for *_, failures in tasks
+              for failures in failures}
+    judged: list[str] = []
+
+    class Judge:
+        def add(self, results: dict) -> None:  # type: ignore[type-arg]
+            judged.extend(key[0] for key in results)
+
+    explaining = run._Explaining(put_off, failed, Judge())  # type: ignore[arg-type]
+
+    def next_for(share: int) -> str | None:
+        task = explaining.next_for(share)
+        return None if task is None else task[0]
+
+    assert [next_for(0), next_for(1), next_for(2)] == ["big", "few", "given"]  # each its own largest
+    assert next_for(1) == "mid"
+    # Share 2 has none of its own left: it takes another's, the largest worth reading again.
+    assert next_for(2) == "small"
+    assert next_for(2) is None and next_for(0) is None
+    # Read again by a share whose file changed since: it goes back to its own share alone.
+    explaining.answered(2, ("small", None, ("text", "small"), []), None)
+    assert next_for(1) is None and next_for(2) is None
+    assert next_for(0) == "small"
+    explaining.answered(0, ("small", None, ("text", "small"), []), ({("small-0", 0): None}, {}))
+    assert judged == ["small-0"]

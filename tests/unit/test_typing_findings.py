@@ -70,6 +70,9 @@ class _KeepingMemo:
                 compute: Callable[[list[str]], list[Nearest | None]], kind: str = "cited") -> list[Nearest | None]:
         return compute(list(quotes))
 
+    def knows_nearest(self, source: Source, quotes: Sequence[str], settings: Settings, kind: str = "cited") -> bool:
+        return False
+
     def flush(self) -> None:
         pass
 
