@@ -81,9 +81,6 @@ class Share:
         self.results: dict[Key, CitationResult] = {}
         self.index = SourceIndex(self.sources, memo, self.folded)
         self._files = {file.id: file for file in self.files}
-        # Other shares' sources read to explain their failed quotes (`explain`), until `second`.
-        self.borrowed_sources: dict[str, Source] = {}
-        self.borrowed = SourceIndex(self.borrowed_sources, memo)
         self.matching = False
         # Set by the pool: tells the parent of each file read (its size, for the progress bar);
         # hands the parent citation results as they are settled.
@@ -170,21 +167,18 @@ class Share:
                 and not self.memo.knows_nearest(source, [quote.raw for quote in failed], self.settings))
 
     def _borrow(self, source_id: str, file: SourceFile | None, text_key: tuple[str, str]) -> SourceIndex | None:
-        """Another share's source, read here for the explaining phase alone (`second` drops it)."""
-        if source_id not in self.borrowed_sources:
-            source = load_source(file, self.settings)[0] if file is not None else None
-            if source is None or self.borrowed.key_of(source) != text_key:
-                return None
-            self.borrowed_sources[source_id] = source
-        return self.borrowed
+        """Another share's source, read here for one call and not kept (issue 19: a worker
+        holding a second copy of a large text until the end took the peak to 2x the corpus)."""
+        source = load_source(file, self.settings)[0] if file is not None else None
+        if source is None or SourceIndex.key_of(source) != text_key:
+            return None
+        return SourceIndex({source_id: source}, self.memo)
 
     def second(self, shared: tuple[Failed, Far, list[Reading]]) -> Second:
         """Where each failed quote is found in this share's sources, the passages here close to
         the quotes far from anything in their own, the passages here that may disagree with the
         figures, each read in full, and how each reads."""
         failed, far, wanted = shared
-        self.borrowed_sources = {}
-        self.borrowed = SourceIndex(self.borrowed_sources, self.memo)
         hits, near = search_elsewhere(failed, far, self.index, self.settings)
         found = candidates(wanted, self.sources, self.memo)
         readings = read_hits(found, self.sources)
