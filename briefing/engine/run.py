@@ -87,7 +87,7 @@ def verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]
                               key=lambda f: (order[f.claim], f.citation, f.reading.span.start)))
         for _, _, _, group_shown, _ in checked:
             shown.update(group_shown)
-        failed = {key: citation for group_failed, _, _, _, _ in checked for key, citation in group_failed.items()}
+        failed = {key: citation for group_failed, *_ in checked for key, citation in group_failed.items()}
         return failed, [f.reading for f in figures]
 
     judge = Judge(briefing.claims, results, sources, [name.text for name in briefing.names], stated)
@@ -134,12 +134,17 @@ def _job(ids: Sequence[str], by_source: Mapping[str, list[Key]], keyed: Mapping[
 # A share takes another's put-off source only for this many failed quotes or more: explaining
 # them costs about as much as reading and folding the source again (measured on real text).
 BORROW_MIN_QUOTES = 16
+# ... and only if the source's text, counted three times (the text, its fold and the fold's
+# offsets), takes at most this much memory (issue 19: a worker reading a 7-million-character
+# changelog again, 4 bytes a character, took the peak of memory from 1.7x the corpus to 2x).
+BORROW_MAX_BYTES = 32 * 2**20
 
 
 class _Explaining:
     """Which share explains which put-off source next (issue 19): the largest first, each by its
     own share while that is free; a share with none of its own left reads the largest of
-    another's that is worth it. One whose file changed since goes back to its own share."""
+    another's that is worth it and not too large to hold twice. One whose file changed since
+    goes back to its own share."""
 
     def __init__(self, put_off: Sequence[Sequence[PutOff]], failed: Failed, judge: Judge) -> None:
         self.waiting = sorted(((owner, task) for owner, tasks in enumerate(put_off) for task in tasks),
@@ -154,7 +159,8 @@ class _Explaining:
         mine = next((n for n, (owner, _) in enumerate(self.waiting) if owner == share), None)
         if mine is None:
             mine = next((n for n, (_, task) in enumerate(self.waiting) if task[3] is not None
-                         and task[0] not in self.own_only and len(task[4]) >= BORROW_MIN_QUOTES), None)
+                         and task[0] not in self.own_only and len(task[4]) >= BORROW_MIN_QUOTES
+                         and 3 * task[2] <= BORROW_MAX_BYTES), None)
         if mine is None:
             return None
         owner, (source_id, text_key, _, file, failures) = self.waiting.pop(mine)

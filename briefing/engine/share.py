@@ -12,6 +12,7 @@ quote matched, the cautions of its quotes, and each figure reading's passage and
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -47,8 +48,8 @@ Shown = dict[Reading, tuple[str, int]]
 # the claims citing its sources, and what their texts state.
 Job = tuple[Mapping[str, list[Key]], Mapping[Key, Citation], Sequence[Claim], Mapping[str, Stated]]
 # A source's failed quotes whose explanation a share put off (`first`): its id, the key of its
-# text (`SourceIndex.text_key`), its length, its file (None where the share was given its
-# text), and each failed quote's key and result as matched.
+# text (`SourceIndex.text_key`), the bytes its text takes, its file (None where the share was
+# given its text), and each failed quote's key and result as matched.
 PutOff = tuple[str, tuple[str, str], int, SourceFile | None, list[tuple[Key, CitationResult]]]
 First = tuple[Failed, Far, list[ClaimFigure], Shown, list[PutOff]]
 # What `explain` is given: the source's id, file and text key as put off, and each failed
@@ -143,7 +144,7 @@ class Share:
         if batch:
             self.deliver(batch)
         figures = claim_figures(claims, self.results, self.sources, stated)
-        put_off = [(source_id, self.index.text_key(source_id), len(self.sources[source_id].text),
+        put_off = [(source_id, self.index.text_key(source_id), sys.getsizeof(self.sources[source_id].text),
                     self._files.get(source_id), failures) for source_id, failures in later.items()]
         return failed, far, figures, self._shown(f.reading for f in figures), put_off
 

@@ -357,3 +357,14 @@ def test_put_off_sources_go_largest_first_to_their_own_share_then_to_a_free_one(
     assert next_for(0) == "small"
     explaining.answered(0, ("small", None, ("text", "small"), []), ({("small-0", 0): None}, {}))
     assert judged == ["small-0"]
+
+
+def test_a_share_borrows_only_a_source_small_enough_to_hold_twice() -> None:
+    from briefing.engine import run
+    from briefing.verify.quote import ParsedQuote
+    large, small = run.BORROW_MAX_BYTES // 3 + 1, run.BORROW_MAX_BYTES // 3
+    put_off = [[_task("large", 20, large), _task("small", 20, small)], []]
+    failed = {key: (None, ParsedQuote("q")) for tasks in put_off for *_, failures in tasks for key, _ in failures}
+    explaining = run._Explaining(put_off, failed, None)  # type: ignore[arg-type]
+    assert [(task or ["none"])[0] for task in (explaining.next_for(1), explaining.next_for(1))] == ["small", "none"]
+    assert (explaining.next_for(0) or ["none"])[0] == "large"
