@@ -1,5 +1,5 @@
 """Entry point for `python -m briefing`."""
 
-from briefing.cli import main
+from briefing.cli import entry
 
-raise SystemExit(main())
+entry()

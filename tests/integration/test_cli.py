@@ -240,3 +240,31 @@ def test_the_lazily_loaded_commands_are_listed_and_run(capsys: pytest.CaptureFix
     assert "Re-verify a briefing PDF" in capsys.readouterr().out
     assert main(["review", "--help"]) == 0
     assert "reviewer's page" in capsys.readouterr().out
+
+
+# --- the command ends at once once its output is flushed (issue 19) ---------------------------
+
+def _many_claims(tmp_path: Path) -> Path:
+    from support import claims_yaml
+    text = "The mission counted the families of the district and found them well. " * 20
+    claims = claims_yaml((f"c{i}", "The mission found them well.", "s", "counted the families of the district")
+                         for i in range(2500))
+    return write_project(tmp_path, claims, {"s.txt": text})
+
+
+def test_a_large_report_through_a_pipe_is_written_whole(tmp_path: Path) -> None:
+    code, out, err = run(_many_claims(tmp_path), "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)  # (more than a pipe holds: 2 MB)
+    assert len(out) > 1_000_000 and len(report["claims"]) == 2500 and report["summary"]["verified"] == 2500
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
+    process = subprocess.Popen([sys.executable, "-m", "briefing", "check", str(_many_claims(tmp_path)), "--format",
+                                "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(10) == b'{"schema_v'
+    process.stdout.close()  # as `| head -c 10` does
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=60) in (0, 1)
+    assert "Traceback" not in err and "Exception ignored" not in err and "Error" not in err
