@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 
-from briefing.models import Elsewhere
+from briefing.models import Elsewhere, Nearest
 from briefing.settings import Settings
 from briefing.verify.index import SourceIndex
 from briefing.verify.judge import Key
@@ -109,24 +109,31 @@ def near_elsewhere(far: Mapping[Key, tuple[str, ParsedQuote]], index: SourceInde
         for shared, source_id in sorted(found, key=_rank)[:MAX_SOURCES]:
             aligned.setdefault(source_id, []).append((n, shared))
     answers: dict[Key, list[Candidate]] = {}
+    # Copies of a file (the same text) give a quote the same passage: it is aligned once.
+    done: dict[tuple[tuple[str, str], str], Nearest | None] = {}
     for source_id in sorted(aligned):
         for key, candidate in zip([keys[n] for n, _ in aligned[source_id]],
                                   _align(source_id, [(far[keys[n]][1], shared) for n, shared in aligned[source_id]],
-                                         index, settings)):
+                                         index, settings, done)):
             answers.setdefault(key, []).append(candidate)
     return answers
 
 
 def _align(source_id: str, quotes: list[tuple[ParsedQuote, int]], index: SourceIndex,
-           settings: Settings) -> list[Candidate]:
+           settings: Settings, done: dict[tuple[tuple[str, str], str], Nearest | None]) -> list[Candidate]:
     """Each quote's nearest passage in one source, one by one (so an answer never depends on
-    which other quotes were aligned there), named when close enough."""
+    which other quotes were aligned there), named when close enough; `done` keeps each by
+    text and quote."""
     by_text = {quote.raw: quote for quote, _ in quotes}
+    text_key = index.text_key(source_id)
+
+    def nearest(text: str) -> Nearest | None:
+        if (text_key, text) not in done:
+            done[text_key, text] = nearest_passage(by_text[text], index.folded(source_id), settings)
+        return done[text_key, text]
     # (Folded only for quotes the memo has no answer for: a source no quote cites may need no fold.)
     nearests = index.memo.nearest(index.sources[source_id], [quote.raw for quote, _ in quotes], settings,
-                                   lambda texts: [nearest_passage(by_text[text], index.folded(source_id), settings)
-                                                  for text in texts],
-                                   kind="elsewhere")
+                                   lambda texts: [nearest(text) for text in texts], kind="elsewhere")
     close = [n if n is not None and n.similarity >= settings.misquote_min_similarity else None for n in nearests]
     lines = iter(index.lines(source_id, [n.span.start for n in close if n is not None]))
     page_starts = index.sources[source_id].page_starts

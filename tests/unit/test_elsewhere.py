@@ -117,6 +117,22 @@ def test_a_quote_is_aligned_in_few_other_sources(monkeypatch: pytest.MonkeyPatch
     assert len(aligned) == elsewhere.MAX_SOURCES
 
 
+def test_copies_of_a_source_align_a_quote_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 19: real text holds copies of one file (the same bytes, so the same text key).
+    from dataclasses import replace
+    aligned: list[object] = []
+    real = elsewhere.nearest_passage
+    monkeypatch.setattr(elsewhere, "nearest_passage", lambda quote, folded, settings: aligned.append(quote)
+                        or real(quote, folded, settings))
+    sources = _sources({**SOURCES, "trend-copy": TREND})
+    sources["trend-copy"] = replace(sources["trend-copy"], sha256=sources["trend"].sha256)
+    briefing = Briefing("claims.yaml", "T", (Section("H", (Claim("c", "A claim.",
+                                                                (Citation("azernews", MISATTRIBUTED, 1),), 1),)),))
+    result = verify.verify(briefing, sources, settings=Settings(workers=1)).claims[0].citations[0]
+    assert result.elsewhere is not None and result.elsewhere.source == "trend"  # (the first of two as close)
+    assert len(aligned) == 1
+
+
 @pytest.mark.parametrize("workers", [2, 3, 4])
 def test_the_same_whichever_worker_holds_which_source(workers: int) -> None:
     texts = _many(12)
