@@ -292,6 +292,7 @@ def _find_elsewhere(failed: Failed, index: SourceIndex, one_pass: tuple[OnePass,
         bare_search = MultiSearch([squeezed(needles[wanted[p]]) for p in bare])
         bare_lookup = (bare_search, Needles.of(bare_search.needles))
     hits: dict[Key, list[str]] = {}
+    squeezed_found: dict[tuple[str, str], set[int]] = {}  # by text: copies of a file are searched once
     for source_id in sorted(index.sources):
         source = index.sources[source_id]
         found = set()
@@ -305,7 +306,8 @@ def _find_elsewhere(failed: Failed, index: SourceIndex, one_pass: tuple[OnePass,
         if bare_lookup is None or not index.has_line_end_hyphens(source_id):
             continue
         squeezed_present = index.memo.present(source, "squeezed", bare_lookup[1],
-                                              functools.partial(_search_squeezed, bare_lookup[0], index, source_id))
+                                              functools.partial(_search_squeezed, bare_lookup[0], index, source_id,
+                                                                squeezed_found))
         for position in sorted(bare[p] for p in squeezed_present):
             citation, quote = failed[keys[wanted[position]]]
             if position in found or source_id == citation.source:
@@ -316,9 +318,16 @@ def _find_elsewhere(failed: Failed, index: SourceIndex, one_pass: tuple[OnePass,
     return hits
 
 
-def _search_squeezed(search: MultiSearch, index: SourceIndex, source_id: str, among: Sequence[int] | None) -> set[int]:
+def _search_squeezed(search: MultiSearch, index: SourceIndex, source_id: str, found: dict[tuple[str, str], set[int]],
+                     among: Sequence[int] | None) -> set[int]:
     """The needles of `search` (or those `among` them) in the source's folded text with every
-    line-end hyphen reading squeezed out (see `squeezed`)."""
-    return search.present(squeezed_utf8(index.folded(source_id).text), among)
+    line-end hyphen reading squeezed out (see `squeezed`); `found` keeps the answers for all
+    of them by text."""
+    if among is not None:
+        return search.present(squeezed_utf8(index.folded(source_id).text), among)
+    text = index.text_key(source_id)
+    if text not in found:
+        found[text] = search.present(squeezed_utf8(index.folded(source_id).text))
+    return set(found[text])
 
 

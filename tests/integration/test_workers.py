@@ -368,3 +368,20 @@ def test_a_share_borrows_only_a_source_small_enough_to_hold_twice() -> None:
     explaining = run._Explaining(put_off, failed, None)  # type: ignore[arg-type]
     assert [(task or ["none"])[0] for task in (explaining.next_for(1), explaining.next_for(1))] == ["small", "none"]
     assert (explaining.next_for(0) or ["none"])[0] == "large"
+
+
+def test_copies_with_line_end_hyphens_are_searched_once_in_each_reading(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.verify.match import MultiSearch
+    hyphenated = _source(0).replace("the mission counted 101 families", "the mis-\nsion counted 101 families")
+    sources = {"a": hyphenated, "c": hyphenated, "b": _source(1)}
+    claims = claims_yaml([("m", "It counted 1 family.", "b", "the mission counted 1 family")])  # fails
+    root = write_project(tmp_path, claims, {f"{name}.txt": text for name, text in sources.items()})
+    squeezed: list[int] = []
+    present = MultiSearch.present
+    monkeypatch.setattr(MultiSearch, "present", lambda self, text, among=None: (
+        squeezed.append(len(text)) if isinstance(text, bytes) and among is None else None)
+        or present(self, text, among))
+    report = check_project(_load(root, Settings(workers=1), in_workers=True), Settings(workers=1))
+    assert report.claims[0].status.value == "misquoted"
+    assert len(squeezed) == 1  # a and c: one text, one search of its squeezed reading
