@@ -83,11 +83,11 @@ def verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]
         # its own sources, beside the failed quotes (exact, and close for those far from
         # anything in their own source: issue 15 §7).
         order = {claim.id: i for i, claim in enumerate(briefing.claims)}
-        figures.extend(sorted((f for _, _, found, _, _ in checked for f in found),
+        figures.extend(sorted((f for first in checked for f in first.figures),
                               key=lambda f: (order[f.claim], f.citation, f.reading.span.start)))
-        for _, _, _, group_shown, _ in checked:
-            shown.update(group_shown)
-        failed = {key: citation for group_failed, *_ in checked for key, citation in group_failed.items()}
+        for first in checked:
+            shown.update(first.shown)
+        failed = {key: citation for first in checked for key, citation in first.failed.items()}
         return failed, [f.reading for f in figures]
 
     judge = Judge(briefing.claims, results, sources, [name.text for name in briefing.names], stated)
@@ -95,24 +95,24 @@ def verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]
     firsts: list[First] = pool.call("first", jobs, partial=judge.add)
     failed, readings = between(firsts)
     # The failed quotes of large sources, explained by whichever share is free (issue 19).
-    explaining = _Explaining([first[4] for first in firsts], failed, judge)
+    explaining = _Explaining([first.put_off for first in firsts], failed, judge)
     pool.spread("explain", explaining.next_for, explaining.answered)
-    far_found = {key: wanted for first in firsts for key, wanted in first[1].items()} | explaining.far
+    far_found = {key: wanted for first in firsts for key, wanted in first.far.items()} | explaining.far
     far = {key: far_found[key] for key in failed if key in far_found}  # (in the order of the quotes)
     seconds: list[Second] = pool.call("second", [(failed, far, readings)] * len(jobs))
     found_in: dict[Key, list[str]] = {}
     read: dict[Hit, Reading | None] = {}
-    for hits, _, _, group_read, group_shown in seconds:
-        for key, source_ids in hits.items():
+    for second in seconds:
+        for key, source_ids in second.found_in.items():
             found_in.setdefault(key, []).extend(source_ids)
-        read.update(group_read)
-        shown.update(group_shown)
+        read.update(second.readings)
+        shown.update(second.shown)
     # A quote exact in another source needs no close passage there to be told misattributed.
-    close = {key: near for key, near in closest(second[1] for second in seconds).items() if key not in found_in}
+    close = {key: near for key, near in closest(second.near for second in seconds).items() if key not in found_in}
     claims = judge.finish({key: tuple(sorted(source_ids)) for key, source_ids in found_in.items()}, close)
     # Where the sources disagree (issue 7): other sources' values for the figures claims state.
-    found = disagreements(figures, settle([f.reading for f in figures], [second[2] for second in seconds], read),
-                          claims, shown)
+    settled = settle([f.reading for f in figures], [second.candidates for second in seconds], read)
+    found = disagreements(figures, settled, claims, shown)
     claims = tuple(replace(c, disagreements=found[c.claim.id]) if c.claim.id in found else c for c in claims)
     # (What each verified quote's elisions and insertions may turn, issues 7 and 15 §4, the
     # shares attached to their results.)
@@ -148,7 +148,7 @@ class _Explaining:
 
     def __init__(self, put_off: Sequence[Sequence[PutOff]], failed: Failed, judge: Judge) -> None:
         self.waiting = sorted(((owner, task) for owner, tasks in enumerate(put_off) for task in tasks),
-                              key=lambda item: (-len(item[1][4]) * item[1][2], item[1][0]))
+                              key=lambda item: (-len(item[1].failed) * item[1].size, item[1].source_id))
         self.own_only: set[str] = set()
         self.owners: dict[str, int] = {}
         self.failed = failed
@@ -158,21 +158,24 @@ class _Explaining:
     def next_for(self, share: int) -> Explain | None:
         mine = next((n for n, (owner, _) in enumerate(self.waiting) if owner == share), None)
         if mine is None:
-            mine = next((n for n, (_, task) in enumerate(self.waiting) if task[3] is not None
-                         and task[0] not in self.own_only and len(task[4]) >= BORROW_MIN_QUOTES
-                         and 3 * task[2] <= BORROW_MAX_BYTES), None)
+            mine = next((n for n, (_, task) in enumerate(self.waiting) if self._may_borrow(task)), None)
         if mine is None:
             return None
-        owner, (source_id, text_key, _, file, failures) = self.waiting.pop(mine)
-        self.owners[source_id] = owner
-        return source_id, file, text_key, [(key, result, self.failed[key][1]) for key, result in failures]
+        owner, task = self.waiting.pop(mine)
+        self.owners[task.source_id] = owner
+        return Explain(task.source_id, task.file, task.text_key,
+                       [(key, result, self.failed[key][1]) for key, result in task.failed])
+
+    def _may_borrow(self, task: PutOff) -> bool:
+        # (Its text, fold and offsets: about three times the text.)
+        return (task.file is not None and task.source_id not in self.own_only
+                and len(task.failed) >= BORROW_MIN_QUOTES and 3 * task.size <= BORROW_MAX_BYTES)
 
     def answered(self, share: int, task: Explain, answer: tuple[dict[Key, CitationResult], Far] | None) -> None:
         if answer is None:  # the file changed since its own share read it: that share explains it
-            source_id, file, text_key, failed = task
-            self.own_only.add(source_id)
-            self.waiting.insert(0, (self.owners[source_id], (source_id, text_key, 0, file,
-                                                             [(key, result) for key, result, _ in failed])))
+            self.own_only.add(task.source_id)
+            self.waiting.insert(0, (self.owners[task.source_id], PutOff(
+                task.source_id, task.text_key, 0, task.file, [(key, result) for key, result, _ in task.failed])))
             return
         results, far = answer
         self.judge.add(results)

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from briefing.diagnostics import Diagnostic
 from briefing.disagree.compare import ClaimFigure, claim_figures, read_hits, shown_at
@@ -47,15 +47,48 @@ Shown = dict[Reading, tuple[str, int]]
 # What each share gets for `first`: its sources' citations by source, the citations by key,
 # the claims citing its sources, and what their texts state.
 Job = tuple[Mapping[str, list[Key]], Mapping[Key, Citation], Sequence[Claim], Mapping[str, Stated]]
-# A source's failed quotes whose explanation a share put off (`first`): its id, the key of its
-# text (`SourceIndex.text_key`), the bytes its text takes, its file (None where the share was
-# given its text), and each failed quote's key and result as matched.
-PutOff = tuple[str, tuple[str, str], int, SourceFile | None, list[tuple[Key, CitationResult]]]
-First = tuple[Failed, Far, list[ClaimFigure], Shown, list[PutOff]]
-# What `explain` is given: the source's id, file and text key as put off, and each failed
-# quote's key, result as matched, and quote as parsed.
-Explain = tuple[str, SourceFile | None, tuple[str, str], list[tuple[Key, CitationResult, ParsedQuote]]]
-Second = tuple[dict[Key, list[str]], dict[Key, list[Candidate]], list[Candidates], dict[Hit, Reading | None], Shown]
+class PutOff(NamedTuple):
+    """A source's failed quotes whose explanation a share put off (`first`)."""
+
+    source_id: str
+    text_key: tuple[str, str]  # `SourceIndex.text_key`
+    size: int  # the bytes its text takes
+    file: SourceFile | None  # None where the share was given its text
+    failed: list[tuple[Key, CitationResult]]  # each failed quote's key, and result as matched
+
+
+class First(NamedTuple):
+    """What `first` answers: the failed quotes, those far from anything in their source, the
+    figures of the claims verified here, the passages that show them, and the put-off sources."""
+
+    failed: Failed
+    far: Far
+    figures: list[ClaimFigure]
+    shown: Shown
+    put_off: list[PutOff]
+
+
+class Explain(NamedTuple):
+    """What `explain` is given: a put-off source, and each failed quote's key, result as
+    matched, and quote as parsed."""
+
+    source_id: str
+    file: SourceFile | None
+    text_key: tuple[str, str]
+    failed: list[tuple[Key, CitationResult, ParsedQuote]]
+
+
+class Second(NamedTuple):
+    """What `second` answers: the other sources holding each failed quote, the passages here
+    close to the far ones, the disagreement candidates, how each reads, and their passages."""
+
+    found_in: dict[Key, list[str]]
+    near: dict[Key, list[Candidate]]
+    candidates: list[Candidates]
+    readings: dict[Hit, Reading | None]
+    shown: Shown
+
+
 # A source's failed quotes are explained in a later call, by whichever share is free, when
 # that costs at least this much: quotes times characters of the source (each costs 0.3-3 ns;
 # issue 19: three copies of a 7 MB changelog took one worker 1.8 s longer than the other).
@@ -144,9 +177,9 @@ class Share:
         if batch:
             self.deliver(batch)
         figures = claim_figures(claims, self.results, self.sources, stated)
-        put_off = [(source_id, self.index.text_key(source_id), sys.getsizeof(self.sources[source_id].text),
-                    self._files.get(source_id), failures) for source_id, failures in later.items()]
-        return failed, far, figures, self._shown(f.reading for f in figures), put_off
+        put_off = [PutOff(source_id, self.index.text_key(source_id), sys.getsizeof(self.sources[source_id].text),
+                          self._files.get(source_id), failures) for source_id, failures in later.items()]
+        return First(failed, far, figures, self._shown(f.reading for f in figures), put_off)
 
     def explain(self, task: Explain) -> tuple[dict[Key, CitationResult], Far] | None:
         """The failed quotes of one source that a share put off (`first`), explained: their
@@ -168,8 +201,8 @@ class Share:
                 and not self.memo.knows_nearest(source, [quote.raw for quote in failed], self.settings))
 
     def _borrow(self, source_id: str, file: SourceFile | None, text_key: tuple[str, str]) -> SourceIndex | None:
-        """Another share's source, read here for one call and not kept (issue 19: a worker
-        holding a second copy of a large text until the end took the peak to 2x the corpus)."""
+        """Another share's source, read here for one call and not kept (the parent hands over
+        only sources small enough to hold twice: `engine.run.BORROW_MAX_BYTES`)."""
         source = load_source(file, self.settings)[0] if file is not None else None
         if source is None or SourceIndex.key_of(source) != text_key:
             return None
@@ -184,7 +217,7 @@ class Share:
         found = candidates(wanted, self.sources, self.memo)
         readings = read_hits(found, self.sources)
         self.memo.flush()
-        return hits, near, found, readings, self._shown(r for r in readings.values() if r is not None)
+        return Second(hits, near, found, readings, self._shown(r for r in readings.values() if r is not None))
 
     def texts(self, _: object = None) -> dict[str, Source]:
         """This share's sources, text and all."""

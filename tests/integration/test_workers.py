@@ -319,15 +319,18 @@ def test_a_share_explains_another_shares_source_as_that_share_would(tmp_path: Pa
 def _task(source_id: str, quotes: int, length: int, file: bool = True):  # type: ignore[no-untyped-def]
     from pathlib import Path as P
 
+    from briefing.engine.share import PutOff
     from briefing.models import Citation, CitationResult, Status
     from briefing.sources import SourceFile
     failures = [((f"{source_id}-{n}", 0), CitationResult(Citation(source_id, "q", 1), Status.NOT_FOUND))
                 for n in range(quotes)]
-    return (source_id, ("text", source_id), length, SourceFile(source_id, P(source_id)) if file else None, failures)
+    return PutOff(source_id, ("text", source_id), length, SourceFile(source_id, P(source_id)) if file else None,
+                  failures)
 
 
 def test_put_off_sources_go_largest_first_to_their_own_share_then_to_a_free_one() -> None:
     from briefing.engine import run
+    from briefing.engine.share import Explain
     from briefing.verify.quote import ParsedQuote
     put_off = [[_task("big", 20, 10**6), _task("small", 20, 10**3)],
                [_task("mid", 20, 10**5), _task("few", run.BORROW_MIN_QUOTES - 1, 10**7)],
@@ -352,10 +355,10 @@ def test_put_off_sources_go_largest_first_to_their_own_share_then_to_a_free_one(
     assert next_for(2) == "small"
     assert next_for(2) is None and next_for(0) is None
     # Read again by a share whose file changed since: it goes back to its own share alone.
-    explaining.answered(2, ("small", None, ("text", "small"), []), None)
+    explaining.answered(2, Explain("small", None, ("text", "small"), []), None)
     assert next_for(1) is None and next_for(2) is None
     assert next_for(0) == "small"
-    explaining.answered(0, ("small", None, ("text", "small"), []), ({("small-0", 0): None}, {}))
+    explaining.answered(0, Explain("small", None, ("text", "small"), []), ({("small-0", 0): None}, {}))
     assert judged == ["small-0"]
 
 
