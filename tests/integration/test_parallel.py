@@ -349,33 +349,36 @@ def test_a_json_report_encoded_in_two_processes_is_the_same_text(monkeypatch, co
 
 
 class _Busy:
-    """Works ahead in long steps (share 0) or not at all; answers when its call began."""
+    """Share 0 works ahead in one step that ends once share 1 has been called (or after 5 s);
+    each answers whether that step saw share 1 called."""
 
-    def __init__(self, index: int) -> None:
+    def __init__(self, index: int, called) -> None:  # type: ignore[no-untyped-def]
         self.index = index
+        self.called = called
+        self.saw = False
 
     def ahead(self):  # type: ignore[no-untyped-def]
-        import time
-        for _ in range(3 if self.index == 0 else 0):
-            time.sleep(0.4)
+        if self.index == 0:
+            self.saw = self.called.wait(timeout=5)
             yield
 
-    def first(self, job: bytes) -> float:
-        import time
-        return time.time()
+    def first(self, job: bytes) -> bool:
+        if self.index == 1:
+            self.called.set()
+        return self.saw
 
 
 def test_a_worker_busy_ahead_does_not_hold_up_another_s_call() -> None:
-    # A call larger than a pipe holds waits for its worker to read it: one written after another
-    # waited for the worker before it to finish its step of work ahead (issue 19).
-    import time
+    # A call larger than a pipe holds waits for its worker to read it, which a worker does
+    # between steps of its work ahead. Written one after the other, share 1's call waited for
+    # share 0's step, which here waits for share 1's call (issue 19).
+    import multiprocessing
 
     from briefing.engine.parallel import Pool
-    pool = Pool([_Busy(0), _Busy(1)])
+    called = multiprocessing.get_context("fork").Event()
+    pool = Pool([_Busy(0, called), _Busy(1, called)])
     try:
-        time.sleep(0.1)  # share 0 is in its first step
-        sent = time.time()
-        busy, free = pool.call("first", [b"x" * 2**20] * 2)
+        saw, _ = pool.call("first", [b"x" * 2**20] * 2)
     finally:
         pool.close()
-    assert free - sent < 0.3 < busy - sent
+    assert saw
