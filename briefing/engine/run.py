@@ -95,7 +95,7 @@ def verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]
     firsts: list[First] = pool.call("first", jobs, partial=judge.add)
     failed, readings = between(firsts)
     # The failed quotes of large sources, explained by whichever share is free (issue 19).
-    explaining = _Explaining([first.put_off for first in firsts], failed, judge)
+    explaining = _Explaining([first.put_off for first in firsts], failed, judge, borrow=pool.forked)
     pool.spread("explain", explaining.next_for, explaining.answered)
     far_found = {key: wanted for first in firsts for key, wanted in first.far.items()} | explaining.far
     far = {key: far_found[key] for key in failed if key in far_found}  # (in the order of the quotes)
@@ -146,9 +146,13 @@ class _Explaining:
     another's that is worth it and not too large to hold twice. One whose file changed since
     goes back to its own share."""
 
-    def __init__(self, put_off: Sequence[Sequence[PutOff]], failed: Failed, judge: Judge) -> None:
+    def __init__(self, put_off: Sequence[Sequence[PutOff]], failed: Failed, judge: Judge,
+                 borrow: bool = True) -> None:
+        """`borrow`: whether a share may take another's source (not where the shares are worked
+        one after the other in one process: reading a file again would only cost time)."""
         self.waiting = sorted(((owner, task) for owner, tasks in enumerate(put_off) for task in tasks),
                               key=lambda item: (-len(item[1].failed) * item[1].size, item[1].source_id))
+        self.borrow = borrow
         self.own_only: set[str] = set()
         self.owners: dict[str, int] = {}
         self.failed = failed
@@ -168,7 +172,7 @@ class _Explaining:
 
     def _may_borrow(self, task: PutOff) -> bool:
         # (Its text, fold and offsets: about three times the text.)
-        return (task.file is not None and task.source_id not in self.own_only
+        return (self.borrow and task.file is not None and task.source_id not in self.own_only
                 and len(task.failed) >= BORROW_MIN_QUOTES and 3 * task.size <= BORROW_MAX_BYTES)
 
     def answered(self, share: int, task: Explain, answer: tuple[dict[Key, CitationResult], Far] | None) -> None:

@@ -388,3 +388,13 @@ def test_copies_with_line_end_hyphens_are_searched_once_in_each_reading(tmp_path
     report = check_project(_load(root, Settings(workers=1), in_workers=True), Settings(workers=1))
     assert report.claims[0].status.value == "misquoted"
     assert len(squeezed) == 1  # a and c: one text, one search of its squeezed reading
+
+
+def test_shares_worked_in_one_process_explain_only_their_own() -> None:
+    from briefing.engine import run
+    from briefing.verify.quote import ParsedQuote
+    put_off = [[_task("big", 20, 10**6)], []]
+    failed = {key: (None, ParsedQuote("q")) for tasks in put_off for *_, failures in tasks for key, _ in failures}
+    explaining = run._Explaining(put_off, failed, None, borrow=False)  # type: ignore[arg-type]
+    assert explaining.next_for(1) is None  # (it would read the file again, and gain no time)
+    assert (explaining.next_for(0) or ["none"])[0] == "big"
