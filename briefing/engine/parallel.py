@@ -162,7 +162,7 @@ class Pool:
             for writer in writers:
                 writer.join()
             if failures:
-                raise failures[0]
+                raise _ended(failures[0])
         else:
             self.pending.append((method, list(args)))
 
@@ -210,7 +210,10 @@ class Pool:
         while True:
             for i, pipe in enumerate(self.pipes):
                 if i not in busy and (arg := next_for(i)) is not None:
-                    pipe.send((method, arg))
+                    try:
+                        pipe.send((method, arg))
+                    except OSError as error:
+                        raise _ended(error)  # noqa: B904 - (its cause is set)
                     busy[i] = arg
             if not busy:
                 return
@@ -242,6 +245,16 @@ class Pool:
 
 
 _NOTICE = object()
+
+
+def _ended(error: BaseException) -> BaseException:
+    """A failed write to a worker as the error it is: a worker that ended (not a closed
+    stdout, which click takes any broken pipe for, ending with status 1 and no word)."""
+    if not isinstance(error, OSError):
+        return error
+    ended = RuntimeError(f"a worker process ended before it was sent its work ({error.strerror or error})")
+    ended.__cause__ = error
+    return ended
 
 
 def _work_ahead(share: Any, pipe: Any) -> None:

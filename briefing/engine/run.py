@@ -153,6 +153,7 @@ class _Explaining:
         self.waiting = sorted(((owner, task) for owner, tasks in enumerate(put_off) for task in tasks),
                               key=lambda item: (-len(item[1].failed) * item[1].size, item[1].source_id))
         self.borrow = borrow
+        self.busy: set[int] = set()  # the shares explaining now
         self.own_only: set[str] = set()
         self.owners: dict[str, int] = {}
         self.failed = failed
@@ -162,20 +163,24 @@ class _Explaining:
     def next_for(self, share: int) -> Explain | None:
         mine = next((n for n, (owner, _) in enumerate(self.waiting) if owner == share), None)
         if mine is None:
-            mine = next((n for n, (_, task) in enumerate(self.waiting) if self._may_borrow(task)), None)
+            mine = next((n for n, (owner, task) in enumerate(self.waiting) if self._may_borrow(owner, task)), None)
         if mine is None:
             return None
         owner, task = self.waiting.pop(mine)
         self.owners[task.source_id] = owner
+        self.busy.add(share)
         return Explain(task.source_id, task.file, task.text_key,
                        [(key, result, self.failed[key][1]) for key, result in task.failed])
 
-    def _may_borrow(self, task: PutOff) -> bool:
-        # (Its text, fold and offsets: about three times the text.)
-        return (self.borrow and task.file is not None and task.source_id not in self.own_only
+    def _may_borrow(self, owner: int, task: PutOff) -> bool:
+        # Never from a share that is free (it is asked next, and holds the text already); only
+        # what is worth reading again, and small enough to hold twice (its text, fold and
+        # offsets: about three times the text).
+        return (self.borrow and owner in self.busy and task.file is not None and task.source_id not in self.own_only
                 and len(task.failed) >= BORROW_MIN_QUOTES and 3 * task.size <= BORROW_MAX_BYTES)
 
     def answered(self, share: int, task: Explain, answer: tuple[dict[Key, CitationResult], Far] | None) -> None:
+        self.busy.discard(share)
         if answer is None:  # the file changed since its own share read it: that share explains it
             self.own_only.add(task.source_id)
             self.waiting.insert(0, (self.owners[task.source_id], PutOff(

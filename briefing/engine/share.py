@@ -35,7 +35,7 @@ from briefing.verify.index import SourceIndex, prefold
 from briefing.verify.judge import Key, matched_spans
 from briefing.verify.memo import Memo
 from briefing.verify.quote import ParsedQuote
-from briefing.verify.quotes import Failed, Far, check_quotes, explain_put_off, search_elsewhere
+from briefing.verify.quotes import Failed, Far, check_quotes, explain_put_off, search_elsewhere, texts_to_explain
 
 # Seconds between the progress notices of a share reading its files.
 _NOTICE_EVERY = 0.1
@@ -197,8 +197,10 @@ class Share:
         """Whether explaining these failed quotes of a source is worth handing to whichever
         share is free: a large source, not explained already (the cache knows them)."""
         source = self.sources[source_id]
-        return (len(failed) * len(source.text) >= PUT_OFF_MIN_WORK
-                and not self.memo.knows_nearest(source, [quote.raw for quote in failed], self.settings))
+        if len(failed) * len(source.text) < PUT_OFF_MIN_WORK:
+            return False
+        texts = texts_to_explain(self.index, source_id, failed, self.settings)
+        return bool(texts) and not self.memo.knows_nearest(source, texts, self.settings)
 
     def _borrow(self, source_id: str, file: SourceFile | None, text_key: tuple[str, str]) -> SourceIndex | None:
         """Another share's source, read here for one call and not kept (the parent hands over

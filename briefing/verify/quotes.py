@@ -200,24 +200,11 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], parsed
     """
     folded = index.folded(source_id)
     explained = list(failures)
-    wanted: dict[int, ParsedQuote] = {}  # the text to explain, by failure
-    misses: dict[int, EdgeMiss] = {}  # elided or edited quotes found but for a word or number edge
-    for i, (result, quote) in enumerate(zip(failures, parsed)):
-        miss = edge_miss(quote, folded, settings.elision_max_gap)
-        if miss is not None:
-            misses[i] = miss
-            continue
-        parts = quote.parsed_parts
-        # For an elided quote, explain the first part that is not in the source at all.
-        missing = [p for p in parts if len(parts) == 1 or find_quote(p, folded, settings.elision_max_gap) is None]
-        if len(parts) > 1 and not missing:
-            explained[i] = replace(result, problem=(
-                f"each elided part occurs in '{source_id}', but not in this order within "
-                f"{settings.elision_max_gap} characters of each other"))
-        else:
-            # The whole quote, or its part as written (the part of a quote with no elision
-            # differs from it only by marks or spaces at its ends).
-            wanted[i] = missing[0] if missing and missing[0].raw != quote.raw else quote
+    misses, wanted, out_of_order = _what_to_explain(parsed, folded, settings)
+    for i in out_of_order:
+        explained[i] = replace(failures[i], problem=(
+            f"each elided part occurs in '{source_id}', but not in this order within "
+            f"{settings.elision_max_gap} characters of each other"))
     explain = _parsed_for(wanted.values(), lambda quotes: nearest_passages(quotes, folded, settings))
     nearests = index.memo.nearest(index.sources[source_id], [q.raw for q in wanted.values()], settings, explain)
     _mark_missed(source_id, explained, misses, index)
@@ -235,6 +222,37 @@ def _explain_failures(source_id: str, failures: Sequence[CitationResult], parsed
                 source_id, asked, asked.raw != failures[i].citation.quote, folded, settings)),
         )
     return explained, wanted
+
+
+def texts_to_explain(index: SourceIndex, source_id: str, parsed: Sequence[ParsedQuote],
+                     settings: Settings) -> list[str]:
+    """The texts whose nearest passages explaining these failed quotes of a source looks for
+    (what a memo is asked for: `Memo.knows_nearest`)."""
+    return [quote.raw for quote in _what_to_explain(parsed, index.folded(source_id), settings)[1].values()]
+
+
+def _what_to_explain(parsed: Sequence[ParsedQuote], folded: NormalisedText, settings: Settings
+                     ) -> tuple[dict[int, EdgeMiss], dict[int, ParsedQuote], list[int]]:
+    """By failed quote: those found but for a word or number edge (elided or edited), the text
+    to explain for the others, and those whose elided parts are all there, out of order."""
+    wanted: dict[int, ParsedQuote] = {}
+    misses: dict[int, EdgeMiss] = {}
+    out_of_order: list[int] = []
+    for i, quote in enumerate(parsed):
+        miss = edge_miss(quote, folded, settings.elision_max_gap)
+        if miss is not None:
+            misses[i] = miss
+            continue
+        parts = quote.parsed_parts
+        # For an elided quote, explain the first part that is not in the source at all.
+        missing = [p for p in parts if len(parts) == 1 or find_quote(p, folded, settings.elision_max_gap) is None]
+        if len(parts) > 1 and not missing:
+            out_of_order.append(i)
+        else:
+            # The whole quote, or its part as written (the part of a quote with no elision
+            # differs from it only by marks or spaces at its ends).
+            wanted[i] = missing[0] if missing and missing[0].raw != quote.raw else quote
+    return misses, wanted, out_of_order
 
 
 def _parsed_for(quotes: Iterable[ParsedQuote], compute: Callable[[list[ParsedQuote]], list[Nearest | None]]

@@ -523,3 +523,30 @@ def test_prune_marks_used_the_entries_not_marked_within_the_hour(tmp_path: Path)
     written = dict(database.execute("SELECT key, written FROM memo"))
     assert written[_key(older)] == 5000  # used now, and more than an hour since it was marked
     assert written[_key(recent)] == 5000 - 60  # marked a minute ago: close enough
+
+
+@pytest.mark.parametrize("quote", ["The quick brown fox leaps over the lazy dog",
+                                   "The quick brown fox jumps over the lazy dog ... the cow sat on the mat today"],
+                         ids=["whole", "elided"])
+def test_a_source_whose_explanations_are_kept_is_not_put_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             quote: str) -> None:
+    # Issue 19: an elided quote is explained by its first missing part, and that is what the
+    # cache is asked for (found in review: asked for the whole quote, it was put off warm too).
+    from briefing.engine import share as share_module
+    from briefing.models import Citation
+    from briefing.settings import DEFAULT_SETTINGS
+    monkeypatch.setattr(share_module, "PUT_OFF_MIN_WORK", 0)
+    text = "alpha beta gamma " * 700 + "The quick brown fox jumps over the lazy dog. Later the cat sat on the mat today."
+    source = Source("s", "s.txt", "text", text, sha256="ab" * 32)
+    put_off = []
+    for _ in range(2):
+        cache = SourceCache(tmp_path)
+        share = share_module.Share(DEFAULT_SETTINGS, cache, given={"s": source})
+        first = share.first(({"s": [("c", 0)]}, {("c", 0): Citation("s", quote, 1)}, [], {}))
+        put_off.append(bool(first.put_off))
+        for task in first.put_off:
+            share.explain(share_module.Explain("s", None, task.text_key,
+                                               [(key, result, first.failed[key][1]) for key, result in task.failed]))
+        share.second((first.failed, {}, []))  # (writes the cache)
+        cache.close()
+    assert put_off == [True, False]

@@ -382,3 +382,26 @@ def test_a_worker_busy_ahead_does_not_hold_up_another_s_call() -> None:
     finally:
         pool.close()
     assert saw
+
+
+class _Waits:
+    def first(self, job: object) -> int:
+        return 1
+
+
+@pytest.mark.parametrize("how", ["call", "spread"])
+def test_a_worker_that_ended_is_an_error_not_a_closed_stdout(how: str) -> None:
+    # Found in review: writing to a worker that died raised BrokenPipeError, which click takes
+    # for a closed stdout: the run ended with status 1 and not a word.
+    from briefing.engine.parallel import Pool
+    pool = Pool([_Waits(), _Waits()])
+    try:
+        pool.processes[0].kill()
+        pool.processes[0].join()
+        with pytest.raises(RuntimeError, match="a worker process ended"):
+            if how == "call":
+                pool.call("first", [b"x" * 2**20] * 2)
+            else:
+                pool.spread("first", lambda i: b"x" if i == 0 else None, lambda i, arg, answer: None)
+    finally:
+        pool.close(False)
