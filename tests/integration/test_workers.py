@@ -398,3 +398,17 @@ def test_shares_worked_in_one_process_explain_only_their_own() -> None:
     explaining = run._Explaining(put_off, failed, None, borrow=False)  # type: ignore[arg-type]
     assert explaining.next_for(1) is None  # (it would read the file again, and gain no time)
     assert (explaining.next_for(0) or ["none"])[0] == "big"
+
+
+@pytest.mark.parametrize("in_workers", [True, False], ids=["read-by-shares", "read-here"])
+def test_without_fork_several_shares_worked_here_give_the_same_report(corpus: Path, expected: str, in_workers: bool,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # Where there is no fork (Windows), the shares are worked one after the other in this
+    # process: results handed over, explanations put off and handed out, all the same.
+    from briefing.engine import parallel, share
+    def no_fork(method: str) -> None:
+        raise AssertionError(f"asked for a {method} context")
+    monkeypatch.setattr(parallel.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr(parallel.multiprocessing, "get_context", no_fork)
+    monkeypatch.setattr(share, "PUT_OFF_MIN_WORK", 0)
+    assert _report(corpus, Settings(workers=3), in_workers=in_workers) == expected
