@@ -35,7 +35,7 @@ from briefing.verify.index import SourceIndex, prefold
 from briefing.verify.judge import Key, matched_spans
 from briefing.verify.memo import Memo
 from briefing.verify.quote import ParsedQuote
-from briefing.verify.quotes import Failed, Far, check_quotes, explain_put_off, search_elsewhere, texts_to_explain
+from briefing.verify.quotes import Failed, Far, check_quotes, explain_failed_quotes, search_elsewhere, texts_to_explain
 
 # Seconds between the progress notices of a share reading its files.
 _NOTICE_EVERY = 0.1
@@ -189,7 +189,7 @@ class Share:
         index = self.index if source_id in self.sources else self._borrow(source_id, file, text_key)
         if index is None:
             return None
-        results, far = explain_put_off(index, source_id, failed, self.settings)
+        results, far = explain_failed_quotes(index, source_id, failed, self.settings)
         source = index.sources[source_id]
         return {key: self._excerpts(result, source) for key, result in results.items()}, far
 

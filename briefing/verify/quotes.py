@@ -50,15 +50,15 @@ Failed = dict[Key, tuple[Citation, ParsedQuote]]
 Far = dict[Key, tuple[str, ParsedQuote]]
 
 
-# The failed quotes of a source whose explanation `check_quotes` put off, by source: each
-# one's key and result as matched. `explain_put_off` explains them as `check_quotes` would have.
-PutOff = dict[str, list[tuple[Key, CitationResult]]]
+# The failed quotes whose explanation `check_quotes` put off, by source: each one's key and
+# result as matched. `explain_failed_quotes` explains them as `check_quotes` would have.
+Unexplained = dict[str, list[tuple[Key, CitationResult]]]
 
 
 def check_quotes(index: SourceIndex, by_source: Mapping[str, list[Key]], keyed: Mapping[Key, Citation],
                  settings: Settings, each: Callable[[dict[Key, CitationResult]], object] = lambda results: None,
                  put_off: Callable[[str, list[ParsedQuote]], bool] = lambda source_id, failed: False
-                 ) -> tuple[dict[Key, CitationResult], Failed, Far, PutOff]:
+                 ) -> tuple[dict[Key, CitationResult], Failed, Far, Unexplained]:
     """Match the quotes of each source of `index` and explain those that fail: the results, the
     failed quotes, and those far from anything in their source (with their source and the text
     explained: issue 15 §7). `each` is given each source's results as they are settled.
@@ -68,7 +68,7 @@ def check_quotes(index: SourceIndex, by_source: Mapping[str, list[Key]], keyed: 
     """
     results: dict[Key, CitationResult] = {}
     far: Far = {}
-    later: PutOff = {}
+    later: Unexplained = {}
     # Each quote is parsed (folded, split) once, here, and handed on (issue 18).
     quotes = {key: ParsedQuote(keyed[key].quote) for keys in by_source.values() for key in keys}
     for source_id, keys in by_source.items():
@@ -81,8 +81,8 @@ def check_quotes(index: SourceIndex, by_source: Mapping[str, list[Key]], keyed: 
             unsettled = set(failed)
             each({k: r for k, r in matched.items() if k not in unsettled})
             continue
-        explained, source_far = explain_put_off(index, source_id, [(k, matched[k], quotes[k]) for k in failed],
-                                                settings)
+        explained, source_far = explain_failed_quotes(index, source_id,
+                                                      [(k, matched[k], quotes[k]) for k in failed], settings)
         matched.update(explained)
         results.update(explained)
         far.update(source_far)
@@ -92,8 +92,9 @@ def check_quotes(index: SourceIndex, by_source: Mapping[str, list[Key]], keyed: 
     return results, failed_quotes, far, later
 
 
-def explain_put_off(index: SourceIndex, source_id: str, failed: Sequence[tuple[Key, CitationResult, ParsedQuote]],
-                    settings: Settings) -> tuple[dict[Key, CitationResult], Far]:
+def explain_failed_quotes(index: SourceIndex, source_id: str,
+                          failed: Sequence[tuple[Key, CitationResult, ParsedQuote]],
+                          settings: Settings) -> tuple[dict[Key, CitationResult], Far]:
     """The failed quotes of one source explained (each key, its result as matched, its quote):
     their results, and those far from anything in the source (issue 15 §7)."""
     if not failed:
