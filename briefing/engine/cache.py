@@ -370,6 +370,7 @@ def _nearest_digests(quotes: Sequence[str], settings: Settings, kind: str) -> li
     asked = repr(replace(settings, workers=0, parallel_min_bytes=0))
     return [_digest(f"{asked}\0{kind}\0{q}") for q in quotes]
 
+
 def _key(source: Source) -> str:
     """The same bytes read by another reader (.txt or .html) are another text."""
     return hashlib.sha256(f"{_version()}\0{source.kind}\0{source.sha256}".encode()).hexdigest()

@@ -155,7 +155,7 @@ class _Explaining:
         self.borrow = borrow
         self.busy: set[int] = set()  # the shares explaining now
         self.own_only: set[str] = set()
-        self.owners: dict[str, int] = {}
+        self.taken: dict[str, tuple[int, PutOff]] = {}  # by source id: its share, and the source
         self.failed = failed
         self.judge = judge
         self.far: Far = {}
@@ -167,7 +167,7 @@ class _Explaining:
         if mine is None:
             return None
         owner, task = self.waiting.pop(mine)
-        self.owners[task.source_id] = owner
+        self.taken[task.source_id] = (owner, task)
         self.busy.add(share)
         return Explain(task.source_id, task.file, task.text_key,
                        [(key, result, self.failed[key][1]) for key, result in task.failed])
@@ -183,8 +183,7 @@ class _Explaining:
         self.busy.discard(share)
         if answer is None:  # the file changed since its own share read it: that share explains it
             self.own_only.add(task.source_id)
-            self.waiting.insert(0, (self.owners[task.source_id], PutOff(
-                task.source_id, task.text_key, 0, task.file, [(key, result) for key, result, _ in task.failed])))
+            self.waiting.insert(0, self.taken[task.source_id])
             return
         results, far = answer
         self.judge.add(results)

@@ -1,10 +1,11 @@
 """One worker's share of a check (issue 19: read and fold in the workers, not in the parent).
 
 A share reads its own source files (or is given sources read already), folds them, and keeps
-them between the calls `engine.parallel.Pool` makes on it: `read`, then `first` (match and
-explain its quotes, handing over their results as they are settled, and read the figures of
-the claims verified here) and `second` (look for every
-worker's failed quotes and for other values of the claims' figures here). What it sends back
+them between the calls `engine.parallel.Pool` makes on it: `read`; `first` (match and explain
+its quotes, handing over their results as they are settled, and read the figures of the claims
+verified here); `explain` (the failed quotes of a large source, its own or another's, put off
+in `first`); and `second` (look for every worker's failed quotes and for other values of the
+claims' figures here). What it sends back
 is what the later steps need and no more: sources without their text, the text each verified
 quote matched, the cautions of its quotes, and each figure reading's passage and line. Only
 `texts` sends whole texts, for a report that shows the sources (the reviewer's page, a build).
@@ -126,13 +127,13 @@ class Share:
         the parent); `for_lock`: hash each text too (`sources.lock`)."""
         found: Read = []
         files, size, last = 0, 0, time.monotonic()
-        texts: dict[tuple[str, str], str] = {}  # by kind and hash of the bytes
+        texts: dict[tuple[str, str], str] = {}  # by `SourceIndex.key_of`
         for file in self.files:
             source, problems = load_source(file, self.settings)
             if source is not None:
                 # A copy of a file read before holds that file's text object, not a second one
                 # (issue 19: real text holds many; `partition` sends copies to one share).
-                same = texts.setdefault((source.kind, source.sha256), source.text)
+                same = texts.setdefault(SourceIndex.key_of(source), source.text)
                 if same is not source.text and same == source.text:
                     source = replace(source, text=same)
                 self.sources[file.id] = source
