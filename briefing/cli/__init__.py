@@ -8,6 +8,7 @@ from typing import NoReturn
 
 from briefing.cli.commands import cli
 from briefing.cli.exits import run
+from briefing.collector import process_ends_with_command
 
 __all__ = ["cli", "entry", "main"]
 
@@ -24,6 +25,7 @@ def entry() -> NoReturn:
     check's millions of objects one by one, which the process's end does anyway (issue 19:
     0.03 to 0.06 s of 10,000 claims).
     """
+    process_ends_with_command()
     code = main()
     for stream in (sys.stdout, sys.stderr):
         try:

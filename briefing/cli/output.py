@@ -11,7 +11,6 @@ import click
 from briefing.cli.exits import unusable
 from briefing.cli.options import display, stderr_colour, use_colour
 from briefing.diagnostics import Diagnostic, Severity
-from briefing.engine.parallel import run_beside
 from briefing.files import write_atomic
 from briefing.models import Report
 from briefing.report.formats import BY_NAME, Shown
@@ -37,7 +36,7 @@ def render_report(report: Report, output_format: str, verbose: bool, to_file: bo
     chosen = BY_NAME[output_format]
     written = not to_file and chosen.summary is not None and step_summary(chosen.summary(report))
     return chosen.report(report, Shown(colour=not to_file and use_colour(), verbose=verbose,
-                                       summary_written=written, beside=run_beside))
+                                       summary_written=written))
 
 
 def write_output(output: Path, text: str) -> None:

@@ -9,21 +9,19 @@ from briefing.diagnostics import Diagnostic
 from briefing.models import Report
 from briefing.report import ci
 from briefing.report.annotations import format_annotations
-from briefing.report.json_report import Beside, format_errors_json, format_json
+from briefing.report.json_report import format_errors_json, format_json
 from briefing.report.text import format_text
 
 
 @dataclass(frozen=True)
 class Shown:
     """How a report is shown: in colour, with every verified claim, beside GitHub's job summary;
-    `claims_path` names the one test case of an unusable input's JUnit report; `beside` may
-    encode part of a large JSON report in another process (`format_json`)."""
+    `claims_path` names the one test case of an unusable input's JUnit report."""
 
     colour: bool = False
     verbose: bool = False
     summary_written: bool = False
     claims_path: str = "claims.yaml"
-    beside: Beside | None = None
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,7 @@ class ReportFormat:
 REPORT_FORMATS: tuple[ReportFormat, ...] = (
     ReportFormat("text", None, lambda r, s: format_text(r, colour=s.colour, verbose=s.verbose),
                  lambda d, s: ""),
-    ReportFormat("json", ".json", lambda r, s: format_json(r, s.beside), lambda d, s: format_errors_json(d)),
+    ReportFormat("json", ".json", lambda r, s: format_json(r), lambda d, s: format_errors_json(d)),
     ReportFormat("github", None,
                  lambda r, s: ci.format_github(r, summary_written=s.summary_written, verbose=s.verbose),
                  lambda d, s: ci.format_github_errors(d, summary_written=s.summary_written),

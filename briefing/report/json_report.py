@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
-from typing import Protocol, TypeVar
+from collections.abc import Iterable
+
+import orjson
 
 from briefing import __version__
+from briefing.collector import paused
 from briefing.diagnostics import Diagnostic
 from briefing.models import CitationResult, ClaimResult, Elsewhere, FigureReading, Report, Status, WordChange
 from briefing.report.text import labels_of, summarise
@@ -15,68 +17,35 @@ from briefing.verify.pins import page_of, pin_cite
 JSON_SCHEMA_VERSION = 1
 
 
-T = TypeVar("T")
-U = TypeVar("U")
-
-
-class Beside(Protocol):
-    """Runs `job` and `other` and gives both results, perhaps side by side (as
-    `engine.parallel.run_beside` does, `job` in another process)."""
-
-    def __call__(self, job: Callable[[], T], other: Callable[[], U]) -> tuple[T, U]: ...
-
-
-# Below this many claims the report is encoded in one piece: a second process would cost more.
-BESIDE_MIN_CLAIMS = 2000
-
-
-def format_json(report: Report, beside: Beside | None = None) -> str:
-    """The stable JSON report documented in the README (keys are only ever added).
-
-    With `beside`, about half of the claims is encoded by it while the rest is encoded
-    here (issue 19: 10,000 claims take 0.2-0.3 s); the text is the same either way.
-    """
-    count = len(report.claims)
-    if beside is None or count < BESIDE_MIN_CLAIMS:
-        claims, (head, tail) = claims_json(report, 0, count), _head_and_tail(report)
-    else:
-        # The other process takes a little more: the rest of the document is done here.
-        split = count * 9 // 20
-        later, (first, (head, tail)) = beside(lambda: claims_json(report, split, count),
-                                              lambda: (claims_json(report, 0, split), _head_and_tail(report)))
-        claims = ", ".join(part for part in (first, later) if part)
-    # As json.dumps gives the whole document: ", " between items, ": " after keys.
-    return f'{head[:-1]}, "claims": [{claims}], {tail[1:]}\n'
-
-
-def _head_and_tail(report: Report) -> tuple[str, str]:
-    """The report's JSON object before its "claims" key, and after."""
-    head = {
-        "schema_version": JSON_SCHEMA_VERSION,
-        "briefing_version": __version__,
-        "ok": report.ok,
-        "claims_file": report.claims_path,
-        "sources_dir": report.sources_dir,
-    }
-    tail: dict[str, object] = {
-        "diagnostics": [diagnostic_json(d) for d in report.diagnostics],
-        "summary": summarise(report),
-    }
-    if report.document_path:  # issue 16: only a project with briefing.md has this key
-        tail["document"] = {
-            "file": report.document_path,
-            "own_figures": [{"text": f.text, "line": f.line, "col": f.col} for f in report.own_figures],
+def format_json(report: Report) -> str:
+    """The stable JSON report documented in the README (keys are only ever added), compact."""
+    with paused():  # (10,000 claims build 300,000 objects, none in a cycle)
+        document = {
+            "schema_version": JSON_SCHEMA_VERSION,
+            "briefing_version": __version__,
+            "ok": report.ok,
+            "claims_file": report.claims_path,
+            "sources_dir": report.sources_dir,
+            "claims": [_claim_json(report, r) for r in report.claims],
+            "diagnostics": [diagnostic_json(d) for d in report.diagnostics],
+            "summary": summarise(report),
         }
-    return _dumps(head), _dumps(tail)
+        if report.document_path:  # issue 16: only a project with briefing.md has this key
+            document["document"] = {
+                "file": report.document_path,
+                "own_figures": [{"text": f.text, "line": f.line, "col": f.col} for f in report.own_figures],
+            }
+        return encode(document) + "\n"
 
 
-def claims_json(report: Report, start: int, end: int) -> str:
-    """The items of the report's "claims" array from `start` to `end`, without the brackets."""
-    return _dumps([_claim_json(report, r) for r in report.claims[start:end]])[1:-1]
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, check_circular=False)  # (built here: no cycles)
+def encode(value: object) -> str:
+    """`value` as compact JSON text, non-ASCII characters as they are: what
+    `json.dumps(value, ensure_ascii=False, separators=(",", ":"))` gives, by orjson (issue 19:
+    10,000 claims in 0.01 s where the standard library takes 0.07 s)."""
+    try:
+        return orjson.dumps(value).decode("utf-8")
+    except orjson.JSONEncodeError:  # a lone surrogate (orjson refuses it), or an integer past 64 bits
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def format_errors_json(diagnostics: Iterable[Diagnostic]) -> str:
@@ -89,7 +58,7 @@ def format_errors_json(diagnostics: Iterable[Diagnostic]) -> str:
         "diagnostics": [diagnostic_json(d) for d in diagnostics],
         "summary": None,
     }
-    return json.dumps(document, ensure_ascii=False) + "\n"
+    return encode(document) + "\n"
 
 
 def diagnostic_json(d: Diagnostic) -> dict:

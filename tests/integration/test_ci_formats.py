@@ -316,7 +316,7 @@ def test_junit_for_unusable_input(project: Path, capsys: pytest.CaptureFixture[s
 
 @pytest.mark.parametrize(("name", "args", "starts"), [
     pytest.param("report.sarif", (), "{", id="sarif-by-suffix"),
-    pytest.param("report.json", (), '{"schema_version": 1', id="json-by-suffix"),
+    pytest.param("report.json", (), '{"schema_version":1,', id="json-by-suffix"),
     pytest.param("report.xml", (), "<?xml", id="junit-by-suffix"),
     pytest.param("report.txt", (), "claims.yaml:8:16: error:", id="text-otherwise"),
     pytest.param("report.log", ("--format", "github"), "::error ", id="explicit-format"),

@@ -1,6 +1,5 @@
 """Verifying in several processes gives exactly the single-process report."""
 
-from dataclasses import replace
 
 import pytest
 
@@ -316,36 +315,6 @@ def test_the_parent_judges_every_claim_from_the_results_handed_over(monkeypatch)
     briefing, sources = _briefing()
     report = verify(briefing, sources, settings=Settings(workers=2))
     assert [c.status.value for c in report.claims] == ["misquoted" if i % 3 == 0 else "verified" for i in range(12)]
-
-
-@pytest.mark.parametrize("count", [0, 3, 12])
-def test_a_json_report_encoded_in_two_processes_is_the_same_text(monkeypatch, count: int) -> None:
-    import json
-    import os
-
-    from briefing.engine.parallel import run_beside
-    from briefing.report import json_report
-    monkeypatch.setattr(json_report, "BESIDE_MIN_CLAIMS", 4)
-    briefing, sources = _briefing()
-    report = verify(briefing, sources, settings=Settings(workers=1))
-    report = replace(report, claims=report.claims[:count])
-    where: list[int] = []
-
-    def beside(job, other):  # type: ignore[no-untyped-def]
-        return run_beside(lambda: (os.getpid(), job()), other)
-
-    def recorded(job, other):  # type: ignore[no-untyped-def]
-        (pid, value), mine = beside(job, other)
-        where.append(pid)
-        return value, mine
-
-    text = json_report.format_json(report, recorded)
-    assert text == json_report.format_json(report)
-    # The text is what one json.dumps of the whole document gives.
-    assert text == json.dumps(json.loads(text), ensure_ascii=False) + "\n"
-    assert [c["id"] for c in json.loads(text)["claims"]] == [c.claim.id for c in report.claims]
-    # Only a report of BESIDE_MIN_CLAIMS claims or more is split, and then in another process.
-    assert len(where) == (count >= 4) and os.getpid() not in where
 
 
 class _Busy:

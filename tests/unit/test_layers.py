@@ -23,7 +23,7 @@ def _script():
 
 graph = _script()
 
-CORE = {"diagnostics", "models", "settings", "text", "house"}
+CORE = {"diagnostics", "models", "settings", "text", "house", "collector"}
 # What each node may import (besides itself). The core never reaches the engine, the sources,
 # the renderer, the reports or the command line; `briefing` is the package root (its version).
 ALLOWED: dict[str, set[str]] = {
@@ -34,6 +34,7 @@ ALLOWED: dict[str, set[str]] = {
     "text": {"models"},
     "house": {"models"},  # the house options (issue 16), shared by claims.yaml and briefing.md
     "files": set(),
+    "collector": set(),  # the cyclic collector paused where a step builds many objects
     "pandoc": set(),  # runs the bundled pandoc: for the prose document's reader and the renderer
     "verify": CORE,
     "claims": CORE | {"verify"},  # a name's figures are read as the check reads them (backing)
