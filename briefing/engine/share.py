@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from briefing.diagnostics import Diagnostic
 from briefing.disagree.compare import ClaimFigure, claim_figures, read_hits, shown_at
 from briefing.disagree.scan import Candidates, Hit, candidates
-from briefing.models import Citation, CitationResult, Claim, Source, Status
+from briefing.models import Caution, Citation, CitationResult, Claim, Source, Status
 from briefing.settings import Settings
 from briefing.sources import SourceFile, load_source
 from briefing.sources.lock import text_sha256
@@ -229,12 +229,21 @@ class Share:
     def _excerpts(self, result: CitationResult, source: Source | None = None) -> CitationResult:
         """The result with what the parent would otherwise read in the source's text: the text
         each span matched (for the judge) and the cautions of its edits (issues 7, 15 §4)."""
+        if result.status is not Status.VERIFIED:
+            return result  # (nothing matched, so nothing to take and no edit to caution about)
         source = source or self.sources[result.citation.source]
-        matched = tuple(matched_spans(result, source)) if result.status is Status.VERIFIED else ()
-        return replace(result, matched=matched, cautions=citation_cautions(result, source))
+        return with_excerpts(result, tuple(matched_spans(result, source)), citation_cautions(result, source))
 
     def _shown(self, readings: Any) -> Shown:
         return {r: shown_at(r, self.sources[r.source]) for r in readings}
+
+
+def with_excerpts(result: CitationResult, matched: tuple[str, ...], cautions: tuple[Caution, ...]) -> CitationResult:
+    """`dataclasses.replace(result, matched=matched, cautions=cautions)`, without its work field
+    by field (issue 19: 5,000 results a worker, 0.02 s): the same fields, two of them new."""
+    copy = object.__new__(CitationResult)
+    copy.__dict__.update(result.__dict__, matched=matched, cautions=cautions)
+    return copy
 
 
 def _size(path: Path) -> int:

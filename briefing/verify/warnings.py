@@ -13,7 +13,7 @@ from briefing.diagnostics import (
     Location,
     Severity,
 )
-from briefing.models import Briefing, ClaimResult, Source
+from briefing.models import Briefing, ClaimResult, Source, Status
 from briefing.settings import Settings
 from briefing.verify.cautions import caution_warnings
 from briefing.verify.figure_tokens import UNUSED_NAME, shown, unreadable_errors
@@ -45,8 +45,10 @@ def claim_warnings(briefing: Briefing, claims: tuple[ClaimResult, ...], sources:
                 f"claim '{result.claim.id}': exempt figure '{shown(exemption)}' does not appear in its text",
                 Location(briefing.path, result.claim.line, result.claim.col),
                 "remove it from exempt_figures, or write it in the text as listed", Severity.WARNING))
-        warnings += shape_errors(briefing.path, result, settings)  # too short, a pasted hyphen (issue 15)
-        warnings += unreadable_errors(briefing.path, result)
+        if result.status is not Status.VERIFIED:  # (a citation refused for its shape fails its claim)
+            warnings += shape_errors(briefing.path, result, settings)  # too short, a pasted hyphen (issue 15)
+        if result.unreadable_figures:
+            warnings += unreadable_errors(briefing.path, result)
         warnings += caution_warnings(briefing.path, result)  # what an edit may turn (issues 7, 15 §4)
         warnings += also(briefing.path, result)
     used = {name for result in claims for name in result.named_figures}

@@ -412,3 +412,19 @@ def test_without_fork_several_shares_worked_here_give_the_same_report(corpus: Pa
     monkeypatch.setattr(parallel.multiprocessing, "get_context", no_fork)
     monkeypatch.setattr(share, "PUT_OFF_MIN_WORK", 0)
     assert _report(corpus, Settings(workers=3), in_workers=in_workers) == expected
+
+
+def test_a_result_with_its_excerpts_is_what_replace_gives() -> None:
+    """`share.with_excerpts` copies a result's fields as `dataclasses.replace` does (issue 19)."""
+    from dataclasses import fields, replace
+
+    from briefing.engine.share import with_excerpts
+    from briefing.models import Caution, Citation, CitationResult, Span, Status
+    result = CitationResult(Citation("s", "a ... b", 3, 7), Status.VERIFIED, (Span(0, 1), Span(5, 6)), (1, 2),
+                            ("case",), 1, gaps=("elision",))
+    cautions = (Caution("quote.elision-hides", "a warning", "a hint", "a statement"),)
+    made = with_excerpts(result, ("a", "b"), cautions)
+    assert made == replace(result, matched=("a", "b"), cautions=cautions)
+    assert {f.name: getattr(made, f.name) for f in fields(made)} == \
+        {f.name: getattr(result, f.name) for f in fields(result)} | {"matched": ("a", "b"), "cautions": cautions}
+    assert result.matched == () and result.cautions == ()  # (the result itself is unchanged)
