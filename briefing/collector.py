@@ -8,6 +8,7 @@ import gc
 from collections.abc import Iterator
 
 _process_ends_with_command = False
+_kept: list[object] = []
 
 
 def process_ends_with_command() -> None:
@@ -33,3 +34,11 @@ def paused() -> Iterator[None]:
             gc.freeze()
         if collecting:
             gc.enable()
+
+
+def keep_till_the_end(*objects: object) -> None:
+    """In a process that ends with its command, hold these until it ends, which frees nothing
+    (`cli.entry`): freeing a large check's objects one by one takes longer than that (issue 19:
+    0.02 s of 10,000 claims). In-process, nothing is held."""
+    if _process_ends_with_command:
+        _kept.extend(objects)

@@ -29,7 +29,7 @@ from briefing.cli.options import (
 )
 from briefing.cli.output import print_unusable, render_report, write_output
 from briefing.cli.quote import quote_command
-from briefing.collector import paused
+from briefing.collector import keep_till_the_end, paused
 from briefing.diagnostics import SHOW_UNKNOWN_CLAIM, SOURCES_MISSING, Diagnostic
 from briefing.engine.cache import CACHE_NAME, NO_CACHE, SourceCache, open_cache
 from briefing.engine.outcome import promoted, without_disagreements
@@ -174,6 +174,7 @@ def check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
     else:
         write_output(output, text)
         click.echo(summary_line(report, use_colour()))
+    keep_till_the_end(project, report, text)
     finish(report.ok)
 
 

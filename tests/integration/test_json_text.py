@@ -80,3 +80,23 @@ def test_a_process_that_ends_with_its_command_freezes_what_a_paused_step_built(m
         assert gc.isenabled() and gc.get_freeze_count() >= frozen + len(built)
     finally:
         gc.unfreeze()
+
+
+def test_only_a_process_that_ends_with_its_command_keeps_objects_till_the_end(monkeypatch) -> None:
+    import weakref
+
+    class Held:
+        pass
+
+    monkeypatch.setattr(collector, "_kept", [])
+    held = Held()
+    gone = weakref.ref(held)
+    collector.keep_till_the_end(held)
+    del held
+    assert gone() is None  # in-process: nothing held
+    monkeypatch.setattr(collector, "_process_ends_with_command", True)
+    held = Held()
+    kept = weakref.ref(held)
+    collector.keep_till_the_end(held)
+    del held
+    assert kept() is not None
