@@ -273,6 +273,10 @@ class ClaimsReader:
         return Briefing(self.path, title, sections, **optional, names=names, house=house or House())
 
     def _line_col(self, node: Node) -> tuple[int, int]:
+        """`location(node)`'s line and column, without making a Location (issue 19: four a claim)."""
+        if self.starts is None:
+            mark = node.start_mark
+            return mark.line + 1, mark.column + 1
         where = self.location(node)
         return where.line, where.col
 
@@ -289,13 +293,12 @@ class ClaimsReader:
             citations = (self.citation(fields),)
         exempt = fields.get("exempt_figures", (None, None))[1]
         figures = tuple(item.value.strip() for item in exempt.value) if isinstance(exempt, SequenceNode) else ()
-        where = self.location(node.value[0][0])  # the first key, also inside a flow mapping's braces
+        line, col = self._line_col(node.value[0][0])  # the first key, also inside a flow mapping's braces
         if "text" not in fields:  # a claim cited by briefing.md's prose needs none (issue 16)
-            return Claim(scalar_text(fields["id"][1]), "", citations, where.line, where.col, figures)
-        return Claim(scalar_text(fields["id"][1]), scalar_text(fields["text"][1]), citations, where.line, where.col,
-                     figures, self.location(fields["text"][1]).line)
+            return Claim(scalar_text(fields["id"][1]), "", citations, line, col, figures)
+        return Claim(scalar_text(fields["id"][1]), scalar_text(fields["text"][1]), citations, line, col,
+                     figures, self._line_col(fields["text"][1])[0])
 
     def citation(self, fields: Fields) -> Citation:
         quote = fields["quote"][1]
-        where = self.location(quote)
-        return Citation(scalar_text(fields["source"][1]), scalar_text(quote), where.line, where.col)
+        return Citation(scalar_text(fields["source"][1]), scalar_text(quote), *self._line_col(quote))

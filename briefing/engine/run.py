@@ -90,9 +90,11 @@ def verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]
         failed = {key: citation for first in checked for key, citation in first.failed.items()}
         return failed, [f.reading for f in figures]
 
+    pool.send("first", jobs)
+    # Each claim is judged as its quotes' results come, while the shares still match (issue 19);
+    # the judge is set up while they start.
     judge = Judge(briefing.claims, results, sources, [name.text for name in briefing.names], stated)
-    # Each claim is judged as its quotes' results come, while the shares still match (issue 19).
-    firsts: list[First] = pool.call("first", jobs, partial=judge.add)
+    firsts: list[First] = pool.receive(partial=judge.add)
     failed, readings = between(firsts)
     # The failed quotes of large sources, explained by whichever share is free (issue 19).
     explaining = _Explaining([first.put_off for first in firsts], failed, judge, borrow=pool.forked)
