@@ -13,8 +13,9 @@ from pathlib import Path
 _CHUNK = 1024 * 1024
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` (UTF-8) to a temporary file beside `path`, then rename it over `path`.
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write `text` (as UTF-8; bytes as they are) to a temporary file beside `path`, then rename
+    it over `path`.
 
     The rename is atomic on one file system, so a reader sees the old file or the new one,
     never a torn one; a failed or interrupted write leaves the old file as it was. A path that
@@ -22,16 +23,17 @@ def write_atomic(path: Path, text: str) -> None:
     place: a rename would put a regular file where it was (issue 15 §6). A folder is refused.
     Through a link, the file it leads to is replaced, and the link kept.
     """
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if in_place(path):
-        write_in_place(path, text.encode("utf-8"))
+        write_in_place(path, data)
         return
     path = write_target(path)
     directory = path.parent if str(path.parent) else Path(".")
     mode = _mode_for(path)
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
             file.flush()
             os.fsync(file.fileno())
         os.chmod(temporary, mode)

@@ -27,7 +27,7 @@ from briefing.cli.options import (
     stderr_colour,
     use_colour,
 )
-from briefing.cli.output import print_unusable, render_report, write_output
+from briefing.cli.output import print_report, print_unusable, render_report, write_output
 from briefing.cli.quote import quote_command
 from briefing.collector import keep_till_the_end, paused
 from briefing.diagnostics import SHOW_UNKNOWN_CLAIM, SOURCES_MISSING, Diagnostic
@@ -170,7 +170,7 @@ def check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
         report = strict_report(report)
     text = render_report(report, output_format, verbose, output is not None)
     if output is None:
-        click.echo(text, nl=False)
+        print_report(text)
     else:
         write_output(output, text)
         click.echo(summary_line(report, use_colour()))

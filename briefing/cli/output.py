@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def step_summary(markdown: str) -> bool:
     return True
 
 
-def render_report(report: Report, output_format: str, verbose: bool, to_file: bool) -> str:
+def render_report(report: Report, output_format: str, verbose: bool, to_file: bool) -> str | bytes:
     """The report in its format; the job summary first, for a format that writes one to the terminal's run."""
     chosen = BY_NAME[output_format]
     written = not to_file and chosen.summary is not None and step_summary(chosen.summary(report))
@@ -39,7 +40,15 @@ def render_report(report: Report, output_format: str, verbose: bool, to_file: bo
                                        summary_written=written))
 
 
-def write_output(output: Path, text: str) -> None:
+def print_report(text: str | bytes) -> None:
+    """The report on stdout: bytes (UTF-8) to its binary buffer as they are, or decoded where it
+    has none (a `StringIO` of a caller running `main` in-process)."""
+    if isinstance(text, bytes) and not hasattr(sys.stdout, "buffer"):
+        text = text.decode("utf-8")
+    click.echo(text, nl=False)
+
+
+def write_output(output: Path, text: str | bytes) -> None:
     try:
         write_atomic(output, text)
     except OSError as error:

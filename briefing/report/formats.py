@@ -9,7 +9,7 @@ from briefing.diagnostics import Diagnostic
 from briefing.models import Report
 from briefing.report import ci
 from briefing.report.annotations import format_annotations
-from briefing.report.json_report import format_errors_json, format_json
+from briefing.report.json_report import format_errors_json, json_report
 from briefing.report.text import format_text
 
 
@@ -31,7 +31,7 @@ class ReportFormat:
 
     name: str
     suffix: str | None  # with --format auto, `-o FILE` with this suffix picks the format
-    report: Callable[[Report, Shown], str]
+    report: Callable[[Report, Shown], str | bytes]  # (bytes: UTF-8 already, as orjson writes JSON)
     errors: Callable[[Sequence[Diagnostic], Shown], str]
     summary: Callable[[Report], str] | None = None
     summary_errors: Callable[[Sequence[Diagnostic]], str] | None = None
@@ -40,7 +40,7 @@ class ReportFormat:
 REPORT_FORMATS: tuple[ReportFormat, ...] = (
     ReportFormat("text", None, lambda r, s: format_text(r, colour=s.colour, verbose=s.verbose),
                  lambda d, s: ""),
-    ReportFormat("json", ".json", lambda r, s: format_json(r), lambda d, s: format_errors_json(d)),
+    ReportFormat("json", ".json", lambda r, s: json_report(r), lambda d, s: format_errors_json(d)),
     ReportFormat("github", None,
                  lambda r, s: ci.format_github(r, summary_written=s.summary_written, verbose=s.verbose),
                  lambda d, s: ci.format_github_errors(d, summary_written=s.summary_written),

@@ -10,8 +10,8 @@ import pytest
 
 from briefing import collector
 from briefing.engine.run import verify
-from briefing.models import Briefing, Citation, Claim, Section, Source
-from briefing.report.json_report import encode, format_errors_json, format_json
+from briefing.models import Briefing, Citation, Claim, Section, Source, Status
+from briefing.report.json_report import encode, format_errors_json, format_json, json_report
 from briefing.settings import Settings
 
 # Every character JSON escapes, and those it need not (DEL, the Unicode line separators, a
@@ -24,15 +24,19 @@ AWKWARD = "".join(chr(c) for c in range(0x20)) + '"\\/\x7f\u2028\u2029\U0001F600
     {"text": AWKWARD, "n": [0, -1, 2**63 - 1, -(2**63)], "flags": [True, False, None], "nested": {"a": [{}, []]}},
     [0.9945, 0.5, 1.0, 0.0001, 0.1, 0.3333, 1 / 3, 0.0],
     {"é": "clé", "": ""},
+    {"status": Status.MISQUOTED, "pages": (3, 4), "none": ()},  # (as the report hands them over)
 ])
 def test_the_text_is_what_the_standard_library_writes_compact(value: object) -> None:
-    assert encode(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    assert encode(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    assert b'"misquoted"' in encode(value) or not isinstance(value, dict) or "status" not in value
 
 
 def test_what_orjson_refuses_the_standard_library_writes() -> None:
-    """A lone surrogate (a PDF's text may hold one) and an integer past 64 bits."""
-    for value in ({"quote": "a\ud800b"}, [2**64]):
-        assert encode(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """A lone surrogate (a PDF's text may hold one), as the escape JSON has for it, and an
+    integer past 64 bits; the rest as orjson writes it."""
+    assert encode({"quote": "é a\ud800b"}) == '{"quote":"é a\\ud800b"}'.encode()
+    assert json.loads(encode({"quote": "é a\ud800b"})) == {"quote": "é a\ud800b"}
+    assert encode([2**64, "é"]) == '[18446744073709551616,"é"]'.encode()
 
 
 def _report():  # type: ignore[no-untyped-def]
@@ -44,7 +48,9 @@ def _report():  # type: ignore[no-untyped-def]
 
 
 def test_the_report_is_one_line_of_compact_json_in_the_documented_order() -> None:
-    text = format_json(_report())
+    report = _report()
+    text = format_json(report)
+    assert json_report(report) == text.encode("utf-8")  # (what the command writes, as it is)
     document = json.loads(text)
     assert text == json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
     assert list(document) == ["schema_version", "briefing_version", "ok", "claims_file", "sources_dir", "claims",
