@@ -247,6 +247,31 @@ class Pool:
 _NOTICE = object()
 
 
+def leave_a_core() -> frozenset[int] | None:
+    """Keep this process off one of the cores it may use, while another process (the parent)
+    has work that all the rest waits for; gives the cores to give back (`use_cores`), or None
+    where there is nothing to do: fewer than two cores, or no way to choose (not Linux).
+
+    Issue 19: while the parent parsed the claims file, the two workers reading and folding
+    their sources on a machine of two cores took a third of its core, 0.03 to 0.07 s of 10,000
+    claims."""
+    try:
+        cores = frozenset(os.sched_getaffinity(0))
+        if len(cores) < 2:
+            return None
+        os.sched_setaffinity(0, cores - {min(cores)})
+    except (AttributeError, OSError):  # (only Linux has it; a container may refuse it)
+        return None
+    return cores
+
+
+def use_cores(cores: frozenset[int] | None) -> None:
+    """Give back the cores `leave_a_core` took."""
+    if cores is not None:
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(0, cores)
+
+
 def _ended(error: BaseException) -> BaseException:
     """A failed write to a worker as the error it is: a worker that ended (not a closed
     stdout, which click takes any broken pipe for, ending with status 1 and no word)."""
@@ -274,6 +299,9 @@ def _serve_calls(share: Any, pipe: Any, inherited: Sequence[Any]) -> None:
         end.close()
     share.notify = lambda notice: pipe.send(("notice", notice))
     share.deliver = lambda part: pipe.send(("partial", part))
+    # A share may ask that its worker leave the parent a core until a call (`leave_a_core`).
+    until = getattr(share, "leaves_the_parent_a_core_until", None)
+    cores = leave_a_core() if until else None
     try:
         while True:
             _work_ahead(share, pipe)
@@ -281,6 +309,9 @@ def _serve_calls(share: Any, pipe: Any, inherited: Sequence[Any]) -> None:
                 method, arg = pipe.recv()
             except EOFError:  # the parent is done with this share
                 return
+            if method == until:
+                use_cores(cores)
+                cores = None
             pipe.send(("ok", getattr(share, method)(arg)))
     except BaseException:  # the parent re-raises it with the child's traceback
         with contextlib.suppress(OSError):

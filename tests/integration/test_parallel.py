@@ -1,5 +1,6 @@
 """Verifying in several processes gives exactly the single-process report."""
 
+import os
 
 import pytest
 
@@ -374,3 +375,47 @@ def test_a_worker_that_ended_is_an_error_not_a_closed_stdout(how: str) -> None:
                 pool.spread("first", lambda i: b"x" if i == 0 else None, lambda i, arg, answer: None)
     finally:
         pool.close(False)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs Linux and two cores")
+def test_a_worker_leaves_the_parent_a_core_while_it_reads_and_takes_it_back_to_match() -> None:
+    """Issue 19: while the parent parses the claims file, the workers keep off one core."""
+    from briefing.engine import parallel
+    before = os.sched_getaffinity(0)
+    left = parallel.leave_a_core()
+    try:
+        assert left == before and os.sched_getaffinity(0) == before - {min(before)}
+    finally:
+        parallel.use_cores(left)
+    assert os.sched_getaffinity(0) == before
+
+
+class _Cores:
+    """A share whose worker leaves the parent a core until `first`: each call answers the cores
+    the worker may run on."""
+
+    leaves_the_parent_a_core_until = "first"
+
+    def read(self, _: object) -> frozenset[int]:
+        return frozenset(os.sched_getaffinity(0))
+
+    def first(self, _: object) -> frozenset[int]:
+        return frozenset(os.sched_getaffinity(0))
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs Linux and two cores")
+def test_a_worker_reads_off_the_parents_core_and_matches_on_every_core() -> None:
+    from briefing.engine.parallel import Pool
+    every = frozenset(os.sched_getaffinity(0))
+    pool = Pool([_Cores(), _Cores()])
+    try:
+        reading = pool.call("read", [None, None])
+        matching = pool.call("first", [None, None])
+        again = pool.call("read", [None, None])
+    finally:
+        pool.close()
+    assert reading == [every - {min(every)}] * 2
+    assert matching == again == [every] * 2
+    assert frozenset(os.sched_getaffinity(0)) == every  # (the parent's own are never touched)
