@@ -129,8 +129,9 @@ def _job(ids: Sequence[str], by_source: Mapping[str, list[Key]], keyed: Mapping[
     mine = {i: by_source[i] for i in ids if i in by_source}
     cited_here = {claim_id for keys in mine.values() for claim_id, _ in keys}
     claims = [claim for claim in briefing.claims if claim.id in cited_here and stated[claim.text].figures]
-    return (mine, {key: keyed[key] for keys in mine.values() for key in keys}, claims,
-            {claim.text: stated[claim.text] for claim in claims})
+    cited = {source_id: [(claim_id, i, keyed[claim_id, i].quote, keyed[claim_id, i].line, keyed[claim_id, i].col)
+                         for claim_id, i in keys] for source_id, keys in mine.items()}
+    return cited, claims, {claim.text: stated[claim.text] for claim in claims}
 
 
 # A share takes another's put-off source only for this many failed quotes or more: explaining

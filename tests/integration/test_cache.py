@@ -533,7 +533,6 @@ def test_a_source_whose_explanations_are_kept_is_not_put_off(tmp_path: Path, mon
     # Issue 19: an elided quote is explained by its first missing part, and that is what the
     # cache is asked for (found in review: asked for the whole quote, it was put off warm too).
     from briefing.engine import share as share_module
-    from briefing.models import Citation
     from briefing.settings import DEFAULT_SETTINGS
     monkeypatch.setattr(share_module, "PUT_OFF_MIN_WORK", 0)
     text = "alpha beta gamma " * 700 + "The quick brown fox jumps over the lazy dog. Later the cat sat on the mat today."
@@ -542,7 +541,7 @@ def test_a_source_whose_explanations_are_kept_is_not_put_off(tmp_path: Path, mon
     for _ in range(2):
         cache = SourceCache(tmp_path)
         share = share_module.Share(DEFAULT_SETTINGS, cache, given={"s": source})
-        first = share.first(({"s": [("c", 0)]}, {("c", 0): Citation("s", quote, 1)}, [], {}))
+        first = share.first(({"s": [("c", 0, quote, 1, 1)]}, [], {}))
         put_off.append(bool(first.put_off))
         for task in first.put_off:
             share.explain(share_module.Explain("s", None, task.text_key,

@@ -211,7 +211,7 @@ def test_a_waiting_worker_folds_ahead_until_it_is_asked_and_only_before_matching
     assert len(share.folded) == 3  # one fold a look, and one more before the third look
     _work_ahead(share, Parent())
     assert len(share.folded) == 6 == SOURCES
-    share.first(({}, {}, [], {}))
+    share.first(({}, [], {}))
     share.folded.clear()
     _work_ahead(share, Parent())
     assert share.folded == {}  # after `first`, working ahead would take a core from the others
@@ -272,12 +272,10 @@ def _share_of(root: Path, ids: str):  # type: ignore[no-untyped-def]
 
 def _put_off_task(share, claims: list[tuple[str, str, str, str]]):  # type: ignore[no-untyped-def]
     """What the parent hands `explain` for the one source a share put off."""
-    from briefing.models import Citation
-    keyed = {(claim_id, 0): Citation(source, quote, 1) for claim_id, _, source, quote in claims}
-    by_source: dict[str, list[tuple[str, int]]] = {}
-    for key, citation in keyed.items():
-        by_source.setdefault(citation.source, []).append(key)
-    failed, _, _, _, put_off = share.first((by_source, keyed, [], {}))
+    cited: dict[str, list[tuple[str, int, str, int, int]]] = {}
+    for claim_id, _, source, quote in claims:
+        cited.setdefault(source, []).append((claim_id, 0, quote, 1, 1))
+    failed, _, _, _, put_off = share.first((cited, [], {}))
     [(source_id, text_key, _, file, failures)] = put_off
     return source_id, file, text_key, [(key, result, failed[key][1]) for key, result in failures]
 
