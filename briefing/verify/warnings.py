@@ -25,11 +25,13 @@ def claim_warnings(briefing: Briefing, claims: tuple[ClaimResult, ...], sources:
                    ) -> tuple[Diagnostic, ...]:
     """Warnings about the checked claims, claim by claim, then the names and sources unused.
 
-    `also` adds a claim's warnings from a later pass (the disagreements: `disagree` is a pass
-    over the results, above this core), in their place among the claim's own.
+    `also` adds the warnings of a claim's disagreements, in their place among the claim's own
+    (`disagree` is a pass over the results, above this core); it is asked only of a claim that
+    has some (issue 19: most claims of a long briefing have nothing to warn of).
     """
     warnings: list[Diagnostic] = []
     for result in claims:
+        cautioned = False
         for item in result.citations:
             if item.occurrences > 1:
                 warnings.append(Diagnostic(
@@ -39,6 +41,7 @@ def claim_warnings(briefing: Briefing, claims: tuple[ClaimResult, ...], sources:
                     Location(briefing.path, item.citation.line, item.citation.col),
                     "quote more words if the briefing means one particular passage",
                     Severity.WARNING))
+            cautioned = cautioned or bool(item.cautions)
         for exemption in result.unused_exemptions:
             warnings.append(Diagnostic(
                 FIGURE_UNUSED_EXEMPTION,
@@ -49,8 +52,10 @@ def claim_warnings(briefing: Briefing, claims: tuple[ClaimResult, ...], sources:
             warnings += shape_errors(briefing.path, result, settings)  # too short, a pasted hyphen (issue 15)
         if result.unreadable_figures:
             warnings += unreadable_errors(briefing.path, result)
-        warnings += caution_warnings(briefing.path, result)  # what an edit may turn (issues 7, 15 §4)
-        warnings += also(briefing.path, result)
+        if cautioned:
+            warnings += caution_warnings(briefing.path, result)  # what an edit may turn (issues 7, 15 §4)
+        if result.disagreements:
+            warnings += also(briefing.path, result)
     used = {name for result in claims for name in result.named_figures}
     for name in briefing.names:
         if name.text not in used:
