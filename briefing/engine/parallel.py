@@ -109,7 +109,10 @@ class Pool:
     its answer (`deliver`), which goes to the `partial` of the `receive` waiting for it.
     """
 
-    def __init__(self, shares: Sequence[Any], on_notice: Callable[[Any], None] = lambda notice: None):
+    def __init__(self, shares: Sequence[Any], on_notice: Callable[[Any], None] = lambda notice: None,
+                 beside_the_parent: bool = False):
+        """`beside_the_parent`: each worker keeps off one core (`leave_a_core`) until the parent
+        says it is done with what everything else waits for (`parent_done`), or calls it."""
         self.shares = list(shares)
         self.on_notice = on_notice
         self.pipes: list[Any] = []
@@ -117,6 +120,7 @@ class Pool:
         self.pending: list[tuple[str, list[Any]]] = []
         self.done = False
         self.on_partial: Callable[[Any], None] = lambda part: None
+        self.parent_busy: Any = None  # (an Event, set while it is, for workers beside the parent)
         forking = len(self.shares) > 1 and "fork" in multiprocessing.get_all_start_methods()
         for share in self.shares:
             share.notify = on_notice
@@ -124,11 +128,14 @@ class Pool:
         if not forking:
             return
         context = multiprocessing.get_context("fork")
+        self.parent_busy = context.Event() if beside_the_parent else None
+        if self.parent_busy is not None:
+            self.parent_busy.set()
         try:
             for share in self.shares:
                 parent_end, child_end = context.Pipe()
-                process = context.Process(target=_serve_calls, args=(share, child_end, [*self.pipes, parent_end]),
-                                          daemon=True)
+                process = context.Process(target=_serve_calls, daemon=True,
+                                          args=(share, child_end, [*self.pipes, parent_end], self.parent_busy))
                 process.start()
                 child_end.close()
                 self.pipes.append(parent_end)
@@ -136,6 +143,11 @@ class Pool:
         except BaseException:
             self.close()
             raise
+
+    def parent_done(self) -> None:
+        """Give the workers back the core they left this process (`beside_the_parent`)."""
+        if self.parent_busy is not None:
+            self.parent_busy.clear()
 
     @property
     def forked(self) -> bool:
@@ -251,6 +263,8 @@ def leave_a_core() -> frozenset[int] | None:
     """Keep this process off one of the cores it may use, while another process (the parent)
     has work that all the rest waits for; gives the cores to give back (`use_cores`), or None
     where there is nothing to do: fewer than two cores, or no way to choose (not Linux).
+    (A worker reading its sources still has every other core: with more cores than workers,
+    nothing waits.)
 
     Issue 19: while the parent parsed the claims file, the two workers reading and folding
     their sources on a machine of two cores took a third of its core, 0.03 to 0.07 s of 10,000
@@ -282,36 +296,44 @@ def _ended(error: BaseException) -> BaseException:
     return ended
 
 
-def _work_ahead(share: Any, pipe: Any) -> None:
+def _work_ahead(share: Any, pipe: Any, between: Callable[[], None] = lambda: None) -> None:
     """Step `share.ahead()`, if it has one, until the parent asks something (issue 19: a worker
-    folds its sources while the parent is still parsing the claims file)."""
+    folds its sources while the parent is still parsing the claims file); `between` steps."""
     ahead = getattr(share, "ahead", None)
     if ahead is None:
         return
     for _ in ahead():
+        between()
         if pipe.poll():
             return
 
 
-def _serve_calls(share: Any, pipe: Any, inherited: Sequence[Any]) -> None:
-    """Answer the parent's calls on `share` until it closes the pipe."""
+def _serve_calls(share: Any, pipe: Any, inherited: Sequence[Any], parent_busy: Any = None) -> None:
+    """Answer the parent's calls on `share` until it closes the pipe; while `parent_busy` is
+    set, off one core (`Pool(beside_the_parent=True)`)."""
     for end in inherited:  # as in `_serve`
         end.close()
-    share.notify = lambda notice: pipe.send(("notice", notice))
+    left = [leave_a_core() if parent_busy is not None and parent_busy.is_set() else None]
+
+    def look() -> None:  # (at each notice, each step of work ahead, each call)
+        if left[0] is not None and not parent_busy.is_set():
+            use_cores(left.pop())
+            left.append(None)
+
+    def notify(notice: Any) -> None:
+        look()
+        pipe.send(("notice", notice))
+
+    share.notify = notify
     share.deliver = lambda part: pipe.send(("partial", part))
-    # A share may ask that its worker leave the parent a core until a call (`leave_a_core`).
-    until = getattr(share, "leaves_the_parent_a_core_until", None)
-    cores = leave_a_core() if until else None
     try:
         while True:
-            _work_ahead(share, pipe)
+            _work_ahead(share, pipe, look)
             try:
                 method, arg = pipe.recv()
             except EOFError:  # the parent is done with this share
                 return
-            if method == until:
-                use_cores(cores)
-                cores = None
+            look()
             pipe.send(("ok", getattr(share, method)(arg)))
     except BaseException:  # the parent re-raises it with the child's traceback
         with contextlib.suppress(OSError):

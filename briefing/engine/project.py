@@ -134,14 +134,19 @@ def _load_in_workers(claims_path: Path, sources_dir: Path, settings: Settings, p
         if progress is not None:
             progress(done[0], len(listing.files), done[1], total)
 
-    pool = Pool([Share(settings, cache, files=[listing.files[i] for i in ids]) for ids in groups], on_notice)
+    # Each worker keeps off one core while the claims file is parsed here: the rest waits for it.
+    pool = Pool([Share(settings, cache, files=[listing.files[i] for i in ids]) for ids in groups], on_notice,
+                beside_the_parent=True)
     loaded = False
     try:
         pool.send("read", [lock_path is not None] * len(groups))
         document_path = claims_path.with_name(DOCUMENT_NAME)
         prose = document_path.is_file()
         # Parsed here while the workers read their shares.
-        briefing, claim_diagnostics = load_claims(claims_path, settings, prose)
+        try:
+            briefing, claim_diagnostics = load_claims(claims_path, settings, prose)
+        finally:
+            pool.parent_done()
         briefing, document, document_problems = _load_document(briefing, document_path, prose)
         reads = pool.receive()
         loaded = True

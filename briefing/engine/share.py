@@ -108,10 +108,6 @@ def without_text(source: Source) -> Source:
 
 
 class Share:
-    # Until `first`, a worker serving a share leaves the parent a core (`engine.parallel`): the
-    # parent parses the claims file meanwhile, and everything after waits for it (issue 19).
-    leaves_the_parent_a_core_until = "first"
-
     def __init__(self, settings: Settings, memo: Memo, files: Sequence[SourceFile] = (),
                  given: Mapping[str, Source] | None = None,
                  folded: Mapping[tuple[str, str], NormalisedText] | None = None):

@@ -392,30 +392,57 @@ def test_a_worker_leaves_the_parent_a_core_while_it_reads_and_takes_it_back_to_m
 
 
 class _Cores:
-    """A share whose worker leaves the parent a core until `first`: each call answers the cores
-    the worker may run on."""
+    """Each call answers the cores the worker may run on; its work ahead waits, step by step,
+    until the parent is done."""
 
-    leaves_the_parent_a_core_until = "first"
+    def __init__(self) -> None:
+        self.seen: list[frozenset[int]] = []
 
     def read(self, _: object) -> frozenset[int]:
         return frozenset(os.sched_getaffinity(0))
 
-    def first(self, _: object) -> frozenset[int]:
-        return frozenset(os.sched_getaffinity(0))
+    def ahead(self):  # type: ignore[no-untyped-def]
+        import time
+        for _ in range(300):  # (3 s at most)
+            self.seen.append(frozenset(os.sched_getaffinity(0)))
+            if self.seen[-1] != self.seen[0]:
+                return
+            time.sleep(0.01)
+            yield
+
+    def cores(self, _: object) -> list[frozenset[int]]:
+        return self.seen
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
                     reason="needs Linux and two cores")
-def test_a_worker_reads_off_the_parents_core_and_matches_on_every_core() -> None:
+def test_a_worker_keeps_off_the_parents_core_until_the_parent_is_done() -> None:
+    import time
+
     from briefing.engine.parallel import Pool
     every = frozenset(os.sched_getaffinity(0))
-    pool = Pool([_Cores(), _Cores()])
+    pool = Pool([_Cores(), _Cores()], beside_the_parent=True)
     try:
         reading = pool.call("read", [None, None])
-        matching = pool.call("first", [None, None])
+        time.sleep(0.1)  # (the workers work ahead, off the core)
+        pool.parent_done()
+        time.sleep(0.1)  # (they see it at their next step)
+        seen = pool.call("cores", [None, None])
         again = pool.call("read", [None, None])
     finally:
         pool.close()
     assert reading == [every - {min(every)}] * 2
-    assert matching == again == [every] * 2
+    assert all(s[0] == every - {min(every)} and s[-1] == every for s in seen)
+    assert again == [every] * 2
     assert frozenset(os.sched_getaffinity(0)) == every  # (the parent's own are never touched)
+
+
+def test_without_the_parent_beside_a_worker_has_every_core() -> None:
+    from briefing.engine.parallel import Pool
+    every = frozenset(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+    pool = Pool([_Cores(), _Cores()])
+    try:
+        reading = pool.call("read", [None, None]) if every else []
+    finally:
+        pool.close()
+    assert reading == ([every] * 2 if every else [])
