@@ -161,7 +161,10 @@ def _load_in_workers(claims_path: Path, sources_dir: Path, settings: Settings, p
                    Workers(pool, groups, cache))
 
 
-_SOURCE_LINE = re.compile(rb"""^[ \t]*(?:-[ \t]+)?source:[ \t]*["']?([^\s"'#,}]+)""", re.MULTILINE)
+# A `source:` key and its value. Not tied to the start of a line: a quote holding "source: x"
+# counts too, which only weighs the split (and `re` finds a pattern that starts with a literal
+# six times as fast as one that starts at each line: issue 19, 16 ms of 10,000 claims).
+_SOURCE_LINE = re.compile(rb"""source:[ \t]*["']?([^\s"'#,}]+)""")
 
 
 def _cited(claims_path: Path, settings: Settings) -> dict[str, int]:
@@ -172,8 +175,8 @@ def _cited(claims_path: Path, settings: Settings) -> dict[str, int]:
         data = claims_path.read_bytes()
     except OSError:  # load_claims reports it
         return {}
-    found = Counter(m.decode("utf-8", "replace") for m in _SOURCE_LINE.findall(data))
-    return dict(found)
+    found = Counter(_SOURCE_LINE.findall(data))  # (by bytes: each id is decoded once, not each use)
+    return {source_id.decode("utf-8", "replace"): count for source_id, count in found.items()}
 
 
 def _gathered(listing: SourceSet, reads: list[Read]
