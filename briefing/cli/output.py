@@ -15,6 +15,7 @@ from briefing.diagnostics import Diagnostic, Severity
 from briefing.files import write_atomic
 from briefing.models import Report
 from briefing.report.formats import BY_NAME, Shown
+from briefing.report.json_report import ClaimsAhead
 from briefing.report.text import format_diagnostic
 
 
@@ -32,12 +33,14 @@ def step_summary(markdown: str) -> bool:
     return True
 
 
-def render_report(report: Report, output_format: str, verbose: bool, to_file: bool) -> str | bytes:
-    """The report in its format; the job summary first, for a format that writes one to the terminal's run."""
+def render_report(report: Report, output_format: str, verbose: bool, to_file: bool,
+                  ahead: ClaimsAhead | None = None) -> str | bytes:
+    """The report in its format; the job summary first, for a format that writes one to the
+    terminal's run. `ahead`: a JSON report's claims built as they were judged."""
     chosen = BY_NAME[output_format]
     written = not to_file and chosen.summary is not None and step_summary(chosen.summary(report))
     return chosen.report(report, Shown(colour=not to_file and use_colour(), verbose=verbose,
-                                       summary_written=written))
+                                       summary_written=written, ahead=ahead))
 
 
 def print_report(text: str | bytes) -> None:

@@ -17,7 +17,7 @@ from briefing.engine.cache import NO_CACHE, SourceCache
 from briefing.engine.parallel import Pool, run_beside
 from briefing.engine.run import QUOTE_WEIGHT, partition, verify, verify_shares
 from briefing.engine.share import Read, Share
-from briefing.models import Briefing, Report, Source
+from briefing.models import Briefing, ClaimResult, Report, Source
 from briefing.settings import DEFAULT_SETTINGS, Settings
 from briefing.sources import SourceSet, load_source, scan_sources
 from briefing.sources.lock import LockState, load_lock_state
@@ -248,11 +248,13 @@ def _size(path: Path) -> int:
         return 0
 
 
-def check_project(project: Project, settings: Settings = DEFAULT_SETTINGS, cache: SourceCache = NO_CACHE) -> Report:
+def check_project(project: Project, settings: Settings = DEFAULT_SETTINGS, cache: SourceCache = NO_CACHE,
+                  judged: Callable[[int, ClaimResult], None] | None = None) -> Report:
     """Verify a loaded project whose claims parsed; loading warnings join the report's.
 
     A project loaded `in_workers` is checked by its workers, with the cache given to
-    `load_project`, once; its report's sources come without their text, as its own do.
+    `load_project`, once; its report's sources come without their text, as its own do. There
+    `judged` is given each claim's place and result as it is judged (`verify_shares`).
     """
     assert project.briefing is not None, "check_project needs claims that parsed"
     reasons = {source_id: d.message for source_id, d in project.unreadable.items()}
@@ -260,7 +262,7 @@ def check_project(project: Project, settings: Settings = DEFAULT_SETTINGS, cache
         workers, done = project.workers, False
         try:
             report = verify_shares(project.briefing, workers.pool, workers.groups, project.sources,
-                                   str(project.sources_dir), settings, reasons)
+                                   str(project.sources_dir), settings, reasons, judged)
             done = True
         finally:
             workers.pool.close(done)

@@ -8,7 +8,7 @@ keep what is derived from each source.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from briefing.disagree.compare import ClaimFigure, disagreements, settle
@@ -16,7 +16,7 @@ from briefing.disagree.compare import warnings as disagreement_warnings
 from briefing.disagree.scan import Hit
 from briefing.engine.parallel import Pool, cpu_count
 from briefing.engine.share import Explain, First, Job, PutOff, Second, Share, Shown, without_text
-from briefing.models import Briefing, Citation, CitationResult, Report, Source
+from briefing.models import Briefing, Citation, CitationResult, ClaimResult, Report, Source
 from briefing.settings import DEFAULT_SETTINGS, Settings
 from briefing.text import NormalisedText
 from briefing.verify.counts import Reading
@@ -57,14 +57,17 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
 
 
 def verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]], sources: Mapping[str, Source],
-                  sources_dir: str, settings: Settings, unreadable: Mapping[str, str]) -> Report:
+                  sources_dir: str, settings: Settings, unreadable: Mapping[str, str],
+                  judged: Callable[[int, ClaimResult], None] | None = None) -> Report:
     """Verify all claims over the sources the shares of `pool` hold (`groups`: their ids, share
     by share); `sources` are the same without their text (issue 19: the parent needs none).
 
     The shares match and explain their quotes and read the claims' figures where they matched;
     then look for every failed quote and for other values of those figures in their sources.
     The parent judges each claim as its quotes' results come in, then settles the
-    disagreements (`disagree`) from the readings the shares made.
+    disagreements (`disagree`) from the readings the shares made. `judged` is given each
+    claim's place and result as it is judged, while the shares still match (the report's claim
+    may be another result: a failed quote found elsewhere, a disagreement).
     """
     keyed = {(claim.id, i): citation for claim in briefing.claims
              for i, citation in enumerate(claim.citations)}
@@ -93,7 +96,7 @@ def verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]
     pool.send("first", jobs)
     # Each claim is judged as its quotes' results come, while the shares still match (issue 19);
     # the judge is set up while they start.
-    judge = Judge(briefing.claims, results, sources, [name.text for name in briefing.names], stated)
+    judge = Judge(briefing.claims, results, sources, [name.text for name in briefing.names], stated, judged)
     firsts: list[First] = pool.receive(partial=judge.add)
     failed, readings = between(firsts)
     # The failed quotes of large sources, explained by whichever share is free (issue 19).

@@ -9,19 +9,21 @@ from briefing.diagnostics import Diagnostic
 from briefing.models import Report
 from briefing.report import ci
 from briefing.report.annotations import format_annotations
-from briefing.report.json_report import format_errors_json, json_report
+from briefing.report.json_report import ClaimsAhead, format_errors_json, json_report
 from briefing.report.text import format_text
 
 
 @dataclass(frozen=True)
 class Shown:
     """How a report is shown: in colour, with every verified claim, beside GitHub's job summary;
-    `claims_path` names the one test case of an unusable input's JUnit report."""
+    `claims_path` names the one test case of an unusable input's JUnit report; `ahead`, a
+    JSON report's claims built as they were judged."""
 
     colour: bool = False
     verbose: bool = False
     summary_written: bool = False
     claims_path: str = "claims.yaml"
+    ahead: ClaimsAhead | None = None
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class ReportFormat:
 REPORT_FORMATS: tuple[ReportFormat, ...] = (
     ReportFormat("text", None, lambda r, s: format_text(r, colour=s.colour, verbose=s.verbose),
                  lambda d, s: ""),
-    ReportFormat("json", ".json", lambda r, s: json_report(r), lambda d, s: format_errors_json(d)),
+    ReportFormat("json", ".json", lambda r, s: json_report(r, s.ahead), lambda d, s: format_errors_json(d)),
     ReportFormat("github", None,
                  lambda r, s: ci.format_github(r, summary_written=s.summary_written, verbose=s.verbose),
                  lambda d, s: ci.format_github_errors(d, summary_written=s.summary_written),

@@ -3,7 +3,7 @@ figures still unbacked once failed quotes match their sources."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from briefing.models import CitationResult, Claim, ClaimResult, Elsewhere, Source, Status
@@ -86,7 +86,11 @@ class Judge:
     """
 
     def __init__(self, claims: Sequence[Claim], results: dict[Key, CitationResult],
-                 sources: Mapping[str, Source], names: Sequence[str] = (), stated: Mapping[str, Stated] | None = None):
+                 sources: Mapping[str, Source], names: Sequence[str] = (), stated: Mapping[str, Stated] | None = None,
+                 judged: Callable[[int, ClaimResult], None] | None = None):
+        """`judged` is given each claim's place and result as it is judged (`finish` may
+        change the result of a claim with a failed quote after)."""
+        self.on_judged = judged
         self.claims = list(claims)
         self.stated = stated or {}  # what each claim text states, when read already
         self.sources = sources
@@ -134,4 +138,7 @@ class Judge:
 
     def _judge(self, n: int) -> None:
         claim = self.claims[n]
-        self.judged[n] = judge_claim(claim, self._citations(n), self.sources, self.names, self.stated.get(claim.text))
+        result = self.judged[n] = judge_claim(claim, self._citations(n), self.sources, self.names,
+                                              self.stated.get(claim.text))
+        if self.on_judged is not None:
+            self.on_judged(n, result)

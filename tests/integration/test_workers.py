@@ -428,3 +428,28 @@ def test_a_result_with_its_excerpts_is_what_replace_gives() -> None:
     assert {f.name: getattr(made, f.name) for f in fields(made)} == \
         {f.name: getattr(result, f.name) for f in fields(result)} | {"matched": ("a", "b"), "cautions": cautions}
     assert result.matched == () and result.cautions == ()  # (the result itself is unchanged)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_claims_built_ahead_give_the_same_report(corpus: Path, expected: str, workers: int) -> None:
+    """Issue 19: a JSON report's claims built as they are judged. A claim whose result changed
+    after (a failed quote found elsewhere, a disagreement) is built again, not taken."""
+    from dataclasses import replace
+
+    from briefing.report.json_report import ClaimsAhead, json_report
+    settings = Settings(workers=workers)
+    loaded = _load(corpus, settings, in_workers=True)
+    ahead = ClaimsAhead(loaded.sources)
+    report = check_project(loaded, settings, judged=ahead.judged)
+    assert json_report(report, ahead).decode("utf-8") == expected
+    by_place = {r.claim.id: n for n, r in enumerate(report.claims)}
+    assert len(ahead.built) == len(report.claims)
+    # The claims whose results changed after they were judged are the ones built again.
+    changed = {c.claim.id for n, c in enumerate(report.claims) if ahead.built[n][0] is not c}
+    assert {"c-exact", "c-elsewhere"} <= changed and "c-elided" not in changed
+    # And one changed afterwards by anyone (as `--strict` or `--reviewed` might) is built anew.
+    n = by_place["c-elided"]
+    edited = replace(report, claims=(*report.claims[:n], replace(report.claims[n], exempted_figures=("9",)),
+                                     *report.claims[n + 1:]))
+    assert json_report(edited, ahead) == json_report(edited)
+    assert json_report(edited, ahead) != json_report(report, ahead)
