@@ -16,7 +16,7 @@ from briefing.disagree.compare import warnings as disagreement_warnings
 from briefing.disagree.scan import Hit
 from briefing.engine.parallel import Pool, cpu_count
 from briefing.engine.share import Explain, First, Job, PutOff, Second, Share, Shown, without_text
-from briefing.models import Briefing, Citation, CitationResult, ClaimResult, Report, Source
+from briefing.models import Briefing, Citation, CitationResult, Claim, ClaimResult, Report, Source
 from briefing.settings import DEFAULT_SETTINGS, Settings
 from briefing.text import NormalisedText
 from briefing.verify.counts import Reading
@@ -69,14 +69,15 @@ def verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]
     claim's place and result as it is judged, while the shares still match (the report's claim
     may be another result: a failed quote found elsewhere, a disagreement).
     """
-    keyed = {(claim.id, i): citation for claim in briefing.claims
-             for i, citation in enumerate(claim.citations)}
+    every_claim = briefing.claims  # (made anew at each ask: asked once)
+    keyed = {(claim.id, i): citation for claim in every_claim for i, citation in enumerate(claim.citations)}
     results, by_source = route(keyed, sources, unreadable)
     # What each claim's text states is read once, here: the workers read its figures in the
     # sources (`claim_figures`) and the judge checks them against the quotes (issue 18).
     # (Each text once: claims may share one.)
-    stated = {text: read_stated(text) for text in dict.fromkeys(claim.text for claim in briefing.claims)}
-    jobs = [_job(ids, by_source, keyed, briefing, stated) for ids in groups]
+    stated = {text: read_stated(text) for text in dict.fromkeys(claim.text for claim in every_claim)}
+    stating = [claim for claim in every_claim if stated[claim.text].figures]
+    jobs = [_job(ids, by_source, keyed, stating, stated) for ids in groups]
     figures: list[ClaimFigure] = []
     shown: Shown = {}
 
@@ -85,7 +86,7 @@ def verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]
         # briefing order whatever the split; each worker then looks for other values of them in
         # its own sources, beside the failed quotes (exact, and close for those far from
         # anything in their own source: issue 15 §7).
-        order = {claim.id: i for i, claim in enumerate(briefing.claims)}
+        order = {claim.id: i for i, claim in enumerate(every_claim)}
         figures.extend(sorted((f for first in checked for f in first.figures),
                               key=lambda f: (order[f.claim], f.citation, f.reading.span.start)))
         for first in checked:
@@ -96,7 +97,7 @@ def verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]
     pool.send("first", jobs)
     # Each claim is judged as its quotes' results come, while the shares still match (issue 19);
     # the judge is set up while they start.
-    judge = Judge(briefing.claims, results, sources, [name.text for name in briefing.names], stated, judged)
+    judge = Judge(every_claim, results, sources, [name.text for name in briefing.names], stated, judged)
     firsts: list[First] = pool.receive(partial=judge.add)
     failed, readings = between(firsts)
     # The failed quotes of large sources, explained by whichever share is free (issue 19).
@@ -126,14 +127,15 @@ def verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]
 
 
 def _job(ids: Sequence[str], by_source: Mapping[str, list[Key]], keyed: Mapping[Key, Citation],
-         briefing: Briefing, stated: Mapping[str, Stated]) -> Job:
+         stating: Sequence[Claim], stated: Mapping[str, Stated]) -> Job:
     """What one share needs for `first`: only its own sources' citations, and the claims citing
-    them whose texts state figures (sent by pipe, since the share began before they were parsed)."""
+    them whose texts state figures (`stating`; sent by pipe, since the share began before they
+    were parsed)."""
     mine = {i: by_source[i] for i in ids if i in by_source}
-    cited_here = {claim_id for keys in mine.values() for claim_id, _ in keys}
-    claims = [claim for claim in briefing.claims if claim.id in cited_here and stated[claim.text].figures]
-    cited = {source_id: [(claim_id, i, keyed[claim_id, i].quote, keyed[claim_id, i].line, keyed[claim_id, i].col)
-                         for claim_id, i in keys] for source_id, keys in mine.items()}
+    cited = {source_id: [(key[0], key[1], c.quote, c.line, c.col) for key in keys for c in (keyed[key],)]
+             for source_id, keys in mine.items()}
+    cited_here = {claim_id for keys in mine.values() for claim_id, _ in keys} if stating else set()
+    claims = [claim for claim in stating if claim.id in cited_here]
     return cited, claims, {claim.text: stated[claim.text] for claim in claims}
 
 
