@@ -3,7 +3,6 @@ prints nothing). JSON is `json_report`."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from briefing.diagnostics import Diagnostic, Severity
@@ -280,20 +279,35 @@ def summary_line(report: Report, colour: bool = False) -> str:
 
 
 def summarise(report: Report) -> dict:
-    by_status = Counter(r.status for r in report.claims)  # (by the member: `.value` costs a call)
-    citations = [c for r in report.claims for c in r.citations]
+    # One pass over the claims and their citations (issue 19: a pass over 10,000 results read
+    # from memory that nothing has touched since they were made costs 2-5 ms).
+    by_status = dict.fromkeys(Status, 0)
+    citations = verified = exempted = named = alterations = 0
+    cited: set[str] = set()
+    disagreeing: list[ClaimResult] = []
+    for result in report.claims:
+        by_status[result.status] += 1
+        exempted += len(result.exempted_figures)
+        named += len(result.named_figures)
+        if result.disagreements:
+            disagreeing.append(result)
+        for item in result.citations:
+            citations += 1
+            verified += item.status is Status.VERIFIED
+            alterations += len(item.alterations)
+            cited.add(item.citation.source)
     return {
         "claims": len(report.claims),
         "verified": by_status[Status.VERIFIED],
         "failed": len(report.claims) - by_status[Status.VERIFIED],
-        "by_status": {s.value: by_status[s] for s in Status},
-        "citations": len(citations),
-        "citations_verified": sum(1 for c in citations if c.status is Status.VERIFIED),
+        "by_status": {s.value: n for s, n in by_status.items()},
+        "citations": citations,
+        "citations_verified": verified,
         "sources": len(report.sources),
-        "sources_cited": len({c.citation.source for c in citations} & {s.id for s in report.sources}),
-        "exempted_figures": sum(len(r.exempted_figures) for r in report.claims) + len(report.own_figures),
-        "named_figures": sum(len(r.named_figures) for r in report.claims),
-        "alterations": sum(len(c.alterations) for r in report.claims for c in r.citations),
-        "disagreements": len(quantities(report.claims)),
+        "sources_cited": len(cited & {s.id for s in report.sources}),
+        "exempted_figures": exempted + len(report.own_figures),
+        "named_figures": named,
+        "alterations": alterations,
+        "disagreements": len(quantities(disagreeing)),
         "warnings": sum(d.severity is Severity.WARNING for d in report.diagnostics),
     }
