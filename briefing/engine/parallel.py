@@ -112,7 +112,8 @@ class Pool:
     def __init__(self, shares: Sequence[Any], on_notice: Callable[[Any], None] = lambda notice: None,
                  beside_the_parent: bool = False):
         """`beside_the_parent`: each worker keeps off one core (`leave_a_core`) until the parent
-        says it is done with what everything else waits for (`parent_done`), or calls it."""
+        says it is done with what everything else waits for (`parent_done`), or calls it a
+        second time."""
         self.shares = list(shares)
         self.on_notice = on_notice
         self.pipes: list[Any] = []
@@ -315,8 +316,8 @@ def _serve_calls(share: Any, pipe: Any, inherited: Sequence[Any], parent_busy: A
         end.close()
     left = [leave_a_core() if parent_busy is not None and parent_busy.is_set() else None]
 
-    def look() -> None:  # (at each notice, each step of work ahead, each call)
-        if left[0] is not None and not parent_busy.is_set():
+    def look(moved_on: bool = False) -> None:  # (at each notice, each step of work ahead, each call)
+        if left[0] is not None and (moved_on or not parent_busy.is_set()):
             use_cores(left.pop())
             left.append(None)
 
@@ -326,6 +327,7 @@ def _serve_calls(share: Any, pipe: Any, inherited: Sequence[Any], parent_busy: A
 
     share.notify = notify
     share.deliver = lambda part: pipe.send(("partial", part))
+    calls = 0
     try:
         while True:
             _work_ahead(share, pipe, look)
@@ -333,7 +335,8 @@ def _serve_calls(share: Any, pipe: Any, inherited: Sequence[Any], parent_busy: A
                 method, arg = pipe.recv()
             except EOFError:  # the parent is done with this share
                 return
-            look()
+            look(moved_on=calls > 0)  # (a second call: the parent has moved on, said so or not)
+            calls += 1
             pipe.send(("ok", getattr(share, method)(arg)))
     except BaseException:  # the parent re-raises it with the child's traceback
         with contextlib.suppress(OSError):

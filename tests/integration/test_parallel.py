@@ -437,6 +437,20 @@ def test_a_worker_keeps_off_the_parents_core_until_the_parent_is_done() -> None:
     assert frozenset(os.sched_getaffinity(0)) == every  # (the parent's own are never touched)
 
 
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs Linux and two cores")
+def test_a_worker_takes_its_core_back_at_the_second_call_even_unsaid() -> None:
+    from briefing.engine.parallel import Pool
+    every = frozenset(os.sched_getaffinity(0))
+    pool = Pool([_Cores(), _Cores()], beside_the_parent=True)
+    try:
+        reading = pool.call("read", [None, None])
+        again = pool.call("read", [None, None])  # (no `parent_done`)
+    finally:
+        pool.close()
+    assert reading == [every - {min(every)}] * 2 and again == [every] * 2
+
+
 def test_without_the_parent_beside_a_worker_has_every_core() -> None:
     from briefing.engine.parallel import Pool
     every = frozenset(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
