@@ -174,6 +174,8 @@ def clean_start(source: NormalisedText, start: int) -> bool:
         if text[p] == " " and p > 0 and _line_end_break(source, p - 1):
             return False
         return not _joined(source, _before(text, p), p, start)
+    if first == "-" and _line_end_break(source, start):  # "-⏎agement": the rest of a word broken at a line end
+        return False
     if first in DIGIT_JOINERS or first in DIGIT_SLASHES or first == "-":  # ".5 million", ",613", "'s", "-known", "/11"
         nxt = _after(text, start + 1)
         return not _joined(source, p, start, nxt) if nxt < len(text) else True
