@@ -80,8 +80,8 @@ _SHOWN = 80  # characters of omitted text a message shows, the middle cut beyond
 
 def citation_cautions(item: CitationResult, source: Source) -> tuple[Caution, ...]:
     """What each elision and insertion of a verified quote may change, in quote order."""
-    if item.status is not Status.VERIFIED:
-        return ()
+    if item.status is not Status.VERIFIED or not (item.gaps or item.alterations):
+        return ()  # (no elision, no insertion: most quotes)
     found: list[Caution] = []
     for i, kind in enumerate(item.gaps):
         if kind == "elision" and i + 1 < len(item.spans):
