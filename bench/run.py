@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -40,18 +41,20 @@ def _ensure_corpus(plan: corpus.Plan) -> None:
     print(f"generated corpus in {time.perf_counter() - started:.1f} s")
 
 
-def _timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, bytes]:
+def _timed(command: list[str], env: dict[str, str] | None = None, to: Path | None = None
+           ) -> tuple[float, float, int, bytes]:
     """Wall time, CPU time (with the child's own workers), peak RSS (KiB) of any child so far,
-    and its stdout."""
+    and its stdout (b"" when written to the file `to`)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.PIPE, env=env, check=False)
+    with open(to, "wb") if to is not None else contextlib.nullcontext(subprocess.PIPE) as out:
+        done = subprocess.run(command, stdout=out, env=env, check=False)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     if done.returncode not in (0, 1):
         raise SystemExit(f"{command[0]} exited {done.returncode}")
-    return wall, cpu, after.ru_maxrss, done.stdout
+    return wall, cpu, after.ru_maxrss, done.stdout or b""
 
 
 def _edit_one_quote(plan: corpus.Plan, turn: int) -> tuple[Path, str]:
