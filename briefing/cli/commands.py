@@ -30,7 +30,7 @@ from briefing.cli.options import (
 )
 from briefing.cli.output import print_report, print_unusable, render_report, write_output
 from briefing.cli.quote import quote_command
-from briefing.collector import keep_till_the_end, paused
+from briefing.collector import keep_till_the_end
 from briefing.diagnostics import SHOW_UNKNOWN_CLAIM, SOURCES_MISSING, Diagnostic
 from briefing.engine.cache import CACHE_NAME, NO_CACHE, SourceCache, open_cache
 from briefing.engine.outcome import promoted, without_disagreements
@@ -100,7 +100,7 @@ def _load_and_check(directory: Path, claims_file: Path | None, sources_dir: Path
     """
     lock_path = Path(display(directory / LOCK_NAME))
     cache = NO_CACHE if no_cache else open_cache(directory / CACHE_NAME)
-    with Bar("checking") as bar, paused():
+    with Bar("checking") as bar:
         project = _load(directory, claims_file, sources_dir, bar,
                         lock_path if update_lock or snapshot or lock_path.exists() else None,
                         None if keep_text else cache)

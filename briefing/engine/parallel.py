@@ -111,9 +111,9 @@ class Pool:
 
     def __init__(self, shares: Sequence[Any], on_notice: Callable[[Any], None] = lambda notice: None,
                  beside_the_parent: bool = False):
-        """`beside_the_parent`: each worker keeps off one core (`leave_a_core`) until the parent
-        says it is done with what everything else waits for (`parent_done`), or calls it a
-        second time."""
+        """`beside_the_parent`: the workers keep off one core (`keep_off_a_core`) until this
+        process says it is done with what everything else waits for (`parent_done`), or
+        sends them a second call."""
         self.shares = list(shares)
         self.on_notice = on_notice
         self.pipes: list[Any] = []
@@ -121,7 +121,8 @@ class Pool:
         self.pending: list[tuple[str, list[Any]]] = []
         self.done = False
         self.on_partial: Callable[[Any], None] = lambda part: None
-        self.parent_busy: Any = None  # (an Event, set while it is, for workers beside the parent)
+        self.left: tuple[list[int], frozenset[int]] | None = None  # (workers kept off a core; all cores)
+        self.sent = 0
         forking = len(self.shares) > 1 and "fork" in multiprocessing.get_all_start_methods()
         for share in self.shares:
             share.notify = on_notice
@@ -129,14 +130,11 @@ class Pool:
         if not forking:
             return
         context = multiprocessing.get_context("fork")
-        self.parent_busy = context.Event() if beside_the_parent else None
-        if self.parent_busy is not None:
-            self.parent_busy.set()
         try:
             for share in self.shares:
                 parent_end, child_end = context.Pipe()
-                process = context.Process(target=_serve_calls, daemon=True,
-                                          args=(share, child_end, [*self.pipes, parent_end], self.parent_busy))
+                process = context.Process(target=_serve_calls, args=(share, child_end, [*self.pipes, parent_end]),
+                                          daemon=True)
                 process.start()
                 child_end.close()
                 self.pipes.append(parent_end)
@@ -144,11 +142,14 @@ class Pool:
         except BaseException:
             self.close()
             raise
+        if beside_the_parent:
+            self.left = keep_off_a_core([process.pid for process in self.processes])
 
     def parent_done(self) -> None:
         """Give the workers back the core they left this process (`beside_the_parent`)."""
-        if self.parent_busy is not None:
-            self.parent_busy.clear()
+        if self.left is not None:
+            give_back(*self.left)
+            self.left = None
 
     @property
     def forked(self) -> bool:
@@ -156,6 +157,9 @@ class Pool:
 
     def send(self, method: str, args: Sequence[Any]) -> None:
         """Start `method(arg)` of each share (one arg per share); `receive` gives the answers."""
+        self.sent += 1
+        if self.sent > 1:  # (the parent has moved on, said so or not)
+            self.parent_done()
         if self.forked:
             # Each worker reads its call only between steps of its work ahead (`_work_ahead`):
             # written one after the other, each would wait for the worker before it to read
@@ -260,12 +264,11 @@ class Pool:
 _NOTICE = object()
 
 
-def leave_a_core() -> frozenset[int] | None:
-    """Keep this process off one of the cores it may use, while another process (the parent)
-    has work that all the rest waits for; gives the cores to give back (`use_cores`), or None
-    where there is nothing to do: fewer than two cores, or no way to choose (not Linux).
-    (A worker reading its sources still has every other core: with more cores than workers,
-    nothing waits.)
+def keep_off_a_core(pids: Sequence[int | None]) -> tuple[list[int], frozenset[int]] | None:
+    """Keep the processes `pids` off one of the cores this process may use, while it has work
+    that all the rest waits for; what `give_back` needs to undo it, or None where there is
+    nothing to do: fewer than two cores, or no way to choose (only Linux has one). (They
+    still have every other core: with more cores than workers, nothing waits.)
 
     Issue 19: while the parent parsed the claims file, the two workers reading and folding
     their sources on a machine of two cores took a third of its core, 0.03 to 0.07 s of 10,000
@@ -274,17 +277,22 @@ def leave_a_core() -> frozenset[int] | None:
         cores = frozenset(os.sched_getaffinity(0))
         if len(cores) < 2:
             return None
-        os.sched_setaffinity(0, cores - {min(cores)})
-    except (AttributeError, OSError):  # (only Linux has it; a container may refuse it)
+        kept = []
+        for pid in pids:
+            if pid is not None:
+                with contextlib.suppress(ProcessLookupError):  # (one that ended already)
+                    os.sched_setaffinity(pid, cores - {min(cores)})
+                    kept.append(pid)
+    except (AttributeError, OSError):  # (not Linux; a container may refuse it)
         return None
-    return cores
+    return kept, cores
 
 
-def use_cores(cores: frozenset[int] | None) -> None:
-    """Give back the cores `leave_a_core` took."""
-    if cores is not None:
-        with contextlib.suppress(OSError):
-            os.sched_setaffinity(0, cores)
+def give_back(pids: Sequence[int], cores: frozenset[int]) -> None:
+    """Let the processes `keep_off_a_core` kept off a core run on every core again."""
+    for pid in pids:
+        with contextlib.suppress(OSError):  # (one that ended meanwhile)
+            os.sched_setaffinity(pid, cores)
 
 
 def _ended(error: BaseException) -> BaseException:
@@ -297,46 +305,30 @@ def _ended(error: BaseException) -> BaseException:
     return ended
 
 
-def _work_ahead(share: Any, pipe: Any, between: Callable[[], None] = lambda: None) -> None:
+def _work_ahead(share: Any, pipe: Any) -> None:
     """Step `share.ahead()`, if it has one, until the parent asks something (issue 19: a worker
-    folds its sources while the parent is still parsing the claims file); `between` steps."""
+    folds its sources while the parent is still parsing the claims file)."""
     ahead = getattr(share, "ahead", None)
     if ahead is None:
         return
     for _ in ahead():
-        between()
         if pipe.poll():
             return
 
 
-def _serve_calls(share: Any, pipe: Any, inherited: Sequence[Any], parent_busy: Any = None) -> None:
-    """Answer the parent's calls on `share` until it closes the pipe; while `parent_busy` is
-    set, off one core (`Pool(beside_the_parent=True)`)."""
+def _serve_calls(share: Any, pipe: Any, inherited: Sequence[Any]) -> None:
+    """Answer the parent's calls on `share` until it closes the pipe."""
     for end in inherited:  # as in `_serve`
         end.close()
-    left = [leave_a_core() if parent_busy is not None and parent_busy.is_set() else None]
-
-    def look(moved_on: bool = False) -> None:  # (at each notice, each step of work ahead, each call)
-        if left[0] is not None and (moved_on or not parent_busy.is_set()):
-            use_cores(left.pop())
-            left.append(None)
-
-    def notify(notice: Any) -> None:
-        look()
-        pipe.send(("notice", notice))
-
-    share.notify = notify
+    share.notify = lambda notice: pipe.send(("notice", notice))
     share.deliver = lambda part: pipe.send(("partial", part))
-    calls = 0
     try:
         while True:
-            _work_ahead(share, pipe, look)
+            _work_ahead(share, pipe)
             try:
                 method, arg = pipe.recv()
             except EOFError:  # the parent is done with this share
                 return
-            look(moved_on=calls > 0)  # (a second call: the parent has moved on, said so or not)
-            calls += 1
             pipe.send(("ok", getattr(share, method)(arg)))
     except BaseException:  # the parent re-raises it with the child's traceback
         with contextlib.suppress(OSError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
+from briefing.collector import paused
 from briefing.disagree.compare import ClaimFigure, disagreements, settle
 from briefing.disagree.compare import warnings as disagreement_warnings
 from briefing.disagree.scan import Hit
@@ -69,6 +70,17 @@ def verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]
     claim's place and result as it is judged, while the shares still match (the report's claim
     may be another result: a failed quote found elsewhere, a disagreement).
     """
+    # The parent's part makes hundreds of thousands of objects and no cycles (results, verdicts,
+    # the report): the collector would only walk them again and again (issue 19: 0.05 s of
+    # 10,000 claims). The workers, forked before, keep theirs: a PDF's reader makes cycles.
+    with paused():
+        return _verify_shares(briefing, pool, groups, sources, sources_dir, settings, unreadable, judged)
+
+
+def _verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]], sources: Mapping[str, Source],
+                   sources_dir: str, settings: Settings, unreadable: Mapping[str, str],
+                   judged: Callable[[int, ClaimResult], None] | None = None) -> Report:
+    """`verify_shares`, with the collector paused."""
     every_claim = briefing.claims  # (made anew at each ask: asked once)
     keyed = {(claim.id, i): citation for claim in every_claim for i, citation in enumerate(claim.citations)}
     results, by_source = route(keyed, sources, unreadable)

@@ -377,32 +377,22 @@ def test_a_worker_that_ended_is_an_error_not_a_closed_stdout(how: str) -> None:
         pool.close(False)
 
 
-@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
-                    reason="needs Linux and two cores")
-def test_a_worker_leaves_the_parent_a_core_while_it_reads_and_takes_it_back_to_match() -> None:
-    """Issue 19: while the parent parses the claims file, the workers keep off one core."""
-    from briefing.engine import parallel
-    before = os.sched_getaffinity(0)
-    left = parallel.leave_a_core()
-    try:
-        assert left == before and os.sched_getaffinity(0) == before - {min(before)}
-    finally:
-        parallel.use_cores(left)
-    assert os.sched_getaffinity(0) == before
-
-
 class _Cores:
     """Each call answers the cores the worker may run on; its work ahead waits, step by step,
     until the parent is done."""
 
     def __init__(self) -> None:
         self.seen: list[frozenset[int]] = []
+        self.reads = 0
 
     def read(self, _: object) -> frozenset[int]:
+        self.reads += 1
         return frozenset(os.sched_getaffinity(0))
 
     def ahead(self):  # type: ignore[no-untyped-def]
         import time
+        if not self.reads or self.seen:  # (from the first read on, once: the parent sets the cores after the fork)
+            return
         for _ in range(300):  # (3 s at most)
             self.seen.append(frozenset(os.sched_getaffinity(0)))
             if self.seen[-1] != self.seen[0]:
@@ -412,6 +402,15 @@ class _Cores:
 
     def cores(self, _: object) -> list[frozenset[int]]:
         return self.seen
+
+    def busy(self, _: object) -> tuple[frozenset[int], frozenset[int]]:
+        """One long step (a large file read): the cores it began and ended with."""
+        import time
+        began = frozenset(os.sched_getaffinity(0))
+        until = time.monotonic() + 3
+        while frozenset(os.sched_getaffinity(0)) == began and time.monotonic() < until:
+            pass
+        return began, frozenset(os.sched_getaffinity(0))
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
@@ -449,6 +448,25 @@ def test_a_worker_takes_its_core_back_at_the_second_call_even_unsaid() -> None:
     finally:
         pool.close()
     assert reading == [every - {min(every)}] * 2 and again == [every] * 2
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs Linux and two cores")
+def test_a_worker_in_the_middle_of_a_long_step_gets_its_core_back_at_once() -> None:
+    """The parent gives the core back itself: a worker need not finish what it is doing."""
+    import time
+
+    from briefing.engine.parallel import Pool
+    every = frozenset(os.sched_getaffinity(0))
+    pool = Pool([_Cores(), _Cores()], beside_the_parent=True)
+    try:
+        pool.send("busy", [None, None])
+        time.sleep(0.1)
+        pool.parent_done()
+        answers = pool.receive()
+    finally:
+        pool.close()
+    assert answers == [(every - {min(every)}, every)] * 2
 
 
 def test_without_the_parent_beside_a_worker_has_every_core() -> None:
