@@ -123,6 +123,12 @@ class NormalisedText:
     o_starts: Sequence[int] = (0,)
     linear: Sequence[bool] = (True,)
 
+    @functools.cached_property
+    def soft_hyphens(self) -> bool:
+        """Whether the original holds a soft hyphen (U+00AD): the fold drops them, so one at a
+        line end leaves two words in the folded text where the source prints one broken in two."""
+        return "\u00ad" in self.original
+
     def _segment(self, offset: int) -> int:
         return bisect.bisect_right(self.f_starts, offset) - 1
 

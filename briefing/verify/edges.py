@@ -159,6 +159,17 @@ def _line_end_break(source: NormalisedText, hyphen: int) -> bool:
     return source.original[at] in _BREAK_HYPHENS and "\n" in source.original[at:source.to_original(hyphen + 2)]
 
 
+def _soft_break(source: NormalisedText, space: int) -> bool:
+    """Whether the folded " " at `space`, between two letters, stands for a soft hyphen at a
+    line end of the source ("man\u00ad⏎agement"): printed there as a hyphen, folded away."""
+    text = source.text
+    if not (source.soft_hyphens and 0 < space < len(text) - 1 and text[space] == " "
+            and text[space - 1].isalpha() and text[space + 1].isalpha()):
+        return False
+    between = source.original[source.to_original_end(space):source.to_original(space + 1)]
+    return "\u00ad" in between and "\n" in between
+
+
 def clean_start(source: NormalisedText, start: int) -> bool:
     """Whether a part beginning at folded offset `start` begins on an edge of the source."""
     text = source.text
@@ -171,7 +182,7 @@ def clean_start(source: NormalisedText, start: int) -> bool:
     if is_word(first):
         if _continues(text[p], first):
             return False
-        if text[p] == " " and p > 0 and _line_end_break(source, p - 1):
+        if text[p] == " " and p > 0 and (_line_end_break(source, p - 1) or _soft_break(source, p)):
             return False
         return not _joined(source, _before(text, p), p, start)
     if first == "-" and _line_end_break(source, start):  # "-⏎agement": the rest of a word broken at a line end
@@ -192,7 +203,7 @@ def clean_end(source: NormalisedText, end: int) -> bool:
     if n >= len(text):
         return True
     if is_word(text[last]):
-        if _continues(text[n], text[last]) or _line_end_break(source, n):
+        if _continues(text[n], text[last]) or _line_end_break(source, n) or _soft_break(source, n):
             return False
         following = _after(text, n + 1)
         if text[n] == _APOSTROPHE and _possessive(text, following):
@@ -214,10 +225,12 @@ def on_edges(source: NormalisedText, start: int, end: int) -> bool:
     """Whether the folded range [start, end) begins and ends on edges of the source."""
     text = source.text
     # Most matches sit between spaces or punctuation that joins nothing: told without a call (a
-    # space may still group digits, or follow a line-end hyphen: those are looked at closely).
-    return ((start == 0 or text[start - 1] in PLAIN and text[start - 2] != "-" and not text[start].isdigit()
+    # space may still group digits, or follow a line-end hyphen, or stand for a soft one: those
+    # are looked at closely).
+    quick = not source.soft_hyphens
+    return ((start == 0 or quick and text[start - 1] in PLAIN and text[start - 2] != "-" and not text[start].isdigit()
              or clean_start(source, start))
-            and (end >= len(text) or text[end] in PLAIN and text[end - 1] not in QUICK_NOT
+            and (end >= len(text) or quick and text[end] in PLAIN and text[end - 1] not in QUICK_NOT
                  or clean_end(source, end)))
 
 

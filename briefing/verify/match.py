@@ -166,14 +166,15 @@ def _literal_hits(needles: list[str], source: NormalisedText, edges: bool) -> li
     distinct = sorted({n for n in needles if n})
     lengths = [len(n) for n in distinct]
     first, counts, raw = [-1] * len(distinct), [0] * len(distinct), [-1] * len(distinct)
-    text, size = source.text, len(source.text)
+    text, size, quick = source.text, len(source.text), not source.soft_hyphens
     for index, start in MultiSearch(distinct).matches(text):
         if raw[index] < 0:
             raw[index] = start
         if edges:
             end = start + lengths[index]
             # `on_edges`'s quick test, inlined: this runs once per hit, and repeated text has millions.
-            if not ((start == 0 or text[start - 1] in PLAIN and text[start - 2] != "-" and not text[start].isdigit())
+            if not (quick and (start == 0 or text[start - 1] in PLAIN and text[start - 2] != "-"
+                               and not text[start].isdigit())
                     and (end >= size or text[end] in PLAIN and text[end - 1] not in QUICK_NOT)) \
                     and not on_edges(source, start, end):
                 continue
