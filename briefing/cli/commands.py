@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -38,7 +37,6 @@ from briefing.engine.outcome import strict as strict_report
 from briefing.engine.parallel import cpu_count, run_beside
 from briefing.engine.progress import Bar
 from briefing.engine.project import Project, check_project, load_project
-from briefing.models import ClaimResult, Source
 from briefing.report.inventory import format_inventory_json, format_inventory_text, load_inventory
 from briefing.report.json_report import ClaimsAhead
 from briefing.report.show import format_show, suggest
@@ -79,14 +77,10 @@ def _load(directory: Path, claims_file: Path | None, sources_dir: Path | None, b
                         cache=NO_CACHE if workers_cache is None else workers_cache)
 
 
-# Given a project's sources, what is told of each claim's place and result as it is judged.
-JudgedFor = Callable[[Mapping[str, Source]], Callable[[int, ClaimResult], None]]
-
-
 def _load_and_check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
                     output_format: str = "text", output: Path | None = None, update_lock: bool = False,
                     no_cache: bool = False, snapshot: bool = False, keep_text: bool = True,
-                    judged_for: JudgedFor | None = None):
+                    ahead: ClaimsAhead | None = None):
     """Load and verify a project, or report why it is unusable and exit 2.
 
     DIRECTORY/sources.lock, when there is one, pins the sources; `update_lock` rewrites it
@@ -96,7 +90,7 @@ def _load_and_check(directory: Path, claims_file: Path | None, sources_dir: Path
     (`project.lock.current`: the evidence a PDF carries, issue 17 §3). Unless `keep_text`, the
     sources are read by the workers that check them, and neither the project nor the report
     holds their text (issue 19: what the report formats other than annotations need). There,
-    `judged_for`, given the project's sources, gives what is told of each claim as it is judged.
+    `ahead` builds a JSON report's claims as they are judged.
     """
     lock_path = Path(display(directory / LOCK_NAME))
     cache = NO_CACHE if no_cache else open_cache(directory / CACHE_NAME)
@@ -115,7 +109,7 @@ def _load_and_check(directory: Path, claims_file: Path | None, sources_dir: Path
         if project.sources and bar.drawn:
             bar.status("verifying quotes and figures…")
         report = check_project(project, cache=cache,
-                               judged=judged_for(project.sources) if judged_for is not None else None)
+                               judged=ahead.for_sources(project.sources) if ahead is not None else None)
         cache.prune(project.sources.values())
         cache.close()
         return project, report
@@ -172,20 +166,14 @@ def check(directory: Path, claims_file: Path | None, sources_dir: Path | None,
     if reviewed is not None:  # (the review page's module loads only for it)
         from briefing.cli.review import read_ticks, with_review
         ticks = read_ticks(reviewed)  # a bad file stops the run first
-    ahead: list[ClaimsAhead] = []  # (a JSON report's claims, built as they are judged: issue 19)
-
-    def json_ahead(sources: Mapping[str, Source]) -> Callable[[int, ClaimResult], None]:
-        ahead.append(ClaimsAhead(sources))
-        return ahead[0].judged
-
+    ahead = ClaimsAhead() if output_format == "json" else None  # (its claims built as judged: issue 19)
     project, report = _load_and_check(directory, claims_file, sources_dir, output_format, output, update_lock,
-                                      no_cache, keep_text=output_format == "annotations",
-                                      judged_for=json_ahead if output_format == "json" else None)
+                                      no_cache, keep_text=output_format == "annotations", ahead=ahead)
     if reviewed is not None and ticks is not None:
         report = with_review(report, project, ticks, reviewed)
     if strict:
         report = strict_report(report)
-    text = render_report(report, output_format, verbose, output is not None, ahead[0] if ahead else None)
+    text = render_report(report, output_format, verbose, output is not None, ahead)
     if output is None:
         print_report(text)
     else:

@@ -11,7 +11,7 @@ from briefing import __version__
 from briefing.collector import paused
 from briefing.diagnostics import Diagnostic
 from briefing.models import CitationResult, ClaimResult, Elsewhere, FigureReading, Report, Source, Status, WordChange
-from briefing.report.text import summarise
+from briefing.report.text import SourceOf, labels_of, summarise
 from briefing.verify.pins import page_of, pin_cite
 
 JSON_SCHEMA_VERSION = 1
@@ -28,9 +28,15 @@ class ClaimsAhead:
     the end on one core (issue 19: 0.06 s of 10,000 claims). `json_report` takes a claim's
     built here only if the report holds the very result it was built from."""
 
-    def __init__(self, sources: Mapping[str, Source]) -> None:
-        self.sources = sources
+    def __init__(self, sources: Mapping[str, Source] | None = None) -> None:
+        """`sources`: the project's, without their text (or given later: `for_sources`)."""
+        self.sources: Mapping[str, Source] = sources or {}
         self.built: dict[int, tuple[ClaimResult, dict]] = {}
+
+    def for_sources(self, sources: Mapping[str, Source]) -> Callable[[int, ClaimResult], None]:
+        """`judged`, for a project's sources once they are read."""
+        self.sources = sources
+        return self.judged
 
     def judged(self, place: int, result: ClaimResult) -> None:
         self.built[place] = (result, _claim_json(self.sources.get, result))
@@ -100,10 +106,6 @@ def diagnostic_json(d: Diagnostic) -> dict:
     }
 
 
-# The source with an id, for its pages (`Report.source`, or a mapping's `get`).
-SourceOf = Callable[[str], Source | None]
-
-
 def _claim_json(source_of: SourceOf, result: ClaimResult) -> dict:
     # (Tuples and the str-valued enums are written as the lists and texts they hold, by orjson
     # and by `json` alike: issue 19, 10,000 claims.)
@@ -163,7 +165,7 @@ def _citation_json(source_of: SourceOf, item: CitationResult) -> dict:
                      "page": _page(source_of, source_id, span.start) if pages else None}
                     for span, line in zip(item.spans, item.lines)],
         "pages": pages,
-        "pin": (pin_cite(pages, labels=_labels(source_of, source_id)) or None) if pages else None,
+        "pin": (pin_cite(pages, labels=labels_of(source_of, source_id)) or None) if pages else None,
         "folds": item.folds,
         "occurrences": item.occurrences,
         "nearest": None if near is None else {
@@ -190,8 +192,3 @@ def _page(source_of: SourceOf, source_id: str, offset: int) -> int | None:
     source = source_of(source_id)
     return page_of(source.page_starts, offset) if source and source.page_starts else None
 
-
-def _labels(source_of: SourceOf, source_id: str) -> tuple[str, ...]:
-    """A PDF source's printed page labels; () when it has none (as `report.text.labels_of`)."""
-    source = source_of(source_id)
-    return source.page_labels if source else ()

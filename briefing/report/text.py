@@ -3,11 +3,12 @@ prints nothing). JSON is `json_report`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from briefing.diagnostics import Diagnostic, Severity
 from briefing.disagree.compare import quantities
-from briefing.models import CitationResult, ClaimResult, Elsewhere, Nearest, Report, Status, WordChange
+from briefing.models import CitationResult, ClaimResult, Elsewhere, Nearest, Report, Source, Status, WordChange
 from briefing.verify.diff import is_invisible
 from briefing.verify.edits import describe as describe_alteration
 from briefing.verify.figure_tokens import shown as shown_token
@@ -185,7 +186,7 @@ def _citation_details(report: Report, item: CitationResult, colour: bool) -> lis
     near = item.nearest
     if near is not None and item.status is Status.MISQUOTED:
         path = source_path(report, item.citation.source)
-        pin = f" (p. {page_label(item.nearest_page, labels_of(report, item.citation.source))})" \
+        pin = f" (p. {page_label(item.nearest_page, labels_of(report.source, item.citation.source))})" \
             if item.nearest_page else ""
         lines.append(f"source   {path}:{item.nearest_line}{pin}: {quoted(near.passage)} "
                      f"({near.similarity:.0%} similar)")
@@ -202,7 +203,7 @@ def _citation_details(report: Report, item: CitationResult, colour: bool) -> lis
 def did_you_mean(report: Report, elsewhere: Elsewhere) -> str:
     """A close passage of another source, named (issue 15 §7): a misattribution, not a fabrication."""
     near = elsewhere.nearest
-    pin = f" (p. {page_label(elsewhere.page, labels_of(report, elsewhere.source))})" if elsewhere.page else ""
+    pin = f" (p. {page_label(elsewhere.page, labels_of(report.source, elsewhere.source))})" if elsewhere.page else ""
     return (f"did you mean '{elsewhere.source}'? {source_path(report, elsewhere.source)}:{elsewhere.line}{pin} "
             f"has {quoted(near.passage)} ({near.similarity:.0%} similar)")
 
@@ -230,7 +231,7 @@ def _verified_block(report: Report, result: ClaimResult, colour: bool) -> str:
               f"{paint('verified', 'green', colour)}: claim '{result.claim.id}'")]
     for item in result.citations:
         where = ", ".join(f"{source_path(report, item.citation.source)}:{n}" for n in item.lines)
-        labels = labels_of(report, item.citation.source)
+        labels = labels_of(report.source, item.citation.source)
         pin = f" ({pin_cite(item.pages, labels=labels)})" if item.pages else ""
         folds = f" (folds: {', '.join(item.folds)})" if item.folds else ""
         lines.append(f"    {where}{pin}{folds}")
@@ -245,9 +246,13 @@ def source_path(report: Report, source_id: str) -> str:
     return source.path if source else source_id
 
 
-def labels_of(report: Report, source_id: str) -> tuple[str, ...]:
+# The source with an id (`Report.source`, or a mapping's `get`).
+SourceOf = Callable[[str], Source | None]
+
+
+def labels_of(source_of: SourceOf, source_id: str) -> tuple[str, ...]:
     """A PDF source's printed page labels; () when it has none."""
-    source = report.source(source_id)
+    source = source_of(source_id)
     return source.page_labels if source else ()
 
 
