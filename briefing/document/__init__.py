@@ -3,3 +3,8 @@
 `read` turns the file into pandoc's JSON AST (pandoc is the one Markdown parser, so what is
 checked is what is rendered); `cites` finds where the prose cites claims with `[@claim-id]`.
 """
+
+from __future__ import annotations
+
+# The prose document beside the claims file.
+DOCUMENT_NAME = "briefing.md"

@@ -26,7 +26,6 @@ from briefing.document.positions import line_col
 from briefing.pandoc import PandocError, run_pandoc
 from briefing.verify.diff import is_invisible
 
-DOCUMENT_NAME = "briefing.md"
 MARKDOWN_READER = "markdown-raw_html-raw_tex-raw_attribute-tex_math_dollars"
 # pandoc's words for where the metadata block starts ("at (line 3, column 1)") and where, counted
 # from the line of its opening `---` and from column 0, its YAML reader stopped.

@@ -7,12 +7,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing.claims.read import load_claims
 from briefing.diagnostics import DOCUMENT_METADATA, FIGURE_UNUSED_NAME, Diagnostic, Location, Severity
-from briefing.document.check import check_document
-from briefing.document.meta import briefing_fields, house_options
-from briefing.document.read import DOCUMENT_NAME, ProseDocument, load_document
+from briefing.document import DOCUMENT_NAME
 from briefing.engine.cache import NO_CACHE, SourceCache
 from briefing.engine.parallel import Pool, run_beside
 from briefing.engine.run import QUOTE_WEIGHT, partition, verify, verify_shares
@@ -23,6 +22,9 @@ from briefing.sources import SourceSet, load_source, scan_sources
 from briefing.sources.lock import LockState, load_lock_state
 from briefing.text import NormalisedText
 from briefing.verify.index import prefold
+
+if TYPE_CHECKING:  # (briefing.md's modules are imported only for a project that has one: issue 19)
+    from briefing.document.read import ProseDocument
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,11 @@ def load_project(claims_path: Path, sources_dir: Path,
 
 def _load_document(briefing: Briefing | None, document_path: Path, prose: bool
                    ) -> tuple[Briefing | None, ProseDocument | None, tuple[Diagnostic, ...]]:
-    document, document_problems = load_document(document_path) if prose else (None, ())
+    if not prose:
+        return briefing, None, ()
+    from briefing.document.read import load_document
+
+    document, document_problems = load_document(document_path)
     if briefing is not None and document is not None:
         briefing, metadata_problems = _with_metadata(briefing, document)
         document_problems += metadata_problems
@@ -208,6 +214,8 @@ def _sort(source_id: str, source: Source | None, problems: tuple[Diagnostic, ...
 def _with_metadata(briefing: Briefing, document: ProseDocument) -> tuple[Briefing, tuple[Diagnostic, ...]]:
     """The briefing with the title, subtitle, author, date and summary that briefing.md's metadata
     gives (issue 16: they win over the claims file's, which then may leave them out)."""
+    from briefing.document.meta import briefing_fields, house_options
+
     shown = str(document.path)
     fields, problems = briefing_fields(document.text, document.metadata, shown)
     briefing = replace(briefing, title=fields.get("title", briefing.title),
@@ -279,6 +287,8 @@ def check_project(project: Project, settings: Settings = DEFAULT_SETTINGS, cache
 def _with_document(report: Report, project: Project) -> Report:
     """The report with what briefing.md's check found (issue 16): its diagnostics after the
     claims', its `.own` figures; a name the prose uses is not unused."""
+    from briefing.document.check import check_document
+
     document = project.document
     assert document is not None and project.briefing is not None
     names = [name.text for name in project.briefing.names]

@@ -33,7 +33,8 @@ from briefing.diagnostics import (
     Location,
     Severity,
 )
-from briefing.document.read import DOCUMENT_NAME, ProseDocument, read_document
+from briefing.document import DOCUMENT_NAME
+from briefing.document.read import ProseDocument, read_document
 from briefing.house import load_logo
 from briefing.models import Briefing, Report
 from briefing.pandoc import PandocError

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import ModuleType
 
 from briefing.diagnostics import Diagnostic
 from briefing.models import Report
-from briefing.report import ci
 from briefing.report.annotations import format_annotations
 from briefing.report.json_report import ClaimsAhead, format_errors_json, json_report
 from briefing.report.text import format_text
@@ -39,17 +39,25 @@ class ReportFormat:
     summary_errors: Callable[[Sequence[Diagnostic]], str] | None = None
 
 
+def _ci() -> ModuleType:
+    """The CI formats' module, imported when one is asked for: a check's text or JSON report
+    starts without it and the XML and HTML modules it needs (issue 19)."""
+    from briefing.report import ci
+
+    return ci
+
+
 REPORT_FORMATS: tuple[ReportFormat, ...] = (
     ReportFormat("text", None, lambda r, s: format_text(r, colour=s.colour, verbose=s.verbose),
                  lambda d, s: ""),
     ReportFormat("json", ".json", lambda r, s: json_report(r, s.ahead), lambda d, s: format_errors_json(d)),
     ReportFormat("github", None,
-                 lambda r, s: ci.format_github(r, summary_written=s.summary_written, verbose=s.verbose),
-                 lambda d, s: ci.format_github_errors(d, summary_written=s.summary_written),
-                 ci.format_step_summary, ci.format_step_summary_errors),
-    ReportFormat("sarif", ".sarif", lambda r, s: ci.format_sarif(r), lambda d, s: ci.format_sarif_errors(d)),
-    ReportFormat("junit", ".xml", lambda r, s: ci.format_junit(r),
-                 lambda d, s: ci.format_junit_errors(d, s.claims_path)),
+                 lambda r, s: _ci().format_github(r, summary_written=s.summary_written, verbose=s.verbose),
+                 lambda d, s: _ci().format_github_errors(d, summary_written=s.summary_written),
+                 lambda r: _ci().format_step_summary(r), lambda d: _ci().format_step_summary_errors(d)),
+    ReportFormat("sarif", ".sarif", lambda r, s: _ci().format_sarif(r), lambda d, s: _ci().format_sarif_errors(d)),
+    ReportFormat("junit", ".xml", lambda r, s: _ci().format_junit(r),
+                 lambda d, s: _ci().format_junit_errors(d, s.claims_path)),
     # W3C Web Annotations of the matched quotes (issue 17 §2); unusable input has none to give.
     ReportFormat("annotations", ".jsonld", lambda r, s: format_annotations(r), lambda d, s: ""),
 )

@@ -74,3 +74,35 @@ def test_crlf_guard_gives_the_old_text(data: bytes) -> None:
     assert old.endswith(source.text)
     assert "\r\n" not in source.text
     assert source.text.count("\r") == old[len(old) - len(source.text):].count("\r")
+
+
+# --- each reader is imported when its first file is read (issue 19) ---------------------------
+
+def test_each_reader_takes_the_suffixes_the_table_names_for_it() -> None:
+    import importlib
+
+    from briefing.sources import READERS, reader_for
+    for name, suffixes in READERS.items():
+        module = importlib.import_module(name)
+        assert module.SUFFIXES == suffixes
+        for suffix in suffixes:
+            assert reader_for(Path(f"a{suffix.upper()}")) is module
+    assert reader_for(Path("a.yaml")) is None and reader_for(Path("a.rtf")) is None
+
+
+def test_listing_imports_no_reader_and_reading_imports_only_its_own(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "a.md").write_text("Text.\n", encoding="utf-8")
+    (folder / "b.html").write_text("<p>Text.</p>\n", encoding="utf-8")
+    probe = ("import sys; from pathlib import Path; from briefing.sources import load_source, scan_sources\n"
+             "readers = ('briefing.sources.html', 'briefing.sources.pdf', 'briefing.sources.docx')\n"
+             f"files = scan_sources(Path({str(folder)!r})).files\n"
+             "print(sorted(files), [m for m in readers if m in sys.modules])\n"
+             "print([load_source(files[i])[0].text.strip() for i in sorted(files)],"
+             " [m for m in readers if m in sys.modules])")
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert shown.splitlines() == ["['a', 'b'] []", "['Text.', 'Text.'] ['briefing.sources.html']"]
