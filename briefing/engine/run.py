@@ -64,7 +64,8 @@ def verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]
     by share); `sources` are the same without their text (issue 19: the parent needs none).
 
     The shares match and explain their quotes and read the claims' figures where they matched;
-    then look for every failed quote and for other values of those figures in their sources.
+    then look for every failed quote and for other values of those figures in their sources;
+    then no call follows (`Pool.let_go`).
     The parent judges each claim as its quotes' results come in, then settles the
     disagreements (`disagree`) from the readings the shares made. `judged` is given each
     claim's place and result as it is judged, while the shares still match (the report's claim
@@ -118,6 +119,7 @@ def _verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str
     far_found = {key: wanted for first in firsts for key, wanted in first.far.items()} | explaining.far
     far = {key: far_found[key] for key in failed if key in far_found}  # (in the order of the quotes)
     seconds: list[Second] = pool.call("second", [(failed, far, readings)] * len(jobs))
+    pool.let_go()  # (the shares' work is done: they end while the rest is settled here)
     found_in: dict[Key, list[str]] = {}
     read: dict[Hit, Reading | None] = {}
     for second in seconds:

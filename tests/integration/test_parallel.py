@@ -309,6 +309,23 @@ def test_a_share_hands_over_parts_before_its_answer(shares: int) -> None:
         assert mine == [("part", (i, 0)), ("part", (i, 1)), ("part", (i, 2)), ("answer", i)]
 
 
+def test_workers_let_go_end_by_themselves_before_the_pool_is_closed() -> None:
+    # Issue 19: once the last answers are in, the workers end while the parent settles the
+    # rest; closing the pool then waits for nothing.
+    from briefing.engine.parallel import Pool
+    pool = Pool([_Delivers(i) for i in range(2)])
+    try:
+        assert pool.call("first", [None, None]) == [0, 1]
+        processes = list(pool.processes)
+        pool.let_go()
+        for process in processes:
+            process.join(timeout=5)
+        assert [process.exitcode for process in processes] == [0, 0]
+    finally:
+        pool.close()
+    assert pool.processes == [] and pool.pipes == []
+
+
 def test_the_parent_judges_every_claim_from_the_results_handed_over(monkeypatch) -> None:
     # The results come only as parts now: a claim judged from none would be missing or wrong.
     from briefing.engine import share

@@ -436,6 +436,7 @@ def test_claims_built_ahead_give_the_same_report(corpus: Path, expected: str, wo
     after (a failed quote found elsewhere, a disagreement) is built again, not taken."""
     from dataclasses import replace
 
+    from briefing.diagnostics import Diagnostic, Severity
     from briefing.report.json_report import ClaimsAhead, json_report
     settings = Settings(workers=workers)
     loaded = _load(corpus, settings, in_workers=True)
@@ -453,6 +454,17 @@ def test_claims_built_ahead_give_the_same_report(corpus: Path, expected: str, wo
                                      *report.claims[n + 1:]))
     assert json_report(edited, ahead) == json_report(edited)
     assert json_report(edited, ahead) != json_report(report, ahead)
+    # Each claim is encoded as it is judged (issue 19), and still written as `json` writes it
+    # where orjson refuses something: a lone surrogate in a problem's message, or in a claim.
+    assert all(isinstance(built, bytes) for _, built in ahead.built.values())
+    odd = Diagnostic("quote.repeated", "a lone \ud800 in a message", None, "", Severity.WARNING)
+    refused = replace(report, diagnostics=(*report.diagnostics, odd))
+    assert json_report(refused, ahead) == json_report(refused)
+    assert b"\\ud800" in json_report(refused, ahead)
+    ahead.judged(n, replace(report.claims[n], exempted_figures=("\udc80",)))
+    assert isinstance(ahead.built[n][1], dict)
+    odd_claim = replace(report, claims=(*report.claims[:n], ahead.built[n][0], *report.claims[n + 1:]))
+    assert json_report(odd_claim, ahead) == json_report(odd_claim)
 
 
 def test_the_workers_are_forked_with_the_collector_on(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
