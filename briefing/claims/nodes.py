@@ -262,15 +262,22 @@ class ClaimsReader:
 
     # --- building (only for a file with no problems) ---------------------------
 
-    def briefing(self, root: MappingNode, house: House | None = None) -> Briefing:
+    def briefing(self, root: MappingNode, house: House | None = None,
+                 sections: tuple[Section, ...] | None = None) -> Briefing:
+        """The Briefing; `sections`, when given, are those `sections` built from the same root."""
         fields = fields_of(root)
         optional = {key: scalar_text(fields[key][1]) if key in fields else "" for key in TOP_KEYS[1:5]}
-        sections = tuple(self.section(node) for node in fields["sections"][1].value)
+        if sections is None:
+            sections = self.sections(root)
         declared = fields.get("names", (None, None))[1]
         names = tuple(Name(item.value.strip(), *self._line_col(item))
                       for item in declared.value) if isinstance(declared, SequenceNode) else ()
         title = scalar_text(fields["title"][1]) if "title" in fields else ""  # briefing.md may give it
         return Briefing(self.path, title, sections, **optional, names=names, house=house or House())
+
+    def sections(self, root: Node) -> tuple[Section, ...]:
+        assert isinstance(root, MappingNode)
+        return tuple(self.section(node) for node in fields_of(root)["sections"][1].value)
 
     def _line_col(self, node: Node) -> tuple[int, int]:
         """`location(node)`'s line and column, without making a Location (issue 19: four a claim)."""

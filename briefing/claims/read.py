@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import yaml
-from yaml.nodes import MappingNode, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from briefing.claims import checks
 from briefing.claims.nodes import (
@@ -48,7 +48,7 @@ from briefing.diagnostics import (
     Location,
 )
 from briefing.house import LOGO_HINT, load_logo
-from briefing.models import Briefing
+from briefing.models import Briefing, Section
 from briefing.settings import DEFAULT_SETTINGS, Settings
 
 # The key lists sit beside the node walk that checks them; callers import them from here.
@@ -91,11 +91,16 @@ _SYNTAX_HINTS = (  # (words in PyYAML's or libyaml's problem or context, what to
 )
 
 Result = tuple[Briefing | None, tuple[Diagnostic, ...]]
+# Given a claims file's sections as soon as they are built, before the file is checked (see
+# `parse_claims`).
+Early = Callable[[tuple[Section, ...]], None]
 
 
-def load_claims(path: str | os.PathLike[str], settings: Settings = DEFAULT_SETTINGS, prose: bool = False) -> Result:
+def load_claims(path: str | os.PathLike[str], settings: Settings = DEFAULT_SETTINGS, prose: bool = False,
+                early: Early | None = None) -> Result:
     """Read the claims file at `path` (shown as given in every location) and parse it; with
-    `prose` (the project has briefing.md) the title and each claim's text are optional."""
+    `prose` (the project has briefing.md) the title and each claim's text are optional.
+    `early`: as `parse_claims`'s."""
     shown = os.fspath(path)
     limit = settings.claims_max_bytes
     try:
@@ -115,7 +120,7 @@ def load_claims(path: str | os.PathLike[str], settings: Settings = DEFAULT_SETTI
                                  "check that the file exists and that you may read it"),)
     if size > limit:
         return None, (_too_large(size, limit, shown),)
-    briefing, diagnostics = parse_claims(data, shown, settings, prose)
+    briefing, diagnostics = parse_claims(data, shown, settings, prose, early)
     if briefing is not None and briefing.house.logo:
         # The logo's bytes, read now so that `check` refuses what `build` would (issue 16).
         logo = load_logo(Path(shown).parent, briefing.house.logo)
@@ -138,8 +143,17 @@ def _read_upto(file, first: int, most: int) -> bytes:
     return b"".join(chunks)
 
 
-def parse_claims(data: bytes | str, path: str, settings: Settings = DEFAULT_SETTINGS, prose: bool = False) -> Result:
-    """Parse claims YAML; the Briefing is None when any error was found, and every error is listed."""
+def parse_claims(data: bytes | str, path: str, settings: Settings = DEFAULT_SETTINGS, prose: bool = False,
+                 early: Early | None = None) -> Result:
+    """Parse claims YAML; the Briefing is None when any error was found, and every error is listed.
+
+    `early` is given the claims' sections as soon as they are built from the composed file,
+    before the schema and the other checks have looked at it (issue 19: a check starts its
+    workers on the quotes while the file is checked here): only where the file holds no anchor
+    or alias (which repeat a part of it) and the sections could be built. The caller drops what
+    it started unless the Briefing returned holds these very sections (`is`); it does where
+    the file has no problem.
+    """
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
     if size > settings.claims_max_bytes:
         return None, (_too_large(size, settings.claims_max_bytes, path),)
@@ -147,7 +161,7 @@ def parse_claims(data: bytes | str, path: str, settings: Settings = DEFAULT_SETT
     if text is None:
         return None, problems
     with paused():  # (composing builds hundreds of thousands of nodes, and no cycles)
-        return _parse_text(text, path, prose)
+        return _parse_text(text, path, prose, early)
 
 
 def _too_deep(text: str, path: str) -> tuple[Diagnostic | None, list[yaml.Event] | None]:
@@ -232,7 +246,7 @@ def _deep_diagnostic(location: Location) -> Diagnostic:
                       location, "a claims file needs only a few levels: title, sections, claims, citations")
 
 
-def _parse_text(text: str, path: str, prose: bool = False) -> Result:
+def _parse_text(text: str, path: str, prose: bool = False, early: Early | None = None) -> Result:
     deep, anchored = _too_deep(text, path)
     if deep is not None:
         return None, (deep,)
@@ -249,8 +263,11 @@ def _parse_text(text: str, path: str, prose: bool = False) -> Result:
         return None, (Diagnostic(CLAIMS_EMPTY, "claims file is empty", Location(path, 1, 1),
                                  "start with 'title:' and a 'sections:' list (see the README)"),)
     reader = ClaimsReader(path, text)
+    sections = None
     if anchored is not None or _may_hold_anchors(text):
         checks.anchors(reader, text, anchored)
+    elif early is not None and (sections := _sections_ahead(reader, root)) is not None:
+        early(sections)
     for problem in validate(root, None if prose else claims_only_schema()):
         reader.word(problem)
     checks.duplicate_ids(reader, root)
@@ -263,7 +280,17 @@ def _parse_text(text: str, path: str, prose: bool = False) -> Result:
     if diagnostics:
         return None, diagnostics
     assert isinstance(root, MappingNode)  # the schema wants a mapping at the top, and found no problem
-    return reader.briefing(root, house), diagnostics
+    return reader.briefing(root, house, sections), diagnostics
+
+
+def _sections_ahead(reader: ClaimsReader, root: Node) -> tuple[Section, ...] | None:
+    """The sections as `ClaimsReader.briefing` builds them, before the file is checked; None
+    where they cannot be built. (Never on a file that may hold an alias: a part repeated by
+    aliases of aliases would be built as often as it is repeated.)"""
+    try:
+        return reader.sections(root)
+    except Exception:  # noqa: BLE001 - a file the schema refuses may break the building any way;
+        return None  # the checks word its problems, and the file is built only once it has none
 
 
 def _too_large(size: int, limit: int, path: str) -> Diagnostic:

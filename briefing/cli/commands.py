@@ -96,6 +96,8 @@ def _load_and_check(directory: Path, claims_file: Path | None, sources_dir: Path
                         lock_path if update_lock or snapshot or lock_path.exists() else None,
                         None if keep_text else cache)
         if project.briefing is None or project.errors:
+            if project.workers is not None:  # (what they started on the claims is dropped)
+                project.workers.pool.close(False)
             bar.close()
             print_unusable(project.diagnostics, output_format, str(project.claims_path), output)
             unusable()

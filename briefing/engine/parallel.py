@@ -14,6 +14,7 @@ import contextlib
 import gc
 import multiprocessing
 import os
+import queue
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -123,6 +124,9 @@ class Pool:
         self.on_partial: Callable[[Any], None] = lambda part: None
         self.left: tuple[list[int], frozenset[int]] | None = None  # (workers kept off a core; all cores)
         self.sent = 0
+        # The messages of the last call sent with `listen`, read by a thread per worker as they come.
+        self.inbox: queue.SimpleQueue[tuple[Any, str, Any]] | None = None
+        self.listeners: list[threading.Thread] = []
         forking = len(self.shares) > 1 and "fork" in multiprocessing.get_all_start_methods()
         for share in self.shares:
             share.notify = on_notice
@@ -155,8 +159,13 @@ class Pool:
     def forked(self) -> bool:
         return bool(self.pipes)
 
-    def send(self, method: str, args: Sequence[Any]) -> None:
-        """Start `method(arg)` of each share (one arg per share); `receive` gives the answers."""
+    def send(self, method: str, args: Sequence[Any], listen: bool = False) -> None:
+        """Start `method(arg)` of each share (one arg per share); `receive` gives the answers.
+
+        With `listen`, each worker's messages are read as they come, by a thread of this
+        process, until `receive` takes them: a worker never waits for this process to read
+        what it hands over ahead (`deliver`) while this process does something else (issue
+        19: the claims file checked while the workers match its quotes)."""
         self.sent += 1
         if self.sent > 1:  # (the parent has moved on, said so or not)
             self.parent_done()
@@ -180,6 +189,13 @@ class Pool:
                 writer.join()
             if failures:
                 raise _ended(failures[0])
+            if listen:
+                inbox: queue.SimpleQueue[tuple[Any, str, Any]] = queue.SimpleQueue()
+                self.listeners = [threading.Thread(target=_listen, args=(pipe, inbox), daemon=True)
+                                  for pipe in self.pipes]
+                for listener in self.listeners:
+                    listener.start()
+                self.inbox = inbox
         else:
             self.pending.append((method, list(args)))
 
@@ -196,7 +212,17 @@ class Pool:
                 each(here[-1])
             return here
         answers: dict[Any, Any] = {}  # by pipe (a connection is its own key)
+        inbox, self.inbox = self.inbox, None
         while len(answers) < len(self.pipes):
+            if inbox is not None:  # (read by the threads of `send`'s `listen`)
+                pipe, kind, value = inbox.get()
+                answer = self._taken(kind, value)
+                if answer is not _NOTICE:
+                    answers[pipe] = answer
+                    each(answer)
+                if len(answers) == len(self.pipes):
+                    self.listeners = []  # (each ended with its worker's answer)
+                continue
             for pipe in wait([p for p in self.pipes if p not in answers]):
                 answer = self._receive(pipe)
                 if answer is not _NOTICE:
@@ -245,6 +271,13 @@ class Pool:
             kind, value = pipe.recv()
         except EOFError:
             raise RuntimeError("a worker process ended without an answer") from None
+        return self._taken(kind, value)
+
+    def _taken(self, kind: str, value: Any) -> Any:
+        """A worker's message: a notice or a part handed over ahead (given to their callbacks:
+        `_NOTICE` is returned), or its answer."""
+        if kind == "ended":  # (see `_listen`)
+            raise RuntimeError("a worker process ended without an answer") from value
         if kind == "notice":
             self.on_notice(value)
             return _NOTICE
@@ -263,7 +296,14 @@ class Pool:
             pipe.close()
 
     def close(self, done: bool = True) -> None:
-        """End the children: at once after an error or an interrupt (`done` False)."""
+        """End the children: at once after an error or an interrupt (`done` False), or where
+        the answers to a call sent with `listen` were not all taken (the work was dropped)."""
+        if self.listeners:  # (each reads its worker's pipe till it ends: closed after that)
+            for process in self.processes:
+                process.kill()
+            for listener in self.listeners:
+                listener.join(timeout=5)
+            self.listeners, done = [], False
         _stop(self.pipes, self.processes, done)
         self.pipes, self.processes = [], []
 
@@ -310,6 +350,19 @@ def _ended(error: BaseException) -> BaseException:
     ended = RuntimeError(f"a worker process ended before it was sent its work ({error.strerror or error})")
     ended.__cause__ = error
     return ended
+
+
+def _listen(pipe: Any, inbox: queue.SimpleQueue[tuple[Any, str, Any]]) -> None:
+    """A thread of the parent's: one worker's messages, as they come, until its answer."""
+    while True:
+        try:
+            kind, value = pipe.recv()
+        except Exception as error:  # noqa: BLE001 - the worker ended (EOFError), or was ended
+            inbox.put((pipe, "ended", error))
+            return
+        inbox.put((pipe, kind, value))
+        if kind not in ("notice", "partial"):
+            return
 
 
 def _work_ahead(share: Any, pipe: Any) -> None:

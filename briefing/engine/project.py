@@ -14,9 +14,9 @@ from briefing.diagnostics import DOCUMENT_METADATA, FIGURE_UNUSED_NAME, Diagnost
 from briefing.document import DOCUMENT_NAME
 from briefing.engine.cache import NO_CACHE, SourceCache
 from briefing.engine.parallel import Pool, run_beside
-from briefing.engine.run import QUOTE_WEIGHT, partition, verify, verify_shares
+from briefing.engine.run import QUOTE_WEIGHT, Started, partition, start_shares, verify, verify_shares
 from briefing.engine.share import Read, Share
-from briefing.models import Briefing, ClaimResult, Report, Source
+from briefing.models import Briefing, ClaimResult, Report, Section, Source
 from briefing.settings import DEFAULT_SETTINGS, Settings
 from briefing.sources import SourceSet, load_source, scan_sources
 from briefing.sources.lock import LockState, load_lock_state
@@ -63,6 +63,8 @@ class Workers:
     pool: Pool
     groups: list[list[str]]
     cache: SourceCache
+    # Their first call, sent while the claims file was still being checked (issue 19), if it was.
+    started: Started | None = None
 
 
 # Called after each source file: (files done, files in all, bytes done, bytes in all).
@@ -143,6 +145,18 @@ def _load_in_workers(claims_path: Path, sources_dir: Path, settings: Settings, p
     # Each worker keeps off one core while the claims file is parsed here: the rest waits for it.
     pool = Pool([Share(settings, cache, files=[listing.files[i] for i in ids]) for ids in groups], on_notice,
                 beside_the_parent=True)
+    reads: list[Read] = []
+    started: list[Started] = []
+
+    def start(sections: tuple[Section, ...]) -> None:
+        # The claims are built, the file not yet checked: the workers start on its quotes while
+        # it is (issue 19), once they have read their sources (what they read decides where
+        # each quote goes). Dropped below unless the claims are the briefing's.
+        reads.extend(pool.receive())
+        sources, _, unreadable = _gathered(listing, reads)
+        reasons = {source_id: d.message for source_id, d in unreadable.items()}
+        started.append(start_shares(sections, pool, groups, sources, reasons))
+
     loaded = False
     try:
         pool.send("read", [lock_path is not None] * len(groups))
@@ -150,21 +164,25 @@ def _load_in_workers(claims_path: Path, sources_dir: Path, settings: Settings, p
         prose = document_path.is_file()
         # Parsed here while the workers read their shares.
         try:
-            briefing, claim_diagnostics = load_claims(claims_path, settings, prose)
+            briefing, claim_diagnostics = load_claims(claims_path, settings, prose, early=start)
         finally:
             pool.parent_done()
         briefing, document, document_problems = _load_document(briefing, document_path, prose)
-        reads = pool.receive()
+        if not reads:
+            reads = pool.receive()
         loaded = True
     finally:
         if not loaded:
             pool.close(False)
+    workers: Workers | None = Workers(pool, groups, cache, started[0] if started else None)
+    if briefing is None:  # (the claims file has problems: nothing is checked, and what the
+        pool.close(False)  # workers started is dropped)
+        workers = None
     sources, problems, unreadable = _gathered(listing, reads)
     diagnostics = (*claim_diagnostics, *document_problems, *listing.diagnostics, *problems)
     hashes = {source_id: text_hash for read in reads for source_id, _, _, text_hash in read}
     lock = load_lock_state(lock_path, listing.files, sources, hashes) if lock_path is not None else None
-    return Project(briefing, sources, diagnostics, claims_path, sources_dir, unreadable, lock, {}, document,
-                   Workers(pool, groups, cache))
+    return Project(briefing, sources, diagnostics, claims_path, sources_dir, unreadable, lock, {}, document, workers)
 
 
 # A `source:` key and its value. Not tied to the start of a line: a quote holding "source: x"
@@ -270,7 +288,7 @@ def check_project(project: Project, settings: Settings = DEFAULT_SETTINGS, cache
         workers, done = project.workers, False
         try:
             report = verify_shares(project.briefing, workers.pool, workers.groups, project.sources,
-                                   str(project.sources_dir), settings, reasons, judged)
+                                   str(project.sources_dir), settings, reasons, judged, workers.started)
             done = True
         finally:
             workers.pool.close(done)

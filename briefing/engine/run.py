@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from typing import NamedTuple
 
 from briefing.collector import paused
 from briefing.disagree.compare import ClaimFigure, disagreements, settle
@@ -17,7 +18,7 @@ from briefing.disagree.compare import warnings as disagreement_warnings
 from briefing.disagree.scan import Hit
 from briefing.engine.parallel import Pool, cpu_count
 from briefing.engine.share import Explain, First, Job, PutOff, Second, Share, Shown, without_text
-from briefing.models import Briefing, Citation, CitationResult, Claim, ClaimResult, Report, Source
+from briefing.models import Briefing, Citation, CitationResult, Claim, ClaimResult, Report, Section, Source
 from briefing.settings import DEFAULT_SETTINGS, Settings
 from briefing.text import NormalisedText
 from briefing.verify.counts import Reading
@@ -57,9 +58,37 @@ def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str =
     return replace(report, sources=tuple(sources.values()))
 
 
+class Started(NamedTuple):
+    """The shares' first call, sent (`start_shares`): for the claims of these sections."""
+
+    sections: tuple[Section, ...]
+    results: dict[Key, CitationResult]  # the citations settled before (unknown, unreadable sources)
+    stated: dict[str, Stated]  # what each claim text states
+    shares: int
+
+
+def start_shares(sections: tuple[Section, ...], pool: Pool, groups: Sequence[Sequence[str]],
+                 sources: Mapping[str, Source], unreadable: Mapping[str, str]) -> Started:
+    """Send the shares their first call: match and explain the quotes of these sections'
+    claims (`verify_shares` then judges them). Sent as soon as the claims are built, even
+    before the claims file is checked (issue 19): see `claims.read.parse_claims`'s `early`."""
+    claims = [claim for section in sections for claim in section.claims]
+    keyed = {(claim.id, i): citation for claim in claims for i, citation in enumerate(claim.citations)}
+    results, by_source = route(keyed, sources, unreadable)
+    # What each claim's text states is read once, here: the workers read its figures in the
+    # sources (`claim_figures`) and the judge checks them against the quotes (issue 18).
+    # (Each text once: claims may share one.)
+    stated = {text: read_stated(text) for text in dict.fromkeys(claim.text for claim in claims)}
+    stating = [claim for claim in claims if stated[claim.text].figures]
+    jobs = [_job(ids, by_source, keyed, stating, stated) for ids in groups]
+    # (Their answers are read as they come, whatever this process does meanwhile: `listen`.)
+    pool.send("first", jobs, listen=True)
+    return Started(sections, results, stated, len(jobs))
+
+
 def verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]], sources: Mapping[str, Source],
                   sources_dir: str, settings: Settings, unreadable: Mapping[str, str],
-                  judged: Callable[[int, ClaimResult], None] | None = None) -> Report:
+                  judged: Callable[[int, ClaimResult], None] | None = None, started: Started | None = None) -> Report:
     """Verify all claims over the sources the shares of `pool` hold (`groups`: their ids, share
     by share); `sources` are the same without their text (issue 19: the parent needs none).
 
@@ -69,28 +98,26 @@ def verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]
     The parent judges each claim as its quotes' results come in, then settles the
     disagreements (`disagree`) from the readings the shares made. `judged` is given each
     claim's place and result as it is judged, while the shares still match (the report's claim
-    may be another result: a failed quote found elsewhere, a disagreement).
+    may be another result: a failed quote found elsewhere, a disagreement). `started`: the
+    shares' first call, sent already for the briefing's sections (`start_shares`).
     """
     # The parent's part makes hundreds of thousands of objects and no cycles (results, verdicts,
     # the report): the collector would only walk them again and again (issue 19: 0.05 s of
     # 10,000 claims). The workers, forked before, keep theirs: a PDF's reader makes cycles.
     with paused():
-        return _verify_shares(briefing, pool, groups, sources, sources_dir, settings, unreadable, judged)
+        if started is None:
+            started = start_shares(briefing.sections, pool, groups, sources, unreadable)
+        elif started.sections is not briefing.sections:  # (never: `load_project` keeps them together)
+            raise ValueError("the shares were started on other claims than the briefing's")
+        return _verify_shares(briefing, pool, started, sources, sources_dir, settings, judged)
 
 
-def _verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str]], sources: Mapping[str, Source],
-                   sources_dir: str, settings: Settings, unreadable: Mapping[str, str],
-                   judged: Callable[[int, ClaimResult], None] | None = None) -> Report:
-    """`verify_shares`, with the collector paused."""
+def _verify_shares(briefing: Briefing, pool: Pool, started: Started, sources: Mapping[str, Source],
+                   sources_dir: str, settings: Settings, judged: Callable[[int, ClaimResult], None] | None = None
+                   ) -> Report:
+    """`verify_shares`, with the collector paused, once the shares are started."""
     every_claim = briefing.claims  # (made anew at each ask: asked once)
-    keyed = {(claim.id, i): citation for claim in every_claim for i, citation in enumerate(claim.citations)}
-    results, by_source = route(keyed, sources, unreadable)
-    # What each claim's text states is read once, here: the workers read its figures in the
-    # sources (`claim_figures`) and the judge checks them against the quotes (issue 18).
-    # (Each text once: claims may share one.)
-    stated = {text: read_stated(text) for text in dict.fromkeys(claim.text for claim in every_claim)}
-    stating = [claim for claim in every_claim if stated[claim.text].figures]
-    jobs = [_job(ids, by_source, keyed, stating, stated) for ids in groups]
+    results, stated = started.results, started.stated
     figures: list[ClaimFigure] = []
     shown: Shown = {}
 
@@ -107,7 +134,6 @@ def _verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str
         failed = {key: citation for first in checked for key, citation in first.failed.items()}
         return failed, [f.reading for f in figures]
 
-    pool.send("first", jobs)
     # Each claim is judged as its quotes' results come, while the shares still match (issue 19);
     # the judge is set up while they start.
     judge = Judge(every_claim, results, sources, [name.text for name in briefing.names], stated, judged)
@@ -118,7 +144,7 @@ def _verify_shares(briefing: Briefing, pool: Pool, groups: Sequence[Sequence[str
     pool.spread("explain", explaining.next_for, explaining.answered)
     far_found = {key: wanted for first in firsts for key, wanted in first.far.items()} | explaining.far
     far = {key: far_found[key] for key in failed if key in far_found}  # (in the order of the quotes)
-    seconds: list[Second] = pool.call("second", [(failed, far, readings)] * len(jobs))
+    seconds: list[Second] = pool.call("second", [(failed, far, readings)] * started.shares)
     pool.let_go()  # (the shares' work is done: they end while the rest is settled here)
     found_in: dict[Key, list[str]] = {}
     read: dict[Hit, Reading | None] = {}

@@ -326,6 +326,50 @@ def test_workers_let_go_end_by_themselves_before_the_pool_is_closed() -> None:
     assert pool.processes == [] and pool.pipes == []
 
 
+class _HandsOverMuch:
+    """Hands over 40 parts of 100 KB (far more than a pipe holds), then answers when it ended."""
+
+    def __init__(self) -> None:
+        self.deliver = lambda part: None  # set by the pool
+
+    def first(self, _: object) -> float:
+        import time
+        for _ in range(40):
+            self.deliver(b"x" * 100_000)
+        return time.monotonic()
+
+
+@pytest.mark.parametrize("listen", [True, False])
+def test_a_worker_listened_to_never_waits_for_the_parent_to_read(listen: bool) -> None:
+    # Issue 19: the parent checks the claims file while the workers match its quotes, and
+    # reads what they hand over only after. Listened to, a worker ends its call meanwhile.
+    import time
+
+    from briefing.engine.parallel import Pool
+    pool, parts = Pool([_HandsOverMuch(), _HandsOverMuch()]), []
+    try:
+        pool.send("first", [None, None], listen=listen)
+        time.sleep(1.0)  # (busy elsewhere)
+        asked = time.monotonic()
+        ended = pool.receive(partial=parts.append)
+    finally:
+        pool.close()
+    assert len(parts) == 80 and all(part == b"x" * 100_000 for part in parts)
+    assert all(end < asked for end in ended) is listen
+
+
+def test_a_pool_closed_before_its_answers_came_ends_its_workers_and_listeners() -> None:
+    import multiprocessing
+    import threading
+
+    from briefing.engine.parallel import Pool
+    pool = Pool([_HandsOverMuch(), _HandsOverMuch()])
+    pool.send("first", [None, None], listen=True)
+    pool.close()
+    assert multiprocessing.active_children() == []
+    assert not [t for t in threading.enumerate() if t.name.endswith("(_listen)")]
+
+
 def test_the_parent_judges_every_claim_from_the_results_handed_over(monkeypatch) -> None:
     # The results come only as parts now: a claim judged from none would be missing or wrong.
     from briefing.engine import share

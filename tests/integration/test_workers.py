@@ -141,7 +141,7 @@ def test_the_lock_snapshot_is_taken_from_the_workers_hashes(corpus: Path, tmp_pa
 
 def test_an_interrupt_while_the_claims_are_parsed_ends_the_workers(corpus: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(*_: object) -> None:
+    def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(project_module, "load_claims", interrupted)
@@ -485,3 +485,37 @@ def test_the_workers_are_forked_with_the_collector_on(corpus: Path, monkeypatch:
     assert main(["check", str(corpus), "--no-cache", "--format", "json"]) == 1  # (a misquote, and more)
     assert seen and all(seen)
     assert gc.isenabled()
+
+
+# --- the workers start on the quotes while the claims file is checked (issue 19) --------------
+
+def test_the_workers_start_on_the_claims_before_the_file_is_checked(corpus: Path, expected: str,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.claims import read
+    from briefing.engine import run
+    order: list[str] = []
+    real_start, real_validate = run.start_shares, read.validate
+    monkeypatch.setattr(project_module, "start_shares",
+                        lambda *args: order.append("started") or real_start(*args))
+    monkeypatch.setattr(read, "validate", lambda *args: order.append("checked") or real_validate(*args))
+    settings = Settings(workers=2)
+    loaded = _load(corpus, settings, in_workers=True)
+    assert order == ["started", "checked"]
+    assert loaded.workers.started is not None and loaded.workers.started.sections is loaded.briefing.sections
+    assert format_json(check_project(loaded, settings)) == expected
+
+
+def test_a_claims_file_with_problems_drops_what_the_workers_started(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # Built, then refused by the schema (an unknown key): the workers were started on its
+    # quotes, and are ended; the problems are what a check without workers reports.
+    started: list[object] = []
+    real_start = project_module.start_shares
+    monkeypatch.setattr(project_module, "start_shares", lambda *args: started.append(1) or real_start(*args))
+    claims = claims_yaml([("a", "x", "s0", "words")]).replace("        quote:", "        quotes: x\n        quote:")
+    root = write_project(tmp_path, claims, {"s0.txt": "The words here.\n", "s1.txt": "More words.\n"})
+    loaded = _load(root, Settings(workers=2), in_workers=True)
+    assert started and loaded.briefing is None and loaded.workers is None
+    assert multiprocessing.active_children() == []
+    alone = _load(root, Settings(workers=1), in_workers=False)
+    assert [d.code for d in loaded.diagnostics] == [d.code for d in alone.diagnostics] != []

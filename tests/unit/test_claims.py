@@ -237,3 +237,39 @@ def test_an_escaped_nul_in_claim_text_is_refused_and_nothing_is_built(
     assert ("claims.yaml:6:33: error: 'text' holds the control character U+0000 (written as \"\\0\"), which "
             "cannot be printed") in captured.err
     assert "Traceback" not in captured.out + captured.err
+
+
+# --- the sections handed on before the file is checked (issue 19) -----------------------------
+
+def _early(text: str) -> tuple[Briefing | None, list[str], list[tuple[Section, ...]]]:
+    given: list[tuple[Section, ...]] = []
+    briefing, diagnostics = parse_claims(textwrap.dedent(text), "claims.yaml", early=given.append)
+    return briefing, [d.code for d in diagnostics], given
+
+
+def test_the_sections_handed_on_early_are_the_briefings_own() -> None:
+    briefing, codes, given = _early(VALID)
+    assert codes == [] and briefing is not None
+    assert len(given) == 1 and given[0] is briefing.sections
+    assert parse_claims(textwrap.dedent(VALID), "claims.yaml")[0] == briefing
+
+
+def test_a_file_the_checks_refuse_may_be_handed_on_but_gives_no_briefing() -> None:
+    # Built fine, refused by the schema (an unknown key): handed on, then no briefing, so the
+    # caller drops what it started.
+    briefing, codes, given = _early(VALID.replace('        quote: "613', '        quotes: x\n            quote: "613'))
+    assert briefing is None and "claims.unknown-key" in codes and len(given) == 1
+    # Not even buildable (a claim without its quote): nothing handed on, and the schema's words.
+    briefing, codes, given = _early(ONE_CLAIM.replace("quote:", "note:"))
+    assert briefing is None and given == [] and codes
+
+
+def test_a_file_with_aliases_is_never_built_before_it_is_checked() -> None:
+    # An alias repeats a part of the file: a section of 10,000 claims named 10,000 times in one
+    # line would build 100 million claims before the check that refuses aliases. Here twice.
+    text = ("title: T\nx: &sec {heading: H, claims: [{id: a, text: b, source: s, quote: q}]}\n"
+            "sections: [*sec, *sec]\n")
+    given: list[tuple[Section, ...]] = []
+    briefing, diagnostics = parse_claims(text, "claims.yaml", early=given.append)
+    assert briefing is None and "claims.alias" in [d.code for d in diagnostics]
+    assert given == []
