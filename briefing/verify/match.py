@@ -41,6 +41,21 @@ _MAX_OCCURRENCES = 1000
 _MAX_PLACES = 100_000
 
 
+# A DFA scans 3-4 times faster than an NFA (about 2 ms a MB against 7) but takes ten times
+# longer to build, and longer per needle the more needles (64 quotes 4 ms, 300 quotes 40 ms,
+# against 0.3 and 2 ms): it pays only over at least this much text per needle (issue 19,
+# measured on real text). Below, an NFA; the crate's own choice builds a DFA up to 100 needles
+# whatever the text, which took 0.04 s of 10,000 quotes over 10 MB.
+DFA_MIN_BYTES_PER_NEEDLE = 32 * 1024
+
+
+def automaton_kind(needles: int, text_size: int) -> ahocorasick_rs.Implementation:
+    """The Aho-Corasick automaton that finds `needles` needles in `text_size` characters or
+    bytes soonest, its building included (it finds the same matches either way)."""
+    dense = text_size >= DFA_MIN_BYTES_PER_NEEDLE * needles
+    return ahocorasick_rs.Implementation.DFA if dense else ahocorasick_rs.Implementation.ContiguousNFA
+
+
 class MultiSearch:
     """Many needles found in one pass over a text (Aho-Corasick).
 
@@ -50,21 +65,21 @@ class MultiSearch:
     def __init__(self, needles: Sequence[str], dense: bool = False):
         """`dense`: build the byte automaton as a DFA, which scans 3-4 times faster but takes
         longer to build and more memory the more needles (200 quotes: 0.05 s, 10 MB; 3,300:
-        1.9 s, 320 MB): for few needles over much text (issue 19)."""
+        1.9 s, 320 MB): for few needles over much text (issue 19). Else the automaton is
+        what the first text searched calls for (`automaton_kind`)."""
         self.needles = list(needles)
         self.dense = dense
         self._as_str: ahocorasick_rs.AhoCorasick | None = None
         self._as_bytes: ahocorasick_rs.BytesAhoCorasick | None = None
 
-    def matches(self, text: str) -> list[tuple[int, int]]:
-        """(needle index, start offset) of every occurrence, overlapping ones included."""
+    def matches(self, text: str) -> list[tuple[int, int, int]]:
+        """(needle index, start offset, end offset) of every occurrence, overlapping ones included."""
         if text.isascii():
-            found = self._bytes_search().find_matches_as_indexes(text.encode("ascii"), overlapping=True)
-        else:
-            if self._as_str is None:
-                self._as_str = ahocorasick_rs.AhoCorasick(self.needles)
-            found = self._as_str.find_matches_as_indexes(text, overlapping=True)
-        return [(index, start) for index, start, _ in found]
+            return self._bytes_search(len(text)).find_matches_as_indexes(text.encode("ascii"), overlapping=True)
+        if self._as_str is None:
+            how = ahocorasick_rs.Implementation.DFA if self.dense else automaton_kind(len(self.needles), len(text))
+            self._as_str = ahocorasick_rs.AhoCorasick(self.needles, implementation=how)
+        return self._as_str.find_matches_as_indexes(text, overlapping=True)
 
     def present(self, text: str | bytes, among: Sequence[int] | None = None) -> set[int]:
         """Indexes of the needles (or of those `among` them) that occur in `text` (a str, or
@@ -79,11 +94,12 @@ class MultiSearch:
                 return {index for index in among if _utf8(self.needles[index]) in text}
             return {index for index in among if self.needles[index] in text}
         data = text if isinstance(text, bytes) else _utf8(text)
-        return {index for index, _, _ in self._bytes_search().find_matches_as_indexes(data, overlapping=True)}
+        return {index for index, _, _ in self._bytes_search(len(data)).find_matches_as_indexes(data, overlapping=True)}
 
-    def _bytes_search(self) -> ahocorasick_rs.BytesAhoCorasick:
+    def _bytes_search(self, size: int) -> ahocorasick_rs.BytesAhoCorasick:
+        """The byte automaton, built for a first text of `size` bytes."""
         if self._as_bytes is None:
-            how = ahocorasick_rs.Implementation.DFA if self.dense else None
+            how = ahocorasick_rs.Implementation.DFA if self.dense else automaton_kind(len(self.needles), size)
             self._as_bytes = ahocorasick_rs.BytesAhoCorasick([_utf8(n) for n in self.needles], implementation=how)
         return self._as_bytes
 
@@ -167,7 +183,7 @@ def _literal_hits(needles: list[str], source: NormalisedText, edges: bool) -> li
     lengths = [len(n) for n in distinct]
     first, counts, raw = [-1] * len(distinct), [0] * len(distinct), [-1] * len(distinct)
     text, size, quick = source.text, len(source.text), not source.soft_hyphens
-    for index, start in MultiSearch(distinct).matches(text):
+    for index, start, _ in MultiSearch(distinct).matches(text):
         if raw[index] < 0:
             raw[index] = start
         if edges:

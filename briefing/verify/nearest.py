@@ -45,6 +45,7 @@ from briefing.verify.alignment import (
     within,
 )
 from briefing.verify.diff import word_changes
+from briefing.verify.match import automaton_kind
 from briefing.verify.pieces import (
     MIN_ANCHOR_LENGTH,
     PIGEONHOLES,
@@ -224,13 +225,13 @@ def _find_chunked(length: int, pieces: Sequence[_Piece], cap: int,
 
 def _str_matcher(live: list[str], text: str) -> Callable[[int, int], list[tuple[int, int, int]]]:
     """find(lo, hi): every (piece of `live`, start, end) in text[lo:hi], overlapping, offsets from lo."""
-    automaton = ahocorasick_rs.AhoCorasick(live)
+    automaton = ahocorasick_rs.AhoCorasick(live, implementation=automaton_kind(len(live), len(text)))
     return lambda lo, hi: automaton.find_matches_as_indexes(text[lo:hi], overlapping=True)
 
 
 def _bytes_matcher(live: list[bytes], data: bytes) -> Callable[[int, int], list[tuple[int, int, int]]]:
     """`_str_matcher` for bytes."""
-    automaton = ahocorasick_rs.BytesAhoCorasick(live)
+    automaton = ahocorasick_rs.BytesAhoCorasick(live, implementation=automaton_kind(len(live), len(data)))
     return lambda lo, hi: automaton.find_matches_as_indexes(data[lo:hi], overlapping=True)
 
 

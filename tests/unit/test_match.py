@@ -97,3 +97,17 @@ def test_split_elisions(quote: str, parts: list[str]) -> None:
 # "Any slice of a source verifies" no longer holds: a slice may cut a word or number (issue 15
 # §1). Its successors, a slice between spaces verifies and a slice verifies exactly when some
 # occurrence is on edges, are in test_edges.py.
+
+
+def test_the_automaton_is_a_dfa_only_over_much_text_per_needle_and_finds_the_same() -> None:
+    # Issue 19: the crate's own choice built a DFA for up to 100 needles whatever the text.
+    import ahocorasick_rs
+
+    from briefing.verify.match import DFA_MIN_BYTES_PER_NEEDLE, MultiSearch, automaton_kind
+    assert automaton_kind(64, 100_000) is ahocorasick_rs.Implementation.ContiguousNFA
+    assert automaton_kind(64, 64 * DFA_MIN_BYTES_PER_NEEDLE) is ahocorasick_rs.Implementation.DFA
+    needles = ["the cat", "cat sat", "sat", "ça", "mat", "at"]
+    for text in ("the cat sat on the mat " * 50, "ça, the cat sat on the mat " * 50):
+        expected = sorted(MultiSearch(needles, dense=True).matches(text))
+        assert sorted(MultiSearch(needles).matches(text)) == expected and expected
+        assert MultiSearch(needles).present(text) == MultiSearch(needles, dense=True).present(text) != set()
