@@ -127,6 +127,8 @@ class Pool:
         # The messages of the last call sent with `listen`, read by a thread per worker as they come.
         self.inbox: queue.SimpleQueue[tuple[Any, str, Any]] | None = None
         self.listeners: list[threading.Thread] = []
+        # The threads still writing the last call sent with `listen`, and what failed them.
+        self.writing: tuple[list[threading.Thread], list[BaseException]] | None = None
         forking = len(self.shares) > 1 and "fork" in multiprocessing.get_all_start_methods()
         for share in self.shares:
             share.notify = on_notice
@@ -165,7 +167,10 @@ class Pool:
         With `listen`, each worker's messages are read as they come, by a thread of this
         process, until `receive` takes them: a worker never waits for this process to read
         what it hands over ahead (`deliver`) while this process does something else (issue
-        19: the claims file checked while the workers match its quotes)."""
+        19: the claims file checked while the workers match its quotes); nor does this
+        process wait for a worker to read its call (it does between steps of its work ahead:
+        up to a large source's fold)."""
+        self._written()
         self.sent += 1
         if self.sent > 1:  # (the parent has moved on, said so or not)
             self.parent_done()
@@ -185,11 +190,10 @@ class Pool:
             writers = [threading.Thread(target=write, args=pair, daemon=True) for pair in zip(self.pipes, messages)]
             for writer in writers:
                 writer.start()
-            for writer in writers:
-                writer.join()
-            if failures:
-                raise _ended(failures[0])
-            if listen:
+            self.writing = (writers, failures)
+            if not listen:
+                self._written()
+            else:  # (the writers are waited for by the next `receive` or `send`)
                 inbox: queue.SimpleQueue[tuple[Any, str, Any]] = queue.SimpleQueue()
                 self.listeners = [threading.Thread(target=_listen, args=(pipe, inbox), daemon=True)
                                   for pipe in self.pipes]
@@ -211,6 +215,7 @@ class Pool:
                 here.append(getattr(share, method)(arg))
                 each(here[-1])
             return here
+        self._written()
         answers: dict[Any, Any] = {}  # by pipe (a connection is its own key)
         inbox, self.inbox = self.inbox, None
         while len(answers) < len(self.pipes):
@@ -288,6 +293,17 @@ class Pool:
             raise RuntimeError(f"a worker process failed:\n{value}")
         return value
 
+    def _written(self) -> None:
+        """Wait until the last call is written to every worker; a worker gone is an error."""
+        if self.writing is None:
+            return
+        writers, failures = self.writing
+        self.writing = None
+        for writer in writers:
+            writer.join()
+        if failures:
+            raise _ended(failures[0])
+
     def let_go(self) -> None:
         """Tell each child that no call will follow, without waiting for it: it ends by itself
         while this process goes on, and `close` then finds it gone (issue 19: 5 ms of waiting
@@ -301,9 +317,9 @@ class Pool:
         if self.listeners:  # (each reads its worker's pipe till it ends: closed after that)
             for process in self.processes:
                 process.kill()
-            for listener in self.listeners:
-                listener.join(timeout=5)
-            self.listeners, done = [], False
+            for thread in [*self.listeners, *(self.writing[0] if self.writing else ())]:
+                thread.join(timeout=5)
+            self.listeners, self.writing, done = [], None, False
         _stop(self.pipes, self.processes, done)
         self.pipes, self.processes = [], []
 

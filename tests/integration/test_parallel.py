@@ -358,6 +358,36 @@ def test_a_worker_listened_to_never_waits_for_the_parent_to_read(listen: bool) -
     assert all(end < asked for end in ended) is listen
 
 
+class _SlowAhead:
+    """Works ahead in one step of a second (a large source's fold), then answers its call."""
+
+    def ahead(self):  # type: ignore[no-untyped-def]
+        import time
+        time.sleep(1.0)
+        yield
+
+    def first(self, job: bytes) -> int:
+        return len(job)
+
+
+def test_a_call_sent_listening_does_not_wait_for_the_worker_to_read_it() -> None:
+    # Issue 19: a worker reads its call between steps of its work ahead; the parent, which
+    # goes on checking the claims file meanwhile, does not wait for that.
+    import time
+
+    from briefing.engine.parallel import Pool
+    pool = Pool([_SlowAhead(), _SlowAhead()])
+    try:
+        time.sleep(0.2)  # (the workers are in their step)
+        started = time.monotonic()
+        pool.send("first", [b"x" * 2**20] * 2, listen=True)
+        sending = time.monotonic() - started
+        assert pool.receive() == [2**20, 2**20]
+    finally:
+        pool.close()
+    assert sending < 0.5
+
+
 def test_a_pool_closed_before_its_answers_came_ends_its_workers_and_listeners() -> None:
     import multiprocessing
     import threading
