@@ -123,6 +123,7 @@ class Pool:
         self.done = False
         self.on_partial: Callable[[Any], None] = lambda part: None
         self.left: tuple[list[int], frozenset[int]] | None = None  # (workers kept off a core; all cores)
+        self.beside_the_parent = beside_the_parent
         self.sent = 0
         # The messages of the last call sent with `listen`, read by a thread per worker as they come.
         self.inbox: queue.SimpleQueue[tuple[Any, str, Any]] | None = None
@@ -151,6 +152,13 @@ class Pool:
         if beside_the_parent:
             self.left = keep_off_a_core([process.pid for process in self.processes])
 
+    def parent_busy(self) -> None:
+        """Keep the workers off one core again (`beside_the_parent`), until `parent_done`: this
+        process has work again that what comes after waits for (issue 19: it checks the claims
+        file while they match its quotes, and the workers share one core meanwhile, evenly)."""
+        if self.beside_the_parent and self.left is None and self.forked:
+            self.left = keep_off_a_core([process.pid for process in self.processes])
+
     def parent_done(self) -> None:
         """Give the workers back the core they left this process (`beside_the_parent`)."""
         if self.left is not None:
@@ -161,7 +169,7 @@ class Pool:
     def forked(self) -> bool:
         return bool(self.pipes)
 
-    def send(self, method: str, args: Sequence[Any], listen: bool = False) -> None:
+    def send(self, method: str, args: Sequence[Any], listen: bool = False, parent_busy: bool = False) -> None:
         """Start `method(arg)` of each share (one arg per share); `receive` gives the answers.
 
         With `listen`, each worker's messages are read as they come, by a thread of this
@@ -169,10 +177,11 @@ class Pool:
         what it hands over ahead (`deliver`) while this process does something else (issue
         19: the claims file checked while the workers match its quotes); nor does this
         process wait for a worker to read its call (it does between steps of its work ahead:
-        up to a large source's fold)."""
+        up to a large source's fold). With `parent_busy`, the workers stay off the core they
+        were kept off (`parent_busy`); else a second call gives it back."""
         self._written()
         self.sent += 1
-        if self.sent > 1:  # (the parent has moved on, said so or not)
+        if self.sent > 1 and not parent_busy:  # (the parent has moved on, said so or not)
             self.parent_done()
         if self.forked:
             # Each worker reads its call only between steps of its work ahead (`_work_ahead`):

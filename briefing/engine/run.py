@@ -81,8 +81,9 @@ def start_shares(sections: tuple[Section, ...], pool: Pool, groups: Sequence[Seq
     stated = {text: read_stated(text) for text in dict.fromkeys(claim.text for claim in claims)}
     stating = [claim for claim in claims if stated[claim.text].figures]
     jobs = [_job(ids, by_source, keyed, stating, stated) for ids in groups]
-    # (Their answers are read as they come, whatever this process does meanwhile: `listen`.)
-    pool.send("first", jobs, listen=True)
+    # (Their answers are read as they come, whatever this process does meanwhile: `listen`; and
+    # a core kept for this process stays kept: `parent_busy`.)
+    pool.send("first", jobs, listen=True, parent_busy=True)
     return Started(sections, results, stated, len(jobs))
 
 

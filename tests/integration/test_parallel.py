@@ -560,6 +560,26 @@ def test_a_worker_in_the_middle_of_a_long_step_gets_its_core_back_at_once() -> N
     assert answers == [(every - {min(every)}, every)] * 2
 
 
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs Linux and two cores")
+def test_a_busy_parent_keeps_the_workers_off_its_core_through_a_call_sent_busy() -> None:
+    # Issue 19: the workers start on the quotes while the parent still checks the claims file.
+    from briefing.engine.parallel import Pool
+    every = frozenset(os.sched_getaffinity(0))
+    pool = Pool([_Cores(), _Cores()], beside_the_parent=True)
+    try:
+        pool.call("read", [None, None])
+        pool.parent_done()
+        pool.parent_busy()
+        pool.send("read", [None, None], parent_busy=True)
+        busy = pool.receive()
+        pool.parent_done()
+        after = pool.call("read", [None, None])
+    finally:
+        pool.close()
+    assert busy == [every - {min(every)}] * 2 and after == [every] * 2
+
+
 def test_without_the_parent_beside_a_worker_has_every_core() -> None:
     from briefing.engine.parallel import Pool
     every = frozenset(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
