@@ -27,7 +27,7 @@ from briefing.verify.figures import Stated, read_stated
 from briefing.verify.judge import Judge, Key
 from briefing.verify.memo import NO_MEMO, Memo
 from briefing.verify.quotes import Failed, Far, route
-from briefing.verify.warnings import claim_warnings
+from briefing.verify.warnings import claim_warnings, warnings_ahead
 
 
 def verify(briefing: Briefing, sources: Mapping[str, Source], sources_dir: str = "",
@@ -145,7 +145,10 @@ def _verify_shares(briefing: Briefing, pool: Pool, started: Started, sources: Ma
     pool.spread("explain", explaining.next_for, explaining.answered)
     far_found = {key: wanted for first in firsts for key, wanted in first.far.items()} | explaining.far
     far = {key: far_found[key] for key in failed if key in far_found}  # (in the order of the quotes)
-    seconds: list[Second] = pool.call("second", [(failed, far, readings)] * started.shares)
+    pool.send("second", [(failed, far, readings)] * started.shares)
+    # While the shares look, each claim's own warnings as it stands (taken for those it ends with).
+    ahead = warnings_ahead(briefing.path, judge.judged, settings, also=disagreement_warnings)
+    seconds: list[Second] = pool.receive()
     pool.let_go()  # (the shares' work is done: they end while the rest is settled here)
     found_in: dict[Key, list[str]] = {}
     read: dict[Hit, Reading | None] = {}
@@ -163,7 +166,7 @@ def _verify_shares(briefing: Briefing, pool: Pool, started: Started, sources: Ma
     claims = tuple(replace(c, disagreements=found[c.claim.id]) if c.claim.id in found else c for c in claims)
     # (What each verified quote's elisions and insertions may turn, issues 7 and 15 §4, the
     # shares attached to their results.)
-    diagnostics = claim_warnings(briefing, claims, sources, settings, also=disagreement_warnings)
+    diagnostics = claim_warnings(briefing, claims, sources, settings, also=disagreement_warnings, ahead=ahead)
     return Report(briefing.path, sources_dir, claims, diagnostics, tuple(sources.values()))
 
 

@@ -549,3 +549,29 @@ def test_the_parent_gives_the_workers_its_core_while_it_waits_for_their_reads(
     loaded.workers.pool.close()
     # ... and kept again while it checks the claims file, the workers matching its quotes.
     assert calls[:4] == ["core given back", "waits", "core kept", "core given back"]
+
+
+def test_warnings_worked_out_ahead_are_those_of_the_claims_as_they_end(corpus: Path) -> None:
+    # Issue 19: each claim's own warnings are worked out while the workers look for the failed
+    # quotes elsewhere, and taken at the end only for a result that did not change since.
+    from dataclasses import replace
+
+    from briefing.disagree.compare import warnings as disagreement_warnings
+    from briefing.verify.warnings import claim_warnings, result_warnings, warnings_ahead
+    settings = Settings(workers=1)
+    loaded = _load(corpus, settings, in_workers=False)
+    report = check_project(loaded, settings)
+    claims, path = report.claims, loaded.briefing.path
+    plain = claim_warnings(loaded.briefing, claims, loaded.sources, settings, also=disagreement_warnings)
+    ahead = warnings_ahead(path, dict(enumerate(claims)), settings, also=disagreement_warnings)
+    assert claim_warnings(loaded.briefing, claims, loaded.sources, settings, also=disagreement_warnings,
+                          ahead=ahead) == plain
+    # A result changed since (a quote found elsewhere, a disagreement) gets its warnings anew.
+    n = next(n for n, c in enumerate(claims) if result_warnings(path, c, settings, disagreement_warnings))
+    stale = dict(ahead)
+    stale[n] = (claims[n], [])
+    changed = (*claims[:n], replace(claims[n]), *claims[n + 1:])
+    assert claim_warnings(loaded.briefing, changed, loaded.sources, settings, also=disagreement_warnings,
+                          ahead=stale) == plain
+    assert claim_warnings(loaded.briefing, claims, loaded.sources, settings, also=disagreement_warnings,
+                          ahead=stale) != plain
