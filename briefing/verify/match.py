@@ -56,12 +56,6 @@ def automaton_kind(needles: int, text_size: int) -> ahocorasick_rs.Implementatio
     return ahocorasick_rs.Implementation.DFA if dense else ahocorasick_rs.Implementation.ContiguousNFA
 
 
-# `MultiSearch.present` looks for a needle by its first this many bytes, and compares the rest
-# where they are found: the automaton builds three times faster (256 failed quotes as a DFA,
-# 29 ms against 10; the scan takes as long), and is three times smaller (issue 19).
-PRESENT_PREFIX_BYTES = 48
-
-
 class MultiSearch:
     """Many needles found in one pass over a text (Aho-Corasick).
 
@@ -77,7 +71,6 @@ class MultiSearch:
         self.dense = dense
         self._as_str: ahocorasick_rs.AhoCorasick | None = None
         self._as_bytes: ahocorasick_rs.BytesAhoCorasick | None = None
-        self._by_prefix: _Prefixes | None = None
 
     def matches(self, text: str) -> list[tuple[int, int, int]]:
         """(needle index, start offset, end offset) of every occurrence, overlapping ones included."""
@@ -101,9 +94,7 @@ class MultiSearch:
                 return {index for index in among if _utf8(self.needles[index]) in text}
             return {index for index in among if self.needles[index] in text}
         data = text if isinstance(text, bytes) else _utf8(text)
-        if self._by_prefix is None:
-            self._by_prefix = _Prefixes([_utf8(n) for n in self.needles], self.dense, len(data))
-        return self._by_prefix.present(data)
+        return {index for index, _, _ in self._bytes_search(len(data)).find_matches_as_indexes(data, overlapping=True)}
 
     def _bytes_search(self, size: int) -> ahocorasick_rs.BytesAhoCorasick:
         """The byte automaton, built for a first text of `size` bytes."""
@@ -111,35 +102,6 @@ class MultiSearch:
             how = ahocorasick_rs.Implementation.DFA if self.dense else automaton_kind(len(self.needles), size)
             self._as_bytes = ahocorasick_rs.BytesAhoCorasick([_utf8(n) for n in self.needles], implementation=how)
         return self._as_bytes
-
-
-class _Prefixes:
-    """`MultiSearch.present`'s search: each needle's first PRESENT_PREFIX_BYTES bytes in one
-    automaton, the rest compared where they are found (the same needles found as whole)."""
-
-    def __init__(self, needles: list[bytes], dense: bool, size: int):
-        prefixes = {needle[:PRESENT_PREFIX_BYTES]: i for i, needle in enumerate(needles)}
-        self.owners: list[list[int]] = [[] for _ in prefixes]  # by prefix: the needles it starts
-        place = {prefix: n for n, prefix in enumerate(prefixes)}
-        for index, needle in enumerate(needles):
-            self.owners[place[needle[:PRESENT_PREFIX_BYTES]]].append(index)
-        # Each needle longer than its prefix, to compare where the prefix is found (else None).
-        self.longer = [needle if len(needle) > PRESENT_PREFIX_BYTES else None for needle in needles]
-        self.cut = any(whole is not None for whole in self.longer)
-        how = ahocorasick_rs.Implementation.DFA if dense else automaton_kind(len(prefixes), size)
-        self.search = ahocorasick_rs.BytesAhoCorasick(list(prefixes), implementation=how)
-
-    def present(self, data: bytes) -> set[int]:
-        hits = self.search.find_matches_as_indexes(data, overlapping=True)
-        if not self.cut:  # (each prefix is its needle)
-            return {index for prefix, _, _ in hits for index in self.owners[prefix]}
-        found: set[int] = set()
-        for prefix, start, _ in hits:
-            for index in self.owners[prefix]:
-                whole = self.longer[index]
-                if index not in found and (whole is None or data.startswith(whole, start)):
-                    found.add(index)
-        return found
 
 
 def _utf8(text: str) -> bytes:

@@ -1,8 +1,6 @@
 """Exact matching: literal first, then elisions; folds reported; never fuzzy."""
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from briefing.text import normalise
 from briefing.verify.match import find_quote, find_quotes
@@ -113,18 +111,3 @@ def test_the_automaton_is_a_dfa_only_over_much_text_per_needle_and_finds_the_sam
         expected = sorted(MultiSearch(needles, dense=True).matches(text))
         assert sorted(MultiSearch(needles).matches(text)) == expected and expected
         assert MultiSearch(needles).present(text) == MultiSearch(needles, dense=True).present(text) != set()
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet="ab é", min_size=1, max_size=60), min_size=1, max_size=12),
-       st.text(alphabet="ab é", max_size=400), st.booleans())
-def test_present_finds_exactly_the_needles_the_text_holds(needles: list[str], text: str, dense: bool) -> None:
-    # Issue 19: looked for by their first PRESENT_PREFIX_BYTES bytes, the rest compared where
-    # those are found. Needles here share long prefixes and differ past them.
-    from briefing.verify.match import PRESENT_PREFIX_BYTES, MultiSearch
-    long = ["a" * PRESENT_PREFIX_BYTES + n for n in needles]
-    every = needles + long
-    text = text + "a" * PRESENT_PREFIX_BYTES + text
-    expected = {i for i, needle in enumerate(every) if needle in text}
-    assert MultiSearch(every, dense=dense).present(text) == expected
-    assert MultiSearch(every, dense=dense).present(text.encode("utf-8")) == expected
