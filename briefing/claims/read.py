@@ -74,6 +74,7 @@ _QUOTED_LINE = re.compile(
     '(?:\\\\[^\n\r\x85\u2028\u2029][^"\\\\\n\r\x85\u2028\u2029]*)*"[ \t]*\r?')
 _BRACKET = re.compile(r"[\[{]")
 _ANCHOR_SIGN = re.compile("[&*]")
+_OTHER_LINE_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 _INDICATORS = re.compile(r"(?:[-?:][ \t]+){50}")
 _TWO_INDICATORS = re.compile(r"[-?:][ \t]+[-?:][ \t]")
 _SYNTAX_HINTS = (  # (words in PyYAML's or libyaml's problem or context, what to do)
@@ -225,7 +226,11 @@ def _lines_outside_quoted(chars: re.Pattern[str], text: str) -> Iterator[tuple[i
 
 def _may_hold_anchors(text: str) -> bool:
     """Whether `_MAYBE_ANCHOR` holds on a line not held whole by `_QUOTED_LINE` (its matches
-    stay within a line, and hold an "&" or a "*")."""
+    stay within a line, and hold an "&" or a "*"). Lines are cut at "\n" alone, so a file
+    that breaks lines otherwise too (a lone CR, U+0085, U+2028, U+2029: YAML's other line
+    breaks) may hold one wherever it holds an "&" or a "*" (a review found an alias missed)."""
+    if _OTHER_LINE_BREAK.search(text):
+        return _ANCHOR_SIGN.search(text) is not None
     return any(_MAYBE_ANCHOR.search(text, start, end) for start, end in _lines_outside_quoted(_ANCHOR_SIGN, text))
 
 

@@ -95,18 +95,21 @@ def _load_and_check(directory: Path, claims_file: Path | None, sources_dir: Path
         project = _load(directory, claims_file, sources_dir, bar,
                         lock_path if update_lock or snapshot or lock_path.exists() else None,
                         None if keep_text else cache)
-        if project.briefing is None or project.errors:
-            if project.workers is not None:  # (what they started on the claims is dropped)
+        try:
+            if project.briefing is None or project.errors:
+                bar.close()
+                print_unusable(project.diagnostics, output_format, str(project.claims_path), output)
+                unusable()
+            if update_lock and project.lock is not None:
+                bar.close()
+                _accept_lock(project.lock.path, project.lock.locked, project.lock.current)
+                project = replace(project, lock=replace(project.lock, locked=project.lock.current, problems=()))
+            if project.sources and bar.drawn:
+                bar.status("verifying quotes and figures…")
+        except BaseException:  # (unusable input, a lock not written, an interrupt: the workers
+            if project.workers is not None:  # end now, and what they started is dropped)
                 project.workers.pool.close(False)
-            bar.close()
-            print_unusable(project.diagnostics, output_format, str(project.claims_path), output)
-            unusable()
-        if update_lock and project.lock is not None:
-            bar.close()
-            _accept_lock(project.lock.path, project.lock.locked, project.lock.current)
-            project = replace(project, lock=replace(project.lock, locked=project.lock.current, problems=()))
-        if project.sources and bar.drawn:
-            bar.status("verifying quotes and figures…")
+            raise
         report = check_project(project, cache=cache,
                                judged=ahead.for_sources(project.sources) if ahead is not None else None)
         cache.prune(project.sources.values())

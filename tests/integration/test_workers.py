@@ -575,3 +575,29 @@ def test_warnings_worked_out_ahead_are_those_of_the_claims_as_they_end(corpus: P
                           ahead=stale) == plain
     assert claim_warnings(loaded.briefing, claims, loaded.sources, settings, also=disagreement_warnings,
                           ahead=stale) != plain
+
+
+def test_a_lock_that_cannot_be_written_ends_the_workers(corpus: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        tmp_path: Path) -> None:
+    # A review found the workers left running when `check --update-lock` could not write the
+    # lock: the command ended with exit 2 and they went on with the quotes started early.
+    import shutil
+
+    from briefing.cli import commands, main
+    root = tmp_path / "project"
+    shutil.copytree(corpus, root)
+    real = project_module.partition
+    monkeypatch.setattr(project_module, "partition",
+                        lambda *args, **kwargs: [g for g in _halves(real(*args, **kwargs)) if g])
+
+    def refused(*_: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(commands, "write_lock", refused)
+    assert main(["check", str(root), "--update-lock", "--no-cache", "--format", "json"]) == 2
+    assert multiprocessing.active_children() == []
+
+
+def _halves(groups: list[list[str]]) -> list[list[str]]:
+    every = [source_id for group in groups for source_id in group]
+    return [every[::2], every[1::2]]

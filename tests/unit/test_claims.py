@@ -273,3 +273,16 @@ def test_a_file_with_aliases_is_never_built_before_it_is_checked() -> None:
     briefing, diagnostics = parse_claims(text, "claims.yaml", early=given.append)
     assert briefing is None and "claims.alias" in [d.code for d in diagnostics]
     assert given == []
+
+
+@pytest.mark.parametrize("line_break", ["\r", "\x85", "\u2028"], ids=["cr", "nel", "ls"])
+def test_an_alias_in_a_file_of_other_line_breaks_is_found(line_break: str) -> None:
+    # A review found the quick test for anchors cut lines at "\n" alone: with YAML's other
+    # line breaks an alias went unreported, and the claims were built early on it.
+    lines = ["title: T", "sections:", "- heading: H", "  claims:", "  - id: a", "    text: x", "    source: s",
+             "    quote:", "      &q hello world quote", "  - id: b", "    text: y", "    source: s",
+             "    quote:", "      *q"]
+    given: list[tuple[Section, ...]] = []
+    briefing, diagnostics = parse_claims(line_break.join(lines) + line_break, "claims.yaml", early=given.append)
+    assert briefing is None and [d.code for d in diagnostics] == ["claims.alias", "claims.alias"]
+    assert given == []
