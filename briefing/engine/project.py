@@ -180,10 +180,9 @@ def _load_in_workers(claims_path: Path, sources_dir: Path, settings: Settings, p
     finally:
         if not loaded:
             pool.close(False)
-    workers: Workers | None = Workers(pool, groups, cache, started[0] if started else None)
     if briefing is None:  # (the claims file has problems: nothing is checked, and what the
         pool.close(False)  # workers started is dropped)
-        workers = None
+    workers = None if briefing is None else Workers(pool, groups, cache, started[0] if started else None)
     sources, problems, unreadable = _gathered(listing, reads)
     diagnostics = (*claim_diagnostics, *document_problems, *listing.diagnostics, *problems)
     hashes = {source_id: text_hash for read in reads for source_id, _, _, text_hash in read}

@@ -51,6 +51,8 @@ Shown = dict[Reading, tuple[str, int]]
 # while the shares wait, three times faster: issue 19, 0.013 s of 10,000 claims.)
 Cited = tuple[str, int, str, int, int]
 Job = tuple[Mapping[str, list[Cited]], Sequence[Claim], Mapping[str, Stated]]
+
+
 class PutOff(NamedTuple):
     """A source's failed quotes whose explanation a share put off (`first`)."""
 

@@ -77,8 +77,7 @@ class MultiSearch:
         if text.isascii():
             return self._bytes_search(len(text)).find_matches_as_indexes(text.encode("ascii"), overlapping=True)
         if self._as_str is None:
-            how = ahocorasick_rs.Implementation.DFA if self.dense else automaton_kind(len(self.needles), len(text))
-            self._as_str = ahocorasick_rs.AhoCorasick(self.needles, implementation=how)
+            self._as_str = ahocorasick_rs.AhoCorasick(self.needles, implementation=self._kind(len(text)))
         return self._as_str.find_matches_as_indexes(text, overlapping=True)
 
     def present(self, text: str | bytes, among: Sequence[int] | None = None) -> set[int]:
@@ -99,9 +98,13 @@ class MultiSearch:
     def _bytes_search(self, size: int) -> ahocorasick_rs.BytesAhoCorasick:
         """The byte automaton, built for a first text of `size` bytes."""
         if self._as_bytes is None:
-            how = ahocorasick_rs.Implementation.DFA if self.dense else automaton_kind(len(self.needles), size)
-            self._as_bytes = ahocorasick_rs.BytesAhoCorasick([_utf8(n) for n in self.needles], implementation=how)
+            self._as_bytes = ahocorasick_rs.BytesAhoCorasick([_utf8(n) for n in self.needles],
+                                                             implementation=self._kind(size))
         return self._as_bytes
+
+    def _kind(self, size: int) -> ahocorasick_rs.Implementation:
+        """The automaton for a first text of `size`: a DFA if `dense`, else `automaton_kind`'s."""
+        return ahocorasick_rs.Implementation.DFA if self.dense else automaton_kind(len(self.needles), size)
 
 
 def _utf8(text: str) -> bytes:
